@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Smoke test: build dynalab, serve an in-memory database on a free port, and
+# drive it with the aws CLI: the README's walkthrough.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v aws >/dev/null 2>&1; then
+  echo "SKIP: aws CLI not installed (apt-get install awscli)"
+  exit 0
+fi
+work=$(mktemp -d)
+bin="$work/dynalab"
+go build -o "$bin" .
+"$bin" serve --in-memory --listen 127.0.0.1:0 >"$work/out" 2>"$work/err" &
+pid=$!
+cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+for _ in $(seq 100); do [ -s "$work/out" ] && break; sleep 0.05; done
+endpoint=$(head -n1 "$work/out")
+echo "endpoint: $endpoint"
+export AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=""
+ddb() { aws dynamodb --endpoint-url "$endpoint" --output json "$@"; }
+
+ddb create-table --table-name AppTable \
+  --attribute-definitions AttributeName=PK,AttributeType=S AttributeName=SK,AttributeType=S \
+  --key-schema AttributeName=PK,KeyType=HASH AttributeName=SK,KeyType=RANGE \
+  --billing-mode PAY_PER_REQUEST >/dev/null
+ddb put-item --table-name AppTable --item '{"PK":{"S":"USER#u123"},"SK":{"S":"PROFILE"},"name":{"S":"Alice"},"version":{"N":"1"}}'
+ddb put-item --table-name AppTable --item '{"PK":{"S":"USER#u123"},"SK":{"S":"ORDER#2025-01-01T10:00"},"total":{"N":"42.50"}}'
+ddb put-item --table-name AppTable --item '{"PK":{"S":"USER#u123"},"SK":{"S":"ORDER#2025-02-03T15:20"},"total":{"N":"17"}}'
+
+if ddb put-item --table-name AppTable --item '{"PK":{"S":"USER#u123"},"SK":{"S":"PROFILE"}}' \
+     --condition-expression 'attribute_not_exists(PK)' 2>"$work/ccf"; then
+  echo "FAIL: conditional put on an existing item succeeded"; exit 1
+fi
+grep -q ConditionalCheckFailedException "$work/ccf" || { echo "FAIL: wrong error:"; cat "$work/ccf"; exit 1; }
+
+ddb update-item --table-name AppTable --key '{"PK":{"S":"USER#u123"},"SK":{"S":"PROFILE"}}' \
+  --update-expression 'SET #n = :n, version = version + :one' --condition-expression 'version = :v' \
+  --expression-attribute-names '{"#n":"name"}' \
+  --expression-attribute-values '{":n":{"S":"Alice K"},":one":{"N":"1"},":v":{"N":"1"}}' >/dev/null
+
+out=$(ddb query --table-name AppTable --key-condition-expression 'PK = :pk AND begins_with(SK, :sk)' \
+  --expression-attribute-values '{":pk":{"S":"USER#u123"},":sk":{"S":"ORDER#"}}' --no-scan-index-forward)
+echo "$out" | grep -q '"Count": 2' || { echo "FAIL: query: $out"; exit 1; }
+first=$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Items"][0]["SK"]["S"])')
+[ "$first" = "ORDER#2025-02-03T15:20" ] || { echo "FAIL: newest order first, got $first"; exit 1; }
+
+got=$(ddb get-item --table-name AppTable --key '{"PK":{"S":"USER#u123"},"SK":{"S":"PROFILE"}}' \
+  --query 'Item.name.S' --output text)
+[ "$got" = "Alice K" ] || { echo "FAIL: get-item name = $got"; exit 1; }
+
+ddb describe-table --table-name AppTable --query 'Table.ItemCount' --output text | grep -qx 3 \
+  || { echo "FAIL: ItemCount"; exit 1; }
+curl -fsS "$endpoint/" | grep -q '^healthy: dynamodb' || { echo "FAIL: health line"; exit 1; }
+echo "aws CLI smoke test passed"

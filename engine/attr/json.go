@@ -1,0 +1,860 @@
+package attr
+
+import (
+	"encoding/base64"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// The JSON codec is hand-written: it runs on every request and every stored
+// item, it must report the service's SerializationException and
+// ValidationException texts rather than encoding/json's, and it must never
+// use float64 for numbers.
+
+// maxJSONDepth bounds recursion on hostile input; far beyond MaxDepth, which
+// is checked separately with the service's message.
+const maxJSONDepth = 512
+
+// ParseItem decodes a JSON object of attribute names to DynamoDB JSON
+// attribute values. JSON null yields a nil Item.
+func ParseItem(data []byte) (Item, error) {
+	d := decoder{data: data}
+	d.skipSpace()
+	if d.consumeLiteral("null") {
+		return nil, d.finish()
+	}
+	it, err := d.item(1)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.finish(); err != nil {
+		return nil, err
+	}
+	return it, nil
+}
+
+// ParseValue decodes one DynamoDB JSON attribute value such as {"S":"x"}.
+func ParseValue(data []byte) (Value, error) {
+	d := decoder{data: data}
+	v, err := d.value(1)
+	if err != nil {
+		return Value{}, err
+	}
+	if err := d.finish(); err != nil {
+		return Value{}, err
+	}
+	return v, nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (it *Item) UnmarshalJSON(data []byte) error {
+	v, err := ParseItem(data)
+	if err != nil {
+		return err
+	}
+	*it = v
+	return nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (v *Value) UnmarshalJSON(data []byte) error {
+	d := decoder{data: data}
+	d.skipSpace()
+	if d.consumeLiteral("null") {
+		return d.finish()
+	}
+	x, err := ParseValue(data)
+	if err != nil {
+		return err
+	}
+	*v = x
+	return nil
+}
+
+// MarshalJSON implements json.Marshaler.
+func (it Item) MarshalJSON() ([]byte, error) { return AppendItem(nil, it), nil }
+
+// MarshalJSON implements json.Marshaler.
+func (v Value) MarshalJSON() ([]byte, error) { return AppendValue(nil, v), nil }
+
+type decoder struct {
+	data []byte
+	pos  int
+	verr error // first validation error; reported once the input proved well-formed
+}
+
+var errMalformed = serialization("")
+
+// finish checks for trailing garbage and reports a deferred validation error.
+func (d *decoder) finish() error {
+	d.skipSpace()
+	if d.pos != len(d.data) {
+		return errMalformed
+	}
+	return d.verr
+}
+
+func (d *decoder) invalid(err error) {
+	if d.verr == nil {
+		d.verr = err
+	}
+}
+
+func (d *decoder) skipSpace() {
+	for d.pos < len(d.data) {
+		switch d.data[d.pos] {
+		case ' ', '\t', '\n', '\r':
+			d.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (d *decoder) peek() byte {
+	d.skipSpace()
+	if d.pos < len(d.data) {
+		return d.data[d.pos]
+	}
+	return 0
+}
+
+func (d *decoder) consumeLiteral(lit string) bool {
+	if len(d.data)-d.pos >= len(lit) && string(d.data[d.pos:d.pos+len(lit)]) == lit {
+		d.pos += len(lit)
+		return true
+	}
+	return false
+}
+
+// wrongType words a JSON token found where another shape was expected, the
+// way the service's deserializer does.
+func (d *decoder) wrongType(want string) error {
+	switch c := d.peek(); {
+	case c == '{':
+		return serialization("Start of structure or map found where not expected")
+	case c == '[':
+		return serialization("Start of list found where not expected")
+	case c == '"':
+		return serialization("STRING_VALUE cannot be converted to " + want)
+	case c == 't' || c == 'f':
+		return serialization("BOOLEAN_VALUE cannot be converted to " + want)
+	case c == '-' || (c >= '0' && c <= '9'):
+		return serialization("NUMBER_VALUE cannot be converted to " + want)
+	}
+	return errMalformed
+}
+
+// item reads an object of name → AttributeValue. depth is the nesting level
+// of the object itself (an item is level 1).
+func (d *decoder) item(depth int) (Item, error) {
+	switch d.peek() {
+	case '{':
+	case '[':
+		return nil, serialization("Start of list found where not expected")
+	case '"', 't', 'f', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return nil, serialization("Expected map or null")
+	default:
+		return nil, errMalformed
+	}
+	if depth > maxJSONDepth {
+		return nil, errMalformed
+	}
+	d.pos++
+	it := Item{}
+	if d.peek() == '}' {
+		d.pos++
+		return it, nil
+	}
+	for {
+		if d.peek() != '"' {
+			return nil, errMalformed
+		}
+		name, err := d.str()
+		if err != nil {
+			return nil, err
+		}
+		if d.peek() != ':' {
+			return nil, errMalformed
+		}
+		d.pos++
+		if d.peek() == 'n' {
+			if !d.consumeLiteral("null") {
+				return nil, errMalformed
+			}
+		} else {
+			v, err := d.value(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			it[name] = v
+		}
+		switch d.peek() {
+		case ',':
+			d.pos++
+		case '}':
+			d.pos++
+			return it, nil
+		default:
+			return nil, errMalformed
+		}
+	}
+}
+
+// value reads one AttributeValue object. depth is the level an L or M value
+// here would occupy.
+func (d *decoder) value(depth int) (Value, error) {
+	switch d.peek() {
+	case '{':
+	case '[':
+		return Value{}, serialization("Start of list found where not expected")
+	case '"', 't', 'f', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return Value{}, serialization("Expected null")
+	default:
+		return Value{}, errMalformed
+	}
+	if depth > maxJSONDepth {
+		return Value{}, errMalformed
+	}
+	d.pos++
+	var v Value
+	types := 0
+	if d.peek() == '}' {
+		d.pos++
+		d.invalid(validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"))
+		return v, nil
+	}
+	for {
+		if d.peek() != '"' {
+			return Value{}, errMalformed
+		}
+		key, err := d.str()
+		if err != nil {
+			return Value{}, err
+		}
+		if d.peek() != ':' {
+			return Value{}, errMalformed
+		}
+		d.pos++
+		if d.peek() == 'n' { // null members are ignored, as the service does
+			if !d.consumeLiteral("null") {
+				return Value{}, errMalformed
+			}
+		} else {
+			t, known := ParseType(key)
+			if !known {
+				if err := d.skipValue(0); err != nil {
+					return Value{}, err
+				}
+			} else {
+				x, err := d.typed(t, depth)
+				if err != nil {
+					return Value{}, err
+				}
+				if types == 0 {
+					v = x
+				}
+				types++
+			}
+		}
+		switch d.peek() {
+		case ',':
+			d.pos++
+			continue
+		case '}':
+			d.pos++
+		default:
+			return Value{}, errMalformed
+		}
+		break
+	}
+	switch {
+	case types == 0:
+		d.invalid(validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"))
+	case types > 1:
+		d.invalid(validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"))
+	}
+	if depth > MaxDepth && (v.t == TypeM || v.t == TypeL) {
+		d.invalid(validation("Nesting Levels have exceeded supported limits"))
+	}
+	return v, nil
+}
+
+// typed reads the member of an AttributeValue for type t.
+func (d *decoder) typed(t Type, depth int) (Value, error) {
+	switch t {
+	case TypeS:
+		s, err := d.expectString("String")
+		return Value{t: TypeS, s: s}, err
+	case TypeN:
+		s, err := d.expectString("String")
+		if err != nil {
+			return Value{}, err
+		}
+		c, verr := CanonicalNumber(s)
+		if verr != nil {
+			d.invalid(verr)
+		}
+		return Value{t: TypeN, s: c}, nil
+	case TypeB:
+		s, err := d.expectString("Blob")
+		if err != nil {
+			return Value{}, err
+		}
+		raw, err := decodeBase64(s)
+		return Value{t: TypeB, s: raw}, err
+	case TypeBOOL, TypeNULL:
+		switch {
+		case d.consumeLiteral("true"):
+			if t == TypeNULL {
+				return Null(), nil
+			}
+			return Bool(true), nil
+		case d.consumeLiteral("false"):
+			if t == TypeNULL {
+				d.invalid(validation("One or more parameter values were invalid: Null attribute value types must have the value of true"))
+				return Null(), nil
+			}
+			return Bool(false), nil
+		}
+		return Value{}, d.wrongType("Boolean")
+	case TypeSS, TypeNS, TypeBS:
+		return d.set(t)
+	case TypeL:
+		if d.peek() != '[' {
+			if d.peek() == '{' {
+				return Value{}, serialization("Start of structure or map found where not expected")
+			}
+			return Value{}, serialization("Expected list or null")
+		}
+		d.pos++
+		list := []Value{}
+		if d.peek() == ']' {
+			d.pos++
+			return L(list), nil
+		}
+		for {
+			if d.peek() == 'n' && d.consumeLiteral("null") {
+				// A null element is dropped, like a null member.
+			} else {
+				e, err := d.value(depth + 1)
+				if err != nil {
+					return Value{}, err
+				}
+				list = append(list, e)
+			}
+			switch d.peek() {
+			case ',':
+				d.pos++
+			case ']':
+				d.pos++
+				return L(list), nil
+			default:
+				return Value{}, errMalformed
+			}
+		}
+	case TypeM:
+		it, err := d.item(depth)
+		if err != nil {
+			return Value{}, err
+		}
+		return M(it), nil
+	}
+	return Value{}, errMalformed
+}
+
+func (d *decoder) expectString(want string) (string, error) {
+	if d.peek() != '"' {
+		return "", d.wrongType(want)
+	}
+	return d.str()
+}
+
+// set reads the JSON array of an SS, NS or BS value and applies the set rules.
+func (d *decoder) set(t Type) (Value, error) {
+	if d.peek() != '[' {
+		if d.peek() == '{' {
+			return Value{}, serialization("Start of structure or map found where not expected")
+		}
+		return Value{}, serialization("Expected list or null")
+	}
+	d.pos++
+	var texts []string // as given, for the duplicate message
+	var members []Value
+	et := t.ElemType()
+	if d.peek() == ']' {
+		d.pos++
+	} else {
+		for {
+			if d.peek() == 'n' && d.consumeLiteral("null") {
+				// dropped, like a null list element
+			} else {
+				want := "String"
+				if et == TypeB {
+					want = "Blob"
+				}
+				s, err := d.expectString(want)
+				if err != nil {
+					return Value{}, err
+				}
+				texts = append(texts, s)
+				m := Value{t: et, s: s}
+				switch et {
+				case TypeN:
+					c, verr := CanonicalNumber(s)
+					if verr != nil {
+						d.invalid(verr)
+					}
+					m.s = c
+				case TypeB:
+					raw, err := decodeBase64(s)
+					if err != nil {
+						return Value{}, err
+					}
+					m.s = raw
+				}
+				members = append(members, m)
+			}
+			if d.peek() == ',' {
+				d.pos++
+				continue
+			}
+			if d.peek() == ']' {
+				d.pos++
+				break
+			}
+			return Value{}, errMalformed
+		}
+	}
+	canon := make([]string, len(members))
+	for i, m := range members {
+		canon[i] = m.s
+	}
+	if err := checkSet(t, canon, texts); err != nil {
+		d.invalid(err)
+	}
+	return Value{t: t, list: members}, nil
+}
+
+// checkSet applies the non-empty and no-duplicates rules. canon holds the
+// members' canonical texts; given (optional) the texts as the client sent
+// them, which the service quotes in its message.
+func checkSet(t Type, canon, given []string) error {
+	if len(canon) == 0 {
+		switch t {
+		case TypeSS:
+			return validation("One or more parameter values were invalid: An string set  may not be empty")
+		case TypeNS:
+			return validation("One or more parameter values were invalid: An number set  may not be empty")
+		default:
+			return validation("One or more parameter values were invalid: Binary sets should not be empty")
+		}
+	}
+	if !hasDuplicates(canon) {
+		return nil
+	}
+	if given == nil {
+		given = canon
+		if t == TypeBS {
+			given = make([]string, len(canon))
+			for i, c := range canon {
+				given[i] = encodeBase64(c)
+			}
+		}
+	}
+	switch t {
+	case TypeSS:
+		return validation("One or more parameter values were invalid: Input collection [" + strings.Join(given, ", ") + "] contains duplicates.")
+	case TypeNS:
+		return validation("Input collection contains duplicates")
+	default:
+		return validation("One or more parameter values were invalid: Input collection [" + strings.Join(given, ", ") + "]of type BS contains duplicates.")
+	}
+}
+
+func hasDuplicates(texts []string) bool {
+	if len(texts) < 16 {
+		for i := range texts {
+			for j := i + 1; j < len(texts); j++ {
+				if texts[i] == texts[j] {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	seen := make(map[string]struct{}, len(texts))
+	for _, t := range texts {
+		if _, dup := seen[t]; dup {
+			return true
+		}
+		seen[t] = struct{}{}
+	}
+	return false
+}
+
+// str reads a JSON string at d.pos (which holds the opening quote).
+func (d *decoder) str() (string, error) {
+	d.pos++ // opening quote
+	start := d.pos
+	for d.pos < len(d.data) {
+		c := d.data[d.pos]
+		switch {
+		case c == '"':
+			s := d.data[start:d.pos]
+			d.pos++
+			if !utf8.Valid(s) {
+				return strings.ToValidUTF8(string(s), "\uFFFD"), nil
+			}
+			return string(s), nil
+		case c == '\\':
+			return d.strEscaped(start)
+		case c < 0x20:
+			return "", errMalformed
+		}
+		d.pos++
+	}
+	return "", errMalformed
+}
+
+// strEscaped finishes a string that contains escapes.
+func (d *decoder) strEscaped(start int) (string, error) {
+	buf := append([]byte(nil), d.data[start:d.pos]...)
+	for d.pos < len(d.data) {
+		c := d.data[d.pos]
+		switch {
+		case c == '"':
+			d.pos++
+			if !utf8.Valid(buf) {
+				return strings.ToValidUTF8(string(buf), "\uFFFD"), nil
+			}
+			return string(buf), nil
+		case c < 0x20:
+			return "", errMalformed
+		case c != '\\':
+			buf = append(buf, c)
+			d.pos++
+			continue
+		}
+		d.pos++
+		if d.pos >= len(d.data) {
+			return "", errMalformed
+		}
+		e := d.data[d.pos]
+		d.pos++
+		switch e {
+		case '"', '\\', '/':
+			buf = append(buf, e)
+		case 'b':
+			buf = append(buf, '\b')
+		case 'f':
+			buf = append(buf, '\f')
+		case 'n':
+			buf = append(buf, '\n')
+		case 'r':
+			buf = append(buf, '\r')
+		case 't':
+			buf = append(buf, '\t')
+		case 'u':
+			r, ok := d.hex4()
+			if !ok {
+				return "", errMalformed
+			}
+			if utf16.IsSurrogate(r) {
+				r2 := rune(-1)
+				if d.pos+1 < len(d.data) && d.data[d.pos] == '\\' && d.data[d.pos+1] == 'u' {
+					save := d.pos
+					d.pos += 2
+					var ok2 bool
+					r2, ok2 = d.hex4()
+					if !ok2 {
+						return "", errMalformed
+					}
+					if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+						r = dec
+						r2 = -2
+					} else {
+						d.pos = save // keep the second escape for the next round
+					}
+				}
+				if r2 != -2 {
+					r = utf8.RuneError
+				}
+			}
+			buf = utf8.AppendRune(buf, r)
+		default:
+			return "", errMalformed
+		}
+	}
+	return "", errMalformed
+}
+
+func (d *decoder) hex4() (rune, bool) {
+	if d.pos+4 > len(d.data) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range d.data[d.pos : d.pos+4] {
+		r <<= 4
+		switch {
+		case c >= '0' && c <= '9':
+			r |= rune(c - '0')
+		case c >= 'a' && c <= 'f':
+			r |= rune(c - 'a' + 10)
+		case c >= 'A' && c <= 'F':
+			r |= rune(c - 'A' + 10)
+		default:
+			return 0, false
+		}
+	}
+	d.pos += 4
+	return r, true
+}
+
+// skipValue skips any well-formed JSON value (for unknown members).
+func (d *decoder) skipValue(depth int) error {
+	if depth > maxJSONDepth {
+		return errMalformed
+	}
+	switch c := d.peek(); {
+	case c == '"':
+		_, err := d.str()
+		return err
+	case c == '{' || c == '[':
+		closer := byte('}')
+		if c == '[' {
+			closer = ']'
+		}
+		d.pos++
+		if d.peek() == closer {
+			d.pos++
+			return nil
+		}
+		for {
+			if c == '{' {
+				if d.peek() != '"' {
+					return errMalformed
+				}
+				if _, err := d.str(); err != nil {
+					return err
+				}
+				if d.peek() != ':' {
+					return errMalformed
+				}
+				d.pos++
+			}
+			if err := d.skipValue(depth + 1); err != nil {
+				return err
+			}
+			switch d.peek() {
+			case ',':
+				d.pos++
+			case closer:
+				d.pos++
+				return nil
+			default:
+				return errMalformed
+			}
+		}
+	case c == 't':
+		return d.literal("true")
+	case c == 'f':
+		return d.literal("false")
+	case c == 'n':
+		return d.literal("null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		return d.number()
+	}
+	return errMalformed
+}
+
+func (d *decoder) literal(lit string) error {
+	if d.consumeLiteral(lit) {
+		return nil
+	}
+	return errMalformed
+}
+
+// number skips a JSON number, checking its grammar.
+func (d *decoder) number() error {
+	start := d.pos
+	if d.pos < len(d.data) && d.data[d.pos] == '-' {
+		d.pos++
+	}
+	digits := func() int {
+		n := 0
+		for d.pos < len(d.data) && d.data[d.pos] >= '0' && d.data[d.pos] <= '9' {
+			d.pos++
+			n++
+		}
+		return n
+	}
+	if digits() == 0 {
+		return errMalformed
+	}
+	if d.pos < len(d.data) && d.data[d.pos] == '.' {
+		d.pos++
+		if digits() == 0 {
+			return errMalformed
+		}
+	}
+	if d.pos < len(d.data) && (d.data[d.pos] == 'e' || d.data[d.pos] == 'E') {
+		d.pos++
+		if d.pos < len(d.data) && (d.data[d.pos] == '+' || d.data[d.pos] == '-') {
+			d.pos++
+		}
+		if digits() == 0 {
+			return errMalformed
+		}
+	}
+	if d.pos == start {
+		return errMalformed
+	}
+	return nil
+}
+
+// decodeBase64 decodes standard padded base64 with the service's errors.
+func decodeBase64(s string) (string, error) {
+	if len(s)%4 != 0 {
+		return "", serialization("Base64 encoded length is expected a multiple of 4 bytes but found: " + strconv.Itoa(len(s)))
+	}
+	raw, err := base64.StdEncoding.Strict().DecodeString(s)
+	if err != nil {
+		for _, c := range []byte(s) {
+			if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=') {
+				return "", serialization("Invalid Base64 character: '" + string(rune(c)) + "'")
+			}
+		}
+		return "", serialization("Invalid last non-pad Base64 character dectected")
+	}
+	return string(raw), nil
+}
+
+func encodeBase64(raw string) string { return base64.StdEncoding.EncodeToString([]byte(raw)) }
+
+// AppendItem appends the item's DynamoDB JSON to dst, attributes in byte
+// order so that equal items always encode to equal bytes.
+func AppendItem(dst []byte, it Item) []byte {
+	if it == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '{')
+	names := sortedNames(it)
+	for i, k := range names {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendString(dst, k)
+		dst = append(dst, ':')
+		dst = AppendValue(dst, it[k])
+	}
+	return append(dst, '}')
+}
+
+func sortedNames(m map[string]Value) []string {
+	var buf [16]string
+	names := buf[:0]
+	for k := range m {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// AppendValue appends one AttributeValue's DynamoDB JSON to dst.
+func AppendValue(dst []byte, v Value) []byte {
+	switch v.t {
+	case TypeS:
+		dst = append(dst, `{"S":`...)
+		dst = appendString(dst, v.s)
+	case TypeN:
+		dst = append(dst, `{"N":"`...)
+		dst = append(dst, v.s...)
+		dst = append(dst, '"')
+	case TypeB:
+		dst = append(dst, `{"B":"`...)
+		dst = base64.StdEncoding.AppendEncode(dst, []byte(v.s))
+		dst = append(dst, '"')
+	case TypeBOOL:
+		if v.b {
+			return append(dst, `{"BOOL":true}`...)
+		}
+		return append(dst, `{"BOOL":false}`...)
+	case TypeNULL:
+		return append(dst, `{"NULL":true}`...)
+	case TypeSS, TypeNS, TypeBS:
+		dst = append(dst, `{"`...)
+		dst = append(dst, v.t.String()...)
+		dst = append(dst, `":[`...)
+		for i, m := range v.list {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			switch v.t {
+			case TypeSS:
+				dst = appendString(dst, m.s)
+			case TypeNS:
+				dst = append(dst, '"')
+				dst = append(dst, m.s...)
+				dst = append(dst, '"')
+			default:
+				dst = append(dst, '"')
+				dst = base64.StdEncoding.AppendEncode(dst, []byte(m.s))
+				dst = append(dst, '"')
+			}
+		}
+		dst = append(dst, ']')
+	case TypeL:
+		dst = append(dst, `{"L":[`...)
+		for i, e := range v.list {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = AppendValue(dst, e)
+		}
+		dst = append(dst, ']')
+	case TypeM:
+		dst = append(dst, `{"M":`...)
+		dst = AppendItem(dst, v.m)
+	default:
+		return append(dst, "null"...)
+	}
+	return append(dst, '}')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s as a JSON string, escaping only what JSON requires.
+func appendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		dst = append(dst, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			dst = append(dst, '\\', c)
+		case '\n':
+			dst = append(dst, '\\', 'n')
+		case '\r':
+			dst = append(dst, '\\', 'r')
+		case '\t':
+			dst = append(dst, '\\', 't')
+		default:
+			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+		}
+		start = i + 1
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+// AppendString appends s as a JSON string literal; exported for encoders of
+// response shapes that embed attribute names.
+func AppendString(dst []byte, s string) []byte { return appendString(dst, s) }

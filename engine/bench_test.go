@@ -1,0 +1,177 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/tidwall/buntdb"
+
+	"dynalab/engine"
+	"dynalab/engine/attr"
+	"dynalab/engine/enginetest"
+)
+
+// benchItem is a ~1 KB item like ddbload's.
+func benchItem(pk, sk string) attr.Item {
+	return attr.Item{
+		"PK":      attr.S(pk),
+		"SK":      attr.S(sk),
+		"payload": attr.S(strings.Repeat("x", 900)),
+		"count":   attr.Int(42),
+		"status":  attr.S("ACTIVE"),
+		"owner":   attr.S("user-123"),
+	}
+}
+
+func benchDB(b *testing.B) *engine.DB {
+	b.Helper()
+	db := enginetest.Open(b, engine.Options{Sync: "never"})
+	_, err := db.CreateTable(context.Background(), &engine.CreateTableInput{
+		TableName: "Bench",
+		AttributeDefinitions: []engine.AttributeDefinition{
+			{AttributeName: "PK", AttributeType: "S"}, {AttributeName: "SK", AttributeType: "S"}},
+		KeySchema: []engine.KeySchemaElement{
+			{AttributeName: "PK", KeyType: "HASH"}, {AttributeName: "SK", KeyType: "RANGE"}},
+		BillingMode: engine.BillingPayPerRequest,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db
+}
+
+// BenchmarkPutItem and BenchmarkGetItem compare with BenchmarkRawBuntDB*,
+// which store and read the same bytes in buntdb directly (the 3x
+// budget).
+func BenchmarkPutItem(b *testing.B) {
+	db := benchDB(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		_, err := db.PutItem(ctx, &engine.PutItemInput{TableName: "Bench", Item: benchItem(fmt.Sprintf("p%d", i), "s")})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkGetItem(b *testing.B) {
+	db := benchDB(b)
+	ctx := context.Background()
+	const n = 10000
+	for i := range n {
+		if _, err := db.PutItem(ctx, &engine.PutItemInput{TableName: "Bench", Item: benchItem(fmt.Sprintf("p%d", i), "s")}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	keys := make([]attr.Item, n)
+	for i := range keys {
+		keys[i] = attr.Item{"PK": attr.S(fmt.Sprintf("p%d", i)), "SK": attr.S("s")}
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		out, err := db.GetItem(ctx, &engine.GetItemInput{TableName: "Bench", Key: keys[i%n], ConsistentRead: true})
+		if err != nil || out.Item == nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func rawItemBytes(pk string) string {
+	return string(attr.AppendItem(nil, benchItem(pk, "s")))
+}
+
+func BenchmarkRawBuntDBSet(b *testing.B) {
+	bdb := openRaw(b)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		k := fmt.Sprintf("i/0001%016d", i)
+		v := rawItemBytes(k)
+		if err := bdb.Update(func(tx *buntdb.Tx) error { _, _, err := tx.Set(k, v, nil); return err }); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkRawBuntDBGet(b *testing.B) {
+	bdb := openRaw(b)
+	const n = 10000
+	keys := make([]string, n)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("i/0001%016d", i)
+		v := rawItemBytes(keys[i])
+		bdb.Update(func(tx *buntdb.Tx) error { _, _, err := tx.Set(keys[i], v, nil); return err })
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		err := bdb.View(func(tx *buntdb.Tx) error { _, err := tx.Get(keys[i%n]); return err })
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func openRaw(b *testing.B) *buntdb.DB {
+	bdb, err := buntdb.Open(b.TempDir() + "/raw.db")
+	if err != nil {
+		b.Fatal(err)
+	}
+	bdb.SetConfig(buntdb.Config{SyncPolicy: buntdb.Never, AutoShrinkPercentage: 100, AutoShrinkMinSize: 32 << 20})
+	b.Cleanup(func() { bdb.Close() })
+	return bdb
+}
+
+// BenchmarkQuery reads a 20-item collection.
+func BenchmarkQuery(b *testing.B) {
+	db := benchDB(b)
+	ctx := context.Background()
+	for p := range 50 {
+		for s := range 20 {
+			if _, err := db.PutItem(ctx, &engine.PutItemInput{TableName: "Bench", Item: benchItem(fmt.Sprintf("p%d", p), fmt.Sprintf("s%02d", s))}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		out, err := db.Query(ctx, &engine.QueryInput{
+			TableName:                 "Bench",
+			KeyConditionExpression:    "PK = :pk",
+			ExpressionAttributeValues: engine.Values{":pk": attr.S(fmt.Sprintf("p%d", i%50))},
+		})
+		if err != nil || out.Count != 20 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScan reads a 10,000-item table page by page.
+func BenchmarkScan(b *testing.B) {
+	db := benchDB(b)
+	ctx := context.Background()
+	for i := range 10000 {
+		if _, err := db.PutItem(ctx, &engine.PutItemInput{TableName: "Bench", Item: benchItem(fmt.Sprintf("p%d", i), "s")}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		var start attr.Item
+		total := 0
+		for {
+			out, err := db.Scan(ctx, &engine.ScanInput{TableName: "Bench", ExclusiveStartKey: start})
+			if err != nil {
+				b.Fatal(err)
+			}
+			total += out.Count
+			if start = out.LastEvaluatedKey; start == nil {
+				break
+			}
+		}
+		if total != 10000 {
+			b.Fatalf("scanned %d items", total)
+		}
+	}
+}

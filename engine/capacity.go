@@ -1,0 +1,50 @@
+package engine
+
+import "context"
+
+// Capacity unit arithmetic (limits.md §10): reads in 4 KB units, halved for
+// eventually consistent reads; writes in 1 KB units; at least one unit.
+
+func readUnits(size int, consistent bool) float64 {
+	units := float64((size + 4095) / 4096)
+	if units < 1 {
+		units = 1
+	}
+	if !consistent {
+		units /= 2
+	}
+	return units
+}
+
+func writeUnits(size int) float64 {
+	units := float64((size + 1023) / 1024)
+	if units < 1 {
+		units = 1
+	}
+	return units
+}
+
+// consumed notes the units for the request log and builds the
+// ConsumedCapacity for ReturnConsumedCapacity mode, or nil for NONE.
+func consumed(ctx context.Context, mode, table string, units float64, read bool) *ConsumedCapacity {
+	noteCapacity(ctx, units)
+	if mode != CapacityTotal && mode != CapacityIndexes {
+		return nil
+	}
+	c := &ConsumedCapacity{TableName: table, CapacityUnits: units}
+	if read {
+		c.ReadCapacityUnits = units
+	} else {
+		c.WriteCapacityUnits = units
+	}
+	if mode == CapacityIndexes {
+		tc := Capacity{CapacityUnits: units}
+		if read {
+			tc.ReadCapacityUnits = units
+		} else {
+			tc.WriteCapacityUnits = units
+		}
+		c.Table = &tc
+	}
+	return c
+}

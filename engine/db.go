@@ -1,0 +1,170 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"dynalab/engine/expr"
+	"dynalab/engine/internal/store"
+)
+
+// Options configure a DB.
+type Options struct {
+	// Path is the database file; "" or store.InMemory opens an in-memory DB.
+	Path string
+	// Sync is the fsync policy: "always", "everysecond" (default) or "never".
+	Sync string
+	// Region and Account appear in ARNs; defaults us-east-1 and 000000000000.
+	Region  string
+	Account string
+	// Clock returns the current time; defaults to time.Now. Tests inject one.
+	Clock func() time.Time
+	// Endpoint, when known at open, is recorded in the lock file.
+	Endpoint string
+}
+
+// DB is a local DynamoDB database.
+type DB struct {
+	store   *store.Store
+	region  string
+	account string
+	now     func() time.Time
+	exprs   *expr.Cache // parsed expressions, shared by all requests
+
+	// mu guards the catalog. Data-plane operations hold it shared for their
+	// whole storage transaction, so a table cannot be deleted under them.
+	mu     sync.RWMutex
+	tables map[string]*table
+	closed bool
+}
+
+// InMemory is the Options.Path of a database without a file.
+const InMemory = store.InMemory
+
+// ErrClosed is returned by operations on a closed DB.
+var ErrClosed = errors.New("database is closed")
+
+// Open opens the database described by opts, creating it if needed.
+func Open(opts Options) (*DB, error) {
+	path := opts.Path
+	if path == "" {
+		path = store.InMemory
+	}
+	policy, err := store.ParseSyncPolicy(opts.Sync)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(path, store.Options{Sync: policy, Endpoint: opts.Endpoint})
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{
+		store:   st,
+		region:  defaultString(opts.Region, "us-east-1"),
+		account: defaultString(opts.Account, "000000000000"),
+		now:     opts.Clock,
+		tables:  map[string]*table{},
+		exprs:   expr.NewCache(4096),
+	}
+	if db.now == nil {
+		db.now = time.Now
+	}
+	if err := db.loadCatalog(); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func defaultString(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// loadCatalog reads every table record into memory.
+func (db *DB) loadCatalog() error {
+	return db.store.View(func(tx *store.Tx) error {
+		var err error
+		iterErr := tx.Ascend(store.TablePrefix, func(k, v string) bool {
+			if !strings.HasPrefix(k, store.TablePrefix) {
+				return false
+			}
+			var m tableMeta
+			if e := jsonUnmarshalString(v, &m); e != nil {
+				err = fmt.Errorf("%s: corrupt catalog record %q: %w", db.store.Path(), k, e)
+				return false
+			}
+			db.tables[m.Name] = newTable(m, db.region, db.account)
+			return true
+		})
+		if iterErr != nil {
+			return iterErr
+		}
+		return err
+	})
+}
+
+// Close flushes and closes the database. It waits for running operations.
+func (db *DB) Close() error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.closed {
+		return nil
+	}
+	db.closed = true
+	return db.store.Close()
+}
+
+// Path returns the database file, or InMemory.
+func (db *DB) Path() string { return db.store.Path() }
+
+// SetEndpoint records the endpoint serving this database in its lock file.
+func (db *DB) SetEndpoint(endpoint string) error { return db.store.SetEndpoint(endpoint) }
+
+// readTable runs fn with the named table while holding the catalog shared.
+// Data-plane operations use it: a missing table is the data plane's
+// ResourceNotFoundException.
+func (db *DB) readTable(name string, fn func(t *table) error) error {
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	if db.closed {
+		return ErrClosed
+	}
+	t := db.tables[tableNameFromARN(name)]
+	if t == nil {
+		return errNotFound()
+	}
+	return fn(t)
+}
+
+// tableNames returns the catalog's names in order. The caller holds mu.
+func (db *DB) tableNames() []string {
+	names := make([]string, 0, len(db.tables))
+	for n := range db.tables {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// tableNameFromARN accepts a table name or a table ARN (the service accepts
+// both in TableName) and returns the name.
+func tableNameFromARN(s string) string {
+	if !strings.HasPrefix(s, "arn:") {
+		return s
+	}
+	if i := strings.Index(s, ":table/"); i >= 0 {
+		name := s[i+len(":table/"):]
+		if j := strings.IndexByte(name, '/'); j >= 0 {
+			name = name[:j]
+		}
+		return name
+	}
+	return s
+}

@@ -1,0 +1,91 @@
+package engine
+
+import (
+	"context"
+
+	"dynalab/engine/attr"
+	"dynalab/engine/internal/store"
+)
+
+// DeleteItemInput is the DeleteItem request.
+type DeleteItemInput struct {
+	TableName                           string            `json:"TableName"`
+	Key                                 attr.Item         `json:"Key"`
+	ConditionExpression                 string            `json:"ConditionExpression,omitempty"`
+	ExpressionAttributeNames            map[string]string `json:"ExpressionAttributeNames,omitempty"`
+	ExpressionAttributeValues           Values            `json:"ExpressionAttributeValues,omitempty"`
+	ReturnValues                        string            `json:"ReturnValues,omitempty"`
+	ReturnValuesOnConditionCheckFailure string            `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
+	ReturnConsumedCapacity              string            `json:"ReturnConsumedCapacity,omitempty"`
+	ReturnItemCollectionMetrics         string            `json:"ReturnItemCollectionMetrics,omitempty"`
+	Expected                            map[string]any    `json:"Expected,omitempty"`
+	ConditionalOperator                 string            `json:"ConditionalOperator,omitempty"`
+}
+
+// DeleteItemOutput is the DeleteItem response.
+type DeleteItemOutput struct {
+	Attributes       attr.Item         `json:"Attributes,omitempty"`
+	ConsumedCapacity *ConsumedCapacity `json:"ConsumedCapacity,omitempty"`
+}
+
+// DeleteItem deletes one item by its key; deleting a missing item succeeds.
+func (db *DB) DeleteItem(ctx context.Context, in *DeleteItemInput) (*DeleteItemOutput, error) {
+	var c constraints
+	c.notNull(in.Key != nil, "key")
+	writeCommon{in.TableName, in.ReturnValues, in.ReturnValuesOnConditionCheckFailure, in.ReturnConsumedCapacity, in.ReturnItemCollectionMetrics}.check(&c)
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	if in.ReturnValues != "" && in.ReturnValues != ReturnNone && in.ReturnValues != ReturnAllOld {
+		return nil, validationError("ReturnValues can only be ALL_OLD or NONE")
+	}
+	if err := refuseLegacy(in.Expected != nil, "Expected", in.ConditionExpression != "", "ConditionExpression"); err != nil {
+		return nil, err
+	}
+	ex, err := db.newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues, exprPresence{
+		names: in.ConditionExpression != "", values: in.ConditionExpression != "", valuesNull: "ConditionExpression is null",
+	})
+	if err != nil {
+		return nil, err
+	}
+	cond, err := ex.condition("ConditionExpression", in.ConditionExpression)
+	if err != nil {
+		return nil, err
+	}
+	if err := ex.done(); err != nil {
+		return nil, err
+	}
+	out := &DeleteItemOutput{}
+	err = db.readTable(in.TableName, func(t *table) error {
+		if err := t.checkKey(in.Key); err != nil {
+			return err
+		}
+		key := t.storageKey(in.Key)
+		var old attr.Item
+		err := db.store.Update(func(tx *store.Tx) error {
+			var err error
+			if old, err = readItem(tx, key); err != nil {
+				return err
+			}
+			if !cond.eval(old) {
+				return conditionFailed(old, in.ReturnValuesOnConditionCheckFailure)
+			}
+			if old == nil {
+				return nil
+			}
+			return t.deleteItem(tx, key, old)
+		})
+		if err != nil {
+			return wrapWrite(err, "delete item from", t)
+		}
+		if in.ReturnValues == ReturnAllOld && old != nil {
+			out.Attributes = old
+		}
+		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, t.meta.Name, writeUnits(old.Size()), false)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

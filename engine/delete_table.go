@@ -1,0 +1,63 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"dynalab/engine/internal/store"
+)
+
+// DeleteTableInput is the DeleteTable request.
+type DeleteTableInput struct {
+	TableName string `json:"TableName"`
+}
+
+// DeleteTableOutput is the DeleteTable response.
+type DeleteTableOutput struct {
+	TableDescription *TableDescription `json:"TableDescription"`
+}
+
+// DeleteTable deletes a table and all its items in one transaction. The
+// response says DELETING, as the service's does; locally the table is
+// already gone when it returns.
+func (db *DB) DeleteTable(ctx context.Context, in *DeleteTableInput) (*DeleteTableOutput, error) {
+	var c constraints
+	c.tableName(in.TableName, "tableName")
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.closed {
+		return nil, ErrClosed
+	}
+	name := tableNameFromARN(in.TableName)
+	t := db.tables[name]
+	if t == nil {
+		return nil, errTableNotFound(name)
+	}
+	if t.meta.DeletionProtection {
+		return nil, validationError("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
+	}
+	var stats store.Stats
+	err := db.store.Update(func(tx *store.Tx) error {
+		var err error
+		if stats, err = tx.ReadStats(t.meta.ID); err != nil {
+			return err
+		}
+		if _, err := tx.DeleteRange(string(t.prefix)); err != nil {
+			return err
+		}
+		if err := tx.Delete(store.StatsKey(t.meta.ID)); err != nil {
+			return err
+		}
+		return tx.Delete(store.TableKey(name))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("delete table %s: %w", name, err)
+	}
+	delete(db.tables, name)
+	desc := t.describe(stats)
+	desc.TableStatus = StatusDeleting
+	return &DeleteTableOutput{TableDescription: desc}, nil
+}

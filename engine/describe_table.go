@@ -1,0 +1,97 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"dynalab/engine/internal/store"
+)
+
+// DescribeTableInput is the DescribeTable request.
+type DescribeTableInput struct {
+	TableName string `json:"TableName"`
+}
+
+// DescribeTableOutput is the DescribeTable response.
+type DescribeTableOutput struct {
+	Table *TableDescription `json:"Table"`
+}
+
+// DescribeTable reports a table. ItemCount and TableSizeBytes are exact at
+// all times — the service refreshes them only about every six hours.
+func (db *DB) DescribeTable(ctx context.Context, in *DescribeTableInput) (*DescribeTableOutput, error) {
+	var c constraints
+	c.tableName(in.TableName, "tableName")
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	db.mu.RLock()
+	defer db.mu.RUnlock()
+	if db.closed {
+		return nil, ErrClosed
+	}
+	name := tableNameFromARN(in.TableName)
+	t := db.tables[name]
+	if t == nil {
+		return nil, errTableNotFound(name)
+	}
+	stats, err := db.stats(t)
+	if err != nil {
+		return nil, err
+	}
+	return &DescribeTableOutput{Table: t.describe(stats)}, nil
+}
+
+func (db *DB) stats(t *table) (store.Stats, error) {
+	var s store.Stats
+	err := db.store.View(func(tx *store.Tx) error {
+		var err error
+		s, err = tx.ReadStats(t.meta.ID)
+		return err
+	})
+	if err != nil {
+		return s, fmt.Errorf("read statistics of %s: %w", t.meta.Name, err)
+	}
+	return s, nil
+}
+
+// describe builds the table's TableDescription.
+func (t *table) describe(s store.Stats) *TableDescription {
+	m := &t.meta
+	d := &TableDescription{
+		AttributeDefinitions:      m.AttributeDefinitions,
+		CreationDateTime:          epochSeconds(time.UnixMilli(m.CreatedMillis)),
+		DeletionProtectionEnabled: m.DeletionProtection,
+		ItemCount:                 s.Items,
+		KeySchema:                 m.KeySchema,
+		TableArn:                  t.arn,
+		TableId:                   m.TableID,
+		TableName:                 m.Name,
+		TableSizeBytes:            s.Bytes,
+		TableStatus:               StatusActive,
+		ProvisionedThroughput: &ProvisionedThroughputDescription{
+			NumberOfDecreasesToday: m.DecreasesToday,
+			ReadCapacityUnits:      m.ReadCapacity,
+			WriteCapacityUnits:     m.WriteCapacity,
+		},
+	}
+	if m.LastIncreaseMillis != 0 {
+		v := epochSeconds(time.UnixMilli(m.LastIncreaseMillis))
+		d.ProvisionedThroughput.LastIncreaseDateTime = &v
+	}
+	if m.LastDecreaseMillis != 0 {
+		v := epochSeconds(time.UnixMilli(m.LastDecreaseMillis))
+		d.ProvisionedThroughput.LastDecreaseDateTime = &v
+	}
+	if m.BillingMode == BillingPayPerRequest {
+		v := epochSeconds(time.UnixMilli(m.PayPerRequestMillis))
+		d.BillingModeSummary = &BillingModeSummary{BillingMode: BillingPayPerRequest, LastUpdateToPayPerRequestDateTime: &v}
+	} else if m.PayPerRequestMillis != 0 {
+		d.BillingModeSummary = &BillingModeSummary{BillingMode: BillingProvisioned}
+	}
+	if m.TableClass != "" {
+		d.TableClassSummary = &TableClassSummary{TableClass: m.TableClass}
+	}
+	return d
+}

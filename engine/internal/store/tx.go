@@ -1,0 +1,145 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/tidwall/buntdb"
+)
+
+// Tx is a read or write transaction.
+type Tx struct {
+	tx *buntdb.Tx
+}
+
+// ErrNotFound is returned by Get for a missing key.
+var ErrNotFound = buntdb.ErrNotFound
+
+// Get returns the value at key, or ErrNotFound.
+func (t *Tx) Get(key string) (string, error) { return t.tx.Get(key) }
+
+// Set writes value at key.
+func (t *Tx) Set(key, value string) error {
+	_, _, err := t.tx.Set(key, value, nil)
+	return err
+}
+
+// Delete removes key; a missing key is not an error.
+func (t *Tx) Delete(key string) error {
+	_, err := t.tx.Delete(key)
+	if errors.Is(err, buntdb.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// Ascend calls fn for each key ≥ from, in byte order, while fn returns true.
+func (t *Tx) Ascend(from string, fn func(key, value string) bool) error {
+	return t.tx.AscendGreaterOrEqual("", from, fn)
+}
+
+// Descend calls fn for each key ≤ from, in reverse byte order, while fn
+// returns true.
+func (t *Tx) Descend(from string, fn func(key, value string) bool) error {
+	return t.tx.DescendLessOrEqual("", from, fn)
+}
+
+// NextTableID hands out a new table id.
+func (t *Tx) NextTableID() (uint32, error) {
+	var n uint64
+	v, err := t.tx.Get(keySeq)
+	switch {
+	case errors.Is(err, buntdb.ErrNotFound):
+	case err != nil:
+		return 0, err
+	default:
+		if n, err = strconv.ParseUint(v, 10, 32); err != nil {
+			return 0, fmt.Errorf("corrupt table sequence %q", v)
+		}
+	}
+	n++
+	if _, _, err := t.tx.Set(keySeq, strconv.FormatUint(n, 10), nil); err != nil {
+		return 0, err
+	}
+	return uint32(n), nil
+}
+
+// TableKey is the catalog key of a table.
+func TableKey(name string) string { return "t/" + name }
+
+// TablePrefix is the first key of the catalog.
+const TablePrefix = "t/"
+
+// StatsKey is the statistics key of a table.
+func StatsKey(tid uint32) string {
+	return "s/" + string(binary.BigEndian.AppendUint32(nil, tid))
+}
+
+// ItemPrefix is the first byte string of a table's items.
+func ItemPrefix(tid uint32) []byte {
+	return binary.BigEndian.AppendUint32([]byte("i/"), tid)
+}
+
+// Stats are a table's exact item count and size in bytes.
+type Stats struct {
+	Items int64
+	Bytes int64
+}
+
+// ReadStats returns a table's statistics.
+func (t *Tx) ReadStats(tid uint32) (Stats, error) {
+	v, err := t.tx.Get(StatsKey(tid))
+	if errors.Is(err, buntdb.ErrNotFound) {
+		return Stats{}, nil
+	}
+	if err != nil {
+		return Stats{}, err
+	}
+	a, b, ok := strings.Cut(v, " ")
+	items, err1 := strconv.ParseInt(a, 10, 64)
+	size, err2 := strconv.ParseInt(b, 10, 64)
+	if !ok || err1 != nil || err2 != nil {
+		return Stats{}, fmt.Errorf("corrupt statistics record %q", v)
+	}
+	return Stats{Items: items, Bytes: size}, nil
+}
+
+// AddStats adds deltas to a table's statistics.
+func (t *Tx) AddStats(tid uint32, items, size int64) error {
+	if items == 0 && size == 0 {
+		return nil
+	}
+	s, err := t.ReadStats(tid)
+	if err != nil {
+		return err
+	}
+	s.Items += items
+	s.Bytes += size
+	_, _, err = t.tx.Set(StatsKey(tid), strconv.FormatInt(s.Items, 10)+" "+strconv.FormatInt(s.Bytes, 10), nil)
+	return err
+}
+
+// DeleteRange removes every key starting with prefix. Keys are collected
+// first: buntdb forbids writing inside an iteration.
+func (t *Tx) DeleteRange(prefix string) (int, error) {
+	var keys []string
+	err := t.tx.AscendGreaterOrEqual("", prefix, func(k, _ string) bool {
+		if !strings.HasPrefix(k, prefix) {
+			return false
+		}
+		keys = append(keys, k)
+		return true
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, k := range keys {
+		if _, err := t.tx.Delete(k); err != nil {
+			return 0, err
+		}
+	}
+	return len(keys), nil
+}

@@ -1,0 +1,190 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+
+	"dynalab/engine/attr"
+	"dynalab/engine/internal/keys"
+	"dynalab/engine/internal/store"
+)
+
+// Key size limits of the service.
+const (
+	maxHashKeyBytes  = 2048
+	maxRangeKeyBytes = 1024
+	maxNameBytes     = 65535
+)
+
+var errKeySchema = validationError("The provided key element does not match the schema")
+
+// checkKey validates a Key parameter (GetItem, DeleteItem, UpdateItem):
+// exactly the key attributes, with the schema's types, non-empty, in size.
+func (t *table) checkKey(key attr.Item) error {
+	n := 1
+	if t.rangeName != "" {
+		n = 2
+	}
+	if len(key) != n {
+		return errKeySchema
+	}
+	for _, name := range t.keyNames() {
+		v, ok := key[name]
+		if !ok || v.Type() != t.keyType(name) {
+			return errKeySchema
+		}
+	}
+	for _, name := range t.keyNames() {
+		if err := checkKeyValue(name, key[name], name == t.hashName, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *table) keyType(name string) attr.Type {
+	if name == t.hashName {
+		return t.hashType
+	}
+	return t.rangeType
+}
+
+// checkKeyValue applies the empty-value and size rules to one key value.
+// The service words the empty-value error differently for a key inside an
+// item (PutItem) and for a Key parameter.
+func checkKeyValue(name string, v attr.Value, hash, inItem bool) error {
+	if (v.Type() == attr.TypeS || v.Type() == attr.TypeB) && v.Len() == 0 {
+		kind := "string"
+		if v.Type() == attr.TypeB {
+			kind = "binary"
+		}
+		prefix := "One or more parameter values were invalid:"
+		if inItem {
+			prefix = "One or more parameter values are not valid."
+		}
+		return validationError(fmt.Sprintf("%s The AttributeValue for a key attribute cannot contain an empty %s value. Key: %s", prefix, kind, name))
+	}
+	if hash && v.Len() > maxHashKeyBytes {
+		return invalidParam("Size of hashkey has exceeded the maximum size limit of2048 bytes")
+	}
+	if !hash && v.Len() > maxRangeKeyBytes {
+		return invalidParam("Aggregated size of all range keys has exceeded the size limit of 1024 bytes")
+	}
+	return nil
+}
+
+// checkItem validates an item to be written whole (PutItem): key attributes
+// present with the schema's types and sizes, names, size and nesting.
+func (t *table) checkItem(item attr.Item) error {
+	for _, name := range t.keyNames() {
+		v, ok := item[name]
+		if !ok {
+			return invalidParam("Missing the key %s in the item", name)
+		}
+		if want := t.keyType(name); v.Type() != want {
+			return invalidParam("Type mismatch for key %s expected: %s actual: %s", name, want, v.Type())
+		}
+		if err := checkKeyValue(name, v, name == t.hashName, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkItemShape applies the rules that do not need the table: attribute
+// names, nesting depth and the 400 KB size limit. msg is the size error.
+func checkItemShape(item attr.Item, sizeMsg string) error {
+	for name := range item {
+		if name == "" {
+			return validationError("Empty attribute name")
+		}
+		if len(name) > maxNameBytes {
+			return validationError("Attribute name is too large, must be less than 65536 bytes")
+		}
+	}
+	if item.Depth() > attr.MaxDepth {
+		return validationError("Nesting Levels have exceeded supported limits")
+	}
+	if item.Size() > attr.MaxItemSize {
+		return validationError(sizeMsg)
+	}
+	return nil
+}
+
+// keyOf returns the key attributes of an item.
+func (t *table) keyOf(item attr.Item) attr.Item {
+	k := attr.Item{t.hashName: item[t.hashName]}
+	if t.rangeName != "" {
+		k[t.rangeName] = item[t.rangeName]
+	}
+	return k
+}
+
+// storageKey returns the store key of the item with the given key values.
+func (t *table) storageKey(key attr.Item) string {
+	buf := make([]byte, 0, len(t.prefix)+8+64)
+	buf = append(buf, t.prefix...)
+	return string(t.appendPartition(buf, key[t.hashName], key[t.rangeName]))
+}
+
+// appendPartition appends hash, partition key and (if valid) sort key.
+func (t *table) appendPartition(buf []byte, pk, sk attr.Value) []byte {
+	start := len(buf)
+	buf = append(buf, make([]byte, 8)...)
+	pkStart := len(buf)
+	buf = keys.AppendValue(buf, pk)
+	keys.AppendHash(buf[start:start], keys.Hash(buf[pkStart:]))
+	if !sk.IsZero() {
+		buf = keys.AppendValue(buf, sk)
+	}
+	return buf
+}
+
+// partitionPrefix returns the store prefix of one item collection.
+func (t *table) partitionPrefix(pk attr.Value) []byte {
+	buf := make([]byte, 0, len(t.prefix)+8+64)
+	buf = append(buf, t.prefix...)
+	return t.appendPartition(buf, pk, attr.Value{})
+}
+
+// readItem returns the stored item at key, or nil.
+func readItem(tx *store.Tx, key string) (attr.Item, error) {
+	v, err := tx.Get(key)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return decodeStored(v)
+}
+
+func decodeStored(v string) (attr.Item, error) {
+	it, err := attr.ParseItem([]byte(v))
+	if err != nil {
+		return nil, fmt.Errorf("corrupt stored item: %w", err)
+	}
+	return it, nil
+}
+
+// writeItem stores item at key, replacing old (nil if none), and keeps the
+// table statistics exact.
+func (t *table) writeItem(tx *store.Tx, key string, old, item attr.Item) error {
+	data := attr.AppendItem(nil, item)
+	if err := tx.Set(key, string(data)); err != nil {
+		return err
+	}
+	dn, ds := int64(1), int64(item.Size())
+	if old != nil {
+		dn, ds = 0, ds-int64(old.Size())
+	}
+	return tx.AddStats(t.meta.ID, dn, ds)
+}
+
+// deleteItem removes the item at key, which holds old.
+func (t *table) deleteItem(tx *store.Tx, key string, old attr.Item) error {
+	if err := tx.Delete(key); err != nil {
+		return err
+	}
+	return tx.AddStats(t.meta.ID, -1, -int64(old.Size()))
+}

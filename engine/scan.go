@@ -1,0 +1,139 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"dynalab/engine/attr"
+	"dynalab/engine/internal/keys"
+	"dynalab/engine/internal/store"
+)
+
+// ScanInput is the Scan request.
+type ScanInput struct {
+	TableName                 string            `json:"TableName"`
+	IndexName                 string            `json:"IndexName,omitempty"`
+	FilterExpression          string            `json:"FilterExpression,omitempty"`
+	ProjectionExpression      string            `json:"ProjectionExpression,omitempty"`
+	ExpressionAttributeNames  map[string]string `json:"ExpressionAttributeNames,omitempty"`
+	ExpressionAttributeValues Values            `json:"ExpressionAttributeValues,omitempty"`
+	Select                    string            `json:"Select,omitempty"`
+	Limit                     *int64            `json:"Limit,omitempty"`
+	ExclusiveStartKey         attr.Item         `json:"ExclusiveStartKey,omitempty"`
+	Segment                   *int64            `json:"Segment,omitempty"`
+	TotalSegments             *int64            `json:"TotalSegments,omitempty"`
+	ConsistentRead            bool              `json:"ConsistentRead,omitempty"`
+	ReturnConsumedCapacity    string            `json:"ReturnConsumedCapacity,omitempty"`
+	AttributesToGet           []string          `json:"AttributesToGet,omitempty"`
+	ScanFilter                map[string]any    `json:"ScanFilter,omitempty"`
+	ConditionalOperator       string            `json:"ConditionalOperator,omitempty"`
+}
+
+// ScanOutput is the Scan response.
+type ScanOutput = QueryOutput
+
+// Scan reads the whole table in partition-hash order (as the service does),
+// or one segment of it for a parallel scan.
+func (db *DB) Scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) {
+	var c constraints
+	c.tableName(in.TableName, "tableName")
+	if in.IndexName != "" {
+		c.nameRules(in.IndexName, "indexName")
+	}
+	c.enum(in.Select, "select", SelectSpecificAttributes, SelectCount, SelectAllAttributes, SelectAllProjected)
+	c.minInt(in.Limit, "limit", 1)
+	c.minInt(in.Segment, "segment", 0)
+	c.maxInt(in.Segment, "segment", 999999)
+	c.minInt(in.TotalSegments, "totalSegments", 1)
+	c.maxInt(in.TotalSegments, "totalSegments", 1000000)
+	c.enum(in.ReturnConsumedCapacity, "returnConsumedCapacity", CapacityIndexes, CapacityTotal, CapacityNone)
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	if err := checkSegments(in.Segment, in.TotalSegments); err != nil {
+		return nil, err
+	}
+	if err := checkSelect(in.Select, in.ProjectionExpression, in.AttributesToGet, in.IndexName != ""); err != nil {
+		return nil, err
+	}
+	if err := refuseLegacy(in.ScanFilter != nil, "ScanFilter", in.FilterExpression != "", "FilterExpression"); err != nil {
+		return nil, err
+	}
+	if err := checkProjectionParams(in.AttributesToGet, in.ProjectionExpression, nil); err != nil {
+		return nil, err
+	}
+	hasExpr := in.FilterExpression != "" || in.ProjectionExpression != ""
+	ex, err := db.newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues, exprPresence{
+		names: hasExpr, values: in.FilterExpression != "", valuesNull: "FilterExpression is null",
+	})
+	if err != nil {
+		return nil, err
+	}
+	filter, err := ex.condition("FilterExpression", in.FilterExpression)
+	if err != nil {
+		return nil, err
+	}
+	proj, err := ex.projection(in.ProjectionExpression, in.AttributesToGet)
+	if err != nil {
+		return nil, err
+	}
+	if err := ex.done(); err != nil {
+		return nil, err
+	}
+	var out *ScanOutput
+	err = db.readTable(in.TableName, func(t *table) error {
+		if in.IndexName != "" {
+			return validationError("The table does not have the specified index: " + in.IndexName)
+		}
+		r, err := t.scanRange(in.Segment, in.TotalSegments, in.ExclusiveStartKey)
+		if err != nil {
+			return err
+		}
+		var p *page
+		err = db.store.View(func(tx *store.Tx) error {
+			var err error
+			p, err = readPage(tx, r, limitOf(in.Limit), filter.eval)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("scan %s: %w", t.meta.Name, err)
+		}
+		out = t.pageOutput(p, in.Select, proj)
+		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, t.meta.Name, readUnits(p.bytes, in.ConsistentRead), true)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// checkSegments applies the parallel-scan parameter rules.
+func checkSegments(segment, total *int64) error {
+	switch {
+	case segment != nil && total == nil:
+		return validationError("The TotalSegments parameter is required but was not present in the request when Segment parameter is present")
+	case total != nil && segment == nil:
+		return validationError("The Segment parameter is required but was not present in the request when parameter TotalSegments is present")
+	case segment != nil && *segment >= *total:
+		return Validationf("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: %d is not less than TotalSegments: %d", *segment, *total)
+	}
+	return nil
+}
+
+// scanRange is the store range of the whole table or of one segment.
+func (t *table) scanRange(segment, total *int64, start attr.Item) (keyRange, error) {
+	r := keyRange{prefix: string(t.prefix), hashAt: len(t.prefix)}
+	if total != nil {
+		lo, hi := keys.SegmentRange(int(*segment), int(*total))
+		r.lo, r.loIncl = string(keys.AppendHash(append([]byte(nil), t.prefix...), lo)), true
+		r.maxHash = &hi
+	}
+	if start != nil {
+		if err := t.checkKey(start); err != nil {
+			return r, validationError("The provided starting key is invalid: " + err.(*APIError).Message)
+		}
+		r.after = t.storageKey(start)
+	}
+	return r, nil
+}

@@ -1,0 +1,75 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// logTimeLayout is the request log's timestamp: RFC 3339 with milliseconds.
+const logTimeLayout = "2006-01-02T15:04:05.000Z07:00"
+
+// maxLogField bounds client-chosen text (target, table) in a log line.
+const maxLogField = 64
+
+// logRequest writes one request-log line:
+//
+//	2024-01-31T12:00:00.123Z GetItem table=Pets 0.153ms cu=0.5 200
+//	2024-01-31T12:00:00.125Z PutItem table=Pets 0.201ms cu=1 400 ConditionalCheckFailedException
+//
+// The operation is the dispatcher's name for it, else the target's suffix,
+// else "-"; the error code is absent on success.
+func (s *Server) logRequest(start time.Time, r *http.Request, o outcome) {
+	elapsed := s.now().Sub(start)
+	var a [256]byte
+	b := start.AppendFormat(a[:0], logTimeLayout)
+	b = append(b, ' ')
+	op := o.info.Op
+	if op == "" {
+		op = headerValue(r.Header, "X-Amz-Target")
+		if i := strings.LastIndexByte(op, '.'); i >= 0 {
+			op = op[i+1:]
+		}
+	}
+	if r.Method != http.MethodPost {
+		op = r.Method
+	}
+	b = appendLogField(b, op)
+	b = append(b, " table="...)
+	b = appendLogField(b, o.info.Table)
+	b = append(b, ' ')
+	b = strconv.AppendFloat(b, float64(elapsed)/float64(time.Millisecond), 'f', 3, 64)
+	b = append(b, "ms cu="...)
+	b = strconv.AppendFloat(b, o.info.Capacity, 'f', -1, 64)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(o.status), 10)
+	if o.code != "" {
+		b = append(b, ' ')
+		b = append(b, o.code...)
+	}
+	b = append(b, '\n')
+	s.logMu.Lock()
+	_, _ = s.opt.Log.Write(b) // a request log that cannot be written is not the client's problem
+	s.logMu.Unlock()
+}
+
+// appendLogField appends client-chosen text so that it stays one field of
+// one line: "-" when empty, at most maxLogField bytes, and every byte that
+// is not printable ASCII (or is a space) replaced by '?'.
+func appendLogField(b []byte, s string) []byte {
+	if s == "" {
+		return append(b, '-')
+	}
+	if len(s) > maxLogField {
+		s = s[:maxLogField]
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f {
+			c = '?'
+		}
+		b = append(b, c)
+	}
+	return b
+}

@@ -1,0 +1,320 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"dynalab/engine"
+)
+
+// MaxBodyBytes is the largest request body accepted, before and after gzip
+// decoding; a larger one is answered 413, as dynalite answers above 16 MiB.
+const MaxBodyBytes = 16 << 20
+
+// Timeouts of the http.Server that Serve runs.
+const (
+	// ReadHeaderTimeout bounds how long a client may take to send the
+	// request headers.
+	ReadHeaderTimeout = 10 * time.Second
+	// IdleTimeout is how long an idle keep-alive connection is kept. It is
+	// longer than the SDKs' own idle timeouts (aws-sdk-go-v2: 90 s), so that
+	// the client, not the server, retires idle connections and never sends a
+	// request on a connection the server is closing.
+	IdleTimeout = 2 * time.Minute
+	// DefaultShutdownTimeout is how long Serve waits for in-flight requests
+	// when its context is cancelled, unless Options.ShutdownTimeout is set.
+	DefaultShutdownTimeout = 5 * time.Second
+)
+
+// The service name prefixes of X-Amz-Target.
+const (
+	TargetPrefixDynamoDB = "DynamoDB_20120810."
+	TargetPrefixStreams  = "DynamoDBStreams_20120810."
+)
+
+// Options configure a Server. The zero value is usable.
+type Options struct {
+	// Region names the endpoint in the health line of GET /
+	// ("healthy: dynamodb.<Region>.amazonaws.com "); default us-east-1.
+	Region string
+	// Log, when set, receives one line per API request: time, operation,
+	// table, latency, consumed capacity, HTTP status and error code
+	// (dynalab serve --log-requests). Writes are serialized.
+	Log io.Writer
+	// ErrorLog receives internal errors and recovered panics, and is the
+	// http.Server's error log in Serve; nil means the log package's
+	// standard logger.
+	ErrorLog *log.Logger
+	// Extra, when set, serves GET requests for paths other than "/", such as
+	// GET /metrics. Without it they are answered 404 like any other
+	// non-API request.
+	Extra http.Handler
+	// Authenticate, when set, checks a request's credentials after its body
+	// and target have been found well-formed and before it is dispatched.
+	// It returns nil to accept the request, an *engine.APIError (e.g.
+	// MissingAuthenticationTokenException) to refuse it, or another error,
+	// which is answered 500. body is only valid during the call.
+	Authenticate func(r *http.Request, body []byte) error
+	// Now is the clock for request-log lines; nil means time.Now.
+	Now func() time.Time
+	// ShutdownTimeout bounds the graceful shutdown in Serve; zero means
+	// DefaultShutdownTimeout.
+	ShutdownTimeout time.Duration
+}
+
+// Server is the DynamoDB JSON 1.0 endpoint: an http.Handler that checks
+// requests, hands them to a Dispatcher and writes its answer in the wire
+// form. It is safe for concurrent use.
+type Server struct {
+	d   Dispatcher
+	opt Options
+	now func() time.Time
+
+	health, unknownOp, serialization, internal []byte // fixed response bodies
+
+	ridPrefix [ridPrefixLen]byte // random part of every request id
+	ridSeq    atomic.Uint64      // counter part of every request id
+
+	bufs    sync.Pool // *[]byte: request bodies, error bodies
+	gzips   sync.Pool // *bytes.Buffer: compressed response bodies
+	gzReadr sync.Pool // *gzip.Reader
+	gzWritr sync.Pool // *gzip.Writer
+	logMu   sync.Mutex
+}
+
+// New returns a Server that dispatches API requests to d.
+func New(d Dispatcher, opt Options) *Server {
+	if opt.Region == "" {
+		opt.Region = "us-east-1"
+	}
+	s := &Server{
+		d:             d,
+		opt:           opt,
+		now:           opt.Now,
+		health:        []byte("healthy: dynamodb." + opt.Region + ".amazonaws.com "),
+		unknownOp:     []byte(`{"__type":"com.amazon.coral.service#UnknownOperationException"}`),
+		serialization: []byte(`{"__type":"com.amazon.coral.service#SerializationException"}`),
+		internal:      []byte(`{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"Internal server error"}`),
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	var rnd [ridPrefixLen]byte
+	_, _ = rand.Read(rnd[:]) // never fails on supported platforms
+	for i, c := range rnd {
+		s.ridPrefix[i] = ridAlphabet[int(c)%len(ridAlphabet)]
+	}
+	return s
+}
+
+// outcome is what the request log says about an API request.
+type outcome struct {
+	info   engine.CallInfo
+	status int
+	code   string // error code; empty on success
+}
+
+// ServeHTTP answers one request: GET / is the health check, GET on another
+// path goes to Options.Extra, POST (on any path, as the service ignores it)
+// is an API call, anything else is 404.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		s.serveOther(w, r)
+		return
+	}
+	var start time.Time
+	if s.opt.Log != nil {
+		start = s.now()
+	}
+	bp := s.getBuf()
+	o := s.serveAPI(w, r, bp)
+	s.putBuf(bp)
+	if s.opt.Log != nil {
+		s.logRequest(start, r, o)
+	}
+}
+
+func (s *Server) serveOther(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet {
+		if r.URL.Path == "/" {
+			s.writePlain(w, http.StatusOK, textPlain, s.health)
+			return
+		}
+		if s.opt.Extra != nil {
+			s.opt.Extra.ServeHTTP(w, r)
+			return
+		}
+	}
+	var start time.Time
+	if s.opt.Log != nil {
+		start = s.now()
+	}
+	s.writePlain(w, http.StatusNotFound, nil, notFoundBody)
+	if s.opt.Log != nil {
+		s.logRequest(start, r, outcome{status: http.StatusNotFound, code: engine.CodeUnknownOperation})
+	}
+}
+
+// serveAPI answers a POST. bp is a pooled buffer for the request body.
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, bp *[]byte) outcome {
+	body, err := s.readBody(w, r, bp)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) || errors.Is(err, errTooLarge) {
+			s.writePlain(w, http.StatusRequestEntityTooLarge, nil, nil)
+			return outcome{status: http.StatusRequestEntityTooLarge, code: "RequestEntityTooLarge"}
+		}
+		// A truncated or undecodable body: what arrived is not JSON.
+		ct, _ := responseType(r.Header)
+		return s.fixedError(w, r, ct, s.serialization, engine.CodeSerialization)
+	}
+	ct, ok := responseType(r.Header)
+	if !ok && len(body) > 0 {
+		// The service checks Content-Type only when there is a body.
+		s.writePlain(w, http.StatusNotFound, nil, notFoundBody)
+		return outcome{status: http.StatusNotFound, code: engine.CodeUnknownOperation}
+	}
+	target := headerValue(r.Header, "X-Amz-Target")
+	if len(body) == 0 {
+		// An empty body is not parsed before the target is checked (dynalite,
+		// mirroring the service), and is never dispatched.
+		if !knownService(target) {
+			return s.fixedError(w, r, ct, s.unknownOp, engine.CodeUnknownOperation)
+		}
+		if o, refused := s.authenticate(w, r, ct, body); refused {
+			return o
+		}
+		return s.fixedError(w, r, ct, s.serialization, engine.CodeSerialization)
+	}
+	if target == "" {
+		return s.unknownTarget(w, r, ct, body)
+	}
+	if s.opt.Authenticate != nil {
+		// Authentication comes after the JSON and target checks, so both must
+		// be made here, before the dispatcher would make them.
+		if !json.Valid(body) {
+			return s.fixedError(w, r, ct, s.serialization, engine.CodeSerialization)
+		}
+		if !knownService(target) {
+			return s.fixedError(w, r, ct, s.unknownOp, engine.CodeUnknownOperation)
+		}
+		if o, refused := s.authenticate(w, r, ct, body); refused {
+			return o
+		}
+	}
+	resp, info, err := s.dispatch(r.Context(), target, body)
+	if err != nil {
+		if errors.Is(err, engine.ErrUnknownOperation) {
+			return s.unknownTarget(w, r, ct, body)
+		}
+		o := s.writeError(w, r, ct, err)
+		o.info = info
+		return o
+	}
+	s.write(w, r, ct, http.StatusOK, resp)
+	return outcome{info: info, status: http.StatusOK}
+}
+
+// unknownTarget answers a request whose target nobody serves: malformed JSON
+// is reported first, as the service parses the body before it looks at the
+// target.
+func (s *Server) unknownTarget(w http.ResponseWriter, r *http.Request, ct []string, body []byte) outcome {
+	if !json.Valid(body) {
+		return s.fixedError(w, r, ct, s.serialization, engine.CodeSerialization)
+	}
+	return s.fixedError(w, r, ct, s.unknownOp, engine.CodeUnknownOperation)
+}
+
+// authenticate runs Options.Authenticate; refused reports that it has
+// answered the request with the error.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, ct []string, body []byte) (o outcome, refused bool) {
+	if s.opt.Authenticate == nil {
+		return outcome{}, false
+	}
+	if err := s.opt.Authenticate(r, body); err != nil {
+		return s.writeError(w, r, ct, err), true
+	}
+	return outcome{}, false
+}
+
+// errPanic stands for a recovered dispatcher panic, already logged.
+var errPanic = errors.New("dispatcher panicked")
+
+// dispatch calls the dispatcher, turning a panic into an internal error: a
+// safety net, as nothing a request contains may make the engine panic.
+func (s *Server) dispatch(ctx context.Context, target string, body []byte) (resp []byte, info engine.CallInfo, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.errorf("server: panic serving %.64q: %v\n%s", target, p, debug.Stack())
+			resp, info, err = nil, engine.CallInfo{}, errPanic
+		}
+	}()
+	return s.d.Dispatch(ctx, target, body)
+}
+
+// knownService reports whether target names an operation of a service the
+// endpoint speaks, whatever the operation.
+func knownService(target string) bool {
+	name, ok := strings.CutPrefix(target, TargetPrefixDynamoDB)
+	if !ok {
+		name, ok = strings.CutPrefix(target, TargetPrefixStreams)
+	}
+	return ok && name != ""
+}
+
+func (s *Server) errorf(format string, args ...any) {
+	if s.opt.ErrorLog != nil {
+		s.opt.ErrorLog.Printf(format, args...)
+		return
+	}
+	log.Printf(format, args...)
+}
+
+// Serve serves HTTP/1.1 with keep-alive on ln until ctx is cancelled, then
+// shuts down gracefully: it stops accepting, lets in-flight requests finish
+// for up to Options.ShutdownTimeout and then closes what is left. It
+// returns nil after a shutdown caused by ctx, or the error that stopped it.
+// ln is closed when Serve returns.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		IdleTimeout:       IdleTimeout,
+		ErrorLog:          s.opt.ErrorLog,
+		// Requests see ctx's values but not its cancellation, so that a
+		// shutdown lets them finish.
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("server: %w", err)
+	case <-ctx.Done():
+	}
+	timeout := s.opt.ShutdownTimeout
+	if timeout <= 0 {
+		timeout = DefaultShutdownTimeout
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	err := hs.Shutdown(sctx)
+	if err != nil {
+		_ = hs.Close()
+		err = fmt.Errorf("server: shutdown: %w", err)
+	}
+	<-errc // http.ErrServerClosed
+	return err
+}

@@ -1,0 +1,346 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"hash/crc32"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"dynalab/engine"
+	"dynalab/engine/attr"
+)
+
+// Response header values, assigned directly into header maps under their
+// canonical keys. net/http copies a handler's header map before writing it,
+// so these slices are shared but never modified.
+var (
+	amzJSON    = []string{"application/x-amz-json-1.0"}
+	plainJSON  = []string{"application/json"}
+	textPlain  = []string{"text/plain; charset=utf-8"}
+	gzipCoding = []string{"gzip"}
+)
+
+// notFoundBody is the service's answer to a non-API request (29 bytes).
+var notFoundBody = []byte("<UnknownOperationException/>\n")
+
+const (
+	// gzipThreshold is the body size above which a response is compressed
+	// when the client accepts gzip (the service's ~4 KB).
+	gzipThreshold = 4 << 10
+	// maxPooledBuf bounds the buffers kept for reuse, so that one huge
+	// request or response does not pin its memory.
+	maxPooledBuf = 1 << 20
+	// request ids: a random prefix per Server and a per-request counter,
+	// together the service's 52 characters [0-9A-Z]. The counter is written
+	// in base 32 (shifts, not divisions): 16 digits hold any uint64.
+	ridPrefixLen = 36
+	ridLen       = 52
+	ridAlphabet  = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+)
+
+// errTooLarge reports a gzip request body that decodes past MaxBodyBytes.
+var errTooLarge = errors.New("request body too large")
+
+// responseType returns the Content-Type to answer a request with and
+// whether the request's Content-Type is one the service accepts:
+// application/x-amz-json-1.0 or application/json, parameters ignored.
+func responseType(h http.Header) (ct []string, ok bool) {
+	t := headerValue(h, "Content-Type")
+	if i := strings.IndexByte(t, ';'); i >= 0 {
+		t = t[:i]
+	}
+	t = strings.TrimSpace(t)
+	switch {
+	case strings.EqualFold(t, amzJSON[0]):
+		return amzJSON, true
+	case strings.EqualFold(t, plainJSON[0]):
+		return plainJSON, true
+	}
+	return plainJSON, false
+}
+
+// headerValue is h.Get for a key already in canonical form: the server
+// canonicalizes request header keys, so a map lookup is enough.
+func headerValue(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+func (s *Server) getBuf() *[]byte {
+	if p, ok := s.bufs.Get().(*[]byte); ok {
+		return p
+	}
+	b := make([]byte, 0, 4<<10)
+	return &b
+}
+
+func (s *Server) putBuf(p *[]byte) {
+	if cap(*p) > maxPooledBuf {
+		return
+	}
+	*p = (*p)[:0]
+	s.bufs.Put(p)
+}
+
+// readBody reads the whole request body, at most MaxBodyBytes, into *bp
+// and decodes it when it is gzip-encoded. The result aliases *bp.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, bp *[]byte) ([]byte, error) {
+	buf := (*bp)[:0]
+	if n := r.ContentLength; n > 0 && n <= MaxBodyBytes && cap(buf) <= int(n) {
+		// One allocation of the right size; +1 so the read that sees EOF
+		// does not grow it.
+		buf = make([]byte, 0, n+1)
+	}
+	buf, err := readAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes), buf)
+	*bp = buf
+	if err != nil {
+		return nil, err
+	}
+	if enc := headerValue(r.Header, "Content-Encoding"); enc != "" && isGzip(enc) {
+		return s.gunzip(bp)
+	}
+	return buf, nil
+}
+
+// gunzip replaces the gzip stream in *bp by its decoded bytes.
+func (s *Server) gunzip(bp *[]byte) ([]byte, error) {
+	src := bytes.NewReader(*bp)
+	zr, _ := s.gzReadr.Get().(*gzip.Reader)
+	var err error
+	if zr == nil {
+		zr, err = gzip.NewReader(src)
+	} else {
+		err = zr.Reset(src)
+	}
+	if err != nil {
+		return nil, err
+	}
+	dp := s.getBuf()
+	out, err := readAll(io.LimitReader(zr, MaxBodyBytes+1), (*dp)[:0])
+	s.gzReadr.Put(zr)
+	*bp, *dp = out, *bp // the caller's buffer now holds the decoded body
+	s.putBuf(dp)
+	switch {
+	case err != nil:
+		return nil, err
+	case len(out) > MaxBodyBytes:
+		return nil, errTooLarge
+	}
+	return out, nil
+}
+
+// readAll appends everything r yields to b.
+func readAll(r io.Reader, b []byte) ([]byte, error) {
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				return b, nil
+			}
+			return b, err
+		}
+	}
+}
+
+// isGzip reports whether a Content-Encoding value is gzip.
+func isGzip(enc string) bool {
+	enc = strings.TrimSpace(enc)
+	return strings.EqualFold(enc, "gzip") || strings.EqualFold(enc, "x-gzip")
+}
+
+// acceptsGzip reports whether the request's Accept-Encoding lists gzip with
+// a non-zero quality.
+func acceptsGzip(h http.Header) bool {
+	for _, v := range h["Accept-Encoding"] {
+		for v != "" {
+			var item string
+			item, v, _ = strings.Cut(v, ",")
+			coding, params, _ := strings.Cut(item, ";")
+			coding = strings.TrimSpace(coding)
+			if !strings.EqualFold(coding, "gzip") && !strings.EqualFold(coding, "x-gzip") {
+				continue
+			}
+			return !zeroQuality(params)
+		}
+	}
+	return false
+}
+
+// zeroQuality reports whether Accept-Encoding parameters say q=0.
+func zeroQuality(params string) bool {
+	for params != "" {
+		var p string
+		p, params, _ = strings.Cut(params, ";")
+		k, v, _ := strings.Cut(p, "=")
+		if !strings.EqualFold(strings.TrimSpace(k), "q") {
+			continue
+		}
+		q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		return err == nil && q == 0
+	}
+	return false
+}
+
+// write sends a JSON response: status, body (compressed when large and
+// accepted) and the service's headers.
+func (s *Server) write(w http.ResponseWriter, r *http.Request, ct []string, status int, body []byte) {
+	h := w.Header()
+	var gz *bytes.Buffer
+	if len(body) > gzipThreshold && acceptsGzip(r.Header) {
+		if gz = s.compress(body); gz != nil {
+			body = gz.Bytes()
+			h["Content-Encoding"] = gzipCoding
+		}
+	}
+	h["Content-Type"] = ct
+	s.setHeaders(h, body)
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+	if gz != nil && gz.Cap() <= maxPooledBuf {
+		s.gzips.Put(gz)
+	}
+}
+
+// writePlain sends a non-JSON response (health line, 404, 413). A nil ct
+// sends no Content-Type (and keeps net/http from sniffing one), as dynalite.
+func (s *Server) writePlain(w http.ResponseWriter, status int, ct []string, body []byte) {
+	h := w.Header()
+	h["Content-Type"] = ct
+	s.setHeaders(h, body)
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// setHeaders sets x-amzn-RequestId, x-amz-crc32 and Content-Length for body,
+// with one allocation for the three strings and one for their slices.
+func (s *Server) setHeaders(h http.Header, body []byte) {
+	var a [ridLen + 10 + 20]byte
+	b := s.appendRequestID(a[:0])
+	crcStart := len(b)
+	b = strconv.AppendUint(b, uint64(crc32.ChecksumIEEE(body)), 10)
+	lenStart := len(b)
+	b = strconv.AppendInt(b, int64(len(body)), 10)
+	str := string(b)
+	v := new([3]string)
+	v[0], v[1], v[2] = str[:crcStart], str[crcStart:lenStart], str[lenStart:]
+	h["X-Amzn-Requestid"] = v[0:1:1]
+	h["X-Amz-Crc32"] = v[1:2:2]
+	h["Content-Length"] = v[2:3:3]
+}
+
+// appendRequestID appends a new 52-character request id: the Server's
+// random prefix and its request counter.
+func (s *Server) appendRequestID(b []byte) []byte {
+	b = append(b, s.ridPrefix[:]...)
+	n := s.ridSeq.Add(1)
+	var c [ridLen - ridPrefixLen]byte
+	for i := len(c) - 1; i >= 0; i-- {
+		c[i] = ridAlphabet[n&31]
+		n >>= 5
+	}
+	return append(b, c[:]...)
+}
+
+// compress gzips body into a pooled buffer; nil if compression failed.
+func (s *Server) compress(body []byte) *bytes.Buffer {
+	buf, _ := s.gzips.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	buf.Reset()
+	zw, _ := s.gzWritr.Get().(*gzip.Writer)
+	if zw == nil {
+		// BestSpeed: responses are compressed on the request path, where
+		// CPU matters more than a few bytes on a local link.
+		zw, _ = gzip.NewWriterLevel(buf, gzip.BestSpeed)
+	} else {
+		zw.Reset(buf)
+	}
+	_, err := zw.Write(body)
+	if cerr := zw.Close(); err == nil {
+		err = cerr
+	}
+	s.gzWritr.Put(zw)
+	if err != nil {
+		return nil
+	}
+	return buf
+}
+
+// fixedError sends one of the bodyless-message coral errors
+// (UnknownOperationException, SerializationException).
+func (s *Server) fixedError(w http.ResponseWriter, r *http.Request, ct []string, body []byte, code string) outcome {
+	s.write(w, r, ct, http.StatusBadRequest, body)
+	return outcome{status: http.StatusBadRequest, code: code}
+}
+
+// writeError sends err in the service's error form: an *engine.APIError as
+// itself, anything else as a logged InternalServerError.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, ct []string, err error) outcome {
+	var ae *engine.APIError
+	if !errors.As(err, &ae) || ae == nil || ae.Code == "" {
+		if err != errPanic { // already logged with its stack
+			s.errorf("server: internal error: %v", err)
+		}
+		s.write(w, r, ct, http.StatusInternalServerError, s.internal)
+		return outcome{status: http.StatusInternalServerError, code: engine.CodeInternalServerError}
+	}
+	bp := s.getBuf()
+	body := appendError((*bp)[:0], ae)
+	status := ae.Status()
+	s.write(w, r, ct, status, body)
+	*bp = body
+	s.putBuf(bp)
+	return outcome{status: status, code: ae.Code}
+}
+
+// appendError appends the JSON error body of e: __type, the message under
+// "message" or "Message" (none when empty), and the optional Item and
+// CancellationReasons members.
+func appendError(b []byte, e *engine.APIError) []byte {
+	b = append(b, `{"__type":`...)
+	b = attr.AppendString(b, e.Type())
+	if e.Message != "" {
+		if e.UpperMessage() {
+			b = append(b, `,"Message":`...)
+		} else {
+			b = append(b, `,"message":`...)
+		}
+		b = attr.AppendString(b, e.Message)
+	}
+	if len(e.Item) > 0 {
+		b = append(b, `,"Item":`...)
+		b = attr.AppendItem(b, e.Item)
+	}
+	if len(e.CancellationReasons) > 0 {
+		b = append(b, `,"CancellationReasons":[`...)
+		for i, cr := range e.CancellationReasons {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"Code":`...)
+			b = attr.AppendString(b, cr.Code)
+			if cr.Message != "" {
+				b = append(b, `,"Message":`...)
+				b = attr.AppendString(b, cr.Message)
+			}
+			if len(cr.Item) > 0 {
+				b = append(b, `,"Item":`...)
+				b = attr.AppendItem(b, cr.Item)
+			}
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}

@@ -1,0 +1,107 @@
+package engine
+
+import (
+	"context"
+
+	"dynalab/engine/attr"
+	"dynalab/engine/internal/store"
+)
+
+// UpdateItemInput is the UpdateItem request.
+type UpdateItemInput struct {
+	TableName                           string            `json:"TableName"`
+	Key                                 attr.Item         `json:"Key"`
+	UpdateExpression                    string            `json:"UpdateExpression,omitempty"`
+	ConditionExpression                 string            `json:"ConditionExpression,omitempty"`
+	ExpressionAttributeNames            map[string]string `json:"ExpressionAttributeNames,omitempty"`
+	ExpressionAttributeValues           Values            `json:"ExpressionAttributeValues,omitempty"`
+	ReturnValues                        string            `json:"ReturnValues,omitempty"`
+	ReturnValuesOnConditionCheckFailure string            `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
+	ReturnConsumedCapacity              string            `json:"ReturnConsumedCapacity,omitempty"`
+	ReturnItemCollectionMetrics         string            `json:"ReturnItemCollectionMetrics,omitempty"`
+	AttributeUpdates                    map[string]any    `json:"AttributeUpdates,omitempty"`
+	Expected                            map[string]any    `json:"Expected,omitempty"`
+	ConditionalOperator                 string            `json:"ConditionalOperator,omitempty"`
+}
+
+// UpdateItemOutput is the UpdateItem response.
+type UpdateItemOutput struct {
+	Attributes       attr.Item         `json:"Attributes,omitempty"`
+	ConsumedCapacity *ConsumedCapacity `json:"ConsumedCapacity,omitempty"`
+}
+
+// UpdateItem edits an item's attributes, creating the item if it does not
+// exist and the update sets something.
+func (db *DB) UpdateItem(ctx context.Context, in *UpdateItemInput) (*UpdateItemOutput, error) {
+	var c constraints
+	c.notNull(in.Key != nil, "key")
+	writeCommon{in.TableName, in.ReturnValues, in.ReturnValuesOnConditionCheckFailure, in.ReturnConsumedCapacity, in.ReturnItemCollectionMetrics}.check(&c)
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	if err := refuseLegacy(in.AttributeUpdates != nil, "AttributeUpdates", in.UpdateExpression != "", "UpdateExpression"); err != nil {
+		return nil, err
+	}
+	if err := refuseLegacy(in.Expected != nil, "Expected", in.ConditionExpression != "", "ConditionExpression"); err != nil {
+		return nil, err
+	}
+	anyExpr := in.UpdateExpression != "" || in.ConditionExpression != ""
+	ex, err := db.newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues, exprPresence{
+		names: anyExpr, values: anyExpr, valuesNull: "UpdateExpression and ConditionExpression are null",
+	})
+	if err != nil {
+		return nil, err
+	}
+	upd, err := ex.update(in.UpdateExpression)
+	if err != nil {
+		return nil, err
+	}
+	cond, err := ex.condition("ConditionExpression", in.ConditionExpression)
+	if err != nil {
+		return nil, err
+	}
+	if err := ex.done(); err != nil {
+		return nil, err
+	}
+	out := &UpdateItemOutput{}
+	err = db.readTable(in.TableName, func(t *table) error {
+		if err := t.checkKey(in.Key); err != nil {
+			return err
+		}
+		if err := upd.checkKeyTargets(t); err != nil {
+			return err
+		}
+		key := t.storageKey(in.Key)
+		var old, item attr.Item
+		err := db.store.Update(func(tx *store.Tx) error {
+			var err error
+			if old, err = readItem(tx, key); err != nil {
+				return err
+			}
+			if !cond.eval(old) {
+				return conditionFailed(old, in.ReturnValuesOnConditionCheckFailure)
+			}
+			if item, err = upd.apply(old, in.Key); err != nil {
+				return err
+			}
+			if item == nil { // nothing to create
+				return nil
+			}
+			if err := checkItemShape(item, "Item size to update has exceeded the maximum allowed size"); err != nil {
+				return err
+			}
+			return t.writeItem(tx, key, old, item)
+		})
+		units := writeUnits(max(old.Size(), item.Size()))
+		if err != nil {
+			return wrapWrite(err, "update item in", t)
+		}
+		out.Attributes = upd.returnValues(in.ReturnValues, old, item)
+		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, t.meta.Name, units, false)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

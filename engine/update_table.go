@@ -1,0 +1,156 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"dynalab/engine/internal/store"
+)
+
+// UpdateTableInput is the UpdateTable request. Index and stream updates come
+// with those features; until then they are refused with a clear message.
+type UpdateTableInput struct {
+	TableName                   string                 `json:"TableName"`
+	AttributeDefinitions        []AttributeDefinition  `json:"AttributeDefinitions,omitempty"`
+	BillingMode                 string                 `json:"BillingMode,omitempty"`
+	ProvisionedThroughput       *ProvisionedThroughput `json:"ProvisionedThroughput,omitempty"`
+	DeletionProtectionEnabled   *bool                  `json:"DeletionProtectionEnabled,omitempty"`
+	TableClass                  string                 `json:"TableClass,omitempty"`
+	GlobalSecondaryIndexUpdates []map[string]any       `json:"GlobalSecondaryIndexUpdates,omitempty"`
+	StreamSpecification         map[string]any         `json:"StreamSpecification,omitempty"`
+	SSESpecification            map[string]any         `json:"SSESpecification,omitempty"`
+	ReplicaUpdates              []map[string]any       `json:"ReplicaUpdates,omitempty"`
+}
+
+// UpdateTableOutput is the UpdateTable response.
+type UpdateTableOutput struct {
+	TableDescription *TableDescription `json:"TableDescription"`
+}
+
+// UpdateTable changes a table's billing mode, throughput, deletion
+// protection or table class. Changes apply at once (the service goes
+// through UPDATING first).
+func (db *DB) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTableOutput, error) {
+	if in.TableName == "" {
+		return nil, validationError("The parameter 'TableName' is required but was not present in the request")
+	}
+	var c constraints
+	c.tableName(in.TableName, "tableName")
+	c.enum(in.BillingMode, "billingMode", BillingProvisioned, BillingPayPerRequest)
+	if pt := in.ProvisionedThroughput; pt != nil {
+		c.notNull(pt.WriteCapacityUnits != nil, "provisionedThroughput.writeCapacityUnits")
+		c.minInt(pt.WriteCapacityUnits, "provisionedThroughput.writeCapacityUnits", 1)
+		c.notNull(pt.ReadCapacityUnits != nil, "provisionedThroughput.readCapacityUnits")
+		c.minInt(pt.ReadCapacityUnits, "provisionedThroughput.readCapacityUnits", 1)
+	}
+	c.enum(in.TableClass, "tableClass", "STANDARD", "STANDARD_INFREQUENT_ACCESS")
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	if in.ProvisionedThroughput == nil && in.BillingMode == "" && in.GlobalSecondaryIndexUpdates == nil &&
+		in.StreamSpecification == nil && in.SSESpecification == nil && in.ReplicaUpdates == nil &&
+		in.DeletionProtectionEnabled == nil && in.TableClass == "" {
+		return nil, validationError("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
+	}
+	if in.GlobalSecondaryIndexUpdates != nil {
+		return nil, validationError("dynalab does not support secondary indexes yet (GlobalSecondaryIndexUpdates)")
+	}
+	if in.StreamSpecification != nil {
+		return nil, validationError("dynalab does not support DynamoDB Streams yet (StreamSpecification)")
+	}
+	if in.ReplicaUpdates != nil {
+		return nil, validationError("dynalab does not support global table replicas yet (ReplicaUpdates)")
+	}
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.closed {
+		return nil, ErrClosed
+	}
+	name := tableNameFromARN(in.TableName)
+	t := db.tables[name]
+	if t == nil {
+		return nil, errTableNotFound(name)
+	}
+	m := t.meta // a copy: the catalog changes only after the write commits
+	if err := applyTableUpdate(&m, in, db.now()); err != nil {
+		return nil, err
+	}
+	nt := newTable(m, db.region, db.account)
+	var stats store.Stats
+	err := db.store.Update(func(tx *store.Tx) error {
+		rec, err := nt.encodeMeta()
+		if err != nil {
+			return err
+		}
+		if stats, err = tx.ReadStats(m.ID); err != nil {
+			return err
+		}
+		return tx.Set(store.TableKey(name), rec)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("update table %s: %w", name, err)
+	}
+	db.tables[name] = nt
+	return &UpdateTableOutput{TableDescription: nt.describe(stats)}, nil
+}
+
+// applyTableUpdate validates the billing and throughput change against the
+// table's current settings and applies it to m.
+func applyTableUpdate(m *tableMeta, in *UpdateTableInput, now time.Time) error {
+	mode := m.BillingMode
+	if in.BillingMode != "" {
+		mode = in.BillingMode
+	}
+	pt := in.ProvisionedThroughput
+	switch {
+	case mode == BillingPayPerRequest && pt != nil:
+		return invalidParam("Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST")
+	case mode == BillingProvisioned && m.BillingMode == BillingPayPerRequest && pt == nil:
+		return invalidParam("ProvisionedThroughput must be specified when BillingMode is PROVISIONED")
+	}
+	if pt != nil {
+		r, w := *pt.ReadCapacityUnits, *pt.WriteCapacityUnits
+		if r > maxCapacityUnits {
+			return Validationf("Given value %d for ReadCapacityUnits is out of bounds", r)
+		}
+		if w > maxCapacityUnits {
+			return Validationf("Given value %d for WriteCapacityUnits is out of bounds", w)
+		}
+		if m.BillingMode == BillingProvisioned && r == m.ReadCapacity && w == m.WriteCapacity {
+			return Validationf("The provisioned throughput for the table will not change. The requested value equals the current value. "+
+				"Current ReadCapacityUnits provisioned for the table: %d. Requested ReadCapacityUnits: %d. "+
+				"Current WriteCapacityUnits provisioned for the table: %d. Requested WriteCapacityUnits: %d. "+
+				"Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.",
+				m.ReadCapacity, r, m.WriteCapacity, w)
+		}
+		day := now.UTC().Format("2006-01-02")
+		if m.DecreaseDay != day {
+			m.DecreaseDay, m.DecreasesToday = day, 0
+		}
+		if m.BillingMode == BillingProvisioned {
+			if r > m.ReadCapacity || w > m.WriteCapacity {
+				m.LastIncreaseMillis = now.UnixMilli()
+			}
+			if r < m.ReadCapacity || w < m.WriteCapacity {
+				m.LastDecreaseMillis = now.UnixMilli()
+				m.DecreasesToday++
+			}
+		}
+		m.ReadCapacity, m.WriteCapacity = r, w
+	}
+	if mode != m.BillingMode {
+		if mode == BillingPayPerRequest {
+			m.PayPerRequestMillis = now.UnixMilli()
+			m.ReadCapacity, m.WriteCapacity = 0, 0
+		}
+		m.BillingMode = mode
+	}
+	if in.DeletionProtectionEnabled != nil {
+		m.DeletionProtection = *in.DeletionProtectionEnabled
+	}
+	if in.TableClass != "" {
+		m.TableClass = in.TableClass
+	}
+	return nil
+}

@@ -1,0 +1,215 @@
+// Command dynalab is a DynamoDB lab in the terminal: a local, disk-persisted
+// DynamoDB that speaks the real wire protocol, and a workbench to drive it.
+//
+// main.go is wiring only: flags → session → engine, server and workbench.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+
+	"dynalab/engine"
+	"dynalab/engine/server"
+	"dynalab/sessions"
+)
+
+const usage = `dynalab — a DynamoDB lab in the terminal
+
+Usage:
+  dynalab <command> [flags]
+
+Commands:
+  serve     serve the DynamoDB API over HTTP (aws CLI, SDKs, your app)
+  version   print the version
+  help      show this help, or help for a command: dynalab help serve
+
+Run "dynalab <command> --help" for a command's flags.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes one command line and returns the process exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	cmd, rest := args[0], args[1:]
+	var err error
+	switch cmd {
+	case "serve":
+		err = serveCmd(rest, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "dynalab", version())
+	case "help", "-h", "--help", "-help":
+		if len(rest) > 0 {
+			return run([]string{rest[0], "--help"}, stdout, stderr)
+		}
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "dynalab: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	}
+	fmt.Fprintln(stderr, "dynalab:", err)
+	return 1
+}
+
+// errUsage marks a command-line mistake already reported to the user.
+var errUsage = errors.New("usage")
+
+// newFlags returns a flag set whose usage starts with a "Usage:" line.
+// Mistakes are reported on stderr.
+func newFlags(name, synopsis, about string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage:\n  %s\n\n%s\n\nFlags:\n", synopsis, about)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args, mapping mistakes to errUsage. Asked-for help goes
+// to stdout (and exits 0); help after a mistake goes to stderr.
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) error {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "-help" || a == "--help" || a == "--h" {
+			fs.SetOutput(stdout)
+		}
+	}
+	err := fs.Parse(args)
+	switch {
+	case err == nil:
+		if fs.NArg() > 0 {
+			fmt.Fprintf(fs.Output(), "unexpected argument %q\n", fs.Arg(0))
+			fs.Usage()
+			return errUsage
+		}
+		return nil
+	case errors.Is(err, flag.ErrHelp):
+		return err
+	}
+	return errUsage
+}
+
+func serveCmd(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", "dynalab serve [--listen 127.0.0.1:8000] [--data FILE | --in-memory] [--sync everysecond] [--log-requests]",
+		"Serve the DynamoDB API (JSON 1.0 over HTTP) so that the aws CLI, every AWS SDK\n"+
+			"and your application can use dynalab instead of the cloud. The first line of\n"+
+			"output is the endpoint URL. Stop with Ctrl+C: the database is flushed and unlocked.\n"+
+			"With neither --data nor --in-memory, the default session's database is used.",
+		stderr)
+	listen := fs.String("listen", "127.0.0.1:8000", "address to listen on (port 0 picks a free port)")
+	data := fs.String("data", "", "database file to serve (created if missing)")
+	inMemory := fs.Bool("in-memory", false, "keep everything in memory; nothing is written to disk")
+	syncPolicy := fs.String("sync", "everysecond", "when to fsync the database file: always, everysecond or never")
+	logRequests := fs.Bool("log-requests", false, "print one line per request: operation, table, latency, capacity, error")
+	region := fs.String("region", "us-east-1", "region shown in ARNs and the health line")
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	if *data != "" && *inMemory {
+		fmt.Fprintln(stderr, "dynalab serve: --data and --in-memory are alternatives; give one")
+		return errUsage
+	}
+	path := *data
+	switch {
+	case *inMemory:
+		path = engine.InMemory
+	case path == "":
+		p, err := sessions.DatabasePath(sessions.DefaultName)
+		if err != nil {
+			return err
+		}
+		path = p
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *listen, err)
+	}
+	endpoint := "http://" + ln.Addr().String()
+	db, err := engine.Open(engine.Options{Path: path, Sync: *syncPolicy, Region: *region, Endpoint: endpoint})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer db.Close()
+
+	opts := server.Options{Region: *region}
+	if *logRequests {
+		opts.Log = stderr
+	}
+	srv := server.New(db, opts)
+	fmt.Fprintln(stdout, endpoint)
+	where := path
+	if path == engine.InMemory {
+		where = "an in-memory database"
+	}
+	fmt.Fprintf(stdout, "dynalab %s serving %s (sync %s)\n", version(), where, *syncPolicy)
+	fmt.Fprintf(stdout, "Try: aws dynamodb list-tables --endpoint-url %s\n", endpoint)
+	fmt.Fprintln(stdout, "     (any credentials work, e.g. AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_REGION=us-east-1)")
+	if !isLoopback(ln.Addr()) {
+		fmt.Fprintln(stderr, "WARNING: listening beyond loopback without authentication: anyone who can reach", endpoint, "can read and change this database")
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := srv.Serve(ctx, ln); err != nil {
+		return fmt.Errorf("serve %s: %w", endpoint, err)
+	}
+	fmt.Fprintln(stderr, "dynalab: shut down cleanly")
+	return db.Close()
+}
+
+func isLoopback(a net.Addr) bool {
+	tcp, ok := a.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
+}
+
+// version reports the module version or the VCS revision it was built from.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	rev, dirty := "", false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "(devel)"
+	}
+	rev = rev[:min(12, len(rev))]
+	if dirty {
+		rev += "-dirty"
+	}
+	return strings.TrimSpace("devel " + rev)
+}
