@@ -105,7 +105,7 @@ func validateCreateTable(in *CreateTableInput) error {
 		c.notNull(d.AttributeType != "", p+".attributeType")
 		c.enum(d.AttributeType, p+".attributeType", "B", "N", "S")
 	}
-	if !namePattern.MatchString(in.TableName) {
+	if !validName(in.TableName) {
 		c.add(quote(in.TableName), "tableName", "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
 	}
 	c.enum(in.BillingMode, "billingMode", BillingProvisioned, BillingPayPerRequest)

@@ -11,7 +11,7 @@ import (
 type DeleteItemInput struct {
 	TableName                           string            `json:"TableName"`
 	Key                                 attr.Item         `json:"Key"`
-	ConditionExpression                 string            `json:"ConditionExpression,omitempty"`
+	ConditionExpression                 *string           `json:"ConditionExpression,omitempty"`
 	ExpressionAttributeNames            map[string]string `json:"ExpressionAttributeNames,omitempty"`
 	ExpressionAttributeValues           Values            `json:"ExpressionAttributeValues,omitempty"`
 	ReturnValues                        string            `json:"ReturnValues,omitempty"`
@@ -39,11 +39,11 @@ func (db *DB) DeleteItem(ctx context.Context, in *DeleteItemInput) (*DeleteItemO
 	if in.ReturnValues != "" && in.ReturnValues != ReturnNone && in.ReturnValues != ReturnAllOld {
 		return nil, validationError("ReturnValues can only be ALL_OLD or NONE")
 	}
-	if err := refuseLegacy(in.Expected != nil, "Expected", in.ConditionExpression != "", "ConditionExpression"); err != nil {
+	if err := refuseLegacy(in.Expected != nil, "Expected", in.ConditionExpression != nil, "ConditionExpression"); err != nil {
 		return nil, err
 	}
 	ex, err := db.newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues, exprPresence{
-		names: in.ConditionExpression != "", values: in.ConditionExpression != "", valuesNull: "ConditionExpression is null",
+		names: in.ConditionExpression != nil, values: in.ConditionExpression != nil, valuesNull: "ConditionExpression is null",
 	})
 	if err != nil {
 		return nil, err

@@ -80,11 +80,11 @@ func (c condition) rejectKeyAttributes(t *table) error {
 	return nil
 }
 
-func (c *exprContext) condition(param, text string) (condition, error) {
-	if text == "" {
+func (c *exprContext) condition(param string, text *string) (condition, error) {
+	if text == nil {
 		return condition{}, nil
 	}
-	ast, err := c.cache.Condition(param, text)
+	ast, err := c.cache.Condition(param, *text)
 	if err != nil {
 		return condition{}, exprError(err)
 	}
@@ -107,7 +107,7 @@ func (p projector) apply(item attr.Item) attr.Item {
 
 // projection binds a ProjectionExpression, or turns AttributesToGet into
 // the equivalent projection of top-level names.
-func (c *exprContext) projection(text string, attributesToGet []string) (projector, error) {
+func (c *exprContext) projection(text *string, attributesToGet []string) (projector, error) {
 	if attributesToGet != nil {
 		paths := make([]expr.Path, len(attributesToGet))
 		for i, a := range attributesToGet {
@@ -115,10 +115,10 @@ func (c *exprContext) projection(text string, attributesToGet []string) (project
 		}
 		return projector{expr.NewProjection(paths)}, nil
 	}
-	if text == "" {
+	if text == nil {
 		return projector{}, nil
 	}
-	ast, err := c.cache.Projection(text)
+	ast, err := c.cache.Projection(*text)
 	if err != nil {
 		return projector{}, exprError(err)
 	}
@@ -133,11 +133,11 @@ func (c *exprContext) projection(text string, attributesToGet []string) (project
 // key-only item or leaves an existing one as it is.
 type updater struct{ u *expr.Update }
 
-func (c *exprContext) update(text string) (updater, error) {
-	if text == "" {
+func (c *exprContext) update(text *string) (updater, error) {
+	if text == nil {
 		return updater{}, nil
 	}
-	ast, err := c.cache.Update(text)
+	ast, err := c.cache.Update(*text)
 	if err != nil {
 		return updater{}, exprError(err)
 	}

@@ -12,7 +12,7 @@ import (
 type GetItemInput struct {
 	TableName                string            `json:"TableName"`
 	Key                      attr.Item         `json:"Key"`
-	ProjectionExpression     string            `json:"ProjectionExpression,omitempty"`
+	ProjectionExpression     *string           `json:"ProjectionExpression,omitempty"`
 	ExpressionAttributeNames map[string]string `json:"ExpressionAttributeNames,omitempty"`
 	AttributesToGet          []string          `json:"AttributesToGet,omitempty"`
 	ConsistentRead           bool              `json:"ConsistentRead,omitempty"`
@@ -35,10 +35,10 @@ func (db *DB) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput, er
 	if err := c.err(); err != nil {
 		return nil, err
 	}
-	if err := checkProjectionParams(in.AttributesToGet, in.ProjectionExpression, in.ExpressionAttributeNames); err != nil {
+	if err := checkProjectionParams(in.AttributesToGet, in.ProjectionExpression); err != nil {
 		return nil, err
 	}
-	ex, err := db.newExprContext(in.ExpressionAttributeNames, nil, exprPresence{names: in.ProjectionExpression != ""})
+	ex, err := db.newExprContext(in.ExpressionAttributeNames, nil, exprPresence{names: in.ProjectionExpression != nil})
 	if err != nil {
 		return nil, err
 	}
@@ -80,8 +80,8 @@ func (db *DB) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput, er
 
 // checkProjectionParams applies the rules for AttributesToGet and its
 // expression counterpart.
-func checkProjectionParams(attrs []string, projection string, names map[string]string) error {
-	if attrs != nil && projection != "" {
+func checkProjectionParams(attrs []string, projection *string) error {
+	if attrs != nil && projection != nil {
 		return validationError("Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}")
 	}
 	seen := map[string]bool{}

@@ -28,16 +28,21 @@ func (t *table) checkKey(key attr.Item) error {
 	if len(key) != n {
 		return errKeySchema
 	}
-	for _, name := range t.keyNames() {
-		v, ok := key[name]
-		if !ok || v.Type() != t.keyType(name) {
+	hv, ok := key[t.hashName]
+	if !ok || hv.Type() != t.hashType {
+		return errKeySchema
+	}
+	var rv attr.Value
+	if t.rangeName != "" {
+		if rv, ok = key[t.rangeName]; !ok || rv.Type() != t.rangeType {
 			return errKeySchema
 		}
 	}
-	for _, name := range t.keyNames() {
-		if err := checkKeyValue(name, key[name], name == t.hashName, false); err != nil {
-			return err
-		}
+	if err := checkKeyValue(t.hashName, hv, true, false); err != nil {
+		return err
+	}
+	if t.rangeName != "" {
+		return checkKeyValue(t.rangeName, rv, false, false)
 	}
 	return nil
 }
@@ -160,7 +165,7 @@ func readItem(tx *store.Tx, key string) (attr.Item, error) {
 }
 
 func decodeStored(v string) (attr.Item, error) {
-	it, err := attr.ParseItem([]byte(v))
+	it, err := attr.ParseStoredItem(v)
 	if err != nil {
 		return nil, fmt.Errorf("corrupt stored item: %w", err)
 	}

@@ -14,9 +14,9 @@ import (
 type QueryInput struct {
 	TableName                 string            `json:"TableName"`
 	IndexName                 string            `json:"IndexName,omitempty"`
-	KeyConditionExpression    string            `json:"KeyConditionExpression,omitempty"`
-	FilterExpression          string            `json:"FilterExpression,omitempty"`
-	ProjectionExpression      string            `json:"ProjectionExpression,omitempty"`
+	KeyConditionExpression    *string           `json:"KeyConditionExpression,omitempty"`
+	FilterExpression          *string           `json:"FilterExpression,omitempty"`
+	ProjectionExpression      *string           `json:"ProjectionExpression,omitempty"`
 	ExpressionAttributeNames  map[string]string `json:"ExpressionAttributeNames,omitempty"`
 	ExpressionAttributeValues Values            `json:"ExpressionAttributeValues,omitempty"`
 	Select                    string            `json:"Select,omitempty"`
@@ -69,16 +69,16 @@ func (db *DB) Query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
 	if err := checkSelect(in.Select, in.ProjectionExpression, in.AttributesToGet, in.IndexName != ""); err != nil {
 		return nil, validationError("1 validation error detected: " + err.Message)
 	}
-	if err := refuseLegacy(in.KeyConditions != nil, "KeyConditions", in.KeyConditionExpression != "", "KeyConditionExpression"); err != nil {
+	if err := refuseLegacy(in.KeyConditions != nil, "KeyConditions", in.KeyConditionExpression != nil, "KeyConditionExpression"); err != nil {
 		return nil, err
 	}
-	if err := refuseLegacy(in.QueryFilter != nil, "QueryFilter", in.FilterExpression != "", "FilterExpression"); err != nil {
+	if err := refuseLegacy(in.QueryFilter != nil, "QueryFilter", in.FilterExpression != nil, "FilterExpression"); err != nil {
 		return nil, err
 	}
-	if err := checkProjectionParams(in.AttributesToGet, in.ProjectionExpression, nil); err != nil {
+	if err := checkProjectionParams(in.AttributesToGet, in.ProjectionExpression); err != nil {
 		return nil, err
 	}
-	if in.KeyConditionExpression == "" {
+	if in.KeyConditionExpression == nil {
 		return nil, validationError("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
 	}
 	ex, err := db.newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues, exprPresence{
@@ -89,7 +89,7 @@ func (db *DB) Query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
 	if err != nil {
 		return nil, err
 	}
-	kcBound, err := ex.keyCondition(in.KeyConditionExpression)
+	kcBound, err := ex.keyCondition(*in.KeyConditionExpression)
 	if err != nil {
 		return nil, err
 	}
@@ -146,14 +146,14 @@ func (db *DB) Query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
 
 // checkSelect applies the rules tying Select to projections. The messages
 // are AWS-verified (LocalStack's aws_verified tests).
-func checkSelect(sel, projection string, attrsToGet []string, index bool) *APIError {
+func checkSelect(sel string, projection *string, attrsToGet []string, index bool) *APIError {
 	what := map[string]string{SelectAllAttributes: "ALL_ATTRIBUTES", SelectAllProjected: "ALL_PROJECTED_ATTRIBUTES", SelectCount: "only the Count"}[sel]
 	switch {
-	case sel == SelectSpecificAttributes && projection == "" && attrsToGet == nil:
+	case sel == SelectSpecificAttributes && projection == nil && attrsToGet == nil:
 		return validationError("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES")
 	case sel == SelectAllProjected && !index:
 		return validationError(msgAllProjectedNeedsIndex)
-	case what != "" && projection != "":
+	case what != "" && projection != nil:
 		return validationError("Cannot specify the ProjectionExpression when choosing to get " + what)
 	case what != "" && attrsToGet != nil:
 		return validationError("Cannot specify the AttributesToGet when choosing to get " + what)

@@ -13,8 +13,8 @@ import (
 type ScanInput struct {
 	TableName                 string            `json:"TableName"`
 	IndexName                 string            `json:"IndexName,omitempty"`
-	FilterExpression          string            `json:"FilterExpression,omitempty"`
-	ProjectionExpression      string            `json:"ProjectionExpression,omitempty"`
+	FilterExpression          *string           `json:"FilterExpression,omitempty"`
+	ProjectionExpression      *string           `json:"ProjectionExpression,omitempty"`
 	ExpressionAttributeNames  map[string]string `json:"ExpressionAttributeNames,omitempty"`
 	ExpressionAttributeValues Values            `json:"ExpressionAttributeValues,omitempty"`
 	Select                    string            `json:"Select,omitempty"`
@@ -56,15 +56,15 @@ func (db *DB) Scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) {
 	if err := checkSelect(in.Select, in.ProjectionExpression, in.AttributesToGet, in.IndexName != ""); err != nil {
 		return nil, err
 	}
-	if err := refuseLegacy(in.ScanFilter != nil, "ScanFilter", in.FilterExpression != "", "FilterExpression"); err != nil {
+	if err := refuseLegacy(in.ScanFilter != nil, "ScanFilter", in.FilterExpression != nil, "FilterExpression"); err != nil {
 		return nil, err
 	}
-	if err := checkProjectionParams(in.AttributesToGet, in.ProjectionExpression, nil); err != nil {
+	if err := checkProjectionParams(in.AttributesToGet, in.ProjectionExpression); err != nil {
 		return nil, err
 	}
-	hasExpr := in.FilterExpression != "" || in.ProjectionExpression != ""
+	hasExpr := in.FilterExpression != nil || in.ProjectionExpression != nil
 	ex, err := db.newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues, exprPresence{
-		names: hasExpr, values: in.FilterExpression != "", valuesNull: "FilterExpression is null",
+		names: hasExpr, values: in.FilterExpression != nil, valuesNull: "FilterExpression is null",
 	})
 	if err != nil {
 		return nil, err

@@ -11,8 +11,8 @@ import (
 type UpdateItemInput struct {
 	TableName                           string            `json:"TableName"`
 	Key                                 attr.Item         `json:"Key"`
-	UpdateExpression                    string            `json:"UpdateExpression,omitempty"`
-	ConditionExpression                 string            `json:"ConditionExpression,omitempty"`
+	UpdateExpression                    *string           `json:"UpdateExpression,omitempty"`
+	ConditionExpression                 *string           `json:"ConditionExpression,omitempty"`
 	ExpressionAttributeNames            map[string]string `json:"ExpressionAttributeNames,omitempty"`
 	ExpressionAttributeValues           Values            `json:"ExpressionAttributeValues,omitempty"`
 	ReturnValues                        string            `json:"ReturnValues,omitempty"`
@@ -39,13 +39,13 @@ func (db *DB) UpdateItem(ctx context.Context, in *UpdateItemInput) (*UpdateItemO
 	if err := c.err(); err != nil {
 		return nil, err
 	}
-	if err := refuseLegacy(in.AttributeUpdates != nil, "AttributeUpdates", in.UpdateExpression != "", "UpdateExpression"); err != nil {
+	if err := refuseLegacy(in.AttributeUpdates != nil, "AttributeUpdates", in.UpdateExpression != nil, "UpdateExpression"); err != nil {
 		return nil, err
 	}
-	if err := refuseLegacy(in.Expected != nil, "Expected", in.ConditionExpression != "", "ConditionExpression"); err != nil {
+	if err := refuseLegacy(in.Expected != nil, "Expected", in.ConditionExpression != nil, "ConditionExpression"); err != nil {
 		return nil, err
 	}
-	anyExpr := in.UpdateExpression != "" || in.ConditionExpression != ""
+	anyExpr := in.UpdateExpression != nil || in.ConditionExpression != nil
 	ex, err := db.newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues, exprPresence{
 		names: anyExpr, values: anyExpr, valuesNull: "UpdateExpression and ConditionExpression are null",
 	})

@@ -3,7 +3,6 @@ package engine
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -65,7 +64,7 @@ func (c *constraints) tableName(name, path string) {
 
 // nameRules are the pattern and length rules of table and index names.
 func (c *constraints) nameRules(name, path string) {
-	if !namePattern.MatchString(name) {
+	if !validName(name) {
 		c.add(quote(name), path, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
 	}
 	if len(name) < 3 {
@@ -83,7 +82,20 @@ func (c *constraints) err() error {
 	return constraintErrors(c.errs)
 }
 
-var namePattern = regexp.MustCompile(`^[a-zA-Z0-9_.-]+$`)
+// validName reports whether name matches the service's name pattern
+// [a-zA-Z0-9_.-]+ (a loop: this runs on every request).
+func validName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 func quote(s string) string { return "'" + s + "'" }
 

@@ -20,8 +20,15 @@ const maxJSONDepth = 512
 
 // ParseItem decodes a JSON object of attribute names to DynamoDB JSON
 // attribute values. JSON null yields a nil Item.
-func ParseItem(data []byte) (Item, error) {
-	d := decoder{data: data}
+func ParseItem(data []byte) (Item, error) { return parseItem(decoder{data: string(data)}) }
+
+// ParseStoredItem decodes an item this package encoded (AppendItem). It
+// trusts the input to be canonical, skipping the checks a client's input
+// needs, and shares memory with s instead of copying strings out of it. It
+// still never panics on corrupt input: it returns an error.
+func ParseStoredItem(s string) (Item, error) { return parseItem(decoder{data: s, trusted: true}) }
+
+func parseItem(d decoder) (Item, error) {
 	d.skipSpace()
 	if d.consumeLiteral("null") {
 		return nil, d.finish()
@@ -38,7 +45,7 @@ func ParseItem(data []byte) (Item, error) {
 
 // ParseValue decodes one DynamoDB JSON attribute value such as {"S":"x"}.
 func ParseValue(data []byte) (Value, error) {
-	d := decoder{data: data}
+	d := decoder{data: string(data)}
 	v, err := d.value(1)
 	if err != nil {
 		return Value{}, err
@@ -61,7 +68,7 @@ func (it *Item) UnmarshalJSON(data []byte) error {
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (v *Value) UnmarshalJSON(data []byte) error {
-	d := decoder{data: data}
+	d := decoder{data: string(data)}
 	d.skipSpace()
 	if d.consumeLiteral("null") {
 		return d.finish()
@@ -81,9 +88,10 @@ func (it Item) MarshalJSON() ([]byte, error) { return AppendItem(nil, it), nil }
 func (v Value) MarshalJSON() ([]byte, error) { return AppendValue(nil, v), nil }
 
 type decoder struct {
-	data []byte
-	pos  int
-	verr error // first validation error; reported once the input proved well-formed
+	data    string
+	pos     int
+	verr    error // first validation error; reported once the input proved well-formed
+	trusted bool  // input is our own canonical encoding: skip client-input checks
 }
 
 var errMalformed = serialization("")
@@ -123,7 +131,7 @@ func (d *decoder) peek() byte {
 }
 
 func (d *decoder) consumeLiteral(lit string) bool {
-	if len(d.data)-d.pos >= len(lit) && string(d.data[d.pos:d.pos+len(lit)]) == lit {
+	if len(d.data)-d.pos >= len(lit) && d.data[d.pos:d.pos+len(lit)] == lit {
 		d.pos += len(lit)
 		return true
 	}
@@ -291,8 +299,8 @@ func (d *decoder) typed(t Type, depth int) (Value, error) {
 		return Value{t: TypeS, s: s}, err
 	case TypeN:
 		s, err := d.expectString("String")
-		if err != nil {
-			return Value{}, err
+		if err != nil || d.trusted {
+			return Value{t: TypeN, s: s}, err
 		}
 		c, verr := CanonicalNumber(s)
 		if verr != nil {
@@ -402,14 +410,15 @@ func (d *decoder) set(t Type) (Value, error) {
 				}
 				texts = append(texts, s)
 				m := Value{t: et, s: s}
-				switch et {
-				case TypeN:
+				switch {
+				case d.trusted && et != TypeB:
+				case et == TypeN:
 					c, verr := CanonicalNumber(s)
 					if verr != nil {
 						d.invalid(verr)
 					}
 					m.s = c
-				case TypeB:
+				case et == TypeB:
 					raw, err := decodeBase64(s)
 					if err != nil {
 						return Value{}, err
@@ -428,6 +437,9 @@ func (d *decoder) set(t Type) (Value, error) {
 			}
 			return Value{}, errMalformed
 		}
+	}
+	if d.trusted {
+		return Value{t: t, list: members}, nil
 	}
 	canon := make([]string, len(members))
 	for i, m := range members {
@@ -496,33 +508,38 @@ func hasDuplicates(texts []string) bool {
 	return false
 }
 
-// str reads a JSON string at d.pos (which holds the opening quote).
+// str reads a JSON string at d.pos (which holds the opening quote). The
+// common case — no escapes — returns a substring of the input without
+// copying.
 func (d *decoder) str() (string, error) {
 	d.pos++ // opening quote
 	start := d.pos
-	for d.pos < len(d.data) {
-		c := d.data[d.pos]
-		switch {
-		case c == '"':
-			s := d.data[start:d.pos]
-			d.pos++
-			if !utf8.Valid(s) {
-				return strings.ToValidUTF8(string(s), "\uFFFD"), nil
-			}
-			return string(s), nil
-		case c == '\\':
-			return d.strEscaped(start)
-		case c < 0x20:
-			return "", errMalformed
-		}
-		d.pos++
+	end := strings.IndexByte(d.data[start:], '"')
+	if end < 0 {
+		return "", errMalformed
 	}
-	return "", errMalformed
+	s := d.data[start : start+end]
+	if strings.IndexByte(s, '\\') >= 0 {
+		return d.strEscaped(start)
+	}
+	if !d.trusted {
+		for i := 0; i < len(s); i++ {
+			if s[i] < 0x20 {
+				return "", errMalformed
+			}
+		}
+		if !utf8.ValidString(s) {
+			s = strings.ToValidUTF8(s, "\uFFFD")
+		}
+	}
+	d.pos = start + end + 1
+	return s, nil
 }
 
-// strEscaped finishes a string that contains escapes.
+// strEscaped reads a string that contains escapes, from its first byte.
 func (d *decoder) strEscaped(start int) (string, error) {
-	buf := append([]byte(nil), d.data[start:d.pos]...)
+	d.pos = start
+	var buf []byte
 	for d.pos < len(d.data) {
 		c := d.data[d.pos]
 		switch {
@@ -597,7 +614,8 @@ func (d *decoder) hex4() (rune, bool) {
 		return 0, false
 	}
 	var r rune
-	for _, c := range d.data[d.pos : d.pos+4] {
+	for i := d.pos; i < d.pos+4; i++ {
+		c := d.data[i]
 		r <<= 4
 		switch {
 		case c >= '0' && c <= '9':

@@ -34,10 +34,27 @@ func (t Type) String() string {
 
 // ParseType returns the Type named by its wire name, or false.
 func ParseType(name string) (Type, bool) {
-	for i, n := range typeNames {
-		if i > 0 && n == name {
-			return Type(i), true
-		}
+	switch name {
+	case "S":
+		return TypeS, true
+	case "N":
+		return TypeN, true
+	case "B":
+		return TypeB, true
+	case "BOOL":
+		return TypeBOOL, true
+	case "NULL":
+		return TypeNULL, true
+	case "M":
+		return TypeM, true
+	case "L":
+		return TypeL, true
+	case "SS":
+		return TypeSS, true
+	case "NS":
+		return TypeNS, true
+	case "BS":
+		return TypeBS, true
 	}
 	return 0, false
 }

@@ -119,8 +119,8 @@ func TestEval(t *testing.T) {
 		"ss":{"SS":["x","y"]}, "ns":{"NS":["1","2.5"]}, "bs":{"BS":["YQ=="]},
 		"l":{"L":[{"S":"x"},{"N":"2"},{"M":{"k":{"S":"v"}}}]},
 		"m":{"M":{"k":{"S":"v"},"nested":{"L":[{"N":"7"},{"N":"42"}]}}},
-		"t":{"BOOL":true}, "f":{"BOOL":false}, "nul":{"NULL":true}, "empty":{"S":""},
-		"uni":{"S":"héllo"}
+		"t":{"BOOL":true}, "f":{"BOOL":false}, "nul":{"NULL":true}, "blank":{"S":""},
+		"uni":{"S":"héllo"}, "ss2":{"SS":["z"]}, "l2":{"L":[]}, "m2":{"M":{}}
 	}`
 	vals := `{
 		":10":{"N":"10"}, ":10e0":{"N":"1e1"}, ":9":{"N":"9"}, ":11":{"N":"11"}, ":s10":{"S":"10"},
@@ -147,43 +147,43 @@ func TestEval(t *testing.T) {
 		{"up < low", true}, {"s > :ab", true}, {"s < :bc", true},
 		{"b80 > b7f", true}, {"b > :bab", true}, {"b < :bb", true},
 		// sets are unordered, numbers by value inside NS
-		{"ss = :ss", true}, {"ns = :ns", true}, {"ss < :ss", false},
+		{"ss = :ss", true}, {"ns = :ns", true}, {"ss < ss2", false},
 		// lists in order, maps by keys and values
 		{"l = :l", true}, {"l = :lrev", false}, {"m.k = :v", true}, {"l[2] = :m", true},
 		// BOOL/NULL/L/M have no order
-		{"t = :true", true}, {"t > f", false}, {"nul = :null", true}, {"l > :l", false}, {"m >= m", false},
-		// missing operands: false, except <> (true even when both missing)
-		{"missing = :10", false}, {"missing < :10", false}, {"missing <> :10", true},
-		{"missing <> other", true}, {"missing = other", false}, {"missing BETWEEN :9 AND :11", false},
-		{"missing IN (:10)", false},
+		{"t = :true", true}, {"t > f", false}, {"nul = :null", true}, {"l > l2", false}, {"m >= m2", false},
+		// gone operands: false, except <> (true even when both gone)
+		{"gone = :10", false}, {"gone < :10", false}, {"gone <> :10", true},
+		{"gone <> zz", true}, {"gone = zz", false}, {"gone BETWEEN :9 AND :11", false},
+		{"gone IN (:10)", false},
 		// BETWEEN inclusive
-		{"n BETWEEN :9 AND :11", true}, {"n BETWEEN :10 AND :10", true}, {"n BETWEEN :11 AND missing", false},
+		{"n BETWEEN :9 AND :11", true}, {"n BETWEEN :10 AND :10", true}, {"n BETWEEN :11 AND gone", false},
 		{"s BETWEEN :ab AND :abc", true}, {"n BETWEEN :s10 AND :s10", false},
 		// IN: equality with any member, members of mixed types
 		{"n IN (:s10, :10e0)", true}, {"s IN (:x, :ab)", false}, {"l[0] IN (:10, :x)", true},
 		// attribute_exists / attribute_not_exists, NULL exists
-		{"attribute_exists(nul)", true}, {"attribute_exists(missing)", false}, {"attribute_not_exists(missing)", true},
+		{"attribute_exists(nul)", true}, {"attribute_exists(gone)", false}, {"attribute_not_exists(gone)", true},
 		{"attribute_exists(m.nested[1])", true}, {"attribute_exists(m.nested[2])", false}, {"attribute_exists(s.x)", false},
 		{"attribute_exists(l.k)", false}, {"attribute_exists(m[0])", false},
 		// attribute_type
 		{"attribute_type(s, :S)", true}, {"attribute_type(n, :N)", true}, {"attribute_type(ss, :SS)", true},
 		{"attribute_type(ns, :NS)", true}, {"attribute_type(bs, :BS)", true}, {"attribute_type(b, :B)", true},
 		{"attribute_type(l, :L)", true}, {"attribute_type(m, :M)", true}, {"attribute_type(t, :BOOL)", true},
-		{"attribute_type(nul, :NULL)", true}, {"attribute_type(s, :N)", false}, {"attribute_type(missing, :S)", false},
+		{"attribute_type(nul, :NULL)", true}, {"attribute_type(s, :N)", false}, {"attribute_type(gone, :S)", false},
 		// begins_with: S or B prefix by bytes, false across types
 		{"begins_with(s, :ab)", true}, {"begins_with(s, :bc)", false}, {"begins_with(b, :bab)", true},
-		{"begins_with(b, :ab)", false}, {"begins_with(missing, :ab)", false}, {"begins_with(s, :abc)", true},
-		{"begins_with(n, s)", false}, {"begins_with(uni, :he)", true}, {"begins_with(s, empty)", true},
+		{"begins_with(b, :ab)", false}, {"begins_with(gone, :ab)", false}, {"begins_with(s, :abc)", true},
+		{"begins_with(n, s)", false}, {"begins_with(uni, :he)", true}, {"begins_with(s, blank)", true},
 		// contains: substring, set membership of the element type, list element
 		{"contains(s, :bc)", true}, {"contains(s, :x)", false}, {"contains(b, :bb)", true}, {"contains(b, :bc)", false},
 		{"contains(ss, :x)", true}, {"contains(ss, :z)", false}, {"contains(ns, :n1)", true}, {"contains(ns, :s10)", false},
 		{"contains(bs, :ba)", true}, {"contains(l, :x)", true}, {"contains(l, :n2)", true}, {"contains(l, :m)", true},
-		{"contains(l, :z)", false}, {"contains(m, :v)", false}, {"contains(n, :10)", false}, {"contains(missing, :x)", false},
-		{"contains(s, missing)", false},
+		{"contains(l, :z)", false}, {"contains(m, :v)", false}, {"contains(n, :10)", false}, {"contains(gone, :x)", false},
+		{"contains(s, gone)", false},
 		// size: S and B bytes, set/list/map elements; none for N/BOOL/NULL
 		{"size(s) = :n3", true}, {"size(b) = :n3", true}, {"size(ss) = :n2", true}, {"size(l) = :n3", true},
-		{"size(m) = :n2", true}, {"size(empty) = :n0", true}, {"size(uni) > :n5", true},
-		{"size(n) = :n2", false}, {"size(n) <> :n2", true}, {"size(t) >= :n0", false}, {"size(missing) >= :n0", false},
+		{"size(m) = :n2", true}, {"size(blank) = :n0", true}, {"size(uni) > :n5", true},
+		{"size(n) = :n2", false}, {"size(n) <> :n2", true}, {"size(t) >= :n0", false}, {"size(gone) >= :n0", false},
 		{"size(:ss) = :n2", true}, {"size(m.nested) = :n2", true}, {"m.nested[1] > :7", true},
 		// AND OR NOT, precedence
 		{"n = :10 OR n = :9 AND n = :11", true}, {"(n = :10 OR n = :9) AND n = :11", false},
@@ -208,10 +208,11 @@ func TestEvalEmptyItem(t *testing.T) {
 		"a <> :v":                  true,
 		"a = :v":                   false,
 		"NOT contains(a, :v)":      true,
+		"size(a) <> :v":            true,
 	} {
 		c := mustCondition(t, text, vals)
 		if got := c.Eval(nil); got != want {
-			t.Errorf("%s on a missing item: got %v, want %v", text, got, want)
+			t.Errorf("%s on a gone item: got %v, want %v", text, got, want)
 		}
 	}
 	var none *Condition

@@ -10,13 +10,15 @@ import (
 // Params holds a request's ExpressionAttributeNames and
 // ExpressionAttributeValues, and records which of them the request's
 // expressions used. Use one Params per request, for all of its expressions,
-// then call Unused. A nil *Params has no placeholders.
+// then call Unused; do not copy a Params once used. A nil *Params has no
+// placeholders.
 type Params struct {
 	Names  map[string]string
 	Values attr.Item
 
 	usedNames  []string
 	usedValues []string
+	buf        [8]string // backing store for the first few used keys
 }
 
 // name resolves a #placeholder and marks it used.
@@ -26,6 +28,9 @@ func (p *Params) name(key string) (string, bool) {
 	}
 	v, ok := p.Names[key]
 	if ok && !slices.Contains(p.usedNames, key) {
+		if p.usedNames == nil {
+			p.usedNames = p.buf[0:0:4]
+		}
 		p.usedNames = append(p.usedNames, key)
 	}
 	return v, ok
@@ -38,6 +43,9 @@ func (p *Params) value(key string) (attr.Value, bool) {
 	}
 	v, ok := p.Values[key]
 	if ok && !slices.Contains(p.usedValues, key) {
+		if p.usedValues == nil {
+			p.usedValues = p.buf[4:4:8]
+		}
 		p.usedValues = append(p.usedValues, key)
 	}
 	return v, ok

@@ -67,11 +67,11 @@ func checkSize(param, text string, withSize bool) *Error {
 	return nil
 }
 
-func (p *parser) tok() token        { return p.toks[p.i] }
-func (p *parser) kind() tokKind     { return p.toks[p.i].kind }
-func (p *parser) peek(n int) tokKind { return p.toks[min(p.i+n, len(p.toks)-1)].kind }
+func (p *parser) tok() token          { return p.toks[p.i] }
+func (p *parser) kind() tokKind       { return p.toks[p.i].kind }
+func (p *parser) peek(n int) tokKind  { return p.toks[min(p.i+n, len(p.toks)-1)].kind }
 func (p *parser) text(t token) string { return p.src[t.start:t.end] }
-func (p *parser) next()              { p.i = min(p.i+1, len(p.toks)-1) }
+func (p *parser) next()               { p.i = min(p.i+1, len(p.toks)-1) }
 
 // expect consumes a token of kind k or fails with a syntax error.
 func (p *parser) expect(k tokKind) bool {
