@@ -48,3 +48,15 @@ func consumed(ctx context.Context, mode, table string, units float64, read bool)
 	}
 	return c
 }
+
+// consumedList is the per-table ConsumedCapacity list of batch and
+// transaction operations.
+func consumedList(ctx context.Context, mode string, tables []string, units map[string]float64, read bool) []ConsumedCapacity {
+	var out []ConsumedCapacity
+	for _, name := range tables {
+		if c := consumed(ctx, mode, name, units[name], read); c != nil {
+			out = append(out, *c)
+		}
+	}
+	return out
+}

@@ -244,12 +244,17 @@ const (
 	CondOr
 	// CondNot is NOT Left.
 	CondNot
-	// CondEQ is Args[0] = Args[1]; the following five are <>, <, <=, >, >=.
+	// CondEQ is Args[0] = Args[1].
 	CondEQ
+	// CondNE is Args[0] <> Args[1].
 	CondNE
+	// CondLT is Args[0] < Args[1].
 	CondLT
+	// CondLE is Args[0] <= Args[1].
 	CondLE
+	// CondGT is Args[0] > Args[1].
 	CondGT
+	// CondGE is Args[0] >= Args[1].
 	CondGE
 	// CondBetween is Args[0] BETWEEN Args[1] AND Args[2].
 	CondBetween

@@ -17,10 +17,22 @@ func (e *ConditionExpr) Bind(p *Params) (*Condition, error) {
 }
 
 // condBinder binds a condition tree, copying only the nodes that change.
+// Like the service's validator it also applies the text-only limits (path
+// depth, IN operand count, operator count) during its post-order walk, so
+// they interleave with the other errors as they do there.
 type condBinder struct {
 	param string
 	p     *Params
 	err   *Error
+	ops   int
+}
+
+// countOp counts one operator or function against the limit.
+func (b *condBinder) countOp() {
+	b.ops++
+	if b.ops > maxOperators {
+		b.fail(msgTooManyOps + itoa(b.ops))
+	}
 }
 
 func (b *condBinder) fail(msg string) {
@@ -37,6 +49,7 @@ func (b *condBinder) cond(c *Condition) *Condition {
 	case CondAnd, CondOr, CondNot:
 		l := b.cond(c.Left)
 		r := b.cond(c.Right)
+		b.countOp()
 		if l == c.Left && r == c.Right {
 			return c
 		}
@@ -49,6 +62,7 @@ func (b *condBinder) cond(c *Condition) *Condition {
 		return c
 	}
 	b.checkCondition(c, args)
+	b.countOp()
 	if sameSlice(args, c.Args) {
 		return c
 	}
@@ -79,6 +93,10 @@ func (b *condBinder) operands(args []Operand) []Operand {
 func (b *condBinder) operand(o *Operand) (Operand, bool) {
 	switch o.Kind {
 	case OperandPath:
+		if len(o.Path) > maxPathDepth {
+			b.fail(msgTooDeep + itoa(len(o.Path)))
+			return *o, false
+		}
 		path, undefined := b.p.resolvePath(o.Path)
 		if undefined != "" {
 			b.fail(msgUndefinedName + undefined)
@@ -106,6 +124,7 @@ func (b *condBinder) operand(o *Operand) (Operand, bool) {
 		if o.Kind == OperandFunc {
 			b.checkFunc(o.Func, args)
 		}
+		b.countOp()
 		if sameSlice(args, o.Args) {
 			return *o, false
 		}
@@ -176,8 +195,13 @@ func (b *condBinder) checkDistinct(name string, args []Operand) {
 // checkCondition validates a comparison, BETWEEN, IN or function node.
 func (b *condBinder) checkCondition(c *Condition, args []Operand) {
 	switch c.Kind {
-	case CondEQ, CondNE, CondIn:
+	case CondEQ, CondNE:
 		b.checkDistinct(comparatorSymbols[c.Kind], args)
+	case CondIn:
+		b.checkDistinct(comparatorSymbols[c.Kind], args)
+		if len(args)-1 > maxInOperands {
+			b.fail(msgTooManyIn + itoa(len(args)-1))
+		}
 	case CondLT, CondLE, CondGT, CondGE, CondBetween:
 		name := comparatorSymbols[c.Kind]
 		b.checkTypes(name, orderedTypes, args)

@@ -1,8 +1,12 @@
 package expr
 
 import (
+	"strings"
 	"testing"
 )
+
+// sizes99 is an IN with 99 size() operands: 100 operators.
+var sizes99 = "a IN (" + strings.TrimSuffix(strings.Repeat("size(x),", 99), ",") + ")"
 
 // Bind-time errors, from dynalite's suite (recorded against DynamoDB).
 func TestBindConditionErrors(t *testing.T) {
@@ -77,6 +81,16 @@ func TestBindConditionErrors(t *testing.T) {
 		{"a between :b and :a", nil, `{":a":{"S":"a"},":b":{"N":"1"}}`, p + "The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: AttributeValue: {N:1}, upper bound operand: AttributeValue: {S:a}"},
 		{"a between :b and :a", nil, `{":a":{"S":"a"},":b":{"S":"b"}}`, p + "The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {S:b}, upper bound operand: AttributeValue: {S:a}"},
 		{"a between :b and :a", nil, `{":a":{"N":"1"},":b":{"N":"5"}}`, p + "The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {N:5}, upper bound operand: AttributeValue: {N:1}"},
+		// limits, applied during the same walk
+		{"a" + strings.Repeat(".b", 32) + " = :v", nil, `{":v":{"N":"1"}}`, p + "The document path has too many nesting levels; nesting levels: 33"},
+		{"#x = :v AND a" + strings.Repeat(".b", 32) + " = :v", nil, `{":v":{"N":"1"}}`, p + "An expression attribute name used in the document path is not defined; attribute name: #x"},
+		{"a IN (" + strings.TrimSuffix(strings.Repeat(":v,", 101), ",") + ")", nil, `{":v":{"N":"1"}}`, p + "The IN operator is provided with too many operands; number of operands: 101"},
+		{"a<b " + strings.Repeat("or (a<b ", 150) + strings.Repeat(")", 150), nil, "", p + "The expression contains too many operators; operator count: 301"},
+		{strings.Repeat("not ", 1000) + "a<b", nil, "", p + "The expression contains too many operators; operator count: 301"},
+		{"a < " + strings.Repeat("size(", 400) + "b" + strings.Repeat(")", 400), nil, "", typeErr("size", "N")},
+		{"a = :v AND " + strings.Repeat("size(", 301) + "b" + strings.Repeat(")", 301) + " > :v", nil, `{":v":{"N":"1"}}`, typeErr("size", "N")},
+		{"a IN (" + strings.TrimSuffix(strings.Repeat("size(x),", 300), ",") + ")", nil, "", p + "The IN operator is provided with too many operands; number of operands: 300"},
+		{sizes99 + " OR " + sizes99 + " OR " + sizes99, nil, "", p + "The expression contains too many operators; operator count: 301"},
 		// each operator is validated after all of its operands
 		{"size(:x, :y) > :undefined", nil, `{":x":{"S":"a"},":y":{"S":"b"}}`, p + "Incorrect number of operands for operator or function; operator or function: size, number of operands: 2"},
 		{"a = :undefined AND size(:n) > b", nil, `{":n":{"N":"1"}}`, p + "An expression attribute value used in expression is not defined; attribute value: :undefined"},
@@ -103,6 +117,10 @@ func TestBindConditionAccepts(t *testing.T) {
 		"a IN (:s, :n, :m)",
 		"begins_with(:s, a)",
 		"contains(size(a), :n)",
+		"a" + strings.Repeat(".b", 31) + " = :n",
+		"a IN (" + strings.TrimSuffix(strings.Repeat(":n,", 100), ",") + ")",
+		"a<b " + strings.Repeat("or (a<b ", 149) + strings.Repeat(")", 149),
+		sizes99 + " OR " + sizes99 + " OR a = b",
 	} {
 		t.Run(text, func(t *testing.T) {
 			_, err := bindCondition(t, ParamCondition, text, params(t, nil, vals))

@@ -7,18 +7,22 @@
 // # Two phases
 //
 // Parse* turns the text into an immutable AST whose placeholders (#n, :v)
-// are still unresolved, applying every rule that depends on the text alone:
+// are still unresolved, applying the rules that depend on the text alone:
 // syntax, redundant parentheses, function names and where functions may be
-// used, reserved words, list index range, duplicate update sections, path
-// depth, IN operand count and the operator limit. Because the result depends
-// only on the text it can be shared between requests; Cache memoizes it.
+// used, reserved words, list index range, duplicate update sections, and for
+// updates and projections path depth and the operator limit. Because the
+// result depends only on the text it can be shared between requests; Cache
+// memoizes it.
 //
 // Bind resolves the placeholders of one request (recording which were used,
 // for Params.Unused) and applies the value-dependent checks: operand types of
 // literals, BETWEEN bounds, attribute_type names, ADD/DELETE operands,
 // distinct operands, overlapping and conflicting document paths. The result
 // is an executable form: *Condition (Eval), *Update (Apply), *Projection
-// (Apply) or, for Query, a KeyCondition.
+// (Apply) or, for Query, a KeyCondition. For conditions Bind also applies
+// path depth, the IN operand count and the operator limit, because the
+// service checks them in the same walk as operand types and a text-only
+// check at Parse would report them too early.
 //
 // The exported node types (Condition, Operand, Path, Action) can also be
 // built directly, so the PartiQL layer compiles WHERE clauses and SET/REMOVE
@@ -38,12 +42,15 @@
 //   - then, in text order, invalid function names, functions used where they
 //     are not allowed, reserved words, list indexes out of range, repeated
 //     update sections;
-//   - then path depth, IN operand count and the operator count;
+//   - updates and projections: then path depth and the operator count;
 //   - conditions, at Bind: a post-order walk, each operator after its
-//     operands (undefined placeholders, operand count, operand types,
-//     distinct operands, function-specific rules);
+//     operands (path depth, undefined placeholders, operand count, operand
+//     types, distinct operands, function-specific rules including the IN
+//     operand count, then the operator count);
 //   - updates, at Bind: undefined names, undefined values, overlapping paths,
-//     conflicting paths, ADD/DELETE operand types, then function rules.
+//     conflicting paths, ADD/DELETE operand types, then function rules;
+//   - projections, at Bind: undefined names, then overlapping and
+//     conflicting paths.
 //
 // # Why not participle
 //

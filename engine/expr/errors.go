@@ -13,6 +13,7 @@ type Error struct {
 	Message string
 }
 
+// Error returns the message.
 func (e *Error) Error() string { return e.Message }
 
 // The expression parameter names, used as the <Param> of "Invalid <Param>: ...".

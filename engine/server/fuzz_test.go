@@ -65,9 +65,23 @@ func FuzzServeHTTP(f *testing.F) {
 	f.Add("GET", "", "", []byte(nil), uint8(0))
 	f.Add("GET", "", "", []byte(nil), uint8(4))
 	f.Add("PATCH", "application/json", "DynamoDB_20120810.GetItem", []byte(`{}`), uint8(0))
+	f.Add("POST", "application/x-amz-json-1.0", "DynamoDB_20120810.GetItem", []byte(`{"a":1}`), uint8(16))
+	f.Add("POST", "application/x-amz-json-1.0", "DynamoDB_20120810.GetItem", []byte(`{"a":12}`), uint8(16|1|8))
 
 	s := New(DispatcherFunc(fuzzDispatch), Options{ErrorLog: log.New(io.Discard, "", 0), Log: io.Discard})
+	// authed refuses every third request body length.
+	authed := New(DispatcherFunc(fuzzDispatch), Options{ErrorLog: log.New(io.Discard, "", 0),
+		Authenticate: func(_ *http.Request, body []byte) error {
+			if len(body)%3 == 0 {
+				return &engine.APIError{Code: engine.CodeMissingAuthToken, Message: "Request is missing Authentication Token"}
+			}
+			return nil
+		}})
 	f.Fuzz(func(t *testing.T, method, contentType, target string, body []byte, flags uint8) {
+		h := s
+		if flags&16 != 0 {
+			h = authed
+		}
 		path := "/"
 		if flags&4 != 0 {
 			path = "/metrics"
@@ -106,7 +120,7 @@ func FuzzServeHTTP(f *testing.F) {
 			ContentLength: int64(len(sent)),
 		}).WithContext(context.WithValue(context.Background(), nonAPIKey{}, &nonAPI))
 		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, req)
+		h.ServeHTTP(rec, req)
 
 		res := rec.Result()
 		raw := rec.Body.Bytes()

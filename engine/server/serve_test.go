@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"sync"
 	"testing"
 	"time"
 
@@ -43,7 +44,22 @@ func (d *slowDispatcher) Dispatch(ctx context.Context, target string, _ []byte) 
 	return nil, engine.CallInfo{}, engine.ErrUnknownOperation
 }
 
-func startServe(t *testing.T, d Dispatcher, opt Options) (url string, cancel context.CancelFunc, done <-chan error) {
+// serving is a Serve running in the background.
+type serving struct {
+	url    string
+	cancel context.CancelFunc
+	once   sync.Once
+	errc   chan error
+	err    error
+}
+
+// wait returns what Serve returned.
+func (s *serving) wait() error {
+	s.once.Do(func() { s.err = <-s.errc })
+	return s.err
+}
+
+func startServe(t *testing.T, d Dispatcher, opt Options) *serving {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -51,13 +67,13 @@ func startServe(t *testing.T, d Dispatcher, opt Options) (url string, cancel con
 	}
 	opt.ErrorLog = log.New(io.Discard, "", 0)
 	ctx, cancel := context.WithCancel(context.WithValue(context.Background(), ctxKey{}, "from Serve"))
-	errc := make(chan error, 1)
-	go func() { errc <- New(d, opt).Serve(ctx, ln) }()
+	s := &serving{url: "http://" + ln.Addr().String() + "/", cancel: cancel, errc: make(chan error, 1)}
+	go func() { s.errc <- New(d, opt).Serve(ctx, ln) }()
 	t.Cleanup(func() {
 		cancel()
-		<-errc
+		s.wait()
 	})
-	return "http://" + ln.Addr().String() + "/", cancel, errc
+	return s
 }
 
 func post(client *http.Client, url, target string) (int, string, error) {
@@ -77,7 +93,7 @@ func post(client *http.Client, url, target string) (int, string, error) {
 }
 
 func TestServeKeepAlive(t *testing.T) {
-	url, _, _ := startServe(t, &slowDispatcher{}, Options{})
+	url := startServe(t, &slowDispatcher{}, Options{}).url
 	client := &http.Client{Transport: &http.Transport{}}
 	var reused []bool
 	for range 3 {
@@ -104,7 +120,9 @@ func TestServeKeepAlive(t *testing.T) {
 // request finish, then Serve returns nil.
 func TestServeGracefulShutdown(t *testing.T) {
 	d := &slowDispatcher{entered: make(chan context.Context, 1), release: make(chan struct{})}
-	url, cancel, done := startServe(t, d, Options{ShutdownTimeout: time.Minute})
+	srv := startServe(t, d, Options{ShutdownTimeout: time.Minute})
+	url := srv.url
+	done := make(chan error, 1)
 	type result struct {
 		status int
 		body   string
@@ -116,7 +134,8 @@ func TestServeGracefulShutdown(t *testing.T) {
 		res <- result{status, body, err}
 	}()
 	reqCtx := <-d.entered
-	cancel()
+	srv.cancel()
+	go func() { done <- srv.wait() }()
 	select {
 	case err := <-done:
 		t.Fatalf("Serve returned %v with a request in flight", err)
@@ -140,11 +159,11 @@ func TestServeGracefulShutdown(t *testing.T) {
 // is cut off and Serve reports it.
 func TestServeShutdownTimeout(t *testing.T) {
 	d := &slowDispatcher{entered: make(chan context.Context, 1), release: make(chan struct{})}
-	url, cancel, done := startServe(t, d, Options{ShutdownTimeout: 20 * time.Millisecond})
-	go post(http.DefaultClient, url, TargetPrefixDynamoDB+"Slow")
+	srv := startServe(t, d, Options{ShutdownTimeout: 20 * time.Millisecond})
+	go post(http.DefaultClient, srv.url, TargetPrefixDynamoDB+"Slow")
 	reqCtx := <-d.entered
-	cancel()
-	if err := <-done; !errors.Is(err, context.DeadlineExceeded) {
+	srv.cancel()
+	if err := srv.wait(); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Serve = %v, want a shutdown deadline error", err)
 	}
 	<-reqCtx.Done() // the forced close cancels the request

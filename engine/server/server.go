@@ -161,30 +161,46 @@ func (s *Server) serveOther(w http.ResponseWriter, r *http.Request) {
 	if s.opt.Log != nil {
 		start = s.now()
 	}
-	s.writePlain(w, http.StatusNotFound, nil, notFoundBody)
+	o := s.notFound(w)
 	if s.opt.Log != nil {
-		s.logRequest(start, r, outcome{status: http.StatusNotFound, code: engine.CodeUnknownOperation})
+		s.logRequest(start, r, o)
 	}
+}
+
+// notFound answers a request that is not an API call, as the service does.
+func (s *Server) notFound(w http.ResponseWriter) outcome {
+	s.writePlain(w, http.StatusNotFound, nil, notFoundBody)
+	return outcome{status: http.StatusNotFound, code: engine.CodeUnknownOperation}
+}
+
+// tooLarge answers a request whose body exceeds MaxBodyBytes.
+func (s *Server) tooLarge(w http.ResponseWriter) outcome {
+	s.writePlain(w, http.StatusRequestEntityTooLarge, nil, nil)
+	return outcome{status: http.StatusRequestEntityTooLarge, code: "RequestEntityTooLarge"}
 }
 
 // serveAPI answers a POST. bp is a pooled buffer for the request body.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, bp *[]byte) outcome {
+	if r.ContentLength > MaxBodyBytes {
+		// Refused unread; net/http closes the connection after the answer.
+		return s.tooLarge(w)
+	}
 	body, err := s.readBody(w, r, bp)
+	ct, ctOK := responseType(r.Header)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) || errors.Is(err, errTooLarge) {
-			s.writePlain(w, http.StatusRequestEntityTooLarge, nil, nil)
-			return outcome{status: http.StatusRequestEntityTooLarge, code: "RequestEntityTooLarge"}
+			return s.tooLarge(w)
+		}
+		if !ctOK {
+			return s.notFound(w)
 		}
 		// A truncated or undecodable body: what arrived is not JSON.
-		ct, _ := responseType(r.Header)
 		return s.fixedError(w, r, ct, s.serialization, engine.CodeSerialization)
 	}
-	ct, ok := responseType(r.Header)
-	if !ok && len(body) > 0 {
+	if !ctOK && len(body) > 0 {
 		// The service checks Content-Type only when there is a body.
-		s.writePlain(w, http.StatusNotFound, nil, notFoundBody)
-		return outcome{status: http.StatusNotFound, code: engine.CodeUnknownOperation}
+		return s.notFound(w)
 	}
 	target := headerValue(r.Header, "X-Amz-Target")
 	if len(body) == 0 {
@@ -285,16 +301,17 @@ func (s *Server) errorf(format string, args ...any) {
 // Serve serves HTTP/1.1 with keep-alive on ln until ctx is cancelled, then
 // shuts down gracefully: it stops accepting, lets in-flight requests finish
 // for up to Options.ShutdownTimeout and then closes what is left. It
-// returns nil after a shutdown caused by ctx, or the error that stopped it.
-// ln is closed when Serve returns.
+// returns nil after a clean shutdown, an error wrapping
+// context.DeadlineExceeded when requests had to be cut off, or the error
+// that stopped serving. ln is closed when Serve returns. Requests see ctx's
+// values but not its cancellation.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: ReadHeaderTimeout,
 		IdleTimeout:       IdleTimeout,
 		ErrorLog:          s.opt.ErrorLog,
-		// Requests see ctx's values but not its cancellation, so that a
-		// shutdown lets them finish.
+		// Without ctx's cancellation, so that a shutdown lets requests finish.
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	errc := make(chan error, 1)

@@ -486,6 +486,16 @@ func TestGzipRequest(t *testing.T) {
 	if a.status != 400 || string(a.body) != typeSerial {
 		t.Errorf("truncated gzip: %d %s, want SerializationException", a.status, a.body)
 	}
+	// A gzip body is still subject to the Content-Type check.
+	a = call(t, ts.URL, request{contentType: "text/plain", body: []byte(`{}`), header: map[string]string{"Content-Encoding": "gzip"}})
+	if a.status != 404 {
+		t.Errorf("bad gzip, bad Content-Type: %d %s, want 404", a.status, a.body)
+	}
+	// An empty body is empty, whatever its encoding.
+	a = call(t, ts.URL, request{noTarget: true, header: map[string]string{"Content-Encoding": "gzip"}})
+	if a.status != 400 || string(a.body) != typeUnknownOp {
+		t.Errorf("empty gzip: %d %s, want UnknownOperationException", a.status, a.body)
+	}
 	// A small compressed body that decodes past the limit.
 	bomb := gzipBytes(t, make([]byte, MaxBodyBytes+1))
 	a = call(t, ts.URL, request{body: bomb, header: map[string]string{"Content-Encoding": "gzip"}})

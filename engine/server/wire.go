@@ -102,7 +102,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, bp *[]byte) ([
 	if err != nil {
 		return nil, err
 	}
-	if enc := headerValue(r.Header, "Content-Encoding"); enc != "" && isGzip(enc) {
+	if enc := headerValue(r.Header, "Content-Encoding"); enc != "" && len(buf) > 0 && isGzip(enc) {
 		return s.gunzip(bp)
 	}
 	return buf, nil
