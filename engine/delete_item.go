@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 
 	"dynalab/engine/attr"
 	"dynalab/engine/internal/store"
@@ -18,7 +19,7 @@ type DeleteItemInput struct {
 	ReturnValuesOnConditionCheckFailure string            `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
 	ReturnConsumedCapacity              string            `json:"ReturnConsumedCapacity,omitempty"`
 	ReturnItemCollectionMetrics         string            `json:"ReturnItemCollectionMetrics,omitempty"`
-	Expected                            map[string]any    `json:"Expected,omitempty"`
+	Expected                            json.RawMessage   `json:"Expected,omitempty"`
 	ConditionalOperator                 string            `json:"ConditionalOperator,omitempty"`
 }
 

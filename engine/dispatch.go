@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+
+	"dynalab/engine/attr"
 )
 
 // CallInfo describes a finished wire call for request logs and metrics.
@@ -40,7 +42,7 @@ func wireOp[In, Out any](fn func(*DB, context.Context, *In) (*Out, error), table
 		if err != nil {
 			return nil, err
 		}
-		return json.Marshal(out)
+		return encodeResponse(out)
 	}
 }
 
@@ -72,6 +74,16 @@ func decodeRequest(body []byte, in any) error {
 	}
 	if i == len(body) || body[i] != '{' {
 		return &APIError{Code: CodeSerialization}
+	}
+	if wd, ok := in.(wireDecoder); ok {
+		r := attr.NewReader(body)
+		if err := wd.decodeWire(r); err != nil {
+			return fromAttrError(err)
+		}
+		if err := r.End(); err != nil {
+			return fromAttrError(err)
+		}
+		return nil
 	}
 	err := json.Unmarshal(body, in)
 	if err == nil {

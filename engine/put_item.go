@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"dynalab/engine/attr"
@@ -19,7 +20,7 @@ type PutItemInput struct {
 	ReturnValuesOnConditionCheckFailure string            `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
 	ReturnConsumedCapacity              string            `json:"ReturnConsumedCapacity,omitempty"`
 	ReturnItemCollectionMetrics         string            `json:"ReturnItemCollectionMetrics,omitempty"`
-	Expected                            map[string]any    `json:"Expected,omitempty"`
+	Expected                            json.RawMessage   `json:"Expected,omitempty"`
 	ConditionalOperator                 string            `json:"ConditionalOperator,omitempty"`
 }
 

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"dynalab/engine/attr"
@@ -26,8 +27,8 @@ type QueryInput struct {
 	ConsistentRead            bool              `json:"ConsistentRead,omitempty"`
 	ReturnConsumedCapacity    string            `json:"ReturnConsumedCapacity,omitempty"`
 	AttributesToGet           []string          `json:"AttributesToGet,omitempty"`
-	KeyConditions             map[string]any    `json:"KeyConditions,omitempty"`
-	QueryFilter               map[string]any    `json:"QueryFilter,omitempty"`
+	KeyConditions             json.RawMessage   `json:"KeyConditions,omitempty"`
+	QueryFilter               json.RawMessage   `json:"QueryFilter,omitempty"`
 	ConditionalOperator       string            `json:"ConditionalOperator,omitempty"`
 }
 

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"dynalab/engine/attr"
@@ -25,7 +26,7 @@ type ScanInput struct {
 	ConsistentRead            bool              `json:"ConsistentRead,omitempty"`
 	ReturnConsumedCapacity    string            `json:"ReturnConsumedCapacity,omitempty"`
 	AttributesToGet           []string          `json:"AttributesToGet,omitempty"`
-	ScanFilter                map[string]any    `json:"ScanFilter,omitempty"`
+	ScanFilter                json.RawMessage   `json:"ScanFilter,omitempty"`
 	ConditionalOperator       string            `json:"ConditionalOperator,omitempty"`
 }
 

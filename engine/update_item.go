@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 
 	"dynalab/engine/attr"
 	"dynalab/engine/internal/store"
@@ -19,8 +20,8 @@ type UpdateItemInput struct {
 	ReturnValuesOnConditionCheckFailure string            `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
 	ReturnConsumedCapacity              string            `json:"ReturnConsumedCapacity,omitempty"`
 	ReturnItemCollectionMetrics         string            `json:"ReturnItemCollectionMetrics,omitempty"`
-	AttributeUpdates                    map[string]any    `json:"AttributeUpdates,omitempty"`
-	Expected                            map[string]any    `json:"Expected,omitempty"`
+	AttributeUpdates                    json.RawMessage   `json:"AttributeUpdates,omitempty"`
+	Expected                            json.RawMessage   `json:"Expected,omitempty"`
 	ConditionalOperator                 string            `json:"ConditionalOperator,omitempty"`
 }
 

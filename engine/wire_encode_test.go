@@ -1,0 +1,36 @@
+package engine
+
+import (
+	"encoding/json"
+	"testing"
+
+	"dynalab/engine/attr"
+)
+
+// TestWireEncodersMatchJSON checks that the hand-written response encoders
+// write exactly what encoding/json writes for the same values.
+func TestWireEncodersMatchJSON(t *testing.T) {
+	item := attr.Item{"PK": attr.S("a\"b"), "n": attr.MustN("1.5"), "m": attr.M(map[string]attr.Value{"x": attr.Null()})}
+	cc := &ConsumedCapacity{TableName: "T", CapacityUnits: 0.5, ReadCapacityUnits: 0.5}
+	outputs := []wireEncoder{
+		&GetItemOutput{},
+		&GetItemOutput{Item: attr.Item{}},
+		&GetItemOutput{Item: item, ConsumedCapacity: cc},
+		&PutItemOutput{},
+		&PutItemOutput{Attributes: item, ConsumedCapacity: cc},
+		&UpdateItemOutput{Attributes: attr.Item{}},
+		&DeleteItemOutput{Attributes: item},
+		&QueryOutput{},
+		&QueryOutput{Items: []attr.Item{}},
+		&QueryOutput{Items: []attr.Item{item, item}, Count: 2, ScannedCount: 7, LastEvaluatedKey: attr.Item{"PK": attr.S("z")}, ConsumedCapacity: cc},
+	}
+	for _, out := range outputs {
+		want, err := json.Marshal(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := out.appendWire(nil); string(got) != string(want) {
+			t.Errorf("%T:\n got %s\nwant %s", out, got, want)
+		}
+	}
+}
