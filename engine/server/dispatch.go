@@ -15,9 +15,10 @@ import (
 //
 // body is the request body exactly as received (gzip already decoded). It
 // is only valid during the call: the server reuses its memory afterwards, so
-// Dispatch must copy whatever it keeps. A dispatcher that does not serve a
-// target must not look at the body, because the server checks the body's
-// JSON itself in that case. Dispatch may be called concurrently.
+// Dispatch must copy whatever it keeps. For a target it does not serve it
+// must return engine.ErrUnknownOperation whatever the body holds: the
+// server then checks the body's JSON itself. Dispatch may be called
+// concurrently.
 type Dispatcher interface {
 	Dispatch(ctx context.Context, target string, body []byte) (resp []byte, info engine.CallInfo, err error)
 }

@@ -22,8 +22,8 @@ const maxLogField = 64
 // else "-"; the error code is absent on success.
 func (s *Server) logRequest(start time.Time, r *http.Request, o outcome) {
 	elapsed := s.now().Sub(start)
-	var a [256]byte
-	b := start.AppendFormat(a[:0], logTimeLayout)
+	bp := s.getBuf()
+	b := start.AppendFormat((*bp)[:0], logTimeLayout)
 	b = append(b, ' ')
 	op := o.info.Op
 	if op == "" {
@@ -52,6 +52,8 @@ func (s *Server) logRequest(start time.Time, r *http.Request, o outcome) {
 	s.logMu.Lock()
 	_, _ = s.opt.Log.Write(b) // a request log that cannot be written is not the client's problem
 	s.logMu.Unlock()
+	*bp = b
+	s.putBuf(bp)
 }
 
 // appendLogField appends client-chosen text so that it stays one field of

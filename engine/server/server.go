@@ -40,8 +40,11 @@ const (
 
 // The service name prefixes of X-Amz-Target.
 const (
+	// TargetPrefixDynamoDB prefixes the DynamoDB operations ("…GetItem").
 	TargetPrefixDynamoDB = "DynamoDB_20120810."
-	TargetPrefixStreams  = "DynamoDBStreams_20120810."
+	// TargetPrefixStreams prefixes the DynamoDB Streams operations
+	// ("…GetRecords"), served on the same endpoint.
+	TargetPrefixStreams = "DynamoDBStreams_20120810."
 )
 
 // Options configure a Server. The zero value is usable.
@@ -49,9 +52,10 @@ type Options struct {
 	// Region names the endpoint in the health line of GET /
 	// ("healthy: dynamodb.<Region>.amazonaws.com "); default us-east-1.
 	Region string
-	// Log, when set, receives one line per API request: time, operation,
-	// table, latency, consumed capacity, HTTP status and error code
-	// (dynalab serve --log-requests). Writes are serialized.
+	// Log, when set, receives one line per request the server answers
+	// itself, health checks excepted: time, operation, table, latency,
+	// consumed capacity, HTTP status and error code (dynalab serve
+	// --log-requests). Writes are serialized.
 	Log io.Writer
 	// ErrorLog receives internal errors and recovered panics, and is the
 	// http.Server's error log in Serve; nil means the log package's
