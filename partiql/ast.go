@@ -323,27 +323,64 @@ type Bag struct {
 	Elems []Expr
 }
 
-// Position methods and sealing markers.
+// Position returns where the Select starts.
+func (n *Select) Position() Pos { return n.Pos }
 
-func (n *Select) Position() Pos   { return n.Pos }
-func (n *Insert) Position() Pos   { return n.Pos }
-func (n *Update) Position() Pos   { return n.Pos }
-func (n *Delete) Position() Pos   { return n.Pos }
-func (n *Exists) Position() Pos   { return n.Pos }
-func (n *Explain) Position() Pos  { return n.Pos }
-func (n *Path) Position() Pos     { return n.Pos }
-func (n *Literal) Position() Pos  { return n.Pos }
-func (n *Param) Position() Pos    { return n.Pos }
-func (n *Binary) Position() Pos   { return n.Pos }
-func (n *Not) Position() Pos      { return n.Pos }
-func (n *Between) Position() Pos  { return n.Pos }
-func (n *In) Position() Pos       { return n.Pos }
-func (n *Is) Position() Pos       { return n.Pos }
-func (n *Call) Position() Pos     { return n.Pos }
-func (n *List) Position() Pos     { return n.Pos }
-func (n *Map) Position() Pos      { return n.Pos }
-func (n *Bag) Position() Pos      { return n.Pos }
-func (n *Action) Position() Pos   { return n.Pos }
+// Position returns where the Insert starts.
+func (n *Insert) Position() Pos { return n.Pos }
+
+// Position returns where the Update starts.
+func (n *Update) Position() Pos { return n.Pos }
+
+// Position returns where the Delete starts.
+func (n *Delete) Position() Pos { return n.Pos }
+
+// Position returns where the Exists starts.
+func (n *Exists) Position() Pos { return n.Pos }
+
+// Position returns where the Explain starts.
+func (n *Explain) Position() Pos { return n.Pos }
+
+// Position returns where the Path starts.
+func (n *Path) Position() Pos { return n.Pos }
+
+// Position returns where the Literal starts.
+func (n *Literal) Position() Pos { return n.Pos }
+
+// Position returns where the Param starts.
+func (n *Param) Position() Pos { return n.Pos }
+
+// Position returns the position of the Binary's operator.
+func (n *Binary) Position() Pos { return n.Pos }
+
+// Position returns where the Not starts.
+func (n *Not) Position() Pos { return n.Pos }
+
+// Position returns the position of the Between's operator.
+func (n *Between) Position() Pos { return n.Pos }
+
+// Position returns the position of the In's operator.
+func (n *In) Position() Pos { return n.Pos }
+
+// Position returns the position of the Is's operator.
+func (n *Is) Position() Pos { return n.Pos }
+
+// Position returns where the Call starts.
+func (n *Call) Position() Pos { return n.Pos }
+
+// Position returns where the List starts.
+func (n *List) Position() Pos { return n.Pos }
+
+// Position returns where the Map starts.
+func (n *Map) Position() Pos { return n.Pos }
+
+// Position returns where the Bag starts.
+func (n *Bag) Position() Pos { return n.Pos }
+
+// Position returns where the Action starts.
+func (n *Action) Position() Pos { return n.Pos }
+
+// Position returns where the OrderKey starts.
 func (n *OrderKey) Position() Pos { return n.Pos }
 
 func (*Select) statementNode()  {}

@@ -61,75 +61,75 @@ func (e *Error) Pos() Pos { return Pos{Offset: e.Offset, Line: e.Line, Column: e
 // Syntax error details. Most are the texts of partiql-lang-kotlin's parser,
 // which the service embeds after WellFormedPrefix.
 const (
-	synUnexpectedTerm     = "Unexpected term"
-	synUnexpectedKeyword  = "Unexpected keyword"
-	synUnexpectedOperator = "Unexpected operator"
-	synMissingRHS         = "Missing right-hand side expression of infix operator"
-	synTrailing           = "Unexpected token after expression"
-	synSimplePath         = "Expected identifier for simple path"
-	synSimplePathDot      = "Invalid path dot component for simple path"
-	synSimplePathIndex    = "Invalid path component for simple path"
-	synPathDot            = "Invalid path dot component"
-	synTypeName           = "Expected type name"
-	synDataManipulation   = "Expected data manipulation"
-	synAssignment         = "Expected '='"
-	synFromAfterSelect    = "Expected FROM after SELECT list"
-	synFromAfterDelete    = "Expected FROM after DELETE"
-	synReturning          = "Expected ( MODIFIED | ALL ) ( NEW | OLD ) in RETURNING clause"
+	detUnexpectedTerm     = "Unexpected term"
+	detUnexpectedKeyword  = "Unexpected keyword"
+	detUnexpectedOperator = "Unexpected operator"
+	detMissingRHS         = "Missing right-hand side expression of infix operator"
+	detTrailing           = "Unexpected token after expression"
+	detSimplePath         = "Expected identifier for simple path"
+	detSimplePathDot      = "Invalid path dot component for simple path"
+	detSimplePathIndex    = "Invalid path component for simple path"
+	detPathDot            = "Invalid path dot component"
+	detTypeName           = "Expected type name"
+	detDataManipulation   = "Expected data manipulation"
+	detAssignment         = "Expected '='"
+	detFromAfterSelect    = "Expected FROM after SELECT list"
+	detFromAfterDelete    = "Expected FROM after DELETE"
+	detReturning          = "Expected ( MODIFIED | ALL ) ( NEW | OLD ) in RETURNING clause"
+	detTooDeep            = "Statement nests brackets too deeply"
 )
 
 // Validation messages, verbatim from the service's catalogue
 // (ValidationExceptionMessages) unless marked as a guess in DESIGN.md.
 const (
-	msgOneOperation        = "Only one operation is allowed in a statement."
-	msgUnsupportedClause   = "Unsupported clause: %s"
-	msgAliasing            = "Aliasing is not supported"
-	msgValueOrPivot        = "Select projection doesn't support value or pivot keywords"
-	msgStarAndOthers       = "Other attributes should not be present in the projection when '*' is used."
-	msgDuplicateSelect     = "Duplicate identifiers in select clause: %s"
-	msgSingleSource        = "Only select from a single table or index is supported."
-	msgFromComponents      = "A path may contain at most 2 components in the FROM clause"
-	msgFromSourceDot       = "Invalid path dot component in this operation, expecting either an IDENTIFIER or STAR."
-	msgFromList            = "Invalid list expression in source."
-	msgFromSource          = "Unexpected from source"
-	msgTableName           = "Table name should be within the length [3, 255] and only contain 'a-z', 'A-Z', '0-9', '-', '_', '.'."
-	msgOnIndex             = "This operation is not supported on an index"
-	msgInsertMulti         = `Unsupported operation: Inserting multiple items in a single statement is not supported, use "INSERT INTO tableName VALUE item" instead`
-	msgInsertAt            = "AT is not supported in insert statements."
-	msgInsertFormat        = "Unsupported format in item expression. Please use struct format {...} to express item values for insert statement."
-	msgInsertReturning     = "RETURNING is not supported in INSERT"
-	msgReturningMulti      = "Invalid syntax with multiple returning elements in RETURNING clause"
-	msgReturningStar       = "Expected '*' after ( MODIFIED | ALL ) ( NEW | OLD ) in RETURNING clause"
-	msgDeleteReturning     = "Invalid returning clause: RETURNING %s. Only RETURNING ALL OLD * is allowed in DELETE statements."
-	msgIonLiteral          = "Ion Literals are not supported: %s under key %s"
-	msgEmptyBag            = "Empty bags are not supported"
-	msgBagType             = "Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags"
-	msgDuplicateKey        = "Duplicate keys in tuple. Key: %s under %s"
-	msgTupleKeyType        = "Tuple keys must be of type String. Actual type: %s under %s"
-	msgNegativeZero        = "Negative zero decimal is not supported under key %s"
-	msgMissingLiteral      = "MISSING must be compared using IS operator"
-	msgInOperator          = "IN operator must have a left hand argument of type Variable Reference and right hand argument of type Seq with at least one member"
-	msgIsOperand           = "The left hand side argument to IS must be a Variable Reference, Literal, or Path"
-	msgIsType              = "Unsupported data type for IS operator: %s. Supported data types are [MISSING, NULL, BOOLEAN, BLOB, STRING, NUMERIC, STRUCT, TUPLE, LIST]"
-	msgIsInUpdate          = "IS operator is not supported in update expressions"
-	msgNotOperand          = "The argument to NOT must be a Type or Expression"
-	msgAndOrOperand        = "The arguments to AND/OR must be Expressions"
-	msgWhereBoolean        = "WHERE clause must contain an expression that resolves to a boolean"
-	msgConditionOperator   = "Unsupported operator in Condition Expression. Operator: %s"
-	msgUpdateOperator      = "Unsupported operator in Update Expression. Operator: %s"
-	msgUnknownFunction     = "Unrecognized function: %s"
-	msgSetFuncArgs         = "SET_%s must have exactly two arguments"
-	msgSetFuncFirst        = "The first argument to SET_%s must equal the assignment value"
-	msgSetFuncSecond       = "The second argument to SET_%s must be a value with type SET"
-	msgPathEmpty           = "Path component cannot be an empty string"
-	msgPathIndexRange      = "List index is not within the allowable range; index: [%s]"
-	msgPathComponent       = "Unexpected path component"
-	msgUnpivotPath         = "Unpivot path component like a.*.b are not supported"
-	msgWildcardPath        = "Wildcard path component like a[*].b are not supported"
-	msgOrderByPath         = "Argument to ORDER BY must be of type VariableReference. Type: %s"
-	msgNumberUnderRoot     = "%s under %s"
-	msgExistsNotSelect     = "EXISTS() must contain a single item read with additional condition"
-	msgUnsupportedOperator = "Unsupported operation: %s"
+	msgOneOperation      = "Only one operation is allowed in a statement."
+	msgUnsupportedClause = "Unsupported clause: %s"
+	msgAliasing          = "Aliasing is not supported"
+	msgValueOrPivot      = "Select projection doesn't support value or pivot keywords"
+	msgStarAndOthers     = "Other attributes should not be present in the projection when '*' is used."
+	msgDuplicateSelect   = "Duplicate identifiers in select clause: %s"
+	msgSingleSource      = "Only select from a single table or index is supported."
+	msgFromComponents    = "A path may contain at most 2 components in the FROM clause"
+	msgFromSourceDot     = "Invalid path dot component in this operation, expecting either an IDENTIFIER or STAR."
+	msgFromList          = "Invalid list expression in source."
+	msgFromSource        = "Unexpected from source"
+	msgTableName         = "Table name should be within the length [3, 255] and only contain 'a-z', 'A-Z', '0-9', '-', '_', '.'."
+	msgOnIndex           = "This operation is not supported on an index"
+	msgInsertMulti       = `Unsupported operation: Inserting multiple items in a single statement is not supported, use "INSERT INTO tableName VALUE item" instead`
+	msgInsertAt          = "AT is not supported in insert statements."
+	msgInsertFormat      = "Unsupported format in item expression. Please use struct format {...} to express item values for insert statement."
+	msgInsertReturning   = "RETURNING is not supported in INSERT"
+	msgReturningMulti    = "Invalid syntax with multiple returning elements in RETURNING clause"
+	msgReturningStar     = "Expected '*' after ( MODIFIED | ALL ) ( NEW | OLD ) in RETURNING clause"
+	msgDeleteReturning   = "Invalid returning clause: RETURNING %s. Only RETURNING ALL OLD * is allowed in DELETE statements."
+	msgIonLiteral        = "Ion Literals are not supported: %s under key %s"
+	msgEmptyBag          = "Empty bags are not supported"
+	msgBagType           = "Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags"
+	msgDuplicateKey      = "Duplicate keys in tuple. Key: %s under %s"
+	msgTupleKeyType      = "Tuple keys must be of type String. Actual type: %s under %s"
+	msgNegativeZero      = "Negative zero decimal is not supported under key %s"
+	msgMissingLiteral    = "MISSING must be compared using IS operator"
+	msgInOperator        = "IN operator must have a left hand argument of type Variable Reference and right hand argument of type Seq with at least one member"
+	msgIsOperand         = "The left hand side argument to IS must be a Variable Reference, Literal, or Path"
+	msgIsType            = "Unsupported data type for IS operator: %s. Supported data types are [MISSING, NULL, BOOLEAN, BLOB, STRING, NUMERIC, STRUCT, TUPLE, LIST]"
+	msgIsInUpdate        = "IS operator is not supported in update expressions"
+	msgNotOperand        = "The argument to NOT must be a Type or Expression"
+	msgAndOrOperand      = "The arguments to AND/OR must be Expressions"
+	msgWhereBoolean      = "WHERE clause must contain an expression that resolves to a boolean"
+	msgConditionOperator = "Unsupported operator in Condition Expression. Operator: %s"
+	msgUpdateOperator    = "Unsupported operator in Update Expression. Operator: %s"
+	msgUnknownFunction   = "Unrecognized function: %s"
+	msgSetFuncArgs       = "SET_%s must have exactly two arguments"
+	msgSetFuncFirst      = "The first argument to SET_%s must equal the assignment value"
+	msgSetFuncSecond     = "The second argument to SET_%s must be a value with type SET"
+	msgPathEmpty         = "Path component cannot be an empty string"
+	msgPathIndexRange    = "List index is not within the allowable range; index: [%s]"
+	msgPathComponent     = "Unexpected path component"
+	msgUnpivotPath       = "Unpivot path component like a.*.b are not supported"
+	msgWildcardPath      = "Wildcard path component like a[*].b are not supported"
+	msgOrderByPath       = "Argument to ORDER BY must be of type VariableReference. Type: %s"
+	msgNumberUnderRoot   = "%s under %s"
+	msgUnsupportedToken  = "Unsupported token in expression: %s"
 )
 
 // errAt builds an Error of the given kind at a position.
@@ -159,13 +159,13 @@ func unexpectedTermDetail(typ tokenClass, text string) string {
 	switch typ {
 	case classKeyword:
 		if keywordOperators[strings.ToLower(text)] {
-			return synUnexpectedOperator
+			return detUnexpectedOperator
 		}
-		return synUnexpectedKeyword
+		return detUnexpectedKeyword
 	case classOperator:
-		return synUnexpectedOperator
+		return detUnexpectedOperator
 	}
-	return synUnexpectedTerm
+	return detUnexpectedTerm
 }
 
 // tokenClass is the coarse classification error wording needs.

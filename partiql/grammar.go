@@ -14,7 +14,7 @@ import (
 //
 //	root        = [ "EXPLAIN" ] statement [ ";" ] .
 //	statement   = select | insert | update | delete | exists | fromDML | errStatement .
-//	select      = "SELECT" [ "DISTINCT" | "ALL" ] projection ( "FROM" | errFrom ) fromItem
+//	select      = "SELECT" [ "DISTINCT" | "ALL" ] projection ( "FROM" | errFromSelect ) fromItem
 //	              { join } [ "WHERE" expr ] { clause } .
 //	projection  = "VALUE" expr | projItem { "," projItem } .
 //	projItem    = "*" | expr [ alias ] .
@@ -30,7 +30,7 @@ import (
 //	update      = "UPDATE" simplePath [ alias ] ( dmlOp { dmlOp } | errDML ) [ "WHERE" expr ] [ returning ] .
 //	dmlOp       = "SET" assignment { "," assignment } | "REMOVE" simplePath { "," simplePath } .
 //	assignment  = simplePath "=" expr .
-//	delete      = "DELETE" ( "FROM" | errFrom ) simplePath [ alias ] [ "WHERE" expr ] [ returning ] .
+//	delete      = "DELETE" ( "FROM" | errFromDelete ) simplePath [ alias ] [ "WHERE" expr ] [ returning ] .
 //	exists      = "EXISTS" "(" select ")" .
 //	fromDML     = "FROM" simplePath [ alias ] [ "WHERE" expr ] ( dmlOp | errDML ) .
 //	returning   = "RETURNING" returnElem { "," returnElem } .
@@ -40,25 +40,26 @@ import (
 //	expr        = andExpr { "OR" andExpr } .
 //	andExpr     = notExpr { "AND" notExpr } .
 //	notExpr     = "NOT" notExpr | predicate .
-//	predicate   = sum [ "=" | "<>" | "!=" | "<" | "<=" | ">" | ">=" ) sum
-//	                  | "IS" [ "NOT" ] typeName
-//	                  | [ "NOT" ] ( "IN" sum | "BETWEEN" sum "AND" sum | "LIKE" sum [ "ESCAPE" sum ] ) ] .
-//	sum         = product { ( "+" | "-" | "||" ) product } .
-//	product     = unary { ( "*" | "/" | "%" ) unary } .
-//	unary       = ( "-" | "+" ) unary | primary .
-//	primary     = Number | String | "TRUE" | "FALSE" | "NULL" | "MISSING" | Param | Ion
-//	            | call | path | "(" expr { "," expr } ")" | "[" [ expr { "," expr } ] "]"
-//	            | "<<" [ expr { "," expr } ] ">>" | "{" [ field { "," field } ] "}" | errTerm .
+//	predicate   = sum [ predTail ] .
+//	predTail    = ( "=" | "<>" | "!=" | "<" | "<=" | ">" | ">=" ) sum
+//	            | "IS" [ "NOT" ] typeName
+//	            | [ "NOT" ] ( "IN" sum | "BETWEEN" sum "AND" sum | "LIKE" sum [ "ESCAPE" sum ] ) .
+//	sum         = primary { ( "+" | "-" | "||" | "*" | "/" | "%" ) primary } .
+//	primary     = ref | ( "-" | "+" ) primary | String | Number | Param | "TRUE" | "FALSE" | "NULL"
+//	            | "MISSING" | "(" expr { "," expr } ")" | "[" [ expr { "," expr } ] "]"
+//	            | "{" [ field { "," field } ] "}" | "<<" [ expr { "," expr } ] ">>" | Ion | errTerm .
 //	field       = expr ":" expr .
-//	call        = ( Ident | "SIZE" | "EXISTS" | ... ) "(" [ expr { "," expr } ] ")" .
-//	path        = ( Ident | QIdent ) { step } .
+//	ref         = ( Ident | QIdent | "SIZE" | "EXISTS" | ... ) [ "(" [ expr { "," expr } ] ")" ] { step } .
 //	step        = "." ( Ident | QIdent | "*" | errPathDot ) | "[" ( "*" | expr ) "]" .
 //	typeName    = ( "MISSING" | "NULL" | "BOOLEAN" | ... | "DOUBLE" "PRECISION" | "CHARACTER" [ "VARYING" ] )
 //	              [ "(" Number { "," Number } ")" ] | errTypeName .
 //
 // The err* productions never match: each is the last alternative where the
 // service's parser has a specific complaint, and fails with it (see
-// grammar_errors.go).
+// grammar_errors.go). rest swallows the remainder of the statement.
+//
+// Each production below is one struct; Pos (and, where lowering quotes the
+// source, EndPos) are filled in by participle.
 
 type synRoot struct {
 	Pos     lexer.Position
@@ -68,28 +69,28 @@ type synRoot struct {
 }
 
 type synStatement struct {
-	Select *synSelect     `parser:"  @@"`
-	Insert *synInsert     `parser:"| @@"`
-	Update *synUpdate     `parser:"| @@"`
-	Delete *synDelete     `parser:"| @@"`
-	Exists *synExists     `parser:"| @@"`
-	From   *synFromDML    `parser:"| @@"`
-	Err    *errStatement  `parser:"| @@"`
+	Select *synSelect    `parser:"  @@"`
+	Insert *synInsert    `parser:"| @@"`
+	Update *synUpdate    `parser:"| @@"`
+	Delete *synDelete    `parser:"| @@"`
+	Exists *synExists    `parser:"| @@"`
+	From   *synFromDML   `parser:"| @@"`
+	Err    *errStatement `parser:"| @@"`
 }
 
 type synSelect struct {
 	Pos        lexer.Position
-	Quantifier *synWord        `parser:"'SELECT' @@?"`
-	Projection *synProjection  `parser:"@@"`
-	FromErr    *errFromSelect  `parser:"( 'FROM' | @@ )"`
-	From       *synFromItem    `parser:"@@"`
-	Joins      []*synJoin      `parser:"@@*"`
-	Where      *synExpr        `parser:"( 'WHERE' @@ )?"`
-	Clauses    []*synClause    `parser:"@@*"`
+	Quantifier *synQuantifier `parser:"'SELECT' @@?"`
+	Projection *synProjection `parser:"@@"`
+	FromErr    *errFromSelect `parser:"( 'FROM' | @@ )"`
+	From       *synFromItem   `parser:"@@"`
+	Joins      []*synJoin     `parser:"@@*"`
+	Where      *synExpr       `parser:"( 'WHERE' @@ )?"`
+	Clauses    []*synClause   `parser:"@@*"`
 }
 
-// synWord captures one keyword with its position.
-type synWord struct {
+// synQuantifier is DISTINCT or ALL after SELECT, with its position.
+type synQuantifier struct {
 	Pos  lexer.Position
 	Word string `parser:"@( 'DISTINCT' | 'ALL' )"`
 }
@@ -144,14 +145,14 @@ type synInsert struct {
 	Target    *synSimplePath `parser:"'INSERT' 'INTO' @@"`
 	Value     *synExpr       `parser:"( 'VALUE' @@"`
 	At        *synExpr       `parser:"  ( 'AT' @@ )?"`
-	Multi     *synWord2      `parser:"| @@"`
+	Multi     *synInsertMany `parser:"| @@"`
 	Other     *synExpr       `parser:"| @@ )"`
 	Returning *synReturning  `parser:"@@?"`
 }
 
-// synWord2 is the start of an INSERT of several items; the rest of the
+// synInsertMany is the start of an INSERT of several items; the rest of the
 // statement does not matter, the service refuses it whole.
-type synWord2 struct {
+type synInsertMany struct {
 	Pos  lexer.Position
 	Word string   `parser:"@( 'VALUES' | 'SELECT' )"`
 	Rest *anyRest `parser:"@@"`
@@ -225,9 +226,10 @@ type synSimplePath struct {
 }
 
 type synExpr struct {
-	Pos  lexer.Position
-	Left *synAnd    `parser:"@@"`
-	Ors  []*synOrOp `parser:"@@*"`
+	Pos    lexer.Position
+	EndPos lexer.Position
+	Left   *synAnd    `parser:"@@"`
+	Ors    []*synOrOp `parser:"@@*"`
 }
 
 type synOrOp struct {
@@ -275,50 +277,36 @@ type synPredTail struct {
 
 type synSum struct {
 	Pos  lexer.Position
-	Left *synProduct `parser:"@@"`
+	Left *synPrimary `parser:"@@"`
 	Ops  []*synSumOp `parser:"@@*"`
 }
 
+// synSumOp also takes * / % and ||, which DynamoDB does not have: as they are
+// refused wherever they appear, their precedence does not matter, and one
+// layer fewer makes every operand cheaper to parse.
 type synSumOp struct {
 	Pos   lexer.Position
-	Op    string      `parser:"@( '+' | '-' | '||' )"`
-	Right *synProduct `parser:"@@"`
-}
-
-type synProduct struct {
-	Pos  lexer.Position
-	Left *synUnary       `parser:"@@"`
-	Ops  []*synProductOp `parser:"@@*"`
-}
-
-type synProductOp struct {
-	Pos   lexer.Position
-	Op    string    `parser:"@( '*' | '/' | '%' )"`
-	Right *synUnary `parser:"@@"`
-}
-
-type synUnary struct {
-	Pos     lexer.Position
-	Sign    string      `parser:"  @( '-' | '+' )"`
-	Operand *synUnary   `parser:"  @@"`
-	Primary *synPrimary `parser:"| @@"`
+	Op    string      `parser:"@( '+' | '-' | '||' | '*' | '/' | '%' )"`
+	Right *synPrimary `parser:"@@"`
 }
 
 type synPrimary struct {
 	Pos     lexer.Position
-	Number  string      `parser:"  @Number"`
+	EndPos  lexer.Position
+	Ref     *synRef     `parser:"  @@"`
+	Sign    string      `parser:"| @( '-' | '+' )"`
+	Operand *synPrimary `parser:"  @@"`
 	String  string      `parser:"| @String"`
+	Number  string      `parser:"| @Number"`
+	Param   bool        `parser:"| @Param"`
 	Bool    string      `parser:"| @( 'TRUE' | 'FALSE' )"`
 	Null    bool        `parser:"| @'NULL'"`
 	Missing bool        `parser:"| @'MISSING'"`
-	Param   bool        `parser:"| @Param"`
-	Ion     string      `parser:"| @Ion"`
-	Call    *synCall    `parser:"| @@"`
-	Path    *synPath    `parser:"| @@"`
 	Paren   []*synExpr  `parser:"| '(' @@ ( ',' @@ )* ')'"`
 	List    *synList    `parser:"| @@"`
-	Bag     *synBag     `parser:"| @@"`
 	Struct  *synStruct  `parser:"| @@"`
+	Bag     *synBag     `parser:"| @@"`
+	Ion     string      `parser:"| @Ion"`
 	Err     *errTerm    `parser:"| @@"`
 }
 
@@ -343,16 +331,18 @@ type synField struct {
 	Value *synExpr `parser:"@@"`
 }
 
-type synCall struct {
-	Pos  lexer.Position
-	Name string     `parser:"@( Ident | 'SIZE' | 'EXISTS' | 'COUNT' | 'AVG' | 'MIN' | 'MAX' | 'SUM' | 'UPPER' | 'LOWER' | 'COALESCE' | 'NULLIF' | 'CHAR_LENGTH' | 'CHARACTER_LENGTH' | 'OCTET_LENGTH' | 'BIT_LENGTH' ) '('"`
-	Args []*synExpr `parser:"( @@ ( ',' @@ )* )? ')'"`
+// synRef is a path, or a function call: both start with a name, and the
+// parser commits to the first alternative that consumes a token.
+type synRef struct {
+	Pos   lexer.Position
+	Name  string     `parser:"@( Ident | QIdent | 'SIZE' | 'EXISTS' | 'COUNT' | 'AVG' | 'MIN' | 'MAX' | 'SUM' | 'UPPER' | 'LOWER' | 'COALESCE' | 'NULLIF' | 'CHAR_LENGTH' | 'CHARACTER_LENGTH' | 'OCTET_LENGTH' | 'BIT_LENGTH' )"`
+	Call  *synArgs   `parser:"@@?"`
+	Steps []*synStep `parser:"@@*"`
 }
 
-type synPath struct {
-	Pos   lexer.Position
-	Root  string     `parser:"@( Ident | QIdent )"`
-	Steps []*synStep `parser:"@@*"`
+type synArgs struct {
+	Pos  lexer.Position
+	Args []*synExpr `parser:"'(' ( @@ ( ',' @@ )* )? ')'"`
 }
 
 type synStep struct {
@@ -373,7 +363,20 @@ type synTypeName struct {
 }
 
 // parser is built once; participle parsers are safe for concurrent use.
-var parser = participle.MustBuild[synRoot](
-	participle.Lexer(definition{}),
-	participle.CaseInsensitive("Keyword", "Ident"),
-)
+var parser = buildParser()
+
+func buildParser() *participle.Parser[synRoot] {
+	// Naming symbols here makes the package initialise them first: the
+	// grammar's token names are looked up while building.
+	if len(symbols) == 0 {
+		panic("partiql: lexer symbols not initialised")
+	}
+	return participle.MustBuild[synRoot](
+		participle.Lexer(definition{}),
+		participle.CaseInsensitive("Keyword", "Ident"),
+		// Commit to an alternative as soon as it consumes a token, as
+		// partiql-lang-kotlin's recursive descent does: the error is then
+		// reported where that parser reports it.
+		participle.UseLookahead(0),
+	)
+}

@@ -20,7 +20,7 @@ func (*errTerm) Parse(lex *lexer.PeekingLexer) error {
 	if tok.EOF() {
 		if prev, ok := previousToken(lex); ok && isInfixOperator(lex, prev) {
 			// partiql-lang-kotlin checks for this before parsing the operand.
-			return syntaxAt(prev.Pos, synMissingRHS)
+			return syntaxAt(prev.Pos, detMissingRHS)
 		}
 	}
 	return syntaxAt(tok.Pos, unexpectedTermDetail(classify(*tok), tok.Value))
@@ -39,49 +39,49 @@ func (*errStatement) Parse(lex *lexer.PeekingLexer) error {
 type errSimplePath struct{}
 
 func (*errSimplePath) Parse(lex *lexer.PeekingLexer) error {
-	return syntaxAt(lex.Peek().Pos, synSimplePath)
+	return syntaxAt(lex.Peek().Pos, detSimplePath)
 }
 
 // errPathDot: a dot in a path is not followed by a name or *.
 type errPathDot struct{}
 
 func (*errPathDot) Parse(lex *lexer.PeekingLexer) error {
-	return syntaxAt(lex.Peek().Pos, synPathDot)
+	return syntaxAt(lex.Peek().Pos, detPathDot)
 }
 
 // errTypeName: IS is not followed by a type name.
 type errTypeName struct{}
 
 func (*errTypeName) Parse(lex *lexer.PeekingLexer) error {
-	return syntaxAt(lex.Peek().Pos, synTypeName)
+	return syntaxAt(lex.Peek().Pos, detTypeName)
 }
 
 // errDML: UPDATE t (or FROM t) is not followed by SET or REMOVE.
 type errDML struct{}
 
 func (*errDML) Parse(lex *lexer.PeekingLexer) error {
-	return syntaxAt(lex.Peek().Pos, synDataManipulation)
+	return syntaxAt(lex.Peek().Pos, detDataManipulation)
 }
 
 // errFromSelect: the projection is not followed by FROM.
 type errFromSelect struct{}
 
 func (*errFromSelect) Parse(lex *lexer.PeekingLexer) error {
-	return syntaxAt(lex.Peek().Pos, synFromAfterSelect)
+	return syntaxAt(lex.Peek().Pos, detFromAfterSelect)
 }
 
 // errFromDelete: DELETE is not followed by FROM.
 type errFromDelete struct{}
 
 func (*errFromDelete) Parse(lex *lexer.PeekingLexer) error {
-	return syntaxAt(lex.Peek().Pos, synFromAfterDelete)
+	return syntaxAt(lex.Peek().Pos, detFromAfterDelete)
 }
 
 // errReturning: RETURNING is not followed by (MODIFIED|ALL) (OLD|NEW).
 type errReturning struct{}
 
 func (*errReturning) Parse(lex *lexer.PeekingLexer) error {
-	return syntaxAt(lex.Peek().Pos, synReturning)
+	return syntaxAt(lex.Peek().Pos, detReturning)
 }
 
 // anyRest swallows the rest of the statement: INSERT INTO t VALUES ... and

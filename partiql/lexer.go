@@ -131,7 +131,7 @@ func scan(src string, i int) (typ lexer.TokenType, end int, problem string) {
 }
 
 // scanQuoted scans a quote-delimited token in which the quote is escaped by
-// doubling it ('it''s', "a""b").
+// doubling it ('it”s', "a""b").
 func scanQuoted(src string, i int, quote byte, typ lexer.TokenType, unterminated string) (lexer.TokenType, int, string) {
 	j := i + 1
 	for {
