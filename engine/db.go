@@ -34,6 +34,7 @@ type DB struct {
 	account string
 	now     func() time.Time
 	exprs   *expr.Cache // parsed expressions, shared by all requests
+	idem    idempotency // transaction ClientRequestTokens
 
 	// mu guards the catalog. Data-plane operations hold it shared for their
 	// whole storage transaction, so a table cannot be deleted under them.

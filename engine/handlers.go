@@ -24,6 +24,8 @@ var handlers = map[string]handler{
 		func(in *QueryInput) string { return in.TableName }),
 	"Scan": wireOp((*DB).Scan,
 		func(in *ScanInput) string { return in.TableName }),
-	"BatchWriteItem": wireOp((*DB).BatchWriteItem, nil),
-	"BatchGetItem":   wireOp((*DB).BatchGetItem, nil),
+	"BatchWriteItem":     wireOp((*DB).BatchWriteItem, nil),
+	"BatchGetItem":       wireOp((*DB).BatchGetItem, nil),
+	"TransactWriteItems": wireOp((*DB).TransactWriteItems, nil),
+	"TransactGetItems":   wireOp((*DB).TransactGetItems, nil),
 }

@@ -1,0 +1,342 @@
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"dynalab/engine/attr"
+	"dynalab/engine/internal/store"
+)
+
+// TransactWriteItemsInput is the TransactWriteItems request.
+type TransactWriteItemsInput struct {
+	TransactItems               []TransactWriteItem `json:"TransactItems"`
+	ClientRequestToken          *string             `json:"ClientRequestToken,omitempty"`
+	ReturnConsumedCapacity      string              `json:"ReturnConsumedCapacity,omitempty"`
+	ReturnItemCollectionMetrics string              `json:"ReturnItemCollectionMetrics,omitempty"`
+}
+
+// TransactWriteItem is one action of a transaction: exactly one member is set.
+type TransactWriteItem struct {
+	ConditionCheck *TransactCondition `json:"ConditionCheck,omitempty"`
+	Put            *TransactPut       `json:"Put,omitempty"`
+	Delete         *TransactDelete    `json:"Delete,omitempty"`
+	Update         *TransactUpdate    `json:"Update,omitempty"`
+}
+
+// TransactCondition checks a condition on an item without writing it.
+type TransactCondition struct {
+	TableName                           string            `json:"TableName"`
+	Key                                 attr.Item         `json:"Key"`
+	ConditionExpression                 *string           `json:"ConditionExpression,omitempty"`
+	ExpressionAttributeNames            map[string]string `json:"ExpressionAttributeNames,omitempty"`
+	ExpressionAttributeValues           Values            `json:"ExpressionAttributeValues,omitempty"`
+	ReturnValuesOnConditionCheckFailure string            `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
+}
+
+// TransactPut writes a whole item.
+type TransactPut struct {
+	TableName                           string            `json:"TableName"`
+	Item                                attr.Item         `json:"Item"`
+	ConditionExpression                 *string           `json:"ConditionExpression,omitempty"`
+	ExpressionAttributeNames            map[string]string `json:"ExpressionAttributeNames,omitempty"`
+	ExpressionAttributeValues           Values            `json:"ExpressionAttributeValues,omitempty"`
+	ReturnValuesOnConditionCheckFailure string            `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
+}
+
+// TransactDelete deletes an item.
+type TransactDelete struct {
+	TableName                           string            `json:"TableName"`
+	Key                                 attr.Item         `json:"Key"`
+	ConditionExpression                 *string           `json:"ConditionExpression,omitempty"`
+	ExpressionAttributeNames            map[string]string `json:"ExpressionAttributeNames,omitempty"`
+	ExpressionAttributeValues           Values            `json:"ExpressionAttributeValues,omitempty"`
+	ReturnValuesOnConditionCheckFailure string            `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
+}
+
+// TransactUpdate updates an item.
+type TransactUpdate struct {
+	TableName                           string            `json:"TableName"`
+	Key                                 attr.Item         `json:"Key"`
+	UpdateExpression                    *string           `json:"UpdateExpression,omitempty"`
+	ConditionExpression                 *string           `json:"ConditionExpression,omitempty"`
+	ExpressionAttributeNames            map[string]string `json:"ExpressionAttributeNames,omitempty"`
+	ExpressionAttributeValues           Values            `json:"ExpressionAttributeValues,omitempty"`
+	ReturnValuesOnConditionCheckFailure string            `json:"ReturnValuesOnConditionCheckFailure,omitempty"`
+}
+
+// TransactWriteItemsOutput is the TransactWriteItems response.
+type TransactWriteItemsOutput struct {
+	ConsumedCapacity []ConsumedCapacity `json:"ConsumedCapacity,omitempty"`
+}
+
+// maxTransactItems is the service's limit of actions per transaction.
+const maxTransactItems = 100
+
+// txAction is one prepared action of a write transaction.
+type txAction struct {
+	t         *table
+	key       attr.Item
+	skey      string
+	item      attr.Item // Put: the item
+	cond      condition
+	upd       updater
+	kind      string // "ConditionCheck", "Put", "Delete", "Update"
+	onFailure string
+}
+
+// TransactWriteItems applies up to 100 actions across tables atomically:
+// every condition is checked, then all writes commit in one storage
+// transaction, or none does and the response says why for each action.
+func (db *DB) TransactWriteItems(ctx context.Context, in *TransactWriteItemsInput) (*TransactWriteItemsOutput, error) {
+	if err := validateTransactWrite(in); err != nil {
+		return nil, err
+	}
+	if in.ClientRequestToken != nil {
+		token := *in.ClientRequestToken
+		out, done, err := db.idem.begin(token, requestFingerprint(in), db.now())
+		if done || err != nil {
+			return out, err
+		}
+		out, err = db.transactWrite(ctx, in)
+		db.idem.finish(token, out, db.now())
+		return out, err
+	}
+	return db.transactWrite(ctx, in)
+}
+
+func (db *DB) transactWrite(ctx context.Context, in *TransactWriteItemsInput) (*TransactWriteItemsOutput, error) {
+	actions, names, err := db.prepareTransactWrite(in)
+	if err != nil {
+		return nil, err
+	}
+	out := &TransactWriteItemsOutput{}
+	err = db.withTables(names, func(tables map[string]*table) error {
+		for i := range actions {
+			a := &actions[i]
+			a.t = tables[a.t.meta.Name]
+			if err := a.check(); err != nil {
+				return err
+			}
+		}
+		seen := map[string]bool{}
+		for _, a := range actions {
+			if seen[a.skey] {
+				return validationError("Transaction request cannot include multiple operations on one item")
+			}
+			seen[a.skey] = true
+		}
+		units := map[string]float64{}
+		err := db.store.Update(func(tx *store.Tx) error { return runTransaction(tx, actions, units) })
+		if err != nil {
+			return wrapWrite(err, "transaction on", actions[0].t)
+		}
+		out.ConsumedCapacity = consumedList(ctx, in.ReturnConsumedCapacity, names, units, false)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// runTransaction evaluates every action against the current items, and
+// writes only when all succeed.
+func runTransaction(tx *store.Tx, actions []txAction, units map[string]float64) error {
+	reasons := make([]CancellationReason, len(actions))
+	olds := make([]attr.Item, len(actions))
+	news := make([]attr.Item, len(actions))
+	failed := false
+	for i, a := range actions {
+		reasons[i].Code = "None"
+		old, err := readItem(tx, a.skey)
+		if err != nil {
+			return err
+		}
+		olds[i] = old
+		size := old.Size()
+		switch {
+		case !a.cond.eval(old):
+			reasons[i] = CancellationReason{Code: "ConditionalCheckFailed", Message: "The conditional request failed"}
+			if a.onFailure == ReturnAllOld && old != nil {
+				reasons[i].Item = old
+			}
+			failed = true
+		case a.kind == "Put":
+			news[i] = a.item
+			size = max(size, a.item.Size())
+		case a.kind == "Update":
+			item, err := a.upd.apply(old, a.key)
+			if err == nil && item != nil {
+				err = checkItemShape(item, "Item size to update has exceeded the maximum allowed size")
+			}
+			if err != nil {
+				reasons[i] = CancellationReason{Code: "ValidationError", Message: errorMessage(err)}
+				failed = true
+				break
+			}
+			news[i] = item
+			size = max(size, item.Size())
+		}
+		units[a.t.meta.Name] += 2 * writeUnits(size) // prepare + commit
+	}
+	if failed {
+		codes := make([]string, len(reasons))
+		for i, r := range reasons {
+			codes[i] = r.Code
+		}
+		return &APIError{
+			Code:                CodeTransactionCanceled,
+			Message:             "Transaction cancelled, please refer cancellation reasons for specific reasons [" + strings.Join(codes, ", ") + "]",
+			CancellationReasons: reasons,
+		}
+	}
+	for i, a := range actions {
+		switch {
+		case a.kind == "Delete" && olds[i] != nil:
+			if err := a.t.deleteItem(tx, a.skey, olds[i]); err != nil {
+				return err
+			}
+		case (a.kind == "Put" || a.kind == "Update") && news[i] != nil:
+			if err := a.t.writeItem(tx, a.skey, olds[i], news[i]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func errorMessage(err error) string {
+	if api, ok := err.(*APIError); ok {
+		return api.Message
+	}
+	return err.Error()
+}
+
+// check validates an action's key or item against its table.
+func (a *txAction) check() error {
+	if a.kind == "Put" {
+		if err := a.t.checkItem(a.item); err != nil {
+			return err
+		}
+		a.key = a.t.keyOf(a.item)
+	} else if err := a.t.checkKey(a.key); err != nil {
+		return err
+	}
+	if err := a.upd.checkKeyTargets(a.t); err != nil {
+		return err
+	}
+	a.skey = a.t.storageKey(a.key)
+	return nil
+}
+
+// validateTransactWrite applies the request-level constraints.
+func validateTransactWrite(in *TransactWriteItemsInput) error {
+	var c constraints
+	c.notNull(in.TransactItems != nil, "transactItems")
+	if in.TransactItems != nil && len(in.TransactItems) < 1 {
+		c.add("'[]'", "transactItems", "Member must have length greater than or equal to 1")
+	}
+	if len(in.TransactItems) > maxTransactItems {
+		c.add("'[...]'", "transactItems", "Member must have length less than or equal to 100")
+	}
+	if tok := in.ClientRequestToken; tok != nil && (len(*tok) < 1 || len(*tok) > 36) {
+		c.add(quote(*tok), "clientRequestToken", "Member must have length less than or equal to 36")
+	}
+	c.enum(in.ReturnConsumedCapacity, "returnConsumedCapacity", CapacityIndexes, CapacityTotal, CapacityNone)
+	c.enum(in.ReturnItemCollectionMetrics, "returnItemCollectionMetrics", "SIZE", "NONE")
+	for i, it := range in.TransactItems {
+		n := 0
+		for _, set := range []bool{it.ConditionCheck != nil, it.Put != nil, it.Delete != nil, it.Update != nil} {
+			if set {
+				n++
+			}
+		}
+		if n != 1 {
+			return validationError("TransactItems can only contain one of Check, Put, Update or Delete")
+		}
+		p := fmt.Sprintf("transactItems.%d.member.", i+1)
+		switch {
+		case it.ConditionCheck != nil:
+			c.notNull(it.ConditionCheck.ConditionExpression != nil, p+"conditionCheck.conditionExpression")
+			c.notNull(it.ConditionCheck.Key != nil, p+"conditionCheck.key")
+		case it.Put != nil:
+			c.notNull(it.Put.Item != nil, p+"put.item")
+		case it.Delete != nil:
+			c.notNull(it.Delete.Key != nil, p+"delete.key")
+		case it.Update != nil:
+			c.notNull(it.Update.UpdateExpression != nil, p+"update.updateExpression")
+			c.notNull(it.Update.Key != nil, p+"update.key")
+		}
+	}
+	return c.err()
+}
+
+// prepareTransactWrite parses and binds every action's expressions; any
+// expression problem fails the whole request, as the service does.
+func (db *DB) prepareTransactWrite(in *TransactWriteItemsInput) ([]txAction, []string, error) {
+	actions := make([]txAction, len(in.TransactItems))
+	tableSet := map[string]bool{}
+	for i, it := range in.TransactItems {
+		var (
+			tname, onFail string
+			condText      *string
+			names         map[string]string
+			values        Values
+			a             = &actions[i]
+		)
+		switch {
+		case it.ConditionCheck != nil:
+			x := it.ConditionCheck
+			a.kind, a.key, tname, condText, names, values, onFail = "ConditionCheck", x.Key, x.TableName, x.ConditionExpression, x.ExpressionAttributeNames, x.ExpressionAttributeValues, x.ReturnValuesOnConditionCheckFailure
+		case it.Put != nil:
+			x := it.Put
+			a.kind, a.item, tname, condText, names, values, onFail = "Put", x.Item, x.TableName, x.ConditionExpression, x.ExpressionAttributeNames, x.ExpressionAttributeValues, x.ReturnValuesOnConditionCheckFailure
+			if err := checkItemShape(x.Item, "Item size has exceeded the maximum allowed size"); err != nil {
+				return nil, nil, err
+			}
+		case it.Delete != nil:
+			x := it.Delete
+			a.kind, a.key, tname, condText, names, values, onFail = "Delete", x.Key, x.TableName, x.ConditionExpression, x.ExpressionAttributeNames, x.ExpressionAttributeValues, x.ReturnValuesOnConditionCheckFailure
+		case it.Update != nil:
+			x := it.Update
+			a.kind, a.key, tname, condText, names, values, onFail = "Update", x.Key, x.TableName, x.ConditionExpression, x.ExpressionAttributeNames, x.ExpressionAttributeValues, x.ReturnValuesOnConditionCheckFailure
+		}
+		var c constraints
+		c.tableName(tname, fmt.Sprintf("transactItems.%d.member.tableName", i+1))
+		c.enum(onFail, "returnValuesOnConditionCheckFailure", ReturnAllOld, ReturnNone)
+		if err := c.err(); err != nil {
+			return nil, nil, err
+		}
+		a.onFailure = onFail
+		hasExpr := condText != nil || a.kind == "Update"
+		ex, err := db.newExprContext(names, values, exprPresence{names: hasExpr, values: hasExpr, valuesNull: "ConditionExpression is null"})
+		if err != nil {
+			return nil, nil, err
+		}
+		if a.kind == "Update" {
+			if a.upd, err = ex.update(it.Update.UpdateExpression); err != nil {
+				return nil, nil, err
+			}
+		}
+		if a.cond, err = ex.condition("ConditionExpression", condText); err != nil {
+			return nil, nil, err
+		}
+		if err := ex.done(); err != nil {
+			return nil, nil, err
+		}
+		a.t = &table{meta: tableMeta{Name: tableNameFromARN(tname)}} // resolved under the catalog lock
+		tableSet[a.t.meta.Name] = true
+	}
+	return actions, sortedKeys(tableSet), nil
+}
+
+// requestFingerprint identifies a request's content for idempotency.
+func requestFingerprint(v any) string {
+	data, _ := json.Marshal(v)
+	sum := sha256.Sum256(data)
+	return string(sum[:])
+}
