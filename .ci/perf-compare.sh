@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Side-by-side HTTP throughput: dynalab serve --in-memory vs the no-op
+# ceiling server (../shared/tools/ceiling), alternating phases so that a
+# noisy machine affects both alike. Not part of CI; run by hand:
+#   bash .ci/perf-compare.sh [rounds] [duration] [phases]
+# Needs ../shared/tools/{ddbload,ceiling} (built here with go build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}; dur=${2:-5s}; phases=${3:-put,get,query,update}
+tools=${TOOLS:-../shared/tools}
+tmp=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
+(cd "$tools/ddbload" && GOFLAGS=-mod=mod go build -o "$tmp/ddbload" .)
+(cd "$tools/ceiling" && go build -o "$tmp/ceiling" .)
+go build -o "$tmp/dynalab" .
+"$tmp/ceiling" -listen 127.0.0.1:18001 >/dev/null 2>&1 & cpid=$!
+"$tmp/dynalab" serve --in-memory --listen 127.0.0.1:18000 >/dev/null 2>&1 & dpid=$!
+sleep 1
+for r in $(seq "$rounds"); do
+  for target in ceiling:18001:$cpid dynalab:18000:$dpid; do
+    IFS=: read -r name port pid <<<"$target"
+    "$tmp/ddbload" -endpoint "http://127.0.0.1:$port" -c 64 -duration "$dur" -phases "$phases" -server-pid "$pid" 2>&1 \
+      | grep -E '^[A-Za-z]+ +ops/s' | sed "s/^/$name round$r /"
+  done
+done
