@@ -3,7 +3,9 @@
 # ceiling server (../shared/tools/ceiling), alternating phases so that a
 # noisy machine affects both alike. Not part of CI; run by hand:
 #   bash .ci/perf-compare.sh [rounds] [duration] [phases]
-# Needs ../shared/tools/{ddbload,ceiling} (built here with go build).
+# Needs ../shared/tools/{ddbload,ceiling} (built here with go build). Set
+# DYNALITE=/path/to/node_modules/.bin/dynalite to add dynalite to each round
+# (npm install dynalite).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}; dur=${2:-5s}; phases=${3:-put,get,query,update}
@@ -14,9 +16,14 @@ tmp=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 go build -o "$tmp/dynalab" .
 "$tmp/ceiling" -listen 127.0.0.1:18001 >/dev/null 2>&1 & cpid=$!
 "$tmp/dynalab" serve --in-memory --listen 127.0.0.1:18000 >/dev/null 2>&1 & dpid=$!
-sleep 1
+targets="ceiling:18001:$cpid dynalab:18000:$dpid"
+if [ -n "${DYNALITE:-}" ]; then
+  "$DYNALITE" --port 18002 --createTableMs 0 --deleteTableMs 0 --updateTableMs 0 >/dev/null 2>&1 & lpid=$!
+  targets="$targets dynalite:18002:$lpid"
+fi
+sleep 2
 for r in $(seq "$rounds"); do
-  for target in ceiling:18001:$cpid dynalab:18000:$dpid; do
+  for target in $targets; do
     IFS=: read -r name port pid <<<"$target"
     "$tmp/ddbload" -endpoint "http://127.0.0.1:$port" -c 64 -duration "$dur" -phases "$phases" -server-pid "$pid" 2>&1 \
       | grep -E '^[A-Za-z]+ +ops/s' | sed "s/^/$name round$r /"
