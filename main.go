@@ -36,11 +36,15 @@ Run "dynalab <command> --help" for a command's flags.
 `
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	// Ctrl+C or SIGTERM cancels ctx: commands stop cleanly (flush, unlock).
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 // run executes one command line and returns the process exit code.
-func run(args []string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -49,12 +53,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var err error
 	switch cmd {
 	case "serve":
-		err = serveCmd(rest, stdout, stderr)
+		err = serveCmd(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "dynalab", version())
 	case "help", "-h", "--help", "-help":
 		if len(rest) > 0 {
-			return run([]string{rest[0], "--help"}, stdout, stderr)
+			return run(ctx, []string{rest[0], "--help"}, stdout, stderr)
 		}
 		fmt.Fprint(stdout, usage)
 	default:
@@ -112,7 +116,7 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	return errUsage
 }
 
-func serveCmd(args []string, stdout, stderr io.Writer) error {
+func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", "dynalab serve [--listen 127.0.0.1:8000] [--data FILE | --in-memory] [--sync everysecond] [--log-requests]",
 		"Serve the DynamoDB API (JSON 1.0 over HTTP) so that the aws CLI, every AWS SDK\n"+
 			"and your application can use dynalab instead of the cloud. The first line of\n"+
@@ -172,8 +176,6 @@ func serveCmd(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "WARNING: listening beyond loopback without authentication: anyone who can reach", endpoint, "can read and change this database")
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	if err := srv.Serve(ctx, ln); err != nil {
 		return fmt.Errorf("serve %s: %w", endpoint, err)
 	}
