@@ -1,0 +1,52 @@
+package sessions
+
+import (
+	"context"
+
+	"dynalab/engine"
+	"dynalab/engine/attr"
+)
+
+// Backend is the one way the workbench and scripts reach data: the
+// embedded engine of a local session, or (later) a remote
+// DynamoDB-compatible endpoint. Every method takes the service's request
+// shapes and returns its errors (*engine.APIError, or *partiql.Error for a
+// statement that does not parse).
+type Backend interface {
+	// Name is the session's name; Endpoint the URL that serves its data
+	// ("" when none).
+	Name() string
+	Endpoint() string
+
+	ListTables(ctx context.Context, in *engine.ListTablesInput) (*engine.ListTablesOutput, error)
+	DescribeTable(ctx context.Context, in *engine.DescribeTableInput) (*engine.DescribeTableOutput, error)
+	GetItem(ctx context.Context, in *engine.GetItemInput) (*engine.GetItemOutput, error)
+	PutItem(ctx context.Context, in *engine.PutItemInput) (*engine.PutItemOutput, error)
+	UpdateItem(ctx context.Context, in *engine.UpdateItemInput) (*engine.UpdateItemOutput, error)
+	DeleteItem(ctx context.Context, in *engine.DeleteItemInput) (*engine.DeleteItemOutput, error)
+	Query(ctx context.Context, in *engine.QueryInput) (*engine.QueryOutput, error)
+	Scan(ctx context.Context, in *engine.ScanInput) (*engine.ScanOutput, error)
+
+	// Run executes one PartiQL statement (or the workbench's EXPLAIN),
+	// continuing a previous page when nextToken is set.
+	Run(ctx context.Context, statement string, params []attr.Value, nextToken string) (*Result, error)
+
+	// Close releases the backend (for a local session: flushes and unlocks
+	// the database).
+	Close() error
+}
+
+// Result is what a statement returned.
+type Result struct {
+	Items     []attr.Item // rows, for reads and RETURNING
+	NextToken string      // more pages follow when set
+	// Plan is set for EXPLAIN: its text (first line "Operation: ...").
+	Plan string
+	// Operation is the DynamoDB operation the statement ran as (GetItem,
+	// Query, Scan, PutItem, ...), for the status line.
+	Operation string
+	// Count and ScannedCount are the items returned and examined.
+	Count, ScannedCount int
+	// Capacity is the capacity units consumed.
+	Capacity float64
+}
