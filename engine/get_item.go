@@ -64,12 +64,12 @@ func (db *DB) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput, er
 		if err != nil {
 			return fmt.Errorf("get item from %s: %w", t.meta.Name, err)
 		}
-		size := 0
 		if item != nil {
-			size = item.Size()
 			out.Item = proj.apply(item)
 		}
-		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, t.meta.Name, readUnits(size, in.ConsistentRead), true)
+		if wantsCapacity(ctx, in.ReturnConsumedCapacity) {
+			out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, t.meta.Name, readUnits(item.Size(), in.ConsistentRead), true)
+		}
 		return nil
 	})
 	if err != nil {

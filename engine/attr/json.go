@@ -123,7 +123,9 @@ func (d *decoder) skipSpace() {
 }
 
 func (d *decoder) peek() byte {
-	d.skipSpace()
+	if !d.trusted { // our own encoding has no white space
+		d.skipSpace()
+	}
 	if d.pos < len(d.data) {
 		return d.data[d.pos]
 	}
