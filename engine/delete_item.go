@@ -82,7 +82,7 @@ func (db *DB) DeleteItem(ctx context.Context, in *DeleteItemInput) (*DeleteItemO
 		if in.ReturnValues == ReturnAllOld && old != nil {
 			out.Attributes = old
 		}
-		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, t.meta.Name, writeUnits(old.Size()), false)
+		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, in.TableName, writeUnits(old.Size()), false)
 		return nil
 	})
 	if err != nil {

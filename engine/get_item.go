@@ -68,7 +68,7 @@ func (db *DB) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput, er
 			out.Item = proj.apply(item)
 		}
 		if wantsCapacity(ctx, in.ReturnConsumedCapacity) {
-			out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, t.meta.Name, readUnits(item.Size(), in.ConsistentRead), true)
+			out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, in.TableName, readUnits(item.Size(), in.ConsistentRead), true)
 		}
 		return nil
 	})

@@ -98,7 +98,7 @@ func (db *DB) PutItem(ctx context.Context, in *PutItemInput) (*PutItemOutput, er
 		if in.ReturnValues == ReturnAllOld && old != nil {
 			out.Attributes = old
 		}
-		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, t.meta.Name, units, false)
+		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, in.TableName, units, false)
 		return nil
 	})
 	if err != nil {

@@ -136,7 +136,7 @@ func (db *DB) Query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
 			return fmt.Errorf("query %s: %w", t.meta.Name, err)
 		}
 		out = t.pageOutput(p, in.Select, proj)
-		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, t.meta.Name, readUnits(p.bytes, in.ConsistentRead), true)
+		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, in.TableName, readUnits(p.bytes, in.ConsistentRead), true)
 		return nil
 	})
 	if err != nil {

@@ -100,7 +100,7 @@ func (db *DB) Scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) {
 			return fmt.Errorf("scan %s: %w", t.meta.Name, err)
 		}
 		out = t.pageOutput(p, in.Select, proj)
-		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, t.meta.Name, readUnits(p.bytes, in.ConsistentRead), true)
+		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, in.TableName, readUnits(p.bytes, in.ConsistentRead), true)
 		return nil
 	})
 	if err != nil {

@@ -98,7 +98,7 @@ func (db *DB) UpdateItem(ctx context.Context, in *UpdateItemInput) (*UpdateItemO
 			return wrapWrite(err, "update item in", t)
 		}
 		out.Attributes = upd.returnValues(in.ReturnValues, old, item)
-		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, t.meta.Name, units, false)
+		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, in.TableName, units, false)
 		return nil
 	})
 	if err != nil {
