@@ -19,6 +19,7 @@ import (
 
 	"dynalab/engine"
 	"dynalab/engine/server"
+	"dynalab/partiql"
 	"dynalab/sessions"
 )
 
@@ -29,6 +30,7 @@ Usage:
 
 Commands:
   serve     serve the DynamoDB API over HTTP (aws CLI, SDKs, your app)
+  run       run a script of PartiQL statements
   version   print the version
   help      show this help, or help for a command: dynalab help serve
 
@@ -54,6 +56,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "serve":
 		err = serveCmd(ctx, rest, stdout, stderr)
+	case "run":
+		err = runCmd(ctx, rest, os.Stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "dynalab", version())
 	case "help", "-h", "--help", "-help":
@@ -163,7 +167,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *logRequests {
 		opts.Log = stderr
 	}
-	srv := server.New(db, opts)
+	srv := server.New(server.Chain{db, partiql.NewDispatcher(partiql.New(db, partiql.Options{}))}, opts)
 	fmt.Fprintln(stdout, endpoint)
 	where := path
 	if path == engine.InMemory {
@@ -181,6 +185,120 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintln(stderr, "dynalab: shut down cleanly")
 	return db.Close()
+}
+
+func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("run", "dynalab run [--data FILE | --in-memory | --endpoint URL] [-o table|json|ddb] [--continue-on-error] FILE|-",
+		"Run a script of ';'-separated PartiQL statements (comments allowed; - reads standard\n"+
+			"input) and print each statement's result. EXPLAIN <statement> prints its plan.\n"+
+			"A failing statement is reported as file:line:column: message and stops the script\n"+
+			"(unless --continue-on-error); the exit status is then 1.\n"+
+			"With neither --data, --in-memory nor --endpoint, the default session's database is used.",
+		stderr)
+	data := fs.String("data", "", "database file to run on (created if missing)")
+	inMemory := fs.Bool("in-memory", false, "run on an empty in-memory database")
+	endpoint := fs.String("endpoint", "", "run on a DynamoDB-compatible endpoint instead (credentials and region from AWS_* variables)")
+	output := fs.String("o", "table", "output format: table, json or ddb")
+	continueOnError := fs.Bool("continue-on-error", false, "run the remaining statements after one fails")
+	file, err := parseFlagsAndFile(fs, args, stdout)
+	if err != nil {
+		return err
+	}
+	format, err := partiql.ParseOutputFormat(*output)
+	if err != nil {
+		fmt.Fprintln(stderr, "dynalab run:", err)
+		return errUsage
+	}
+	if countSet(*data != "", *inMemory, *endpoint != "") > 1 {
+		fmt.Fprintln(stderr, "dynalab run: --data, --in-memory and --endpoint are alternatives; give one")
+		return errUsage
+	}
+	src, name, err := readScript(file, stdin)
+	if err != nil {
+		return err
+	}
+	var backend partiql.Backend
+	if *endpoint != "" {
+		backend = partiql.NewRemote(partiql.RemoteOptions{Endpoint: *endpoint, Region: firstEnv("AWS_REGION", "AWS_DEFAULT_REGION"),
+			AccessKeyID: os.Getenv("AWS_ACCESS_KEY_ID"), SecretAccessKey: os.Getenv("AWS_SECRET_ACCESS_KEY"), SessionToken: os.Getenv("AWS_SESSION_TOKEN")})
+	} else {
+		path := *data
+		switch {
+		case *inMemory:
+			path = engine.InMemory
+		case path == "":
+			if path, err = sessions.DatabasePath(sessions.DefaultName); err != nil {
+				return err
+			}
+		}
+		db, err := engine.Open(engine.Options{Path: path})
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		backend = partiql.New(db, partiql.Options{})
+	}
+	r := &partiql.Runner{Backend: backend, Out: stdout, Err: stderr, Format: format, ContinueOnError: *continueOnError}
+	return r.Run(ctx, name, src)
+}
+
+// parseFlagsAndFile is parseFlags for commands taking one file argument,
+// which may come before, between or after the flags.
+func parseFlagsAndFile(fs *flag.FlagSet, args []string, stdout io.Writer) (string, error) {
+	var files []string
+	for {
+		for _, a := range args {
+			if a == "-h" || a == "-help" || a == "--help" || a == "--h" {
+				fs.SetOutput(stdout)
+			}
+		}
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return "", err
+			}
+			return "", errUsage
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(files) != 1 {
+		fmt.Fprintln(fs.Output(), "give one script file, or - for standard input")
+		fs.Usage()
+		return "", errUsage
+	}
+	return files[0], nil
+}
+
+// readScript reads a script file, or standard input for "-".
+func readScript(file string, stdin io.Reader) (src, name string, err error) {
+	if file == "-" {
+		data, err := io.ReadAll(stdin)
+		return string(data), "<stdin>", err
+	}
+	data, err := os.ReadFile(file)
+	return string(data), file, err
+}
+
+func countSet(flags ...bool) int {
+	n := 0
+	for _, f := range flags {
+		if f {
+			n++
+		}
+	}
+	return n
+}
+
+func firstEnv(names ...string) string {
+	for _, n := range names {
+		if v := os.Getenv(n); v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 func isLoopback(a net.Addr) bool {

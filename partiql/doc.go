@@ -23,4 +23,21 @@
 // positions, IsComplete tells a REPL whether to run what was typed, Tokens
 // classifies text for highlighting, and Keywords and Functions feed
 // completion.
+//
+// An Executor runs statements on the engine as DynamoDB does, translating
+// each into the GetItem, Query, Scan, PutItem, UpdateItem, DeleteItem or
+// transaction the service would run, with generated expressions:
+//
+//	x := partiql.New(db, partiql.Options{})
+//	out, err := x.ExecuteStatement(ctx, &partiql.ExecuteStatementInput{
+//		Statement: `SELECT * FROM "AppTable" WHERE PK = ? AND begins_with(SK, 'ORDER#')`,
+//		Parameters: []attr.Value{attr.S("USER#u123")},
+//	})
+//
+// Plan shows how a statement would run and Explain what it would cost
+// (the workbench's EXPLAIN). ExecuteStatement, BatchExecuteStatement and
+// ExecuteTransaction take and return the service's request and response
+// shapes; Dispatcher serves them over HTTP through engine/server. Runner
+// runs scripts of statements (dynalab run, the REPL) on a Backend: an
+// Executor, or a Remote endpoint.
 package partiql
