@@ -52,4 +52,15 @@ got=$(ddb get-item --table-name AppTable --key '{"PK":{"S":"USER#u123"},"SK":{"S
 ddb describe-table --table-name AppTable --query 'Table.ItemCount' --output text | grep -qx 3 \
   || { echo "FAIL: ItemCount"; exit 1; }
 curl -fsS "$endpoint/" | grep -q '^healthy: dynamodb' || { echo "FAIL: health line"; exit 1; }
+
+# PartiQL through the same endpoint: the seed's UPDATE and its Query-shaped SELECT.
+ddb execute-statement --statement "UPDATE \"AppTable\" SET name='Alice K2' WHERE PK='USER#u123' AND SK='PROFILE'" \
+  | grep -q '"Items": \[\]' || { echo "FAIL: execute-statement UPDATE"; exit 1; }
+n=$(ddb execute-statement --statement "SELECT * FROM \"AppTable\" WHERE PK='USER#u123' AND begins_with(SK,'ORDER#')" \
+  | grep -c '"SK"' || true)
+[ "$n" = 2 ] || { echo "FAIL: execute-statement SELECT returned $n orders"; exit 1; }
+if ddb execute-statement --statement "INSERT INTO \"AppTable\" VALUE {'PK':'USER#u123','SK':'PROFILE'}" 2>"$work/dup"; then
+  echo "FAIL: duplicate INSERT succeeded"; exit 1
+fi
+grep -q DuplicateItemException "$work/dup" || { echo "FAIL: duplicate INSERT error:"; cat "$work/dup"; exit 1; }
 echo "aws CLI smoke test passed"
