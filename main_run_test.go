@@ -1,14 +1,21 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
 	"dynalab/engine"
+	"dynalab/engine/enginetest"
 )
 
 // TestRun runs "dynalab run" in process on a temporary --data file holding
@@ -100,4 +107,45 @@ SELECT * FROM "AppTable" WHERE PK='USER#u123' AND begins_with(SK,'ORDER#');
 	if code := run(context.Background(), []string{"help", "run"}, &out, &errOut); code != 0 || !strings.Contains(out.String(), "dynalab run [--data FILE") {
 		t.Fatalf("help run: %d %s", code, out.String())
 	}
+}
+
+// TestRunThroughHolder checks that run reaches a database held by a
+// running server through the endpoint its lock file records.
+func TestRunThroughHolder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "held.db")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--data", path, "--listen", "127.0.0.1:0"}, pw, io.Discard)
+		pw.Close()
+	}()
+	lines := bufio.NewScanner(pr)
+	if !lines.Scan() {
+		t.Fatal("no endpoint")
+	}
+	go io.Copy(io.Discard, pr)
+	c := enginetest.NewClient(lines.Text())
+	if _, err := c.CreateTable(context.Background(), &dynamodb.CreateTableInput{
+		TableName:            aws.String("Held"),
+		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: "S"}},
+		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: "HASH"}},
+		BillingMode:          "PAY_PER_REQUEST",
+	}); err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(t.TempDir(), "s.sql")
+	if err := os.WriteFile(script, []byte("INSERT INTO Held VALUE {'id':'a'};\nSELECT * FROM Held;"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"run", "--data", path, "-o", "json", script}, &out, &errOut); code != 0 {
+		t.Fatalf("run exit %d: %s", code, errOut.String())
+	}
+	if !strings.Contains(errOut.String(), "running through http://127.0.0.1:") || !strings.Contains(out.String(), `"a"`) {
+		t.Fatalf("stdout %q stderr %q", out.String(), errOut.String())
+	}
+	cancel()
+	<-done
 }
