@@ -19,6 +19,7 @@ import (
 
 	"dynalab/engine"
 	"dynalab/engine/server"
+	"dynalab/engine/streamhandler"
 	"dynalab/partiql"
 	"dynalab/sessions"
 )
@@ -121,11 +122,14 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 }
 
 func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("serve", "dynalab serve [--listen 127.0.0.1:8000] [--data FILE | --in-memory] [--sync everysecond] [--log-requests]",
+	fs := newFlags("serve", "dynalab serve [--listen 127.0.0.1:8000] [--data FILE | --in-memory] [--sync everysecond] [--log-requests] [--on-stream TABLE=COMMAND ...]",
 		"Serve the DynamoDB API (JSON 1.0 over HTTP) so that the aws CLI, every AWS SDK\n"+
 			"and your application can use dynalab instead of the cloud. The first line of\n"+
 			"output is the endpoint URL. Stop with Ctrl+C: the database is flushed and unlocked.\n"+
-			"With neither --data nor --in-memory, the default session's database is used.",
+			"With neither --data nor --in-memory, the default session's database is used.\n"+
+			"--on-stream runs COMMAND (through the shell) for each batch of TABLE's stream\n"+
+			"records, with the Lambda event JSON {\"Records\":[...]} on stdin and its output\n"+
+			"on stderr. The table needs a stream (StreamSpecification) for it to see writes.",
 		stderr)
 	listen := fs.String("listen", "127.0.0.1:8000", "address to listen on (port 0 picks a free port)")
 	data := fs.String("data", "", "database file to serve (created if missing)")
@@ -133,6 +137,16 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	syncPolicy := fs.String("sync", "everysecond", "when to fsync the database file: always, everysecond or never")
 	logRequests := fs.Bool("log-requests", false, "print one line per request: operation, table, latency, capacity, error")
 	region := fs.String("region", "us-east-1", "region shown in ARNs and the health line")
+	var handlers []streamhandler.Config
+	fs.Func("on-stream", "run `TABLE=COMMAND` per batch of TABLE's stream records (repeatable)", func(v string) error {
+		table, command, err := streamhandler.ParseSpec(v)
+		handlers = append(handlers, streamhandler.Config{Table: table, Command: command})
+		return err
+	})
+	batchSize := fs.Int("on-stream-batch-size", streamhandler.DefaultBatchSize, "most records per --on-stream invocation (1..1000)")
+	retries := fs.Int("on-stream-retries", -1, "retries of a failing --on-stream batch before it is skipped; -1 retries until it succeeds")
+	backoff := fs.Duration("on-stream-backoff", streamhandler.DefaultBackoff, "delay before the first retry of a failing batch; doubles up to a minute")
+	trimHorizon := fs.Bool("on-stream-trim-horizon", false, "start --on-stream handlers at an existing stream's oldest record, not at new ones")
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
@@ -180,7 +194,16 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "WARNING: listening beyond loopback without authentication: anyone who can reach", endpoint, "can read and change this database")
 	}
 
-	if err := srv.Serve(ctx, ln); err != nil {
+	for i := range handlers {
+		h := &handlers[i]
+		h.BatchSize, h.MaxRetries, h.Backoff, h.TrimHorizon, h.Log = *batchSize, *retries, *backoff, *trimHorizon, stderr
+	}
+	stopHandlers := streamhandler.Start(ctx, db, handlers)
+	err = srv.Serve(ctx, ln)
+	if herr := stopHandlers(); herr != nil {
+		fmt.Fprintln(stderr, "dynalab:", herr)
+	}
+	if err != nil {
 		return fmt.Errorf("serve %s: %w", endpoint, err)
 	}
 	fmt.Fprintln(stderr, "dynalab: shut down cleanly")

@@ -18,12 +18,12 @@ type CreateTableInput struct {
 	ProvisionedThroughput     *ProvisionedThroughput `json:"ProvisionedThroughput,omitempty"`
 	DeletionProtectionEnabled bool                   `json:"DeletionProtectionEnabled,omitempty"`
 	TableClass                string                 `json:"TableClass,omitempty"`
+	StreamSpecification       *StreamSpecification   `json:"StreamSpecification,omitempty"`
 
-	// Secondary indexes and streams are accepted by the wire decoder so that
-	// they can be refused with a clear message until they are implemented.
+	// Secondary indexes are accepted by the wire decoder so that they can be
+	// refused with a clear message until they are implemented.
 	LocalSecondaryIndexes  []map[string]any `json:"LocalSecondaryIndexes,omitempty"`
 	GlobalSecondaryIndexes []map[string]any `json:"GlobalSecondaryIndexes,omitempty"`
-	StreamSpecification    map[string]any   `json:"StreamSpecification,omitempty"`
 }
 
 // CreateTableOutput is the CreateTable response.
@@ -66,6 +66,13 @@ func (db *DB) CreateTable(ctx context.Context, in *CreateTableInput) (*CreateTab
 		m.ReadCapacity = *in.ProvisionedThroughput.ReadCapacityUnits
 		m.WriteCapacity = *in.ProvisionedThroughput.WriteCapacityUnits
 	}
+	var stream *streamChange
+	if spec := in.StreamSpecification; spec != nil && *spec.StreamEnabled {
+		var err error
+		if stream, err = db.planStreamChange(&m, spec, now); err != nil {
+			return nil, err
+		}
+	}
 	var t *table
 	err := db.store.Update(func(tx *store.Tx) error {
 		id, err := tx.NextTableID()
@@ -73,7 +80,10 @@ func (db *DB) CreateTable(ctx context.Context, in *CreateTableInput) (*CreateTab
 			return err
 		}
 		m.ID = id
-		t = newTable(m, db.region, db.account)
+		if err := stream.apply(tx, &m); err != nil {
+			return err
+		}
+		t = db.catalogTable(m)
 		rec, err := t.encodeMeta()
 		if err != nil {
 			return err
@@ -84,6 +94,7 @@ func (db *DB) CreateTable(ctx context.Context, in *CreateTableInput) (*CreateTab
 		return nil, fmt.Errorf("create table %s: %w", in.TableName, err)
 	}
 	db.tables[m.Name] = t
+	stream.commit(db)
 	desc := t.describe(store.Stats{})
 	return &CreateTableOutput{TableDescription: desc}, nil
 }
@@ -184,8 +195,8 @@ func checkCreateTableRules(in *CreateTableInput) error {
 	if in.LocalSecondaryIndexes != nil || in.GlobalSecondaryIndexes != nil {
 		return validationError("dynalab does not support secondary indexes yet (LocalSecondaryIndexes, GlobalSecondaryIndexes)")
 	}
-	if in.StreamSpecification != nil {
-		return validationError("dynalab does not support DynamoDB Streams yet (StreamSpecification)")
+	if err := checkStreamSpecification(in.StreamSpecification); err != nil {
+		return err
 	}
 	if len(keys) != len(defs) {
 		return invalidParam("Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")

@@ -25,6 +25,17 @@ type Options struct {
 	Clock func() time.Time
 	// Endpoint, when known at open, is recorded in the lock file.
 	Endpoint string
+	// SweepInterval is how often the background worker runs (TTL sweep,
+	// stream shard rollover, stream retention); default 1s, so expired
+	// items go within about a second of their expiry. Negative disables
+	// the worker; RunMaintenance then does the work on demand.
+	SweepInterval time.Duration
+	// ShardRollover is how long a stream shard stays open before it is
+	// closed and replaced by a child; default 4h, as the service's shards.
+	ShardRollover time.Duration
+	// TTLSettle is how long an UpdateTimeToLive change is ENABLING or
+	// DISABLING before it settles; default 1s, negative settles at once.
+	TTLSettle time.Duration
 }
 
 // DB is a local DynamoDB database.
@@ -36,11 +47,17 @@ type DB struct {
 	exprs   *expr.Cache // parsed expressions, shared by all requests
 	idem    idempotency // transaction ClientRequestTokens
 
+	shardRollover time.Duration
+	ttlSettle     time.Duration
+	feed          feed       // change events for Subscribe
+	bg            background // the background worker
+
 	// mu guards the catalog. Data-plane operations hold it shared for their
 	// whole storage transaction, so a table cannot be deleted under them.
-	mu     sync.RWMutex
-	tables map[string]*table
-	closed bool
+	mu      sync.RWMutex
+	tables  map[string]*table
+	streams map[uint32]*streamMeta // by stream id, including disabled ones
+	closed  bool
 }
 
 // InMemory is the Options.Path of a database without a file.
@@ -69,16 +86,37 @@ func Open(opts Options) (*DB, error) {
 		account: defaultString(opts.Account, "000000000000"),
 		now:     opts.Clock,
 		tables:  map[string]*table{},
+		streams: map[uint32]*streamMeta{},
 		exprs:   expr.NewCache(4096),
+
+		shardRollover: opts.ShardRollover,
+		ttlSettle:     opts.TTLSettle,
 	}
 	if db.now == nil {
 		db.now = time.Now
 	}
-	if err := db.loadCatalog(); err != nil {
+	if db.shardRollover <= 0 {
+		db.shardRollover = DefaultShardRollover
+	}
+	switch {
+	case db.ttlSettle == 0:
+		db.ttlSettle = DefaultTTLSettle
+	case db.ttlSettle < 0:
+		db.ttlSettle = 0
+	}
+	if err := errors.Join(db.loadCatalog(), db.loadStreams()); err != nil {
 		st.Close()
 		return nil, err
 	}
+	db.startBackground(opts.SweepInterval)
 	return db, nil
+}
+
+// catalogTable makes the in-memory table of a catalog record.
+func (db *DB) catalogTable(m tableMeta) *table {
+	t := newTable(m, db.region, db.account)
+	t.db = db
+	return t
 }
 
 func defaultString(s, def string) string {
@@ -101,7 +139,7 @@ func (db *DB) loadCatalog() error {
 				err = fmt.Errorf("%s: corrupt catalog record %q: %w", db.store.Path(), k, e)
 				return false
 			}
-			db.tables[m.Name] = newTable(m, db.region, db.account)
+			db.tables[m.Name] = db.catalogTable(m)
 			return true
 		})
 		if iterErr != nil {
@@ -111,15 +149,19 @@ func (db *DB) loadCatalog() error {
 	})
 }
 
-// Close flushes and closes the database. It waits for running operations.
+// Close stops the background worker, ends every subscription, and flushes
+// and closes the database. It waits for running operations. An error of the
+// background worker is reported here.
 func (db *DB) Close() error {
+	bgErr := db.stopBackground()
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	if db.closed {
 		return nil
 	}
 	db.closed = true
-	return db.store.Close()
+	db.feed.close()
+	return errors.Join(bgErr, db.store.Close())
 }
 
 // Path returns the database file, or InMemory.

@@ -40,12 +40,19 @@ func (db *DB) DeleteTable(ctx context.Context, in *DeleteTableInput) (*DeleteTab
 		return nil, validationError("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
 	}
 	var stats store.Stats
+	var stream *streamChange
 	err := db.store.Update(func(tx *store.Tx) error {
 		var err error
 		if stats, err = tx.ReadStats(t.meta.ID); err != nil {
 			return err
 		}
 		if _, err := tx.DeleteRange(string(t.prefix)); err != nil {
+			return err
+		}
+		if _, err := tx.DeleteRange(store.TTLPrefix(t.meta.ID)); err != nil {
+			return err
+		}
+		if stream, err = db.disableStreamOnDelete(tx, t, db.now()); err != nil {
 			return err
 		}
 		if err := tx.Delete(store.StatsKey(t.meta.ID)); err != nil {
@@ -57,6 +64,7 @@ func (db *DB) DeleteTable(ctx context.Context, in *DeleteTableInput) (*DeleteTab
 		return nil, fmt.Errorf("delete table %s: %w", name, err)
 	}
 	delete(db.tables, name)
+	stream.commit(db)
 	desc := t.describe(stats)
 	desc.TableStatus = StatusDeleting
 	return &DeleteTableOutput{TableDescription: desc}, nil

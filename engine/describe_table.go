@@ -93,5 +93,6 @@ func (t *table) describe(s store.Stats) *TableDescription {
 	if m.TableClass != "" {
 		d.TableClassSummary = &TableClassSummary{TableClass: m.TableClass}
 	}
+	t.describeStream(d)
 	return d
 }

@@ -46,17 +46,23 @@ func wireOp[In, Out any](fn func(*DB, context.Context, *In) (*Out, error), table
 	}
 }
 
-// Dispatch runs the operation named by an X-Amz-Target header value on a
+// Dispatch runs the operation named by an X-Amz-Target header value — a
+// DynamoDB (TargetPrefix) or DynamoDB Streams (StreamsTargetPrefix) one — on a
 // JSON request body and returns the JSON response body. Errors a client
 // should see are *APIError; a target this engine does not serve yields
 // ErrUnknownOperation.
 func (db *DB) Dispatch(ctx context.Context, target string, body []byte) ([]byte, CallInfo, error) {
+	ops := handlers
 	name, ok := strings.CutPrefix(target, TargetPrefix)
+	if !ok {
+		ops = streamHandlers
+		name, ok = strings.CutPrefix(target, StreamsTargetPrefix)
+	}
 	info := CallInfo{Op: name}
 	if !ok {
 		return nil, info, ErrUnknownOperation
 	}
-	h := handlers[name]
+	h := ops[name]
 	if h == nil {
 		return nil, info, ErrUnknownOperation
 	}

@@ -6,4 +6,10 @@
 // per DynamoDB operation. Each method takes and returns request and response
 // structs whose JSON form is the service's wire form, so the HTTP server in
 // engine/server is a thin decode → call → encode loop (see DB.Dispatch).
+//
+// DB also serves the DynamoDB Streams API (ListStreams, DescribeStream,
+// GetShardIterator, GetRecords) on the same endpoint, deletes expired items
+// for tables with TTL enabled, and publishes every committed change to
+// in-process subscribers (DB.Subscribe). Background work runs in a
+// goroutine that Close stops; RunMaintenance does it on demand.
 package engine

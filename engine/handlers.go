@@ -28,4 +28,8 @@ var handlers = map[string]handler{
 	"BatchGetItem":       wireOp((*DB).BatchGetItem, nil),
 	"TransactWriteItems": wireOp((*DB).TransactWriteItems, nil),
 	"TransactGetItems":   wireOp((*DB).TransactGetItems, nil),
+	"UpdateTimeToLive": wireOp((*DB).UpdateTimeToLive,
+		func(in *UpdateTimeToLiveInput) string { return in.TableName }),
+	"DescribeTimeToLive": wireOp((*DB).DescribeTimeToLive,
+		func(in *DescribeTimeToLiveInput) string { return in.TableName }),
 }

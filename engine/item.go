@@ -172,9 +172,15 @@ func decodeStored(v string) (attr.Item, error) {
 	return it, nil
 }
 
-// writeItem stores item at key, replacing old (nil if none), and keeps the
-// table statistics exact.
+// writeItem stores item at key, replacing old (nil if none), keeps the
+// table statistics exact and records the change (stream record, TTL
+// schedule, subscribers: stream_write.go). Writing an item equal to old
+// changes nothing and records nothing, as the service emits no stream
+// record for it.
 func (t *table) writeItem(tx *store.Tx, key string, old, item attr.Item) error {
+	if old != nil && old.Equal(item) {
+		return nil
+	}
 	data := attr.AppendItem(nil, item)
 	if err := tx.Set(key, string(data)); err != nil {
 		return err
@@ -183,13 +189,25 @@ func (t *table) writeItem(tx *store.Tx, key string, old, item attr.Item) error {
 	if old != nil {
 		dn, ds = 0, ds-int64(old.Size())
 	}
-	return tx.AddStats(t.meta.ID, dn, ds)
+	if err := tx.AddStats(t.meta.ID, dn, ds); err != nil {
+		return err
+	}
+	return t.recordChange(tx, key, old, item, false)
 }
 
-// deleteItem removes the item at key, which holds old.
+// deleteItem removes the item at key, which holds old, and records the
+// change.
 func (t *table) deleteItem(tx *store.Tx, key string, old attr.Item) error {
+	return t.removeItem(tx, key, old, false)
+}
+
+// removeItem is deleteItem; ttl marks a deletion by the TTL sweeper.
+func (t *table) removeItem(tx *store.Tx, key string, old attr.Item, ttl bool) error {
 	if err := tx.Delete(key); err != nil {
 		return err
 	}
-	return tx.AddStats(t.meta.ID, -1, -int64(old.Size()))
+	if err := tx.AddStats(t.meta.ID, -1, -int64(old.Size())); err != nil {
+		return err
+	}
+	return t.recordChange(tx, key, old, nil, ttl)
 }

@@ -26,6 +26,8 @@ type tableMeta struct {
 	PayPerRequestMillis  int64                 `json:"payPerRequestSince,omitempty"`
 	DeletionProtection   bool                  `json:"deletionProtection,omitempty"`
 	TableClass           string                `json:"tableClass,omitempty"`
+	Stream               *tableStream          `json:"stream,omitempty"` // latest stream, if any (stream.go)
+	TTL                  *tableTTL             `json:"ttl,omitempty"`    // TTL setting, if ever set (ttl.go)
 }
 
 // table is a catalog entry with what the data plane derives from it.
@@ -37,6 +39,7 @@ type table struct {
 	rangeName string // "" for a hash-only table
 	rangeType attr.Type
 	prefix    []byte // store.ItemPrefix(meta.ID)
+	db        *DB    // for change capture; nil in storage benchmarks
 }
 
 func newTable(m tableMeta, region, account string) *table {

@@ -56,7 +56,10 @@ type TableDescription struct {
 	DeletionProtectionEnabled bool                              `json:"DeletionProtectionEnabled"`
 	ItemCount                 int64                             `json:"ItemCount"`
 	KeySchema                 []KeySchemaElement                `json:"KeySchema"`
+	LatestStreamArn           string                            `json:"LatestStreamArn,omitempty"`
+	LatestStreamLabel         string                            `json:"LatestStreamLabel,omitempty"`
 	ProvisionedThroughput     *ProvisionedThroughputDescription `json:"ProvisionedThroughput,omitempty"`
+	StreamSpecification       *StreamSpecification              `json:"StreamSpecification,omitempty"`
 	TableArn                  string                            `json:"TableArn"`
 	TableClassSummary         *TableClassSummary                `json:"TableClassSummary,omitempty"`
 	TableId                   string                            `json:"TableId"`

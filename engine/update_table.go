@@ -8,8 +8,8 @@ import (
 	"dynalab/engine/internal/store"
 )
 
-// UpdateTableInput is the UpdateTable request. Index and stream updates come
-// with those features; until then they are refused with a clear message.
+// UpdateTableInput is the UpdateTable request. Index updates come with that
+// feature; until then they are refused with a clear message.
 type UpdateTableInput struct {
 	TableName                   string                 `json:"TableName"`
 	AttributeDefinitions        []AttributeDefinition  `json:"AttributeDefinitions,omitempty"`
@@ -18,7 +18,7 @@ type UpdateTableInput struct {
 	DeletionProtectionEnabled   *bool                  `json:"DeletionProtectionEnabled,omitempty"`
 	TableClass                  string                 `json:"TableClass,omitempty"`
 	GlobalSecondaryIndexUpdates []map[string]any       `json:"GlobalSecondaryIndexUpdates,omitempty"`
-	StreamSpecification         map[string]any         `json:"StreamSpecification,omitempty"`
+	StreamSpecification         *StreamSpecification   `json:"StreamSpecification,omitempty"`
 	SSESpecification            map[string]any         `json:"SSESpecification,omitempty"`
 	ReplicaUpdates              []map[string]any       `json:"ReplicaUpdates,omitempty"`
 }
@@ -29,8 +29,9 @@ type UpdateTableOutput struct {
 }
 
 // UpdateTable changes a table's billing mode, throughput, deletion
-// protection or table class. Changes apply at once (the service goes
-// through UPDATING first).
+// protection, table class or stream (StreamSpecification: enabling starts a
+// new stream with a new ARN, disabling closes its open shard). Changes
+// apply at once (the service goes through UPDATING first).
 func (db *DB) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTableOutput, error) {
 	if in.TableName == "" {
 		return nil, validationError("The parameter 'TableName' is required but was not present in the request")
@@ -56,8 +57,8 @@ func (db *DB) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTab
 	if in.GlobalSecondaryIndexUpdates != nil {
 		return nil, validationError("dynalab does not support secondary indexes yet (GlobalSecondaryIndexUpdates)")
 	}
-	if in.StreamSpecification != nil {
-		return nil, validationError("dynalab does not support DynamoDB Streams yet (StreamSpecification)")
+	if err := checkStreamSpecification(in.StreamSpecification); err != nil {
+		return nil, err
 	}
 	if in.ReplicaUpdates != nil {
 		return nil, validationError("dynalab does not support global table replicas yet (ReplicaUpdates)")
@@ -73,12 +74,21 @@ func (db *DB) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTab
 		return nil, errTableNotFound(name)
 	}
 	m := t.meta // a copy: the catalog changes only after the write commits
-	if err := applyTableUpdate(&m, in, db.now()); err != nil {
+	now := db.now()
+	if err := applyTableUpdate(&m, in, now); err != nil {
 		return nil, err
 	}
-	nt := newTable(m, db.region, db.account)
+	stream, err := db.planStreamChange(&m, in.StreamSpecification, now)
+	if err != nil {
+		return nil, err
+	}
+	var nt *table
 	var stats store.Stats
-	err := db.store.Update(func(tx *store.Tx) error {
+	err = db.store.Update(func(tx *store.Tx) error {
+		if err := stream.apply(tx, &m); err != nil {
+			return err
+		}
+		nt = db.catalogTable(m)
 		rec, err := nt.encodeMeta()
 		if err != nil {
 			return err
@@ -92,6 +102,7 @@ func (db *DB) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTab
 		return nil, fmt.Errorf("update table %s: %w", name, err)
 	}
 	db.tables[name] = nt
+	stream.commit(db)
 	return &UpdateTableOutput{TableDescription: nt.describe(stats)}, nil
 }
 

@@ -1,7 +1,8 @@
 // Package enginetest has helpers for tests of the engine and of what is
 // built on it: databases in a test's temporary directory, reopening, an
-// injectable clock, the seed's single-table example, and an aws-sdk-go-v2
-// client talking to the HTTP server on a loopback port.
+// injectable clock, the seed's single-table example, and aws-sdk-go-v2
+// DynamoDB and DynamoDB Streams clients talking to the HTTP server on a
+// loopback port.
 package enginetest
 
 import (
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 
 	"dynalab/engine"
 	"dynalab/engine/server"
@@ -81,6 +83,26 @@ func Client(t testing.TB, db *engine.DB) *dynamodb.Client {
 // NewClient returns a DynamoDB client for an endpoint URL.
 func NewClient(endpoint string) *dynamodb.Client {
 	return dynamodb.New(dynamodb.Options{
+		BaseEndpoint:     aws.String(endpoint),
+		Region:           "us-east-1",
+		Credentials:      credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
+		RetryMaxAttempts: 1,
+	})
+}
+
+// StreamsClient serves db over HTTP on a loopback port for the life of the
+// test and returns an aws-sdk-go-v2 DynamoDB Streams client for it, set up
+// like Client's.
+func StreamsClient(t testing.TB, db *engine.DB) *dynamodbstreams.Client {
+	t.Helper()
+	srv := httptest.NewServer(server.New(db, server.Options{}))
+	t.Cleanup(srv.Close)
+	return NewStreamsClient(srv.URL)
+}
+
+// NewStreamsClient returns a DynamoDB Streams client for an endpoint URL.
+func NewStreamsClient(endpoint string) *dynamodbstreams.Client {
+	return dynamodbstreams.New(dynamodbstreams.Options{
 		BaseEndpoint:     aws.String(endpoint),
 		Region:           "us-east-1",
 		Credentials:      credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),

@@ -11,9 +11,28 @@
 //	"t/" name                      table catalog record (JSON)
 //	"s/" tid                       table statistics: item count and bytes
 //	"i/" tid hash pk sk            item, as canonical DynamoDB JSON
+//	"e/" tid exp hash pk sk        TTL schedule: one entry per item whose TTL
+//	                               attribute is a Number; exp is the expiry in
+//	                               whole epoch seconds (8 bytes big-endian), the
+//	                               value the attribute's exact number text
+//	"m/sid"                        last stream id handed out
+//	"m/sseq"                       last stream sequence number handed out (all
+//	                               streams share one increasing counter)
+//	"x/" sid                       stream catalog record (JSON); outlives its
+//	                               table for the 24-hour retention
+//	"h/" sid idx                   shard record (JSON): id, parent, sequence
+//	                               range, trim horizon
+//	"o/" sid                       index of the stream's open shard (absent
+//	                               once the stream is disabled)
+//	"r/" sid idx seq               stream record: creation time in epoch
+//	                               milliseconds, a space, the record's wire JSON
 //
 // tid is a table's 4-byte big-endian id, hash the partition hash (8 bytes),
-// pk and sk the order-preserving encodings from engine/internal/keys.
+// pk and sk the order-preserving encodings from engine/internal/keys. sid
+// is a stream's 4-byte id, idx a shard's 4-byte index within its stream and
+// seq a sequence number (8 bytes); all big-endian, so that a shard's records
+// are one range in sequence order and a table's TTL entries one range in
+// expiry order.
 package store
 
 import (
@@ -23,6 +42,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -75,6 +95,9 @@ type Store struct {
 	db   *buntdb.DB
 	path string
 	lock *flock.Flock
+	// wmu serializes write transactions together with their OnCommit
+	// callbacks, so that callbacks run in commit order.
+	wmu sync.Mutex
 }
 
 // LockInfo is what the lock file records about the process holding a database.
@@ -247,7 +270,23 @@ func (s *Store) View(fn func(tx *Tx) error) error {
 }
 
 // Update runs fn in a write transaction: everything fn writes commits
-// together, or nothing does if fn returns an error.
+// together, or nothing does if fn returns an error. After a successful
+// commit the callbacks fn registered with Tx.OnCommit run, in order, before
+// the next write transaction begins: callbacks of successive transactions
+// run in commit order. They must not block and must not write.
 func (s *Store) Update(fn func(tx *Tx) error) error {
-	return s.db.Update(func(btx *buntdb.Tx) error { return fn(&Tx{tx: btx}) })
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	t := &Tx{}
+	err := s.db.Update(func(btx *buntdb.Tx) error {
+		t.tx = btx
+		return fn(t)
+	})
+	if err != nil {
+		return err
+	}
+	for _, f := range t.onCommit {
+		f()
+	}
+	return nil
 }

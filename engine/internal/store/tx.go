@@ -12,8 +12,14 @@ import (
 
 // Tx is a read or write transaction.
 type Tx struct {
-	tx *buntdb.Tx
+	tx       *buntdb.Tx
+	onCommit []func()
 }
+
+// OnCommit registers fn to run after the transaction commits (see
+// Store.Update); it never runs if the transaction rolls back. Only write
+// transactions run their callbacks.
+func (t *Tx) OnCommit(fn func()) { t.onCommit = append(t.onCommit, fn) }
 
 // ErrNotFound is returned by Get for a missing key.
 var ErrNotFound = buntdb.ErrNotFound
