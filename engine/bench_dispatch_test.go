@@ -51,3 +51,49 @@ func BenchmarkDispatch(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkDispatchBatch measures BatchWriteItem (25 puts) and
+// TransactWriteItems (4 conditional puts) on the wire path, as ddbload's
+// batch and transact phases send them.
+func BenchmarkDispatchBatch(b *testing.B) {
+	db := benchDB(b)
+	ctx := context.Background()
+	payload := strings.Repeat("x", 900)
+	item := func(prefix string, i, j int) string {
+		return fmt.Sprintf(`{"PK":{"S":"%s%d-%d"},"SK":{"S":"s"},"payload":{"S":"%s"},"count":{"N":"42"}}`, prefix, i, j, payload)
+	}
+	b.Run("BatchWriteItem", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			var sb strings.Builder
+			sb.WriteString(`{"RequestItems":{"Bench":[`)
+			for j := range 25 {
+				if j > 0 {
+					sb.WriteByte(',')
+				}
+				sb.WriteString(`{"PutRequest":{"Item":` + item("b", i, j) + `}}`)
+			}
+			sb.WriteString(`]}}`)
+			if _, _, err := db.Dispatch(ctx, engine.TargetPrefix+"BatchWriteItem", []byte(sb.String())); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("TransactWriteItems", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			var sb strings.Builder
+			sb.WriteString(`{"TransactItems":[`)
+			for j := range 4 {
+				if j > 0 {
+					sb.WriteByte(',')
+				}
+				sb.WriteString(`{"Put":{"TableName":"Bench","ConditionExpression":"attribute_not_exists(PK)","Item":` + item("t", i, j) + `}}`)
+			}
+			sb.WriteString(`]}`)
+			if _, _, err := db.Dispatch(ctx, engine.TargetPrefix+"TransactWriteItems", []byte(sb.String())); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

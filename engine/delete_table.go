@@ -55,7 +55,7 @@ func (db *DB) DeleteTable(ctx context.Context, in *DeleteTableInput) (*DeleteTab
 		if stream, err = db.disableStreamOnDelete(tx, t, db.now()); err != nil {
 			return err
 		}
-		if err := tx.Delete(store.StatsKey(t.meta.ID)); err != nil {
+		if err := tx.DropStats(t.meta.ID); err != nil {
 			return err
 		}
 		return tx.Delete(store.TableKey(name))

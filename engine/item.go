@@ -181,11 +181,13 @@ func (t *table) writeItem(tx *store.Tx, key string, old, item attr.Item) error {
 	if old != nil && old.Equal(item) {
 		return nil
 	}
-	data := attr.AppendItem(nil, item)
+	size := item.Size()
+	// Sized for the JSON framing around the data, so encoding never regrows.
+	data := attr.AppendItem(make([]byte, 0, size+24*len(item)+2), item)
 	if err := tx.Set(key, string(data)); err != nil {
 		return err
 	}
-	dn, ds := int64(1), int64(item.Size())
+	dn, ds := int64(1), int64(size)
 	if old != nil {
 		dn, ds = 0, ds-int64(old.Size())
 	}

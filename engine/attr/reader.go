@@ -335,3 +335,6 @@ func (r *Reader) Raw() ([]byte, error) {
 	}
 	return []byte(r.d.data[start:r.d.pos]), nil
 }
+
+// Null consumes a JSON null, reporting whether the next value was one.
+func (r *Reader) Null() bool { return r.err == nil && r.null() }

@@ -280,7 +280,10 @@ func (s *Store) Update(fn func(tx *Tx) error) error {
 	t := &Tx{}
 	err := s.db.Update(func(btx *buntdb.Tx) error {
 		t.tx = btx
-		return fn(t)
+		if err := fn(t); err != nil {
+			return err
+		}
+		return t.flushStats()
 	})
 	if err != nil {
 		return err

@@ -14,6 +14,7 @@ import (
 type Tx struct {
 	tx       *buntdb.Tx
 	onCommit []func()
+	stats    map[uint32]Stats // statistics deltas, written once at commit
 }
 
 // OnCommit registers fn to run after the transaction commits (see
@@ -95,8 +96,15 @@ type Stats struct {
 	Bytes int64
 }
 
-// ReadStats returns a table's statistics.
+// ReadStats returns a table's statistics, including this transaction's
+// changes so far.
 func (t *Tx) ReadStats(tid uint32) (Stats, error) {
+	s, err := t.storedStats(tid)
+	d := t.stats[tid]
+	return Stats{Items: s.Items + d.Items, Bytes: s.Bytes + d.Bytes}, err
+}
+
+func (t *Tx) storedStats(tid uint32) (Stats, error) {
 	v, err := t.tx.Get(StatsKey(tid))
 	if errors.Is(err, buntdb.ErrNotFound) {
 		return Stats{}, nil
@@ -113,19 +121,47 @@ func (t *Tx) ReadStats(tid uint32) (Stats, error) {
 	return Stats{Items: items, Bytes: size}, nil
 }
 
-// AddStats adds deltas to a table's statistics.
+// AddStats adds deltas to a table's statistics. They are summed in memory
+// and written once when the transaction commits (flushStats), so a batch of
+// writes costs one statistics record, not one per item.
 func (t *Tx) AddStats(tid uint32, items, size int64) error {
 	if items == 0 && size == 0 {
 		return nil
 	}
-	s, err := t.ReadStats(tid)
-	if err != nil {
-		return err
+	if t.stats == nil {
+		t.stats = map[uint32]Stats{}
 	}
-	s.Items += items
-	s.Bytes += size
-	_, _, err = t.tx.Set(StatsKey(tid), strconv.FormatInt(s.Items, 10)+" "+strconv.FormatInt(s.Bytes, 10), nil)
-	return err
+	d := t.stats[tid]
+	d.Items += items
+	d.Bytes += size
+	t.stats[tid] = d
+	return nil
+}
+
+// DropStats removes a table's statistics (the table is being deleted).
+func (t *Tx) DropStats(tid uint32) error {
+	delete(t.stats, tid)
+	return t.Delete(StatsKey(tid))
+}
+
+// flushStats writes the statistics deltas of the transaction.
+func (t *Tx) flushStats() error {
+	for tid, d := range t.stats {
+		if d.Items == 0 && d.Bytes == 0 {
+			continue
+		}
+		s, err := t.storedStats(tid)
+		if err != nil {
+			return err
+		}
+		s.Items += d.Items
+		s.Bytes += d.Bytes
+		if _, _, err := t.tx.Set(StatsKey(tid), strconv.FormatInt(s.Items, 10)+" "+strconv.FormatInt(s.Bytes, 10), nil); err != nil {
+			return err
+		}
+	}
+	t.stats = nil
+	return nil
 }
 
 // DeleteRange removes every key starting with prefix. Keys are collected
