@@ -516,14 +516,26 @@ func hasDuplicates(texts []string) bool {
 func (d *decoder) str() (string, error) {
 	d.pos++ // opening quote
 	start := d.pos
-	end := strings.IndexByte(d.data[start:], '"')
+	// Names, type keys and most values are short: a plain loop beats
+	// IndexByte's call overhead there; long strings use IndexByte.
+	end := -1
+	for i := start; i < len(d.data) && i < start+16; i++ {
+		if c := d.data[i]; c == '"' {
+			end = i - start
+			break
+		} else if c == '\\' {
+			return d.strEscaped(start)
+		}
+	}
 	if end < 0 {
-		return "", errMalformed
+		if end = strings.IndexByte(d.data[start:], '"'); end < 0 {
+			return "", errMalformed
+		}
+		if strings.IndexByte(d.data[start:start+end], '\\') >= 0 {
+			return d.strEscaped(start)
+		}
 	}
 	s := d.data[start : start+end]
-	if strings.IndexByte(s, '\\') >= 0 {
-		return d.strEscaped(start)
-	}
 	if !d.trusted {
 		for i := 0; i < len(s); i++ {
 			if s[i] < 0x20 {
