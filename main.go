@@ -17,17 +17,25 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/charmbracelet/x/term"
+
 	"dynalab/engine"
 	"dynalab/engine/server"
 	"dynalab/engine/streamhandler"
 	"dynalab/partiql"
 	"dynalab/sessions"
+	"dynalab/ui"
 )
 
 const usage = `dynalab — a DynamoDB lab in the terminal
 
 Usage:
+  dynalab [--listen ADDR | --no-listen] [--data FILE] [--theme NAME]
   dynalab <command> [flags]
+
+With no command, dynalab opens the workbench on the default session's
+database and serves the DynamoDB API on 127.0.0.1:8000 (the next free port
+if taken) while it runs, so the aws CLI or your app can use the same data.
 
 Commands:
   serve     serve the DynamoDB API over HTTP (aws CLI, SDKs, your app)
@@ -48,9 +56,8 @@ func main() {
 
 // run executes one command line and returns the process exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stdout, usage)
-		return 0
+	if len(args) == 0 || (strings.HasPrefix(args[0], "-") && !isHelpFlag(args[0])) {
+		return exitCode(workbenchCmd(ctx, args, stdout, stderr), stderr)
 	}
 	cmd, rest := args[0], args[1:]
 	var err error
@@ -70,6 +77,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "dynalab: unknown command %q\n\n%s", cmd, usage)
 		return 2
 	}
+	return exitCode(err, stderr)
+}
+
+func isHelpFlag(a string) bool { return a == "-h" || a == "--help" || a == "-help" || a == "--h" }
+
+// exitCode maps a command's error to the process exit code, reporting it.
+func exitCode(err error, stderr io.Writer) int {
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
@@ -119,6 +133,87 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		return err
 	}
 	return errUsage
+}
+
+// workbenchCmd opens the workbench on a local session and serves its data
+// while it runs.
+func workbenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("dynalab", "dynalab [--listen ADDR | --no-listen] [--data FILE] [--theme NAME] [--sync everysecond]",
+		"Open the workbench on the default session's database (or --data FILE) and serve the\n"+
+			"DynamoDB API while it runs (127.0.0.1:8000, or the next free port; --listen to\n"+
+			"choose, --no-listen for none). Press F1 for help, Ctrl+C twice to quit.",
+		stderr)
+	listen := fs.String("listen", "", "address to serve the DynamoDB API on (default 127.0.0.1:8000 or the next free port)")
+	noListen := fs.Bool("no-listen", false, "do not serve the DynamoDB API")
+	data := fs.String("data", "", "database file (default: the default session's)")
+	theme := fs.String("theme", "", "theme: dark, light or high-contrast (NO_COLOR is honored)")
+	syncPolicy := fs.String("sync", "everysecond", "when to fsync the database file: always, everysecond or never")
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	if *listen != "" && *noListen {
+		fmt.Fprintln(stderr, "dynalab: --listen and --no-listen are alternatives; give one")
+		return errUsage
+	}
+	if f, ok := stdout.(*os.File); !ok || !term.IsTerminal(f.Fd()) {
+		fmt.Fprint(stdout, usage)
+		fmt.Fprintln(stderr, "dynalab: the workbench needs a terminal; showing help instead")
+		return nil
+	}
+	local, err := sessions.OpenLocal(sessions.DefaultName, engine.Options{Path: *data, Sync: *syncPolicy})
+	if err != nil {
+		return err
+	}
+	defer local.Close()
+
+	serveCtx, stopServing := context.WithCancel(ctx)
+	defer stopServing()
+	served := make(chan error, 1)
+	if !*noListen {
+		ln, err := listenWorkbench(*listen)
+		if err != nil {
+			return err
+		}
+		srv := server.New(server.Chain{local.DB, partiql.NewDispatcher(local.Executor())}, server.Options{})
+		go func() { served <- srv.Serve(serveCtx, ln) }()
+		if err := local.SetEndpoint("http://" + ln.Addr().String()); err != nil {
+			return err
+		}
+	} else {
+		served <- nil
+	}
+	events, unsubscribe := local.Subscribe(1024)
+	history, err := sessions.HistoryPath(local.Name())
+	if err != nil {
+		history = ""
+	}
+	err = ui.Run(ctx, ui.Options{Backend: local, ThemeName: *theme, HistoryPath: history, Changes: ui.ChangesFromEngine(events)})
+	unsubscribe()
+	stopServing()
+	if serr := <-served; err == nil && serr != nil {
+		err = fmt.Errorf("serve: %w", serr)
+	}
+	return err
+}
+
+// listenWorkbench listens on addr, or on 127.0.0.1:8000 or the next free
+// port when addr is empty.
+func listenWorkbench(addr string) (net.Listener, error) {
+	if addr != "" {
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return nil, fmt.Errorf("listen on %s: %w", addr, err)
+		}
+		return ln, nil
+	}
+	var err error
+	for port := 8000; port < 8100; port++ {
+		var ln net.Listener
+		if ln, err = net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
+			return ln, nil
+		}
+	}
+	return nil, fmt.Errorf("no free port in 127.0.0.1:8000-8099 (%w); use --listen or --no-listen", err)
 }
 
 func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -52,3 +52,12 @@ func DatabasePath(name string) (string, error) {
 	}
 	return filepath.Join(dir, "sessions", name, "data.db"), nil
 }
+
+// HistoryPath returns the REPL history file of the named session.
+func HistoryPath(name string) (string, error) {
+	dir, err := DataDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "sessions", name, "history"), nil
+}

@@ -1,0 +1,285 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"dynalab/themes"
+	"dynalab/ui/activity"
+	"dynalab/ui/browser"
+	"dynalab/ui/capacity"
+	"dynalab/ui/common"
+	"dynalab/ui/keys"
+	"dynalab/ui/repl"
+	"dynalab/ui/streams"
+	"dynalab/ui/widgets"
+)
+
+// overlay is what covers the panes, if anything.
+type overlay int
+
+const (
+	overlayNone  overlay = iota
+	overlayHelp          // F1: the focused pane's keys and the global ones
+	overlayError         // F2: the full text of the error on screen
+	overlayQuit          // quitting with unsaved work: are you sure?
+)
+
+// App is the workbench's root model: layout, focus, global keys and
+// routing. It implements tea.Model.
+type App struct {
+	c      *common.Common
+	panes  [common.PaneCount]common.Component
+	focus  common.PaneID
+	left   common.PaneID // the left pane of the wide layout (never streams)
+	global keys.Global
+	help   help.Model
+
+	width, height int
+	overlay       overlay
+	failure       *common.Failure // shown by overlayError
+	unsaved       []string        // shown by overlayQuit
+
+	quitArmed bool // Ctrl+C was pressed once
+	cmdline   *widgets.Editor
+	notice    string // a root message in the footer
+}
+
+func newApp(c *common.Common, opts Options, pricing capacity.Pricing) *App {
+	a := &App{c: c, global: keys.NewGlobal(), help: help.New()}
+	var ed browser.EditorFunc
+	if opts.Editor != nil {
+		ed = opts.Editor
+	}
+	a.panes = [common.PaneCount]common.Component{
+		common.PaneREPL:     repl.New(c, opts.HistoryPath),
+		common.PaneBrowser:  browser.New(c, ed),
+		common.PaneStreams:  streams.New(c, opts.Changes),
+		common.PaneCapacity: capacity.New(c, opts.Capacity, pricing),
+		common.PaneActivity: activity.New(c),
+	}
+	a.styleHelp()
+	a.setFocus(common.PaneREPL)
+	return a
+}
+
+// Focused returns the focused pane.
+func (a *App) Focused() common.PaneID { return a.focus }
+
+// Pane returns a pane, for tests.
+func (a *App) Pane(id common.PaneID) common.Component { return a.panes[id] }
+
+func (a *App) styleHelp() {
+	th := a.c.Theme
+	a.help.Styles = help.Styles{
+		Ellipsis:       th.Muted,
+		ShortKey:       th.Key,
+		ShortDesc:      th.KeyDesc,
+		ShortSeparator: th.Muted,
+		FullKey:        th.Key,
+		FullDesc:       th.KeyDesc,
+		FullSeparator:  th.Muted,
+	}
+}
+
+// Init starts every pane and loads the tables.
+func (a *App) Init() tea.Cmd {
+	cmds := []tea.Cmd{common.LoadTables(a.c, "")}
+	for _, p := range a.panes {
+		cmds = append(cmds, p.Init())
+	}
+	return tea.Batch(cmds...)
+}
+
+// setFocus focuses a pane.
+func (a *App) setFocus(id common.PaneID) {
+	a.focus = id
+	if id != common.PaneStreams {
+		a.left = id
+	}
+	for i, p := range a.panes {
+		p.SetFocused(common.PaneID(i) == id)
+	}
+	a.layout()
+}
+
+// Update implements tea.Model.
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.width, a.height = msg.Width, msg.Height
+		a.layout()
+		return a, nil
+	case tea.KeyMsg:
+		return a, a.handleKey(msg)
+	case common.ThemeRequestMsg:
+		th, err := themes.NamedFor(msg.Name, a.c.Theme.Renderer())
+		if err == nil {
+			a.c.Theme = th
+			a.styleHelp()
+			msg.Name = th.Name
+		}
+		return a, a.broadcast(common.ThemeChangedMsg{Name: msg.Name, Err: err})
+	case common.QuitRequestMsg:
+		return a, a.requestQuit()
+	case common.FocusMsg:
+		a.setFocus(msg.Pane)
+		return a, nil
+	}
+	return a, a.broadcast(msg)
+}
+
+// broadcast gives a message to every pane.
+func (a *App) broadcast(msg tea.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, p := range a.panes {
+		if cmd := p.Update(msg); cmd != nil {
+			cmds = append(cmds, cmd)
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// handleKey applies the global keys, then gives the key to the focused
+// pane.
+func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
+	g := a.global
+	if msg.Type != tea.KeyCtrlC && a.quitArmed {
+		a.quitArmed = false
+		a.notice = ""
+	}
+	switch a.overlay {
+	case overlayHelp, overlayError:
+		if msg.Type == tea.KeyEsc || msg.Type == tea.KeyEnter || key.Matches(msg, g.Help) || key.Matches(msg, g.ErrorDetail) || msg.String() == "q" {
+			a.overlay = overlayNone
+		}
+		if msg.Type != tea.KeyCtrlC {
+			return nil
+		}
+	case overlayQuit:
+		switch msg.String() {
+		case "y", "Y":
+			return tea.Quit
+		case "n", "N", "esc":
+			a.overlay = overlayNone
+			a.notice = "not quitting"
+		}
+		return nil
+	}
+	if msg.Type == tea.KeyCtrlC {
+		return a.ctrlC()
+	}
+	if a.cmdline != nil {
+		return a.commandKey(msg)
+	}
+	pane := a.panes[a.focus]
+	switch {
+	case key.Matches(msg, g.Help) && (msg.Type == tea.KeyF1 || !pane.Capturing()):
+		a.overlay = overlayHelp
+		return nil
+	case key.Matches(msg, g.ErrorDetail):
+		if a.failure = pane.LastFailure(); a.failure != nil {
+			a.overlay = overlayError
+		} else {
+			a.notice = "no error on screen · the activity pane (alt+5) keeps every one"
+		}
+		return nil
+	}
+	for i, b := range g.Jump {
+		if key.Matches(msg, b) {
+			a.setFocus(common.PaneID(i))
+			return nil
+		}
+	}
+	if !pane.Capturing() {
+		switch {
+		case key.Matches(msg, g.NextPane):
+			a.setFocus((a.focus + 1) % common.PaneCount)
+			return nil
+		case key.Matches(msg, g.PrevPane):
+			a.setFocus((a.focus + common.PaneCount - 1) % common.PaneCount)
+			return nil
+		case key.Matches(msg, g.Command):
+			a.cmdline = &widgets.Editor{SingleLine: true}
+			return nil
+		}
+	}
+	a.notice = ""
+	return pane.Update(msg)
+}
+
+// ctrlC quits on the second press in a row; the first says so.
+func (a *App) ctrlC() tea.Cmd {
+	if a.quitArmed {
+		return tea.Quit
+	}
+	a.quitArmed = true
+	a.notice = "press ctrl+c again to quit"
+	if u := a.unsavedWork(); len(u) > 0 {
+		a.notice += " and discard " + strings.Join(u, ", ")
+	}
+	return nil
+}
+
+// unsavedWork lists what the panes would lose.
+func (a *App) unsavedWork() []string {
+	var out []string
+	for _, p := range a.panes {
+		if u := p.Unsaved(); u != "" {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// requestQuit quits, or asks first when something is unsaved.
+func (a *App) requestQuit() tea.Cmd {
+	if u := a.unsavedWork(); len(u) > 0 {
+		a.unsaved = u
+		a.overlay = overlayQuit
+		return nil
+	}
+	return tea.Quit
+}
+
+// commandKey edits the ":" command line.
+func (a *App) commandKey(msg tea.KeyMsg) tea.Cmd {
+	switch msg.Type {
+	case tea.KeyEsc:
+		a.cmdline = nil
+		return nil
+	case tea.KeyEnter:
+		cmd := strings.TrimSpace(a.cmdline.Value())
+		a.cmdline = nil
+		return a.command(cmd)
+	case tea.KeyBackspace:
+		if a.cmdline.Empty() {
+			a.cmdline = nil
+			return nil
+		}
+	}
+	a.cmdline.HandleKey(msg)
+	return nil
+}
+
+// command runs a ":" command: q, q!, theme NAME, help.
+func (a *App) command(cmd string) tea.Cmd {
+	name, arg, _ := strings.Cut(cmd, " ")
+	switch name {
+	case "q", "quit", "qa", "wq", "x":
+		return a.requestQuit()
+	case "q!", "qa!", "quit!":
+		return tea.Quit
+	case "theme":
+		return func() tea.Msg { return common.ThemeRequestMsg{Name: strings.TrimSpace(arg)} }
+	case "help", "h":
+		a.overlay = overlayHelp
+	case "":
+	default:
+		a.notice = "unknown command :" + cmd + " · :q quits, :theme NAME switches theme"
+	}
+	return nil
+}

@@ -1,0 +1,306 @@
+package browser
+
+import (
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"dynalab/engine/attr"
+	"dynalab/ui/widgets"
+)
+
+// barKind says what a bar edits.
+type barKind int
+
+const (
+	barKeyCond barKind = iota // partition key value, sort key operator and values
+	barFilter                 // a filter expression
+	barSearch                 // a search over loaded rows
+	barInline                 // one attribute of one item
+)
+
+// Fields of the key-condition bar.
+const (
+	fieldPK = iota
+	fieldOp
+	fieldSK
+	fieldSK2
+)
+
+// liveSearchLimit is the most loaded rows a search narrows as you type;
+// beyond it the search runs on Enter.
+const liveSearchLimit = 5000
+
+// bar is a one-line text input above the grid.
+type bar struct {
+	kind   barKind
+	fields [4]widgets.Editor
+	field  int
+	op     int // index into skOps
+
+	// inline edits
+	pos      int // shown position of the item
+	attr     string
+	orig     attr.Value // zero when the attribute is absent
+	origText string
+	prior    string // the search before the bar opened
+}
+
+func newBar(kind barKind) *bar {
+	b := &bar{kind: kind}
+	for i := range b.fields {
+		b.fields[i].SingleLine = true
+	}
+	return b
+}
+
+func (b *bar) text() string { return b.fields[b.field].Value() }
+
+// changed reports whether an inline edit's text differs from the value.
+func (b *bar) changed() bool { return b.fields[0].Value() != b.origText }
+
+// openKeyCond opens the key-condition bar with the current condition.
+func (m *Model) openKeyCond() {
+	b := newBar(barKeyCond)
+	b.fields[fieldPK].SetValue(m.cond.pk)
+	b.fields[fieldSK].SetValue(m.cond.sk)
+	b.fields[fieldSK2].SetValue(m.cond.sk2)
+	b.op = max(0, slices.Index(skOps, m.cond.op))
+	m.bar = b
+}
+
+// openFilter opens the filter bar.
+func (m *Model) openFilter() {
+	b := newBar(barFilter)
+	if m.filter != nil {
+		b.fields[0].SetValue(m.filter.source)
+	}
+	m.bar = b
+}
+
+// openSearch opens the search bar.
+func (m *Model) openSearch() {
+	b := newBar(barSearch)
+	b.fields[0].SetValue(m.search)
+	b.prior = m.search
+	m.bar = b
+}
+
+// barHelp returns the bar's keys.
+func (m *Model) barHelp() []key.Binding {
+	k := m.keys
+	switch m.bar.kind {
+	case barKeyCond:
+		return []key.Binding{k.Submit, k.NextField, k.PrevField, k.Complete, k.Leave}
+	case barFilter:
+		return []key.Binding{k.Submit, k.Complete, k.Leave}
+	}
+	return []key.Binding{k.Submit, k.Leave}
+}
+
+// barKey handles a key while a bar has the keys.
+func (m *Model) barKey(msg tea.KeyMsg) tea.Cmd {
+	b := m.bar
+	switch msg.Type {
+	case tea.KeyEsc:
+		if b.kind == barSearch && m.search != b.prior {
+			m.search = b.prior
+			m.data.setSearch(m.search)
+			m.cursor = 0
+			m.follow()
+		}
+		m.bar = nil
+		return nil
+	case tea.KeyEnter:
+		return m.applyBar()
+	}
+	if b.kind == barKeyCond {
+		switch msg.Type {
+		case tea.KeyDown:
+			b.field = m.nextField(b, 1)
+			return nil
+		case tea.KeyUp:
+			b.field = m.nextField(b, -1)
+			return nil
+		}
+		if b.field == fieldOp {
+			switch msg.Type {
+			case tea.KeyTab, tea.KeyRight, tea.KeySpace:
+				b.op = (b.op + 1) % len(skOps)
+			case tea.KeyShiftTab, tea.KeyLeft:
+				b.op = (b.op + len(skOps) - 1) % len(skOps)
+			}
+			return nil
+		}
+	}
+	if msg.Type == tea.KeyTab {
+		m.completeBar()
+		return nil
+	}
+	before := b.text()
+	b.fields[b.field].HandleKey(msg)
+	if b.kind == barSearch && b.text() != before && len(m.data.items) <= liveSearchLimit {
+		m.search = b.text()
+		m.data.setSearch(m.search)
+		m.cursor = 0
+		m.follow()
+	}
+	return nil
+}
+
+// nextField moves between the key-condition bar's fields, skipping the
+// sort key values when there is no operator (or no sort key).
+func (m *Model) nextField(b *bar, dir int) int {
+	_, rng := m.keyAttrs()
+	last := fieldPK
+	if rng.Name != "" {
+		last = fieldOp
+		if skOps[b.op] != "" {
+			last = fieldSK
+		}
+		if skOps[b.op] == "between" {
+			last = fieldSK2
+		}
+	}
+	return max(fieldPK, min(last, b.field+dir))
+}
+
+// completeBar completes the active field from what is loaded: partition
+// key values, sort key values under the typed partition key, or
+// attribute names in the filter.
+func (m *Model) completeBar() {
+	b := m.bar
+	ed := &b.fields[b.field]
+	var pool []string
+	prefix := ed.Value()
+	hash, rng := m.keyAttrs()
+	switch {
+	case b.kind == barKeyCond && b.field == fieldPK:
+		seen := map[string]bool{}
+		for _, it := range m.data.items {
+			seen[widgets.ValueText(it[hash.Name], 200)] = true
+		}
+		pool = sortedSet(seen)
+	case b.kind == barKeyCond:
+		pk := b.fields[fieldPK].Value()
+		seen := map[string]bool{}
+		for _, it := range m.data.items {
+			if widgets.ValueText(it[hash.Name], 200) == pk {
+				seen[widgets.ValueText(it[rng.Name], 200)] = true
+			}
+		}
+		pool = sortedSet(seen)
+	case b.kind == barFilter:
+		// complete the last word with an attribute name
+		v := ed.Value()
+		i := strings.LastIndexAny(v, " (,") + 1
+		prefix = v[i:]
+		for _, c := range m.data.cols {
+			pool = append(pool, c.name)
+		}
+		cands := withPrefix(pool, prefix)
+		if len(cands) > 0 {
+			ed.SetValue(v[:i] + longestCommon(cands))
+		}
+		m.notice = completionNotice(cands)
+		return
+	default:
+		return
+	}
+	cands := withPrefix(pool, prefix)
+	if len(cands) > 0 {
+		ed.SetValue(longestCommon(cands))
+	}
+	m.notice = completionNotice(cands)
+}
+
+func completionNotice(cands []string) string {
+	switch len(cands) {
+	case 0:
+		return "no completions among the loaded rows"
+	case 1:
+		return ""
+	}
+	shown := cands[:min(len(cands), 8)]
+	s := "tab: " + strings.Join(shown, "  ")
+	if len(cands) > len(shown) {
+		s += "  … " + plural(len(cands)-len(shown), "more")
+	}
+	return s
+}
+
+func withPrefix(pool []string, prefix string) []string {
+	var out []string
+	for _, p := range pool {
+		if strings.HasPrefix(p, prefix) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func longestCommon(cands []string) string {
+	p := cands[0]
+	for _, c := range cands[1:] {
+		n := 0
+		for n < len(p) && n < len(c) && p[n] == c[n] {
+			n++
+		}
+		p = p[:n]
+	}
+	return p
+}
+
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		if k != "" {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// applyBar acts on Enter in a bar.
+func (m *Model) applyBar() tea.Cmd {
+	b := m.bar
+	switch b.kind {
+	case barKeyCond:
+		kc := keyCond{pk: b.fields[fieldPK].Value(), op: skOps[b.op], sk: b.fields[fieldSK].Value(), sk2: b.fields[fieldSK2].Value()}
+		if kc.pk == "" {
+			kc = keyCond{}
+		}
+		m.bar = nil
+		m.cond = kc
+		return m.relist()
+	case barFilter:
+		src := strings.TrimSpace(b.text())
+		if src == "" {
+			m.bar, m.filter = nil, nil
+			return m.relist()
+		}
+		f, err := parseFilter(src)
+		if err != nil {
+			m.fail("filter", m.target(), err)
+			m.failure.Fix = "e.g. status = shipped and total > 10 · begins_with(SK, ORDER#) · exists(gift)"
+			return nil
+		}
+		m.bar, m.filter = nil, f
+		return m.relist()
+	case barSearch:
+		m.search = b.text()
+		m.data.setSearch(m.search)
+		m.bar = nil
+		return m.moveTo(0)
+	case barInline:
+		return m.reviewInline()
+	}
+	return nil
+}
+
+// errKeyInline refuses inline edits of key attributes.
+var errKeyInline = errors.New("key attributes cannot change in place: duplicate the item (y) under the new key, then delete the old one")

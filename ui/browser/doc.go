@@ -1,0 +1,17 @@
+// Package browser is the workbench's item browser: the session's tables
+// (key schema, item count, size), and a table's items in a grid grouped by
+// partition key, so that item collections show as groups with their
+// counts — the picture single-table design is taught with.
+//
+// A key-condition bar (partition key value, sort key operator and values)
+// turns the listing into a Query, else it is a Scan; a filter bar adds a
+// FilterExpression, and / narrows the loaded rows on the client (the
+// status line says so). Pages load on demand and stay loaded; only the
+// rows on screen are drawn, so a 100,000-item table scrolls as fast as a
+// small one. Enter shows an item as colored DynamoDB JSON with every type.
+//
+// Writes are deliberate: an inline edit or an edit in $EDITOR (as DynamoDB
+// JSON, which reads back byte-for-byte when unchanged) shows a typed
+// old → new diff and asks for confirmation naming the key; new items and
+// duplicates may not overwrite; deletes confirm with the count and keys.
+package browser

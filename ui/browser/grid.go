@@ -1,0 +1,289 @@
+package browser
+
+import (
+	"slices"
+	"sort"
+	"strings"
+
+	"dynalab/engine/attr"
+	"dynalab/ui/widgets"
+)
+
+// grid holds the loaded items of one listing and what drawing them needs:
+// the columns seen so far (key attributes first, then in order of first
+// appearance, so that columns never move as pages load), and the runs of
+// rows sharing a partition key. Only rows on screen are ever formatted.
+type grid struct {
+	pk, sk   string   // the listing's key attributes (sk "" when none)
+	keyNames []string // the item key: the table's own key attributes
+
+	items []attr.Item // every loaded item, in the service's order
+	rows  []int       // the items shown (a search narrows them); nil means all
+	query string      // the search over loaded rows, lower-case ("" none)
+
+	groups []group // runs of shown rows with the same partition key (nil when no sort key)
+
+	cols     []column
+	colIndex map[string]int
+}
+
+// group is a run of shown rows sharing a partition key.
+type group struct {
+	start, count int    // shown positions
+	key          string // the partition key value, as shown
+}
+
+// column is one attribute of the grid.
+type column struct {
+	name  string
+	types uint16 // bit per attr.Type seen
+	width int    // natural width, capped
+	key   bool
+}
+
+// maxColWidth caps a column's natural width.
+const maxColWidth = 32
+
+func newGrid(pk, sk string, keyNames []string) *grid {
+	g := &grid{pk: pk, sk: sk, keyNames: keyNames, colIndex: map[string]int{}}
+	for _, k := range keyNames {
+		g.column(k).key = true
+	}
+	if pk != "" {
+		g.column(pk).key = true
+	}
+	if sk != "" {
+		g.column(sk).key = true
+	}
+	return g
+}
+
+func (g *grid) column(name string) *column {
+	if i, ok := g.colIndex[name]; ok {
+		return &g.cols[i]
+	}
+	g.colIndex[name] = len(g.cols)
+	g.cols = append(g.cols, column{name: name, width: widgets.Width(name) + 2})
+	return &g.cols[len(g.cols)-1]
+}
+
+// add appends a page of items.
+func (g *grid) add(items []attr.Item) {
+	for _, it := range items {
+		g.items = append(g.items, it)
+		g.learn(it)
+		if g.rows == nil {
+			g.grouped(len(g.items)-1, it)
+		} else if g.matches(it) {
+			g.rows = append(g.rows, len(g.items)-1)
+			g.grouped(len(g.rows)-1, it)
+		}
+	}
+}
+
+// learn records an item's attributes in the columns. Names new to the
+// grid are added in byte order, so that the columns do not depend on map
+// order.
+func (g *grid) learn(it attr.Item) {
+	var fresh []string
+	for name := range it {
+		if _, ok := g.colIndex[name]; !ok {
+			fresh = append(fresh, name)
+		}
+	}
+	slices.Sort(fresh)
+	for _, name := range fresh {
+		g.column(name)
+	}
+	for name, v := range it {
+		c := g.column(name)
+		c.types |= 1 << v.Type()
+		if c.width < maxColWidth {
+			c.width = min(maxColWidth, max(c.width, widgets.Width(widgets.ValueText(v, maxColWidth))))
+		}
+	}
+}
+
+// grouped extends the groups with the item at shown position pos.
+func (g *grid) grouped(pos int, it attr.Item) {
+	if g.sk == "" {
+		return
+	}
+	key := widgets.ValueText(it[g.pk], 80)
+	if n := len(g.groups); n > 0 && g.groups[n-1].key == key {
+		g.groups[n-1].count++
+		return
+	}
+	g.groups = append(g.groups, group{start: pos, count: 1, key: key})
+}
+
+// regroup rebuilds the shown rows and the groups.
+func (g *grid) regroup() {
+	g.groups = g.groups[:0]
+	if g.query == "" {
+		g.rows = nil
+		for i, it := range g.items {
+			g.grouped(i, it)
+		}
+		return
+	}
+	g.rows = g.rows[:0:0]
+	for i, it := range g.items {
+		if g.matches(it) {
+			g.rows = append(g.rows, i)
+			g.grouped(len(g.rows)-1, it)
+		}
+	}
+}
+
+// setSearch narrows the shown rows to items whose text contains q
+// (case-insensitive); "" shows them all.
+func (g *grid) setSearch(q string) {
+	g.query = strings.ToLower(q)
+	g.regroup()
+}
+
+func (g *grid) matches(it attr.Item) bool {
+	if g.query == "" {
+		return true
+	}
+	for name, v := range it {
+		if strings.Contains(strings.ToLower(name), g.query) ||
+			strings.Contains(strings.ToLower(widgets.ValueText(v, 200)), g.query) {
+			return true
+		}
+	}
+	return false
+}
+
+// shown returns the number of rows shown.
+func (g *grid) shown() int {
+	if g.rows == nil {
+		return len(g.items)
+	}
+	return len(g.rows)
+}
+
+// index returns the item index of shown position pos.
+func (g *grid) index(pos int) int {
+	if g.rows == nil {
+		return pos
+	}
+	return g.rows[pos]
+}
+
+// item returns the item at shown position pos.
+func (g *grid) item(pos int) attr.Item { return g.items[g.index(pos)] }
+
+// displayRows is the number of lines the grid has: shown rows plus one
+// header per group.
+func (g *grid) displayRows() int { return g.shown() + len(g.groups) }
+
+// groupOf returns the group holding shown position pos (-1 without groups).
+func (g *grid) groupOf(pos int) int {
+	if len(g.groups) == 0 {
+		return -1
+	}
+	i, found := slices.BinarySearchFunc(g.groups, pos, func(gr group, p int) int { return gr.start - p })
+	if !found {
+		i--
+	}
+	return i
+}
+
+// displayRow returns the line of shown position pos.
+func (g *grid) displayRow(pos int) int { return pos + g.groupOf(pos) + 1 }
+
+// atDisplay tells what line r shows: a group header (grp ≥ 0, pos -1)
+// or a row (pos ≥ 0).
+func (g *grid) atDisplay(r int) (grp, pos int) {
+	if len(g.groups) == 0 {
+		return -1, r
+	}
+	// Group i's header is on line start+i; find the last one at or before r.
+	i := sort.Search(len(g.groups), func(i int) bool { return g.groups[i].start+i > r }) - 1
+	i = max(i, 0)
+	head := g.groups[i].start + i
+	if r == head {
+		return i, -1
+	}
+	return i, g.groups[i].start + (r - head - 1)
+}
+
+// replace puts a new version of the item at item index i.
+func (g *grid) replace(i int, it attr.Item) {
+	g.items[i] = it
+	g.learn(it)
+}
+
+// insert adds an item after item index i (or at the end) and regroups.
+func (g *grid) insert(i int, it attr.Item) {
+	g.items = slices.Insert(g.items, min(i+1, len(g.items)), it)
+	g.learn(it)
+	g.regroup()
+}
+
+// remove drops the items at the given item indexes and regroups.
+func (g *grid) remove(indexes []int) {
+	drop := map[int]bool{}
+	for _, i := range indexes {
+		drop[i] = true
+	}
+	kept := g.items[:0]
+	for i, it := range g.items {
+		if !drop[i] {
+			kept = append(kept, it)
+		}
+	}
+	clear(g.items[len(kept):])
+	g.items = kept
+	g.regroup()
+}
+
+// find returns the item index of the item with the given key, or -1.
+func (g *grid) find(key attr.Item) int {
+	for i, it := range g.items {
+		if keyEqual(it, key, g.keyNames) {
+			return i
+		}
+	}
+	return -1
+}
+
+func keyEqual(a, b attr.Item, names []string) bool {
+	for _, n := range names {
+		if !attr.Equal(a[n], b[n]) {
+			return false
+		}
+	}
+	return true
+}
+
+// keyOf returns an item's key attributes.
+func keyOf(it attr.Item, names []string) attr.Item {
+	k := attr.Item{}
+	for _, n := range names {
+		if v, ok := it[n]; ok {
+			k[n] = v
+		}
+	}
+	return k
+}
+
+// typeTag returns the column's type for its header: the type when one
+// was seen, "*" when several were.
+func (c column) typeTag() string {
+	tag := ""
+	for t := attr.TypeS; t <= attr.TypeBS; t++ {
+		if c.types&(1<<t) != 0 {
+			if tag != "" {
+				return "*"
+			}
+			tag = t.String()
+		}
+	}
+	return tag
+}
+
+// mixed reports whether the column holds several types.
+func (c column) mixed() bool { return c.types&(c.types-1) != 0 }

@@ -1,0 +1,218 @@
+package browser
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"dynalab/ui/common"
+	"dynalab/ui/keys"
+)
+
+// handleKey routes a key: a confirmation first, then a bar, then the view.
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	if m.confirm != nil {
+		switch {
+		case key.Matches(msg, k.Confirm.Yes):
+			c := m.confirm
+			m.confirm = nil
+			m.notice = "writing…"
+			return c.yes()
+		case key.Matches(msg, k.Confirm.No):
+			m.confirm = nil
+			m.notice = "canceled: nothing written"
+		}
+		return nil
+	}
+	if m.bar != nil {
+		return m.barKey(msg)
+	}
+	if msg.Type == tea.KeyEsc {
+		switch {
+		case m.load != nil:
+			m.stopLoading()
+			return nil
+		case m.pending != nil && m.pending.text != nil:
+			m.pending, m.failure = nil, nil
+			m.notice = "edit discarded: nothing written"
+			return nil
+		}
+	}
+	switch m.view {
+	case viewTables:
+		return m.tablesKey(msg)
+	case viewDetail:
+		return m.detailKey(msg)
+	}
+	return m.itemsKey(msg)
+}
+
+func (m *Model) tablesKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	n := len(m.tables)
+	h := max(1, m.height-3)
+	switch {
+	case key.Matches(msg, k.List.Up):
+		m.tableCursor--
+	case key.Matches(msg, k.List.Down):
+		m.tableCursor++
+	case key.Matches(msg, k.List.PageUp):
+		m.tableCursor -= h
+	case key.Matches(msg, k.List.PageDown):
+		m.tableCursor += h
+	case key.Matches(msg, k.List.Top):
+		m.tableCursor = 0
+	case key.Matches(msg, k.List.Bottom):
+		m.tableCursor = n - 1
+	case key.Matches(msg, k.Open):
+		if n > 0 {
+			return m.open(m.tables[m.tableCursor])
+		}
+	case key.Matches(msg, k.Reload):
+		m.tablesAsked = true
+		return common.LoadTables(m.c, "browser")
+	case msg.Type == tea.KeyEsc:
+		m.notice = "this is the tables list · tab moves to the next pane"
+	}
+	m.tableCursor = max(0, min(m.tableCursor, n-1))
+	switch {
+	case m.tableCursor < m.tablesTop:
+		m.tablesTop = m.tableCursor
+	case m.tableCursor >= m.tablesTop+h:
+		m.tablesTop = m.tableCursor - h + 1
+	}
+	return nil
+}
+
+func (m *Model) itemsKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	m.notice = ""
+	switch {
+	case key.Matches(msg, k.List.Up):
+		return m.moveTo(m.cursor - 1)
+	case key.Matches(msg, k.List.Down):
+		return m.moveTo(m.cursor + 1)
+	case key.Matches(msg, k.List.PageUp):
+		return m.moveTo(m.cursor - m.gridHeight())
+	case key.Matches(msg, k.List.PageDown):
+		return m.moveTo(m.cursor + m.gridHeight())
+	case key.Matches(msg, k.List.Top):
+		return m.moveTo(0)
+	case key.Matches(msg, k.List.Bottom):
+		return m.moveTo(m.data.shown() - 1)
+	case key.Matches(msg, k.List.Left):
+		m.col = max(0, m.col-1)
+		m.showColumn()
+	case key.Matches(msg, k.List.Right):
+		m.col = min(len(m.data.cols)-1, m.col+1)
+		m.showColumn()
+	case key.Matches(msg, k.Open):
+		if m.data.shown() > 0 {
+			m.view, m.detailTop = viewDetail, 0
+		}
+	case key.Matches(msg, k.Back):
+		switch {
+		case m.search != "":
+			m.search = ""
+			m.data.setSearch("")
+			return m.moveTo(0)
+		case len(m.marked) > 0:
+			clear(m.marked)
+		default:
+			m.view = viewTables
+			m.failure = nil
+		}
+	case key.Matches(msg, k.KeyCond):
+		m.openKeyCond()
+	case key.Matches(msg, k.Filter):
+		m.openFilter()
+	case key.Matches(msg, k.Search):
+		m.openSearch()
+	case key.Matches(msg, k.Index):
+		return m.switchIndex()
+	case msg.String() == "i":
+		m.notice = m.table.Name + " has no secondary indexes to switch to"
+	case keys.Is(msg, k.NextPage):
+		return m.nextPage(false)
+	case keys.Is(msg, k.LoadAll):
+		return m.nextPage(true)
+	case key.Matches(msg, k.Reload):
+		return m.relist()
+	case key.Matches(msg, k.Edit):
+		m.startInline()
+	case key.Matches(msg, k.EditExt):
+		if m.pending != nil && m.pending.text != nil {
+			return m.reopen()
+		}
+		return m.startEditor(editExisting)
+	case key.Matches(msg, k.New):
+		return m.startEditor(editNew)
+	case key.Matches(msg, k.Duplicate):
+		return m.startEditor(editDuplicate)
+	case key.Matches(msg, k.Delete):
+		m.confirmDelete()
+	case key.Matches(msg, k.Mark):
+		if m.data.shown() > 0 {
+			i := m.data.index(m.cursor)
+			if m.marked[i] {
+				delete(m.marked, i)
+			} else {
+				m.marked[i] = true
+			}
+			return m.moveTo(m.cursor + 1)
+		}
+	}
+	return nil
+}
+
+func (m *Model) detailKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	h := max(1, m.height-2)
+	switch {
+	case key.Matches(msg, k.List.Up):
+		m.detailTop = max(0, m.detailTop-1)
+	case key.Matches(msg, k.List.Down):
+		m.detailTop = min(m.detailTop+1, m.detailMax())
+	case key.Matches(msg, k.List.PageUp):
+		m.detailTop = max(0, m.detailTop-h)
+	case key.Matches(msg, k.List.PageDown):
+		m.detailTop = min(m.detailTop+h, m.detailMax())
+	case key.Matches(msg, k.List.Top):
+		m.detailTop = 0
+	case key.Matches(msg, k.List.Left):
+		m.detailTop = 0
+		return m.moveTo(m.cursor - 1)
+	case key.Matches(msg, k.List.Right):
+		m.detailTop = 0
+		return m.moveTo(m.cursor + 1)
+	case key.Matches(msg, k.Back):
+		m.view = viewItems
+	case key.Matches(msg, k.EditExt):
+		if m.pending != nil && m.pending.text != nil {
+			return m.reopen()
+		}
+		return m.startEditor(editExisting)
+	case key.Matches(msg, k.Duplicate):
+		return m.startEditor(editDuplicate)
+	case key.Matches(msg, k.Delete):
+		m.confirmDelete()
+	}
+	return nil
+}
+
+// switchIndex lists the next index (or the table again).
+func (m *Model) switchIndex() tea.Cmd {
+	names := []string{""}
+	for _, ix := range m.table.Indexes {
+		names = append(names, ix.Name)
+	}
+	i := 0
+	for j, n := range names {
+		if n == m.index {
+			i = j
+		}
+	}
+	m.index = names[(i+1)%len(names)]
+	m.cond = keyCond{}
+	return m.relist()
+}

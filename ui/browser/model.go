@@ -1,0 +1,338 @@
+package browser
+
+import (
+	"os"
+	"os/exec"
+	"strconv"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"dynalab/engine/attr"
+	"dynalab/ui/common"
+	"dynalab/ui/keys"
+)
+
+// EditorFunc returns the command that edits the file at path (the user's
+// $EDITOR). Tests give one that runs a script.
+type EditorFunc func(path string) *exec.Cmd
+
+// DefaultEditor runs $VISUAL, else $EDITOR, else vi.
+func DefaultEditor(path string) *exec.Cmd {
+	ed := os.Getenv("VISUAL")
+	if ed == "" {
+		ed = os.Getenv("EDITOR")
+	}
+	if ed == "" {
+		ed = "vi"
+	}
+	// $EDITOR may carry flags ("code --wait"): let the shell split it.
+	return exec.Command("sh", "-c", ed+` "$1"`, "editor", path)
+}
+
+// view is what the browser shows.
+type view int
+
+const (
+	viewTables view = iota // the tables
+	viewItems              // a table's items
+	viewDetail             // one item
+)
+
+// Model is the item browser pane. Create it with New; it implements
+// common.Component.
+type Model struct {
+	c      *common.Common
+	keys   keys.Browser
+	editor EditorFunc
+
+	width, height int
+	focused       bool
+	view          view
+
+	tables      []common.TableInfo
+	tableCursor int
+	tablesTop   int
+	tablesErr   *common.Failure
+	tablesAsked bool
+
+	table    common.TableInfo // the open table
+	index    string           // the index read ("" for the table)
+	data     *grid
+	lst      listing
+	cond     keyCond
+	filter   *filterExpr
+	search   string
+	lastKey  attr.Item // where the next page starts (nil: from the start)
+	more     bool
+	pages    int
+	scanned  int
+	capacity float64
+	load     *loadState
+
+	cursor int // shown position
+	top    int // first display line on screen
+	col    int // selected column (index into data.cols)
+	colOff int // first non-key column on screen
+	marked map[int]bool
+
+	detailTop int
+
+	bar     *bar
+	confirm *confirmation
+	pending *pendingEdit // an $EDITOR round trip in progress
+
+	seq     int
+	failure *common.Failure
+	notice  string
+	lastOp  string
+}
+
+// loadState is a page load in flight.
+type loadState struct {
+	id     int
+	all    bool // keep loading until the last page
+	cancel func()
+}
+
+// New returns a browser for the session in c; editor edits files (nil
+// means DefaultEditor).
+func New(c *common.Common, editor EditorFunc) *Model {
+	if editor == nil {
+		editor = DefaultEditor
+	}
+	m := &Model{c: c, keys: keys.NewBrowser(), editor: editor, marked: map[int]bool{}}
+	m.syncKeys()
+	return m
+}
+
+// Init implements common.Component; the root's first TablesMsg fills the
+// tables list.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// Title implements common.Component.
+func (m *Model) Title() string { return "Browser" }
+
+// SetSize implements common.Component.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.follow()
+}
+
+// SetFocused implements common.Component.
+func (m *Model) SetFocused(f bool) { m.focused = f }
+
+// Capturing implements common.Component: a bar is a text input.
+func (m *Model) Capturing() bool { return m.focused && m.bar != nil }
+
+// LastFailure implements common.Component.
+func (m *Model) LastFailure() *common.Failure {
+	if m.failure != nil {
+		return m.failure
+	}
+	if m.view == viewTables {
+		return m.tablesErr
+	}
+	return nil
+}
+
+// Unsaved implements common.Component.
+func (m *Model) Unsaved() string {
+	switch {
+	case m.confirm != nil && m.confirm.what != "":
+		return m.confirm.what + " (not confirmed)"
+	case m.pending != nil && m.pending.text != nil:
+		return "an edit of " + m.table.Name + " in $EDITOR that was not saved"
+	case m.bar != nil && m.bar.kind == barInline && m.bar.changed():
+		return "an inline edit of " + m.bar.attr
+	}
+	return ""
+}
+
+// Status implements common.Component.
+func (m *Model) Status() common.Status {
+	if m.view == viewTables {
+		return common.Status{Operation: m.lastOp, Note: plural(len(m.tables), "table")}
+	}
+	s := common.Status{
+		Operation: m.lst.operation(), Table: m.table.Name, Index: m.index,
+		HasCounts: true, Scanned: m.scanned,
+		Page: m.pages, More: m.more,
+		HasCapacity: true, Capacity: m.capacity,
+	}
+	if m.data != nil {
+		s.Shown = m.data.shown()
+		if m.search != "" {
+			s.Note = "search over " + strconv.Itoa(len(m.data.items)) + " loaded rows: " + strconv.Itoa(m.data.shown()) + " match"
+		}
+	}
+	if m.load != nil {
+		s.Running = "loading page " + strconv.Itoa(m.pages+1)
+		if m.load.all {
+			s.Running = "loading all pages: " + strconv.Itoa(len(m.data.items)) + " items so far"
+		}
+		s.Running += " · esc stops"
+	}
+	return s
+}
+
+// ShortHelp implements help.KeyMap.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.keys
+	switch {
+	case m.confirm != nil:
+		return []key.Binding{k.Confirm.Yes, k.Confirm.No}
+	case m.bar != nil:
+		return m.barHelp()
+	case m.view == viewTables:
+		return []key.Binding{k.List.Up, k.List.Down, k.Open, k.Reload}
+	case m.view == viewDetail:
+		return []key.Binding{k.List.Up, k.List.Down, k.EditExt, k.Duplicate, k.Delete, k.Back}
+	}
+	return keys.Enabled(k.Open, k.KeyCond, k.Filter, k.Search, k.Edit, k.EditExt, k.New, k.Delete, k.NextPage, k.Back)
+}
+
+// FullHelp implements help.KeyMap.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.keys
+	switch {
+	case m.confirm != nil:
+		return [][]key.Binding{{k.Confirm.Yes, k.Confirm.No}}
+	case m.bar != nil:
+		return [][]key.Binding{m.barHelp()}
+	case m.view == viewTables:
+		return [][]key.Binding{k.List.Bindings(), {k.Open, k.Reload}}
+	case m.view == viewDetail:
+		return [][]key.Binding{{k.List.Up, k.List.Down, k.List.PageUp, k.List.PageDown}, {k.EditExt, k.Duplicate, k.Delete, k.Back}}
+	}
+	return [][]key.Binding{
+		k.List.Bindings(),
+		keys.Enabled(k.Open, k.KeyCond, k.Filter, k.Search, k.Index, k.NextPage, k.LoadAll, k.Reload),
+		keys.Enabled(k.Edit, k.EditExt, k.New, k.Duplicate, k.Mark, k.Delete, k.Back),
+	}
+}
+
+// syncKeys enables the bindings that mean something now.
+func (m *Model) syncKeys() {
+	k := &m.keys
+	k.NextPage.SetEnabled(m.more)
+	k.LoadAll.SetEnabled(m.more)
+	k.Index.SetEnabled(len(m.table.Indexes) > 0)
+}
+
+// Update implements common.Component.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	defer m.syncKeys()
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		if !m.focused {
+			return nil
+		}
+		return m.handleKey(msg)
+	case common.TablesMsg:
+		return m.tablesLoaded(msg)
+	case pageMsg:
+		return m.pageLoaded(msg)
+	case editorReadyMsg:
+		return m.editorReady(msg)
+	case editorDoneMsg:
+		return m.editorDone(msg)
+	case editedMsg:
+		return m.edited(msg)
+	case writeMsg:
+		return m.written(msg)
+	}
+	return nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// fail records a failure for the message line.
+func (m *Model) fail(op, target string, err error) *common.Failure {
+	m.failure = common.NewFailure(op, target, err, m.c.Now())
+	m.notice = ""
+	return m.failure
+}
+
+// tablesLoaded takes a (re)loaded table list.
+func (m *Model) tablesLoaded(msg common.TablesMsg) tea.Cmd {
+	mine := msg.Tag == "browser"
+	if msg.Tag != "" && !mine {
+		if msg.Err == nil {
+			m.tables = msg.Tables
+		}
+		return nil
+	}
+	m.tablesAsked = false
+	act := common.Activity{Time: m.c.Now(), Source: "Browser", Operation: "ListTables", Duration: msg.Duration}
+	if msg.Err != nil {
+		m.tablesErr = common.NewFailure("ListTables", "", msg.Err, m.c.Now())
+		act.Failure = m.tablesErr
+		return common.Report(act)
+	}
+	m.tablesErr = nil
+	m.tables = msg.Tables
+	m.lastOp = "ListTables"
+	m.tableCursor = min(m.tableCursor, max(0, len(m.tables)-1))
+	if !mine {
+		return nil
+	}
+	act.Summary = plural(len(m.tables), "table")
+	return common.Report(act)
+}
+
+// keyAttrs returns the partition and sort key of what is listed (the
+// table, or the index).
+func (m *Model) keyAttrs() (hash, rng common.KeyAttr) {
+	for _, ix := range m.table.Indexes {
+		if ix.Name == m.index {
+			return ix.Hash, ix.Range
+		}
+	}
+	return m.table.Hash, m.table.Range
+}
+
+// open shows a table's items, listing them from the start.
+func (m *Model) open(t common.TableInfo) tea.Cmd {
+	m.table, m.index = t, ""
+	m.cond, m.filter, m.search = keyCond{}, nil, ""
+	m.view = viewItems
+	return m.relist()
+}
+
+// relist starts the listing over with the current bars.
+func (m *Model) relist() tea.Cmd {
+	if m.load != nil {
+		m.load.cancel()
+		m.load = nil
+	}
+	hash, rng := m.keyAttrs()
+	l, err := buildListing(m.table, m.index, hash, rng, m.cond, m.filter)
+	if err != nil {
+		m.fail("Query", m.target(), err)
+		return nil
+	}
+	keyNames := m.table.KeyNames()
+	m.lst = l
+	m.data = newGrid(hash.Name, rng.Name, keyNames)
+	m.data.setSearch(m.search)
+	m.cursor, m.top, m.col, m.colOff = 0, 0, 0, 0
+	m.detailTop = 0
+	clear(m.marked)
+	m.pages, m.scanned, m.capacity, m.more, m.lastKey = 0, 0, 0, false, nil
+	m.failure = nil
+	return m.nextPage(false)
+}
+
+// target names what is listed: "AppTable" or "AppTable.GSI1".
+func (m *Model) target() string {
+	if m.index != "" {
+		return m.table.Name + "." + m.index
+	}
+	return m.table.Name
+}

@@ -1,0 +1,122 @@
+package browser
+
+import (
+	tea "github.com/charmbracelet/bubbletea"
+
+	"dynalab/ui/common"
+)
+
+// nextPage loads the next page of the listing; all keeps loading until the
+// last one (Esc stops it).
+func (m *Model) nextPage(all bool) tea.Cmd {
+	if m.load != nil {
+		if all {
+			m.load.all = true
+		}
+		return nil
+	}
+	if m.pages > 0 && !m.more {
+		m.notice = "no more pages: all " + plural(len(m.data.items), "item") + " are loaded"
+		return nil
+	}
+	m.seq++
+	m.load = &loadState{id: m.seq, all: all}
+	limit := int64(pageSize)
+	if all {
+		limit = bulkPageSiz
+	}
+	return m.fetch(m.seq, m.lst, m.lastKey, limit)
+}
+
+// stopLoading cancels the page load in flight, keeping what is loaded.
+func (m *Model) stopLoading() {
+	if m.load == nil {
+		return
+	}
+	m.load.cancel()
+	m.load = nil
+	m.notice = "stopped: " + plural(len(m.data.items), "item") + " loaded, n loads the next page"
+}
+
+// pageLoaded adds a page to the grid.
+func (m *Model) pageLoaded(msg pageMsg) tea.Cmd {
+	if m.load == nil || msg.id != m.load.id {
+		return nil // stopped, or superseded by a new listing
+	}
+	all := m.load.all
+	m.load = nil
+	op := m.lst.operation()
+	act := common.Activity{Time: m.c.Now(), Source: "Browser", Operation: op, Target: m.target(), Duration: msg.dur}
+	if msg.err != nil {
+		act.Failure = m.fail(op, m.target(), msg.err)
+		return common.Report(act)
+	}
+	out := msg.out
+	m.failure = nil
+	m.pages++
+	m.scanned += out.ScannedCount
+	if cc := out.ConsumedCapacity; cc != nil {
+		m.capacity += cc.CapacityUnits
+	}
+	m.data.add(out.Items)
+	m.lastKey = out.LastEvaluatedKey
+	m.more = len(out.LastEvaluatedKey) > 0
+	m.lastOp = op
+	if all && m.more {
+		return m.nextPage(true)
+	}
+	m.follow()
+	act.Summary = plural(len(m.data.items), "item") + " loaded"
+	if m.more {
+		act.Summary += ", more"
+	}
+	return tea.Batch(common.Report(act), m.prefetch())
+}
+
+// prefetch loads the next page when the cursor nears the end of what is
+// loaded, so scrolling never waits at a page boundary.
+func (m *Model) prefetch() tea.Cmd {
+	if m.load != nil || !m.more || m.data == nil || m.failure != nil {
+		return nil
+	}
+	left := m.data.displayRows()
+	if m.data.shown() > 0 {
+		left -= m.data.displayRow(m.cursor)
+	}
+	if left > 2*m.gridHeight() {
+		return nil
+	}
+	return m.nextPage(false)
+}
+
+// moveTo puts the cursor on shown position pos (clamped) and keeps it on
+// screen.
+func (m *Model) moveTo(pos int) tea.Cmd {
+	n := m.data.shown()
+	m.cursor = max(0, min(pos, n-1))
+	m.follow()
+	return m.prefetch()
+}
+
+// follow scrolls so that the cursor's line (and its group's header, when
+// it is the group's first row) is on screen.
+func (m *Model) follow() {
+	if m.data == nil || m.data.shown() == 0 {
+		m.top = 0
+		return
+	}
+	h := max(m.gridHeight(), 1)
+	m.cursor = min(m.cursor, m.data.shown()-1)
+	row := m.data.displayRow(m.cursor)
+	want := row
+	if g := m.data.groupOf(m.cursor); g >= 0 && m.data.groups[g].start == m.cursor {
+		want = row - 1 // the header
+	}
+	switch {
+	case want < m.top:
+		m.top = want
+	case row >= m.top+h:
+		m.top = row - h + 1
+	}
+	m.top = max(0, min(m.top, m.data.displayRows()-1))
+}

@@ -1,0 +1,83 @@
+package capacity
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"dynalab/ui/internal/uitest"
+)
+
+func TestNoFeedSaysSo(t *testing.T) {
+	m := New(uitest.Common(t, uitest.NewBackend(t), "dark"), nil, DefaultPricing)
+	m.SetSize(80, 10)
+	view := strings.Join(strings.Fields(ansi.Strip(m.View())), " ")
+	if !strings.Contains(view, NoFeed) {
+		t.Errorf("view:\n%s", view)
+	}
+}
+
+func TestSamplesDrawn(t *testing.T) {
+	ch := make(chan Sample, 200)
+	for i := 0; i < 90; i++ {
+		at := uitest.Epoch.Add(time.Duration(i) * time.Second)
+		ch <- Sample{Time: at, Table: "AppTable", ConsumedRCU: float64(i % 10), ConsumedWCU: 1, OnDemand: true,
+			HotKeys: []HotKey{{Key: "USER#u1", Units: 3}, {Key: "USER#u2", Units: 1}}}
+		ch <- Sample{Time: at, Table: "Orders", ConsumedRCU: 12, ConsumedWCU: 6, ProvisionedRCU: 10, ProvisionedWCU: 5, ThrottledReads: 1}
+	}
+	m := New(uitest.Common(t, uitest.NewBackend(t), "dark"), ch, DefaultPricing)
+	m.SetSize(100, 12)
+	m.SetFocused(true)
+	msgs := uitest.Exec(m.Init())
+	if next := m.Update(msgs[0]); next == nil {
+		t.Fatal("read not re-armed")
+	}
+	view := ansi.Strip(m.View())
+	for _, want := range []string{
+		"› AppTable · on demand · ≈ $",
+		"RCU ", "now 9 · peak 9", "hot keys: USER#u1 75% · USER#u2 25%",
+		"Orders · provisioned 10 RCU / 5 WCU · ≈ $3.32/month",
+		"now 12 · peak 12 / 10 · throttled 60",
+	} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view lacks %q:\n%s", want, view)
+		}
+	}
+	// The window: w goes 1 → 5 → 15 minutes; throttles count over it.
+	uitest.Drive(t, m, uitest.Key("w"))
+	if !strings.Contains(ansi.Strip(m.View()), "throttled 90") {
+		t.Errorf("5 min window:\n%s", ansi.Strip(m.View()))
+	}
+	uitest.Drive(t, m, uitest.Key("j"))
+	if st := m.Status(); st.Table != "Orders" || st.Capacity != 18 {
+		t.Errorf("status %+v", st)
+	}
+}
+
+func TestMonthlyCost(t *testing.T) {
+	p := DefaultPricing
+	// 10 RCU + 5 WCU provisioned: (10*0.00013 + 5*0.00065) * 730.
+	if got := p.Monthly(false, 10, 5, 0, 0); math.Abs(got-3.3215) > 1e-9 {
+		t.Errorf("provisioned: %v", got)
+	}
+	// On demand, 1 RRU/s and 1 WRU/s on average: 2,628,000 s a month.
+	if got := p.Monthly(true, 0, 0, 1, 1); math.Abs(got-(0.125+0.625)*2.628) > 1e-9 {
+		t.Errorf("on demand: %v", got)
+	}
+}
+
+func TestBucketsKeepPeaks(t *testing.T) {
+	got := buckets([]float64{1, 9, 2, 2, 3, 0, 0, 7}, 4)
+	want := []float64{9, 2, 3, 7}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("got %v, want %v", got, want)
+		}
+	}
+	if len(buckets([]float64{1, 2}, 5)) != 2 {
+		t.Error("short series changed")
+	}
+}

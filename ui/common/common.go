@@ -1,0 +1,67 @@
+package common
+
+import (
+	"context"
+	"time"
+
+	"dynalab/sessions"
+	"dynalab/themes"
+)
+
+// DefaultTimeout bounds one operation when Common.Timeout is zero.
+const DefaultTimeout = 30 * time.Second
+
+// Common is shared by the root and every pane, by pointer: when the root
+// changes the theme, every pane draws with the new one.
+type Common struct {
+	Ctx     context.Context  // canceled when the workbench stops
+	Backend sessions.Backend // where data comes from
+	Theme   *themes.Theme    // the active theme
+	Clock   func() time.Time // now; tests fix it
+	Timeout time.Duration    // the longest one operation may take
+}
+
+// Now returns the clock's time.
+func (c *Common) Now() time.Time {
+	if c.Clock == nil {
+		return time.Now()
+	}
+	return c.Clock()
+}
+
+// OpContext returns a context for one operation: canceled by the returned
+// function, by the workbench stopping, or after the timeout.
+func (c *Common) OpContext() (context.Context, context.CancelFunc) {
+	parent := c.Ctx
+	if parent == nil {
+		parent = context.Background()
+	}
+	d := c.Timeout
+	if d <= 0 {
+		d = DefaultTimeout
+	}
+	return context.WithTimeout(parent, d)
+}
+
+// Do runs fn and returns its result, or ctx's error as soon as ctx is done,
+// even when fn does not watch ctx: an operation always ends within its
+// timeout. fn keeps running in the background in that case; its late result
+// is dropped.
+func Do[T any](ctx context.Context, fn func(context.Context) (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		v, err := fn(ctx)
+		ch <- result{v, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}

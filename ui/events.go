@@ -1,0 +1,53 @@
+package ui
+
+import (
+	"dynalab/engine"
+	"dynalab/ui/capacity"
+	"dynalab/ui/streams"
+)
+
+// ChangeEvent is one committed change for the streams pane; the engine's
+// change feed adapts its stream records to it.
+type ChangeEvent = streams.Event
+
+// ChangeKind is what a change did: ChangeInsert, ChangeModify or
+// ChangeRemove.
+type ChangeKind = streams.Kind
+
+// The kinds of change.
+const (
+	ChangeInsert = streams.Insert
+	ChangeModify = streams.Modify
+	ChangeRemove = streams.Remove
+)
+
+// CapacitySample is one second of one table's (or index's) capacity for
+// the capacity pane; the engine's metering adapts its samples to it.
+type CapacitySample = capacity.Sample
+
+// HotKey is a partition key's share of a second's traffic.
+type HotKey = capacity.HotKey
+
+// Pricing is what the capacity pane's cost estimate charges.
+type Pricing = capacity.Pricing
+
+// ParseChangeKind returns the ChangeKind of a stream record's eventName
+// ("INSERT", "MODIFY", "REMOVE"), or 0.
+func ParseChangeKind(eventName string) ChangeKind { return streams.ParseKind(eventName) }
+
+// ChangesFromEngine adapts an engine change subscription (engine.DB's
+// Subscribe) to the streams pane's events. The returned channel closes
+// when src does (the subscription's cancel, or the database closing).
+func ChangesFromEngine(src <-chan engine.ChangeEvent) <-chan ChangeEvent {
+	out := make(chan ChangeEvent, cap(src))
+	go func() {
+		defer close(out)
+		for ev := range src {
+			out <- ChangeEvent{
+				Seq: ev.SequenceNumber, Time: ev.Time, Table: ev.Table, Kind: streams.ParseKind(ev.EventName),
+				Keys: ev.Keys, OldImage: ev.OldImage, NewImage: ev.NewImage, TTL: ev.TTL, Dropped: ev.Dropped,
+			}
+		}
+	}()
+	return out
+}

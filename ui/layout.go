@@ -1,0 +1,246 @@
+package ui
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
+
+	"dynalab/ui/common"
+	"dynalab/ui/widgets"
+)
+
+// Wide-layout thresholds: at this size and larger the focused pane and the
+// streams pane show side by side.
+const (
+	WideWidth  = 120
+	WideHeight = 40
+)
+
+// chrome is the lines around the panes: tabs, key hints, status.
+const chrome = 3
+
+// wide reports whether the side-by-side layout applies.
+func (a *App) wide() bool { return a.width >= WideWidth && a.height >= WideHeight }
+
+// leftWidth is the left column's width in the wide layout.
+func (a *App) leftWidth() int { return a.width * 3 / 5 }
+
+// layout gives every pane its size for the current window and focus.
+func (a *App) layout() {
+	if a.width <= 0 || a.height <= 0 {
+		return
+	}
+	bodyH := max(1, a.height-chrome)
+	if !a.wide() {
+		for _, p := range a.panes {
+			p.SetSize(a.width, bodyH)
+		}
+		return
+	}
+	lw := a.leftWidth()
+	for i, p := range a.panes {
+		if common.PaneID(i) == common.PaneStreams {
+			p.SetSize(a.width-lw-2, bodyH-2)
+		} else {
+			p.SetSize(lw-2, bodyH-2)
+		}
+	}
+}
+
+// View implements tea.Model.
+func (a *App) View() string {
+	if a.width <= 0 || a.height <= 0 {
+		return ""
+	}
+	bodyH := max(1, a.height-chrome)
+	var body string
+	if a.wide() {
+		lw := a.leftWidth()
+		left := a.panes[a.left]
+		right := a.panes[common.PaneStreams]
+		body = lipgloss.JoinHorizontal(lipgloss.Top,
+			widgets.Frame(a.c.Theme, a.paneTitle(a.left), left.View(), lw, bodyH, a.focus == a.left),
+			widgets.Frame(a.c.Theme, a.paneTitle(common.PaneStreams), right.View(), a.width-lw, bodyH, a.focus == common.PaneStreams))
+	} else {
+		body = widgets.Fit(a.panes[a.focus].View(), a.width, bodyH)
+	}
+	switch a.overlay {
+	case overlayHelp:
+		body = widgets.Overlay(body, a.helpBox(bodyH), a.width, bodyH)
+	case overlayError:
+		body = widgets.Overlay(body, a.errorBox(), a.width, bodyH)
+	case overlayQuit:
+		body = widgets.Overlay(body, a.quitBox(), a.width, bodyH)
+	}
+	return strings.Join([]string{a.tabs(), body, a.footer(), a.statusBar()}, "\n")
+}
+
+func (a *App) paneTitle(id common.PaneID) string {
+	return strconv.Itoa(int(id)+1) + " " + a.panes[id].Title()
+}
+
+// tabs is the top line: the panes, the focused one marked.
+func (a *App) tabs() string {
+	th := a.c.Theme
+	var b strings.Builder
+	b.WriteString(th.Accent.Render(" dynalab "))
+	for i, p := range a.panes {
+		label := " " + strconv.Itoa(i+1) + " " + p.Title() + " "
+		if common.PaneID(i) == a.focus {
+			b.WriteString(th.ActiveTab.Render(label))
+		} else {
+			b.WriteString(th.Tab.Render(label))
+		}
+	}
+	return widgets.FitLine(b.String(), a.width)
+}
+
+// footer shows the keys that matter here, or the root's notice, or the
+// command line.
+func (a *App) footer() string {
+	th := a.c.Theme
+	switch {
+	case a.cmdline != nil:
+		o := widgets.EditorView{Width: a.width, Prompt: ":", PromptStyle: th.Accent, Base: th.Text, Cursor: th.Cursor, ShowCursor: true}
+		return widgets.FitLine(a.cmdline.View(o)[0], a.width)
+	case a.notice != "":
+		return widgets.FitLine(th.Warning.Render(a.notice), a.width)
+	}
+	g := a.global
+	help := g.Help
+	if a.panes[a.focus].Capturing() {
+		help.SetHelp("F1", "help") // ? is typed in a text input
+	}
+	bindings := append([]key.Binding{help}, a.panes[a.focus].ShortHelp()...)
+	if !a.panes[a.focus].Capturing() {
+		bindings = append(bindings, g.NextPane)
+	}
+	h := a.help
+	h.Width = a.width - 1
+	return widgets.FitLine(" "+h.ShortHelpView(bindings), a.width)
+}
+
+// statusBar is the last line: session, endpoint, and the focused pane's
+// last operation.
+func (a *App) statusBar() string {
+	th := a.c.Theme
+	be := a.c.Backend
+	ep := be.Endpoint()
+	if ep == "" {
+		ep = "not serving"
+	}
+	st := a.panes[a.focus].Status()
+	left := append([]string{be.Name(), ep}, statusSegments(st, false)...)
+	right := []string{th.Name}
+	if widgets.Width(strings.Join(left, " · "))+widgets.Width(th.Name)+6 > a.width {
+		// Narrow: the compact forms keep every fact on the line.
+		ep = strings.TrimPrefix(strings.TrimPrefix(ep, "http://"), "https://")
+		left = append([]string{be.Name(), ep}, statusSegments(st, true)...)
+		right = nil
+	}
+	return widgets.StatusBar(th, left, right, a.width)
+}
+
+// statusSegments renders a pane's status: "Query AppTable.GSI1",
+// "4 shown / 12 scanned", "page 2, more", "0.5 CU", then any note and the
+// work in progress. compact shortens the counts and the page
+// ("4/12 scanned", "p2 more").
+func statusSegments(s common.Status, compact bool) []string {
+	var out []string
+	if s.Operation != "" {
+		op := s.Operation
+		if s.Table != "" {
+			op += " " + s.Table
+			if s.Index != "" {
+				op += "." + s.Index
+			}
+		}
+		out = append(out, op)
+	}
+	if s.HasCounts {
+		if compact {
+			out = append(out, shortCount(s.Shown)+"/"+shortCount(s.Scanned)+" scanned")
+		} else {
+			out = append(out, strconv.Itoa(s.Shown)+" shown / "+strconv.Itoa(s.Scanned)+" scanned")
+		}
+	}
+	if s.Page > 0 {
+		pg, more, last := "page "+strconv.Itoa(s.Page), ", more", ", last"
+		if compact {
+			pg, more, last = "p"+strconv.Itoa(s.Page), " more", " last"
+		}
+		if s.More {
+			pg += more
+		} else {
+			pg += last
+		}
+		out = append(out, pg)
+	}
+	if s.HasCapacity {
+		out = append(out, strconv.FormatFloat(math.Round(s.Capacity*10)/10, 'f', -1, 64)+" CU")
+	}
+	if s.Note != "" {
+		out = append(out, s.Note)
+	}
+	if s.Running != "" {
+		out = append(out, "⧗ "+s.Running)
+	}
+	return out
+}
+
+// shortCount renders a count in at most five characters: 950, 12.5k, 100k.
+func shortCount(n int) string {
+	switch {
+	case n < 10_000:
+		return strconv.Itoa(n)
+	case n < 100_000:
+		return strconv.FormatFloat(math.Floor(float64(n)/100)/10, 'f', -1, 64) + "k"
+	case n < 10_000_000:
+		return strconv.Itoa(n/1000) + "k"
+	}
+	return strconv.Itoa(n/1_000_000) + "M"
+}
+
+// helpBox is the F1 overlay: the focused pane's keys as they work right
+// now, then the global ones.
+func (a *App) helpBox(h int) string {
+	th := a.c.Theme
+	inner := a.width - 8
+	pane := a.panes[a.focus]
+	lines := []string{th.Muted.Render(pane.Title() + " keys (as they work right now)")}
+	lines = append(lines, helpLines(th, pane.FullHelp(), inner)...)
+	lines = append(lines, "", th.Muted.Render("everywhere"))
+	lines = append(lines, helpLines(th, a.global.FullHelp(), inner)...)
+	lines = append(lines, "", th.Muted.Render("esc, F1 or ? closes"))
+	if len(lines) > h-4 {
+		lines = lines[:max(1, h-4)]
+	}
+	return widgets.Dialog(th, "Help", lines, a.width-4)
+}
+
+// errorBox is the F2 overlay: the whole error.
+func (a *App) errorBox() string {
+	th := a.c.Theme
+	var lines []string
+	for _, l := range strings.Split(a.failure.Full(), "\n") {
+		for _, w := range widgets.Wrap(l, a.width-10) {
+			lines = append(lines, th.Text.Render(w))
+		}
+	}
+	lines = append(lines, "", th.Muted.Render("esc or F2 closes · the activity pane (alt+5) keeps every error"))
+	return widgets.Dialog(th, "Error", lines, a.width-4)
+}
+
+// quitBox asks before losing unsaved work.
+func (a *App) quitBox() string {
+	th := a.c.Theme
+	lines := []string{th.Text.Render("Quitting now loses:")}
+	for _, u := range a.unsaved {
+		lines = append(lines, th.Warning.Render("  • "+u))
+	}
+	lines = append(lines, "", th.Key.Render("y")+th.Muted.Render(" quits and discards · ")+th.Key.Render("n/esc")+th.Muted.Render(" stays"))
+	return widgets.Dialog(th, "Quit?", lines, a.width-4)
+}

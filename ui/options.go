@@ -1,0 +1,114 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os/exec"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"dynalab/sessions"
+	"dynalab/themes"
+	"dynalab/ui/capacity"
+	"dynalab/ui/common"
+)
+
+// Options configure the workbench. Only Backend is required.
+type Options struct {
+	// Backend is the session's data.
+	Backend sessions.Backend
+	// Theme is the starting theme; nil means ThemeName's theme for the
+	// terminal (NO_COLOR honored).
+	Theme *themes.Theme
+	// ThemeName names the starting theme when Theme is nil ("" means
+	// themes.Default).
+	ThemeName string
+	// HistoryPath is the session's REPL history file; "" keeps history in
+	// memory for this run only.
+	HistoryPath string
+	// Changes is the change feed for the streams pane; nil until the
+	// engine has one (the pane says so).
+	Changes <-chan ChangeEvent
+	// Capacity is the per-second capacity feed for the capacity pane; nil
+	// until the engine has one (the pane says so).
+	Capacity <-chan CapacitySample
+	// Pricing costs capacity; nil means us-east-1 list prices.
+	Pricing *Pricing
+	// Timeout bounds every operation; 0 means 30 seconds.
+	Timeout time.Duration
+	// Clock returns the time; nil means time.Now.
+	Clock func() time.Time
+	// Editor returns the command that edits a file; nil means $VISUAL,
+	// else $EDITOR, else vi.
+	Editor func(path string) *exec.Cmd
+	// Input and Output are the terminal; nil means stdin and stdout.
+	Input  io.Reader
+	Output io.Writer
+	// InlineScreen draws in the terminal's main screen instead of the
+	// alternate one.
+	InlineScreen bool
+}
+
+// Run runs the workbench until the user quits or ctx is canceled, and
+// returns nil then. Operations still in flight are canceled on return.
+func Run(ctx context.Context, opts Options) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if opts.Theme == nil {
+		r := lipgloss.DefaultRenderer()
+		if opts.Output != nil {
+			r = lipgloss.NewRenderer(opts.Output)
+		}
+		th, err := themes.NamedFor(opts.ThemeName, r)
+		if err != nil {
+			return err
+		}
+		opts.Theme = th
+	}
+	app, err := New(ctx, opts)
+	if err != nil {
+		return err
+	}
+	popts := []tea.ProgramOption{tea.WithContext(ctx)}
+	if !opts.InlineScreen {
+		popts = append(popts, tea.WithAltScreen())
+	}
+	if opts.Input != nil {
+		popts = append(popts, tea.WithInput(opts.Input))
+	}
+	if opts.Output != nil {
+		popts = append(popts, tea.WithOutput(opts.Output))
+	}
+	_, err = tea.NewProgram(app, popts...).Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil // stopped by the caller: a clean exit
+	}
+	return err
+}
+
+// errNoBackend is New's answer to Options without a Backend.
+var errNoBackend = errors.New("ui: Options.Backend is required")
+
+// New returns the workbench's root model for opts, for Run or for tests
+// that drive it directly. opts.Theme must be set.
+func New(ctx context.Context, opts Options) (*App, error) {
+	if opts.Backend == nil {
+		return nil, errNoBackend
+	}
+	if opts.Theme == nil {
+		th, err := themes.Named(opts.ThemeName)
+		if err != nil {
+			return nil, err
+		}
+		opts.Theme = th
+	}
+	pricing := capacity.DefaultPricing
+	if opts.Pricing != nil {
+		pricing = *opts.Pricing
+	}
+	c := &common.Common{Ctx: ctx, Backend: opts.Backend, Theme: opts.Theme, Clock: opts.Clock, Timeout: opts.Timeout}
+	return newApp(c, opts, pricing), nil
+}

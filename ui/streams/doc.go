@@ -1,0 +1,11 @@
+// Package streams is the workbench's change-feed pane: a live tail of
+// committed changes across tables (or one table), INSERT, MODIFY and
+// REMOVE colored, deletions by TTL marked as service deletions, MODIFY
+// shown as a typed old → new diff, with pause/resume and a filter.
+//
+// The pane reads Events from a channel with a re-armed channel-read
+// command (each read drains what is waiting, so a burst costs one frame).
+// ui.ChangesFromEngine adapts the engine's change subscription to Event; a
+// session without a feed gives no channel, and the pane says so on
+// screen.
+package streams

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"dynalab/engine"
+	"dynalab/partiql"
+	"dynalab/sessions"
+)
+
+// TestWorkbenchInTmux runs the real binary's workbench in tmux as a person
+// would: it loads the seed's items through the served endpoint with the aws
+// CLI, types a SELECT, and checks what the screen shows — the result rows,
+// a streams-pane entry and a nonzero capacity figure — then quits with
+// Ctrl+C twice and checks the data persisted. CI installs tmux and the aws
+// CLI; elsewhere the test skips.
+func TestWorkbenchInTmux(t *testing.T) {
+	for _, tool := range []string{"tmux", "aws"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("needs %s (CI installs it: apt-get install tmux awscli)", tool)
+		}
+	}
+	if testing.Short() {
+		t.Skip("end-to-end test")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "dynalab")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	home := filepath.Join(dir, "home")
+	port := freePort(t)
+	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
+	session := fmt.Sprintf("dynalab-e2e-%d", os.Getpid())
+	tmux := func(args ...string) string {
+		out, err := exec.Command("tmux", append([]string{"-L", session}, args...)...).CombinedOutput()
+		if err != nil && args[0] != "kill-server" {
+			t.Fatalf("tmux %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	tmux("new-session", "-d", "-s", "wb", "-x", "120", "-y", "40",
+		fmt.Sprintf("env DYNALAB_HOME=%s TERM=xterm-256color %s --listen 127.0.0.1:%d; echo EXITED $? > %s/exit; sleep 30", home, bin, port, dir))
+	t.Cleanup(func() { tmux("kill-server") })
+	screen := func() string { return tmux("capture-pane", "-t", "wb", "-p") }
+	waitFor := func(what string, ok func(string) bool) string {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			s := screen()
+			if ok(s) {
+				return s
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	waitFor("the workbench", func(s string) bool { return strings.Contains(s, "serving "+endpoint) })
+
+	aws := func(args ...string) {
+		cmd := exec.Command("aws", append([]string{"dynamodb", "--endpoint-url", endpoint}, args...)...)
+		cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=x", "AWS_SECRET_ACCESS_KEY=x", "AWS_REGION=us-east-1", "AWS_DEFAULT_REGION=us-east-1", "AWS_PAGER=")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("aws %v: %v\n%s", args, err, out)
+		}
+	}
+	aws("create-table", "--table-name", "AppTable",
+		"--attribute-definitions", "AttributeName=PK,AttributeType=S", "AttributeName=SK,AttributeType=S",
+		"--key-schema", "AttributeName=PK,KeyType=HASH", "AttributeName=SK,KeyType=RANGE", "--billing-mode", "PAY_PER_REQUEST")
+	for _, item := range []string{
+		`{"PK":{"S":"USER#u123"},"SK":{"S":"PROFILE"},"name":{"S":"Alice"}}`,
+		`{"PK":{"S":"USER#u123"},"SK":{"S":"ORDER#2025-01-01T10:00"},"total":{"N":"42.50"}}`,
+		`{"PK":{"S":"USER#u123"},"SK":{"S":"ORDER#2025-02-03T15:20"},"total":{"N":"17"}}`,
+		`{"PK":{"S":"USER#u123"},"SK":{"S":"ADDR#home"},"city":{"S":"Lisbon"}}`,
+	} {
+		aws("put-item", "--table-name", "AppTable", "--item", item)
+	}
+	waitFor("stream entries", func(s string) bool { return strings.Count(s, "INSERT AppTable") >= 4 })
+
+	// A trailing ';' would be a tmux command separator: send it escaped.
+	tmux("send-keys", "-t", "wb", "-l", `SELECT * FROM "AppTable" WHERE PK='USER#u123'`)
+	tmux("send-keys", "-t", "wb", `\;`)
+	tmux("send-keys", "-t", "wb", "Enter")
+	s := waitFor("the result rows", func(s string) bool { return strings.Contains(s, "4 items") })
+	for _, want := range []string{"PROFILE", "ORDER#2025-01-01T10:00", "ADDR#home", "Lisbon", "INSERT AppTable", "Query AppTable", "0.5 CU"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("screen lacks %q:\n%s", want, s)
+		}
+	}
+
+	tmux("send-keys", "-t", "wb", "C-c")
+	tmux("send-keys", "-t", "wb", "C-c")
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		data, err := os.ReadFile(filepath.Join(dir, "exit"))
+		if err == nil {
+			if got := strings.TrimSpace(string(data)); got != "EXITED 0" {
+				t.Fatalf("workbench exit: %s", got)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("workbench did not quit on Ctrl+C twice; screen:\n%s", screen())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	// The data persisted in the default session's database.
+	t.Setenv(sessions.HomeEnv, home)
+	path, err := sessions.DatabasePath(sessions.DefaultName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := engine.Open(engine.Options{Path: path})
+	if err != nil {
+		t.Fatalf("reopen %s: %v", path, err)
+	}
+	defer db.Close()
+	out, err := partiql.New(db, partiql.Options{}).ExecuteStatement(context.Background(),
+		&partiql.ExecuteStatementInput{Statement: `SELECT * FROM "AppTable" WHERE PK='USER#u123'`})
+	if err != nil || len(out.Items) != 4 {
+		t.Fatalf("after quitting: %d items, %v", len(out.Items), err)
+	}
+}
+
+func freePort(t *testing.T) int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
