@@ -1,6 +1,10 @@
 package engine
 
-import "dynalab/engine/attr"
+import (
+	"encoding/json"
+
+	"dynalab/engine/attr"
+)
 
 // Reflection-free request decoders for the data-plane operations, which run
 // on every request: encoding/json spent a third of the wire path's time on
@@ -36,98 +40,97 @@ func (in *GetItemInput) decodeWire(r *attr.Reader) error {
 	})
 }
 
-// decodeWriteCommon decodes the members PutItem, UpdateItem and DeleteItem
-// share; it reports whether k was one of them.
-func decodeWriteCommon(r *attr.Reader, k string, table, cond, rv, onFail, cap, metrics *string, cexpr **string, names *map[string]string, values *Values) (bool, error) {
-	var err error
-	switch k {
-	case "TableName":
-		*table, err = r.String()
-	case "ConditionExpression":
-		*cexpr, err = r.StringPtr()
-	case "ExpressionAttributeNames":
-		*names, err = r.StringMap()
-	case "ExpressionAttributeValues":
-		var v attr.Item
-		v, err = r.Values()
-		if v != nil {
-			*values = Values(v)
+// writeMembers points at the members PutItem, UpdateItem and DeleteItem
+// share, so that one decoder serves all three.
+type writeMembers struct {
+	table, condOp, returnValues, onFailure, capacity, metrics *string
+	condition                                                 **string
+	names                                                     *map[string]string
+	values                                                    *Values
+	expected                                                  *json.RawMessage
+}
+
+// decodeWriteRequest decodes a write request: the shared members, then
+// the operation's own through own (which reports whether it knew k).
+func decodeWriteRequest(r *attr.Reader, m writeMembers, own func(k string) (bool, error)) error {
+	return r.Object(func(k string) (err error) {
+		switch k {
+		case "TableName":
+			*m.table, err = r.String()
+		case "ConditionExpression":
+			*m.condition, err = r.StringPtr()
+		case "ExpressionAttributeNames":
+			*m.names, err = r.StringMap()
+		case "ExpressionAttributeValues":
+			var v attr.Item
+			if v, err = r.Values(); v != nil {
+				*m.values = Values(v)
+			}
+		case "ReturnValues":
+			*m.returnValues, err = r.String()
+		case "ReturnValuesOnConditionCheckFailure":
+			*m.onFailure, err = r.String()
+		case "ReturnConsumedCapacity":
+			*m.capacity, err = r.String()
+		case "ReturnItemCollectionMetrics":
+			*m.metrics, err = r.String()
+		case "ConditionalOperator":
+			*m.condOp, err = r.String()
+		case "Expected":
+			*m.expected, err = r.Raw()
+		default:
+			var known bool
+			if known, err = own(k); !known {
+				err = r.Skip()
+			}
 		}
-	case "ReturnValues":
-		*rv, err = r.String()
-	case "ReturnValuesOnConditionCheckFailure":
-		*onFail, err = r.String()
-	case "ReturnConsumedCapacity":
-		*cap, err = r.String()
-	case "ReturnItemCollectionMetrics":
-		*metrics, err = r.String()
-	case "ConditionalOperator":
-		*cond, err = r.String()
-	default:
-		return false, nil
-	}
-	return true, err
+		return err
+	})
 }
 
 func (in *PutItemInput) decodeWire(r *attr.Reader) error {
-	return r.Object(func(k string) (err error) {
-		if ok, err := decodeWriteCommon(r, k, &in.TableName, &in.ConditionalOperator, &in.ReturnValues,
-			&in.ReturnValuesOnConditionCheckFailure, &in.ReturnConsumedCapacity, &in.ReturnItemCollectionMetrics,
-			&in.ConditionExpression, &in.ExpressionAttributeNames, &in.ExpressionAttributeValues); ok {
-			return err
-		}
-		switch k {
-		case "Item":
-			in.Item, err = r.Item()
-		case "Expected":
-			in.Expected, err = r.Raw()
-		default:
-			err = r.Skip()
-		}
-		return err
-	})
+	return decodeWriteRequest(r, writeMembers{&in.TableName, &in.ConditionalOperator, &in.ReturnValues,
+		&in.ReturnValuesOnConditionCheckFailure, &in.ReturnConsumedCapacity, &in.ReturnItemCollectionMetrics,
+		&in.ConditionExpression, &in.ExpressionAttributeNames, &in.ExpressionAttributeValues, &in.Expected},
+		func(k string) (known bool, err error) {
+			if k == "Item" {
+				in.Item, err = r.Item()
+				return true, err
+			}
+			return false, nil
+		})
 }
 
 func (in *DeleteItemInput) decodeWire(r *attr.Reader) error {
-	return r.Object(func(k string) (err error) {
-		if ok, err := decodeWriteCommon(r, k, &in.TableName, &in.ConditionalOperator, &in.ReturnValues,
-			&in.ReturnValuesOnConditionCheckFailure, &in.ReturnConsumedCapacity, &in.ReturnItemCollectionMetrics,
-			&in.ConditionExpression, &in.ExpressionAttributeNames, &in.ExpressionAttributeValues); ok {
-			return err
-		}
-		switch k {
-		case "Key":
-			in.Key, err = r.Item()
-		case "Expected":
-			in.Expected, err = r.Raw()
-		default:
-			err = r.Skip()
-		}
-		return err
-	})
+	return decodeWriteRequest(r, writeMembers{&in.TableName, &in.ConditionalOperator, &in.ReturnValues,
+		&in.ReturnValuesOnConditionCheckFailure, &in.ReturnConsumedCapacity, &in.ReturnItemCollectionMetrics,
+		&in.ConditionExpression, &in.ExpressionAttributeNames, &in.ExpressionAttributeValues, &in.Expected},
+		func(k string) (known bool, err error) {
+			if k == "Key" {
+				in.Key, err = r.Item()
+				return true, err
+			}
+			return false, nil
+		})
 }
 
 func (in *UpdateItemInput) decodeWire(r *attr.Reader) error {
-	return r.Object(func(k string) (err error) {
-		if ok, err := decodeWriteCommon(r, k, &in.TableName, &in.ConditionalOperator, &in.ReturnValues,
-			&in.ReturnValuesOnConditionCheckFailure, &in.ReturnConsumedCapacity, &in.ReturnItemCollectionMetrics,
-			&in.ConditionExpression, &in.ExpressionAttributeNames, &in.ExpressionAttributeValues); ok {
-			return err
-		}
-		switch k {
-		case "Key":
-			in.Key, err = r.Item()
-		case "UpdateExpression":
-			in.UpdateExpression, err = r.StringPtr()
-		case "AttributeUpdates":
-			in.AttributeUpdates, err = r.Raw()
-		case "Expected":
-			in.Expected, err = r.Raw()
-		default:
-			err = r.Skip()
-		}
-		return err
-	})
+	return decodeWriteRequest(r, writeMembers{&in.TableName, &in.ConditionalOperator, &in.ReturnValues,
+		&in.ReturnValuesOnConditionCheckFailure, &in.ReturnConsumedCapacity, &in.ReturnItemCollectionMetrics,
+		&in.ConditionExpression, &in.ExpressionAttributeNames, &in.ExpressionAttributeValues, &in.Expected},
+		func(k string) (known bool, err error) {
+			switch k {
+			case "Key":
+				in.Key, err = r.Item()
+			case "UpdateExpression":
+				in.UpdateExpression, err = r.StringPtr()
+			case "AttributeUpdates":
+				in.AttributeUpdates, err = r.Raw()
+			default:
+				return false, nil
+			}
+			return true, err
+		})
 }
 
 // decodeReadCommon decodes the members Query and Scan share.
