@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
@@ -72,7 +74,8 @@ func Reopen(t testing.TB, db *engine.DB, opts engine.Options) *engine.DB {
 
 // Client serves db over HTTP on a loopback port for the life of the test
 // and returns an aws-sdk-go-v2 DynamoDB client for it, with static
-// credentials and no retries, so every error reaches the test.
+// credentials and no retries of service errors, so every error the server
+// sends reaches the test (see connectionRetryer).
 func Client(t testing.TB, db *engine.DB) *dynamodb.Client {
 	t.Helper()
 	srv := httptest.NewServer(server.New(db, server.Options{}))
@@ -83,10 +86,24 @@ func Client(t testing.TB, db *engine.DB) *dynamodb.Client {
 // NewClient returns a DynamoDB client for an endpoint URL.
 func NewClient(endpoint string) *dynamodb.Client {
 	return dynamodb.New(dynamodb.Options{
-		BaseEndpoint:     aws.String(endpoint),
-		Region:           "us-east-1",
-		Credentials:      credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
-		RetryMaxAttempts: 1,
+		BaseEndpoint: aws.String(endpoint),
+		Region:       "us-east-1",
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
+		Retryer:      connectionRetryer(),
+	})
+}
+
+// connectionRetryer retries only broken connections, never an error the
+// server answered with: aws-sdk-go-v2 v1.74 now and then fails to read a
+// large response over a reused loopback connection ("use of closed network
+// connection", aws-sdk-go-v2#2737), a client-side race that would
+// otherwise make tests flaky.
+func connectionRetryer() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = 3
+		o.MaxBackoff = 10 * time.Millisecond
+		o.Retryables = []retry.IsErrorRetryable{retry.RetryableConnectionError{}}
+		o.RateLimiter = ratelimit.None
 	})
 }
 
@@ -103,10 +120,10 @@ func StreamsClient(t testing.TB, db *engine.DB) *dynamodbstreams.Client {
 // NewStreamsClient returns a DynamoDB Streams client for an endpoint URL.
 func NewStreamsClient(endpoint string) *dynamodbstreams.Client {
 	return dynamodbstreams.New(dynamodbstreams.Options{
-		BaseEndpoint:     aws.String(endpoint),
-		Region:           "us-east-1",
-		Credentials:      credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
-		RetryMaxAttempts: 1,
+		BaseEndpoint: aws.String(endpoint),
+		Region:       "us-east-1",
+		Credentials:  credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
+		Retryer:      connectionRetryer(),
 	})
 }
 
