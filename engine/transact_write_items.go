@@ -78,6 +78,7 @@ const maxTransactItems = 100
 
 // txAction is one prepared action of a write transaction.
 type txAction struct {
+	tableName string // resolved to t under the catalog lock
 	t         *table
 	key       attr.Item
 	skey      string
@@ -117,7 +118,7 @@ func (db *DB) transactWrite(ctx context.Context, in *TransactWriteItemsInput) (*
 	err = db.withTables(names, func(tables map[string]*table) error {
 		for i := range actions {
 			a := &actions[i]
-			a.t = tables[a.t.meta.Name]
+			a.t = tables[a.tableName]
 			if err := a.check(); err != nil {
 				return err
 			}
@@ -280,30 +281,20 @@ func validateTransactWrite(in *TransactWriteItemsInput) error {
 func (db *DB) prepareTransactWrite(in *TransactWriteItemsInput) ([]txAction, []string, error) {
 	actions := make([]txAction, len(in.TransactItems))
 	tableSet := map[string]bool{}
-	for i, it := range in.TransactItems {
-		var (
-			tname, onFail string
-			condText      *string
-			names         map[string]string
-			values        Values
-			a             = &actions[i]
-		)
-		switch {
-		case it.ConditionCheck != nil:
-			x := it.ConditionCheck
-			a.kind, a.key, tname, condText, names, values, onFail = "ConditionCheck", x.Key, x.TableName, x.ConditionExpression, x.ExpressionAttributeNames, x.ExpressionAttributeValues, x.ReturnValuesOnConditionCheckFailure
-		case it.Put != nil:
-			x := it.Put
-			a.kind, a.item, tname, condText, names, values, onFail = "Put", x.Item, x.TableName, x.ConditionExpression, x.ExpressionAttributeNames, x.ExpressionAttributeValues, x.ReturnValuesOnConditionCheckFailure
-			if err := checkItemShape(x.Item, "Item size has exceeded the maximum allowed size"); err != nil {
+	for i := range in.TransactItems {
+		it := &in.TransactItems[i]
+		a := &actions[i]
+		kind, m := it.members()
+		tname, condText, names, values, onFail := *m.table, *m.condition, *m.names, *m.values, *m.onFailure
+		a.kind = kind
+		if m.key != nil {
+			a.key = *m.key
+		}
+		if kind == "Put" {
+			a.item = it.Put.Item
+			if err := checkItemShape(a.item, "Item size has exceeded the maximum allowed size"); err != nil {
 				return nil, nil, err
 			}
-		case it.Delete != nil:
-			x := it.Delete
-			a.kind, a.key, tname, condText, names, values, onFail = "Delete", x.Key, x.TableName, x.ConditionExpression, x.ExpressionAttributeNames, x.ExpressionAttributeValues, x.ReturnValuesOnConditionCheckFailure
-		case it.Update != nil:
-			x := it.Update
-			a.kind, a.key, tname, condText, names, values, onFail = "Update", x.Key, x.TableName, x.ConditionExpression, x.ExpressionAttributeNames, x.ExpressionAttributeValues, x.ReturnValuesOnConditionCheckFailure
 		}
 		var c constraints
 		c.tableName(tname, fmt.Sprintf("transactItems.%d.member.tableName", i+1))
@@ -328,10 +319,50 @@ func (db *DB) prepareTransactWrite(in *TransactWriteItemsInput) ([]txAction, []s
 		if err := ex.done(); err != nil {
 			return nil, nil, err
 		}
-		a.t = &table{meta: tableMeta{Name: tableNameFromARN(tname)}} // resolved under the catalog lock
-		tableSet[a.t.meta.Name] = true
+		a.tableName = tableNameFromARN(tname)
+		tableSet[a.tableName] = true
 	}
 	return actions, sortedKeys(tableSet), nil
+}
+
+// txMembers points at the members every transaction action has; key is
+// nil for a Put, which has an Item instead.
+type txMembers struct {
+	table, onFailure *string
+	key              *attr.Item
+	condition        **string
+	names            *map[string]string
+	values           *Values
+}
+
+// members returns which action it holds and pointers to its shared
+// members. validateTransactWrite has made sure exactly one is set.
+func (it *TransactWriteItem) members() (kind string, m txMembers) {
+	switch {
+	case it.ConditionCheck != nil:
+		return "ConditionCheck", it.ConditionCheck.members()
+	case it.Put != nil:
+		return "Put", it.Put.members()
+	case it.Delete != nil:
+		return "Delete", it.Delete.members()
+	}
+	return "Update", it.Update.members()
+}
+
+func (x *TransactCondition) members() txMembers {
+	return txMembers{&x.TableName, &x.ReturnValuesOnConditionCheckFailure, &x.Key, &x.ConditionExpression, &x.ExpressionAttributeNames, &x.ExpressionAttributeValues}
+}
+
+func (x *TransactPut) members() txMembers {
+	return txMembers{&x.TableName, &x.ReturnValuesOnConditionCheckFailure, nil, &x.ConditionExpression, &x.ExpressionAttributeNames, &x.ExpressionAttributeValues}
+}
+
+func (x *TransactDelete) members() txMembers {
+	return txMembers{&x.TableName, &x.ReturnValuesOnConditionCheckFailure, &x.Key, &x.ConditionExpression, &x.ExpressionAttributeNames, &x.ExpressionAttributeValues}
+}
+
+func (x *TransactUpdate) members() txMembers {
+	return txMembers{&x.TableName, &x.ReturnValuesOnConditionCheckFailure, &x.Key, &x.ConditionExpression, &x.ExpressionAttributeNames, &x.ExpressionAttributeValues}
 }
 
 // requestFingerprint identifies a request's content for idempotency.

@@ -60,31 +60,35 @@ func (in *BatchWriteItemInput) decodeWire(r *attr.Reader) error {
 	})
 }
 
-// decodeTransactMember decodes the members every transaction action shares;
-// it reports whether k was one of them.
-func decodeTransactMember(r *attr.Reader, k string, table *string, key *attr.Item, cond **string, names *map[string]string, values *Values, onFail *string) (bool, error) {
-	var err error
-	switch k {
-	case "TableName":
-		*table, err = r.String()
-	case "Key":
-		*key, err = r.Item()
-	case "ConditionExpression":
-		*cond, err = r.StringPtr()
-	case "ExpressionAttributeNames":
-		*names, err = r.StringMap()
-	case "ExpressionAttributeValues":
-		var v attr.Item
-		v, err = r.Values()
-		if v != nil {
-			*values = Values(v)
+// decodeTransactAction decodes one transaction action's members: the
+// shared ones through m, the action's own through own (which reports
+// whether it knew k).
+func decodeTransactAction(r *attr.Reader, m txMembers, own func(k string) (bool, error)) error {
+	return r.Object(func(k string) (err error) {
+		switch {
+		case k == "TableName":
+			*m.table, err = r.String()
+		case k == "Key" && m.key != nil:
+			*m.key, err = r.Item()
+		case k == "ConditionExpression":
+			*m.condition, err = r.StringPtr()
+		case k == "ExpressionAttributeNames":
+			*m.names, err = r.StringMap()
+		case k == "ExpressionAttributeValues":
+			var v attr.Item
+			if v, err = r.Values(); v != nil {
+				*m.values = Values(v)
+			}
+		case k == "ReturnValuesOnConditionCheckFailure":
+			*m.onFailure, err = r.String()
+		default:
+			var known bool
+			if known, err = own(k); !known {
+				err = r.Skip()
+			}
 		}
-	case "ReturnValuesOnConditionCheckFailure":
-		*onFail, err = r.String()
-	default:
-		return false, nil
-	}
-	return true, err
+		return err
+	})
 }
 
 func (in *TransactWriteItemsInput) decodeWire(r *attr.Reader) error {
@@ -98,55 +102,33 @@ func (in *TransactWriteItemsInput) decodeWire(r *attr.Reader) error {
 			err = r.List(func() error {
 				var it TransactWriteItem
 				err := r.Object(func(kind string) error {
+					none := func(string) (bool, error) { return false, nil }
 					switch kind {
 					case "ConditionCheck":
-						x := &TransactCondition{}
-						it.ConditionCheck = x
-						return r.Object(func(k string) error {
-							ok, err := decodeTransactMember(r, k, &x.TableName, &x.Key, &x.ConditionExpression, &x.ExpressionAttributeNames, &x.ExpressionAttributeValues, &x.ReturnValuesOnConditionCheckFailure)
-							if !ok {
-								return r.Skip()
-							}
-							return err
-						})
+						it.ConditionCheck = &TransactCondition{}
+						return decodeTransactAction(r, it.ConditionCheck.members(), none)
+					case "Delete":
+						it.Delete = &TransactDelete{}
+						return decodeTransactAction(r, it.Delete.members(), none)
 					case "Put":
 						x := &TransactPut{}
 						it.Put = x
-						return r.Object(func(k string) (err error) {
+						return decodeTransactAction(r, x.members(), func(k string) (known bool, err error) {
 							if k == "Item" {
 								x.Item, err = r.Item()
-								return err
+								return true, err
 							}
-							var key attr.Item
-							ok, err := decodeTransactMember(r, k, &x.TableName, &key, &x.ConditionExpression, &x.ExpressionAttributeNames, &x.ExpressionAttributeValues, &x.ReturnValuesOnConditionCheckFailure)
-							if !ok {
-								return r.Skip()
-							}
-							return err
-						})
-					case "Delete":
-						x := &TransactDelete{}
-						it.Delete = x
-						return r.Object(func(k string) error {
-							ok, err := decodeTransactMember(r, k, &x.TableName, &x.Key, &x.ConditionExpression, &x.ExpressionAttributeNames, &x.ExpressionAttributeValues, &x.ReturnValuesOnConditionCheckFailure)
-							if !ok {
-								return r.Skip()
-							}
-							return err
+							return false, nil
 						})
 					case "Update":
 						x := &TransactUpdate{}
 						it.Update = x
-						return r.Object(func(k string) (err error) {
+						return decodeTransactAction(r, x.members(), func(k string) (known bool, err error) {
 							if k == "UpdateExpression" {
 								x.UpdateExpression, err = r.StringPtr()
-								return err
+								return true, err
 							}
-							ok, err := decodeTransactMember(r, k, &x.TableName, &x.Key, &x.ConditionExpression, &x.ExpressionAttributeNames, &x.ExpressionAttributeValues, &x.ReturnValuesOnConditionCheckFailure)
-							if !ok {
-								return r.Skip()
-							}
-							return err
+							return false, nil
 						})
 					}
 					return r.Skip()

@@ -34,3 +34,20 @@ func TestWireEncodersMatchJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestTransactDecoderKeepsEveryAction checks that an action naming two
+// kinds keeps both, so that validation refuses it as the service does.
+func TestTransactDecoderKeepsEveryAction(t *testing.T) {
+	body := `{"TransactItems":[{"Put":{"TableName":"Tab","Item":{"k":{"S":"a"}}},"Delete":{"TableName":"Tab","Key":{"k":{"S":"a"}}}}]}`
+	var in TransactWriteItemsInput
+	if err := decodeRequest([]byte(body), &in); err != nil {
+		t.Fatal(err)
+	}
+	it := in.TransactItems[0]
+	if it.Put == nil || it.Delete == nil || it.Put.Item["k"].Str() != "a" || it.Delete.Key["k"].Str() != "a" {
+		t.Fatalf("decoded %+v", it)
+	}
+	if err := validateTransactWrite(&in); err == nil || err.Error() != "ValidationException: TransactItems can only contain one of Check, Put, Update or Delete" {
+		t.Fatalf("validation: %v", err)
+	}
+}
