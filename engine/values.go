@@ -1,10 +1,6 @@
 package engine
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
-
 	"dynalab/engine/attr"
 )
 
@@ -13,38 +9,20 @@ import (
 // message does.
 type Values map[string]attr.Value
 
-// UnmarshalJSON implements json.Unmarshaler.
+// UnmarshalJSON implements json.Unmarshaler with the request decoder's
+// rules (attr.Reader.Values).
 func (v *Values) UnmarshalJSON(data []byte) error {
-	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
-		return nil
+	r := attr.NewReader(data)
+	item, err := r.Values()
+	if err == nil {
+		err = r.End()
 	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return &APIError{Code: CodeSerialization, Message: "Expected map or null"}
+	if err != nil {
+		return fromAttrError(err)
 	}
-	out := make(Values, len(raw))
-	var firstInvalid error
-	for k, r := range raw {
-		if bytes.Equal(bytes.TrimSpace(r), []byte("null")) {
-			continue
-		}
-		val, err := attr.ParseValue(r)
-		var ae *attr.Error
-		if errors.As(err, &ae) && ae.Kind == attr.Validation {
-			if firstInvalid == nil {
-				firstInvalid = validationError("ExpressionAttributeValues contains invalid value: " + ae.Message + " for key " + k)
-			}
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		out[k] = val
+	if item != nil {
+		*v = Values(item)
 	}
-	if firstInvalid != nil {
-		return firstInvalid
-	}
-	*v = out
 	return nil
 }
 

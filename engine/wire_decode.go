@@ -133,58 +133,73 @@ func (in *UpdateItemInput) decodeWire(r *attr.Reader) error {
 		})
 }
 
-// decodeReadCommon decodes the members Query and Scan share.
-func decodeReadCommon(r *attr.Reader, k string, q *QueryInput) (bool, error) {
-	var err error
-	switch k {
-	case "TableName":
-		q.TableName, err = r.String()
-	case "IndexName":
-		q.IndexName, err = r.String()
-	case "FilterExpression":
-		q.FilterExpression, err = r.StringPtr()
-	case "ProjectionExpression":
-		q.ProjectionExpression, err = r.StringPtr()
-	case "ExpressionAttributeNames":
-		q.ExpressionAttributeNames, err = r.StringMap()
-	case "ExpressionAttributeValues":
-		var v attr.Item
-		v, err = r.Values()
-		if v != nil {
-			q.ExpressionAttributeValues = Values(v)
+// readMembers points at the members Query and Scan share.
+type readMembers struct {
+	table, index, sel, capacity, condOp *string
+	filter, projection                  **string
+	names                               *map[string]string
+	values                              *Values
+	limit                               **int64
+	start                               *attr.Item
+	consistent                          *bool
+	attrsToGet                          *[]string
+}
+
+// decodeReadRequest decodes a Query or Scan: the shared members through m,
+// the operation's own through own (which reports whether it knew k).
+func decodeReadRequest(r *attr.Reader, m readMembers, own func(k string) (bool, error)) error {
+	return r.Object(func(k string) (err error) {
+		switch k {
+		case "TableName":
+			*m.table, err = r.String()
+		case "IndexName":
+			*m.index, err = r.String()
+		case "FilterExpression":
+			*m.filter, err = r.StringPtr()
+		case "ProjectionExpression":
+			*m.projection, err = r.StringPtr()
+		case "ExpressionAttributeNames":
+			*m.names, err = r.StringMap()
+		case "ExpressionAttributeValues":
+			var v attr.Item
+			if v, err = r.Values(); v != nil {
+				*m.values = Values(v)
+			}
+		case "Select":
+			*m.sel, err = r.String()
+		case "Limit":
+			*m.limit, err = r.Int64Ptr()
+		case "ExclusiveStartKey":
+			*m.start, err = r.Item()
+		case "ConsistentRead":
+			*m.consistent, err = r.Bool()
+		case "ReturnConsumedCapacity":
+			*m.capacity, err = r.String()
+		case "AttributesToGet":
+			*m.attrsToGet, err = r.StringList()
+		case "ConditionalOperator":
+			*m.condOp, err = r.String()
+		default:
+			var known bool
+			if known, err = own(k); !known {
+				err = r.Skip()
+			}
 		}
-	case "Select":
-		q.Select, err = r.String()
-	case "Limit":
-		q.Limit, err = r.Int64Ptr()
-	case "ExclusiveStartKey":
-		q.ExclusiveStartKey, err = r.Item()
-	case "ConsistentRead":
-		q.ConsistentRead, err = r.Bool()
-	case "ReturnConsumedCapacity":
-		q.ReturnConsumedCapacity, err = r.String()
-	case "AttributesToGet":
-		q.AttributesToGet, err = r.StringList()
-	case "ConditionalOperator":
-		q.ConditionalOperator, err = r.String()
-	default:
-		return false, nil
-	}
-	return true, err
+		return err
+	})
 }
 
 func (in *QueryInput) decodeWire(r *attr.Reader) error {
-	return r.Object(func(k string) (err error) {
-		if ok, err := decodeReadCommon(r, k, in); ok {
-			return err
-		}
+	m := readMembers{&in.TableName, &in.IndexName, &in.Select, &in.ReturnConsumedCapacity, &in.ConditionalOperator,
+		&in.FilterExpression, &in.ProjectionExpression, &in.ExpressionAttributeNames, &in.ExpressionAttributeValues,
+		&in.Limit, &in.ExclusiveStartKey, &in.ConsistentRead, &in.AttributesToGet}
+	return decodeReadRequest(r, m, func(k string) (known bool, err error) {
 		switch k {
 		case "KeyConditionExpression":
 			in.KeyConditionExpression, err = r.StringPtr()
 		case "ScanIndexForward":
 			var v, present bool
-			v, present, err = r.BoolPtr()
-			if present {
+			if v, present, err = r.BoolPtr(); present {
 				in.ScanIndexForward = &v
 			}
 		case "KeyConditions":
@@ -192,18 +207,17 @@ func (in *QueryInput) decodeWire(r *attr.Reader) error {
 		case "QueryFilter":
 			in.QueryFilter, err = r.Raw()
 		default:
-			err = r.Skip()
+			return false, nil
 		}
-		return err
+		return true, err
 	})
 }
 
 func (in *ScanInput) decodeWire(r *attr.Reader) error {
-	var q QueryInput
-	err := r.Object(func(k string) (err error) {
-		if ok, err := decodeReadCommon(r, k, &q); ok {
-			return err
-		}
+	m := readMembers{&in.TableName, &in.IndexName, &in.Select, &in.ReturnConsumedCapacity, &in.ConditionalOperator,
+		&in.FilterExpression, &in.ProjectionExpression, &in.ExpressionAttributeNames, &in.ExpressionAttributeValues,
+		&in.Limit, &in.ExclusiveStartKey, &in.ConsistentRead, &in.AttributesToGet}
+	return decodeReadRequest(r, m, func(k string) (known bool, err error) {
 		switch k {
 		case "Segment":
 			in.Segment, err = r.Int64Ptr()
@@ -212,13 +226,8 @@ func (in *ScanInput) decodeWire(r *attr.Reader) error {
 		case "ScanFilter":
 			in.ScanFilter, err = r.Raw()
 		default:
-			err = r.Skip()
+			return false, nil
 		}
-		return err
+		return true, err
 	})
-	in.TableName, in.IndexName, in.FilterExpression, in.ProjectionExpression = q.TableName, q.IndexName, q.FilterExpression, q.ProjectionExpression
-	in.ExpressionAttributeNames, in.ExpressionAttributeValues, in.Select, in.Limit = q.ExpressionAttributeNames, q.ExpressionAttributeValues, q.Select, q.Limit
-	in.ExclusiveStartKey, in.ConsistentRead, in.ReturnConsumedCapacity = q.ExclusiveStartKey, q.ConsistentRead, q.ReturnConsumedCapacity
-	in.AttributesToGet, in.ConditionalOperator = q.AttributesToGet, q.ConditionalOperator
-	return err
 }

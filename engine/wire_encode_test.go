@@ -51,3 +51,17 @@ func TestTransactDecoderKeepsEveryAction(t *testing.T) {
 		t.Fatalf("validation: %v", err)
 	}
 }
+
+// TestValuesUnmarshalJSON checks the encoding/json path of Values names
+// the placeholder of an invalid value, like the request decoder.
+func TestValuesUnmarshalJSON(t *testing.T) {
+	var v Values
+	if err := json.Unmarshal([]byte(`{":a":{"S":"x"},":b":{"N":"2"}}`), &v); err != nil || v[":b"].Str() != "2" {
+		t.Fatalf("%v %v", v, err)
+	}
+	err := json.Unmarshal([]byte(`{":a":{"SS":[]}}`), &v)
+	want := "ValidationException: ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: An string set  may not be empty for key :a"
+	if err == nil || err.Error() != want {
+		t.Fatalf("got %v\nwant %s", err, want)
+	}
+}
