@@ -185,6 +185,7 @@ func workbenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	events, unsubscribe := local.Subscribe(1024)
 	history, err := sessions.HistoryPath(local.Name())
 	if err != nil {
+		fmt.Fprintf(stderr, "dynalab: REPL history will not be saved: %v\n", err)
 		history = ""
 	}
 	err = ui.Run(ctx, ui.Options{Backend: local, ThemeName: *theme, HistoryPath: history, Changes: ui.ChangesFromEngine(events)})

@@ -66,20 +66,9 @@ func (l *lowerer) expr(e *synExpr, c exprCtx) (Expr, *Error) {
 		return nil, err
 	}
 	for _, or := range e.Ors {
-		if c != inCond {
-			return nil, badOperator(c, or.Pos, "OR")
-		}
-		if !isBoolean(left) {
-			return nil, validationAt(left.Position(), msgAndOrOperand)
-		}
-		right, err := l.and(or.Right, c)
-		if err != nil {
+		if left, err = logical(c, or.Pos, OpOr, left, func() (Expr, *Error) { return l.and(or.Right, c) }); err != nil {
 			return nil, err
 		}
-		if !isBoolean(right) {
-			return nil, validationAt(right.Position(), msgAndOrOperand)
-		}
-		left = &Binary{Pos: pos(or.Pos), Op: OpOr, Left: left, Right: right}
 	}
 	return left, nil
 }
@@ -90,22 +79,30 @@ func (l *lowerer) and(a *synAnd, c exprCtx) (Expr, *Error) {
 		return nil, err
 	}
 	for _, and := range a.Ands {
-		if c != inCond {
-			return nil, badOperator(c, and.Pos, "AND")
-		}
-		if !isBoolean(left) {
-			return nil, validationAt(left.Position(), msgAndOrOperand)
-		}
-		right, err := l.not(and.Right, c)
-		if err != nil {
+		if left, err = logical(c, and.Pos, OpAnd, left, func() (Expr, *Error) { return l.not(and.Right, c) }); err != nil {
 			return nil, err
 		}
-		if !isBoolean(right) {
-			return nil, validationAt(right.Position(), msgAndOrOperand)
-		}
-		left = &Binary{Pos: pos(and.Pos), Op: OpAnd, Left: left, Right: right}
 	}
 	return left, nil
+}
+
+// logical joins left and the next operand with AND or OR, where only
+// conditions may stand on either side (WHERE clauses only).
+func logical(c exprCtx, at lexer.Position, op Op, left Expr, next func() (Expr, *Error)) (Expr, *Error) {
+	if c != inCond {
+		return nil, badOperator(c, at, op.String())
+	}
+	if !isBoolean(left) {
+		return nil, validationAt(left.Position(), msgAndOrOperand)
+	}
+	right, err := next()
+	if err != nil {
+		return nil, err
+	}
+	if !isBoolean(right) {
+		return nil, validationAt(right.Position(), msgAndOrOperand)
+	}
+	return &Binary{Pos: pos(at), Op: op, Left: left, Right: right}, nil
 }
 
 func (l *lowerer) not(n *synNot, c exprCtx) (Expr, *Error) {
