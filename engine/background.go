@@ -92,6 +92,9 @@ func (db *DB) RunMaintenance() error {
 	db.bg.run.Lock()
 	defer db.bg.run.Unlock()
 	now := db.now()
+	if err := db.tickMeter(); err != nil {
+		return err
+	}
 	if err := db.rollShards(now); err != nil {
 		return err
 	}

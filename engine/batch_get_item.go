@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"dynalab/engine/attr"
 	"dynalab/engine/internal/store"
@@ -40,6 +41,7 @@ const (
 // snapshot. Keys whose items would push the response past 16 MB are
 // returned in UnprocessedKeys, as the service does.
 func (db *DB) BatchGetItem(ctx context.Context, in *BatchGetItemInput) (*BatchGetItemOutput, error) {
+	start := time.Now()
 	names := sortedKeys(in.RequestItems)
 	projections, err := db.validateBatchGet(in, names)
 	if err != nil {
@@ -62,34 +64,54 @@ func (db *DB) BatchGetItem(ctx context.Context, in *BatchGetItemInput) (*BatchGe
 			}
 		}
 		units := map[string]float64{}
-		respBytes := 0
+		respBytes, processed := 0, 0
+		var throttled *APIError
 		err := db.store.View(func(tx *store.Tx) error {
 			for _, name := range names {
 				t, req := tables[name], in.RequestItems[name]
 				items := []attr.Item{}
-				for i, k := range req.Keys {
+				var unprocessed []attr.Item
+				for _, k := range req.Keys {
 					if respBytes >= maxBatchGetRespBytes {
-						rest := req
-						rest.Keys = req.Keys[i:]
-						out.UnprocessedKeys[name] = rest
-						break
+						unprocessed = append(unprocessed, k)
+						continue
 					}
 					item, err := readItem(tx, t.storageKey(k))
 					if err != nil {
 						return err
 					}
-					units[name] += readUnits(item.Size(), req.ConsistentRead)
+					u := readUnits(item.Size(), req.ConsistentRead)
+					if err := t.meter.take(false, k[t.hashName], u); err != nil {
+						// Throttled keys come back unprocessed, as the service does.
+						throttled = err
+						unprocessed = append(unprocessed, k)
+						continue
+					}
+					processed++
+					units[name] += u
 					if item != nil {
 						respBytes += item.Size()
 						items = append(items, projections[name].apply(item))
 					}
 				}
 				out.Responses[name] = items
+				if unprocessed != nil {
+					rest := req
+					rest.Keys = unprocessed
+					out.UnprocessedKeys[name] = rest
+				}
 			}
 			return nil
 		})
 		if err != nil {
 			return fmt.Errorf("batch get: %w", err)
+		}
+		if processed == 0 && throttled != nil {
+			// None could be read: the service answers with the throttling error.
+			return throttled
+		}
+		for _, name := range names {
+			tables[name].meter.request(opBatchGetItem, start, len(out.Responses[name]), len(out.Responses[name]))
 		}
 		out.ConsumedCapacity = consumedList(ctx, in.ReturnConsumedCapacity, names, units, true)
 		return nil

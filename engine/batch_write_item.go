@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"dynalab/engine/attr"
 	"dynalab/engine/internal/store"
@@ -46,6 +47,7 @@ const maxBatchWrites = 25
 // of them commit in one storage transaction, so UnprocessedItems is always
 // empty (the service may return some when throttled).
 func (db *DB) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*BatchWriteItemOutput, error) {
+	start := time.Now()
 	if err := validateBatchWrite(in); err != nil {
 		return nil, err
 	}
@@ -56,6 +58,8 @@ func (db *DB) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*Bat
 			t    *table
 			key  string
 			item attr.Item // nil for a delete
+			pk   attr.Value
+			req  WriteRequest
 		}
 		var writes []write
 		for _, name := range names {
@@ -67,12 +71,12 @@ func (db *DB) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*Bat
 					if err := t.checkItem(r.PutRequest.Item); err != nil {
 						return err
 					}
-					w = write{t, t.storageKey(r.PutRequest.Item), r.PutRequest.Item}
+					w = write{t, t.storageKey(r.PutRequest.Item), r.PutRequest.Item, r.PutRequest.Item[t.hashName], r}
 				} else {
 					if err := t.checkKey(r.DeleteRequest.Key); err != nil {
 						return err
 					}
-					w = write{t: t, key: t.storageKey(r.DeleteRequest.Key)}
+					w = write{t: t, key: t.storageKey(r.DeleteRequest.Key), pk: r.DeleteRequest.Key[t.hashName], req: r}
 				}
 				if seen[w.key] {
 					return validationError("Provided list of item keys contains duplicates")
@@ -82,14 +86,24 @@ func (db *DB) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*Bat
 			}
 		}
 		units := map[string]float64{}
+		processed := 0
+		var throttled *APIError
 		err := db.store.Update(func(tx *store.Tx) error {
 			for _, w := range writes {
 				old, err := readItem(tx, w.key)
 				if err != nil {
 					return err
 				}
+				u := writeUnits(max(old.Size(), w.item.Size()))
+				if err := w.t.meter.take(true, w.pk, u); err != nil {
+					// Throttled writes come back unprocessed, as the service does.
+					throttled = err
+					out.UnprocessedItems[w.t.meta.Name] = append(out.UnprocessedItems[w.t.meta.Name], w.req)
+					continue
+				}
+				processed++
+				units[w.t.meta.Name] += u
 				if w.item == nil {
-					units[w.t.meta.Name] += writeUnits(old.Size())
 					if old != nil {
 						if err := w.t.deleteItem(tx, w.key, old); err != nil {
 							return err
@@ -97,7 +111,6 @@ func (db *DB) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*Bat
 					}
 					continue
 				}
-				units[w.t.meta.Name] += writeUnits(max(old.Size(), w.item.Size()))
 				if err := w.t.writeItem(tx, w.key, old, w.item); err != nil {
 					return err
 				}
@@ -106,6 +119,13 @@ func (db *DB) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*Bat
 		})
 		if err != nil {
 			return fmt.Errorf("batch write: %w", err)
+		}
+		if processed == 0 && throttled != nil {
+			// None could be written: the service answers with the throttling error.
+			return throttled
+		}
+		for _, name := range names {
+			tables[name].meter.request(opBatchWriteItem, start, 0, 0)
 		}
 		out.ConsumedCapacity = consumedList(ctx, in.ReturnConsumedCapacity, names, units, false)
 		return nil

@@ -24,17 +24,6 @@ func writeUnits(size int) float64 {
 	return units
 }
 
-// wantsCapacity reports whether anyone will see capacity figures: the
-// client (ReturnConsumedCapacity) or a wire call's request log. Computing
-// item sizes is skipped otherwise.
-func wantsCapacity(ctx context.Context, mode string) bool {
-	if mode == CapacityTotal || mode == CapacityIndexes {
-		return true
-	}
-	_, ok := ctx.Value(callInfoKey{}).(*CallInfo)
-	return ok
-}
-
 // consumed notes the units for the request log and builds the
 // ConsumedCapacity for ReturnConsumedCapacity mode, or nil for NONE.
 func consumed(ctx context.Context, mode, table string, units float64, read bool) *ConsumedCapacity {

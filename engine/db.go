@@ -36,6 +36,11 @@ type Options struct {
 	// TTLSettle is how long an UpdateTimeToLive change is ENABLING or
 	// DISABLING before it settles; default 1s, negative settles at once.
 	TTLSettle time.Duration
+	// NoThrottle turns throttling off: capacity is still metered and
+	// reported, but no request is refused for want of it. By default
+	// provisioned tables and hot partition keys throttle like the service
+	// (meter.go).
+	NoThrottle bool
 }
 
 // DB is a local DynamoDB database.
@@ -50,6 +55,7 @@ type DB struct {
 	shardRollover time.Duration
 	ttlSettle     time.Duration
 	feed          feed       // change events for Subscribe
+	meter         *meter     // capacity metering and throttling (meter.go)
 	bg            background // the background worker
 
 	// mu guards the catalog. Data-plane operations hold it shared for their
@@ -95,6 +101,7 @@ func Open(opts Options) (*DB, error) {
 	if db.now == nil {
 		db.now = time.Now
 	}
+	db.meter = newMeter(db.now, !opts.NoThrottle)
 	if db.shardRollover <= 0 {
 		db.shardRollover = DefaultShardRollover
 	}
@@ -116,6 +123,7 @@ func Open(opts Options) (*DB, error) {
 func (db *DB) catalogTable(m tableMeta) *table {
 	t := newTable(m, db.region, db.account)
 	t.db = db
+	t.meter = db.meter.table(m, t.arn)
 	return t
 }
 
@@ -161,6 +169,7 @@ func (db *DB) Close() error {
 	}
 	db.closed = true
 	db.feed.close()
+	db.meter.close()
 	return errors.Join(bgErr, db.store.Close())
 }
 

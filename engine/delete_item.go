@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"dynalab/engine/attr"
 	"dynalab/engine/internal/store"
@@ -31,6 +32,7 @@ type DeleteItemOutput struct {
 
 // DeleteItem deletes one item by its key; deleting a missing item succeeds.
 func (db *DB) DeleteItem(ctx context.Context, in *DeleteItemInput) (*DeleteItemOutput, error) {
+	start := time.Now()
 	var c constraints
 	c.notNull(in.Key != nil, "key")
 	writeCommon{in.TableName, in.ReturnValues, in.ReturnValuesOnConditionCheckFailure, in.ReturnConsumedCapacity, in.ReturnItemCollectionMetrics}.check(&c)
@@ -61,6 +63,10 @@ func (db *DB) DeleteItem(ctx context.Context, in *DeleteItemInput) (*DeleteItemO
 		if err := t.checkKey(in.Key); err != nil {
 			return err
 		}
+		pk := in.Key[t.hashName]
+		if err := t.meter.admit(true, pk); err != nil {
+			return err
+		}
 		key := t.storageKey(in.Key)
 		var old attr.Item
 		err := db.store.Update(func(tx *store.Tx) error {
@@ -76,13 +82,16 @@ func (db *DB) DeleteItem(ctx context.Context, in *DeleteItemInput) (*DeleteItemO
 			}
 			return t.deleteItem(tx, key, old)
 		})
+		units := writeUnits(old.Size())
 		if err != nil {
+			t.meter.chargeFailed(err, true, pk, units)
 			return wrapWrite(err, "delete item from", t)
 		}
+		t.meter.use(opDeleteItem, true, pk, units, start, 0)
 		if in.ReturnValues == ReturnAllOld && old != nil {
 			out.Attributes = old
 		}
-		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, in.TableName, writeUnits(old.Size()), false)
+		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, in.TableName, units, false)
 		return nil
 	})
 	if err != nil {

@@ -64,6 +64,7 @@ func (db *DB) DeleteTable(ctx context.Context, in *DeleteTableInput) (*DeleteTab
 		return nil, fmt.Errorf("delete table %s: %w", name, err)
 	}
 	delete(db.tables, name)
+	db.meter.drop(t.meta.ID)
 	stream.commit(db)
 	desc := t.describe(stats)
 	desc.TableStatus = StatusDeleting

@@ -48,6 +48,17 @@ type APIError struct {
 	// CancellationReasons lists, for TransactionCanceledException, one reason
 	// per action in request order.
 	CancellationReasons []CancellationReason
+	// ThrottlingReasons says, for ProvisionedThroughputExceededException and
+	// ThrottlingException, what was throttled and why.
+	ThrottlingReasons []ThrottlingReason
+}
+
+// ThrottlingReason is one entry of a throttling error's ThrottlingReasons:
+// Reason is ResourceType+OperationType+LimitType, e.g.
+// "TableWriteProvisionedThroughputExceeded"; Resource the table's ARN.
+type ThrottlingReason struct {
+	Reason   string `json:"reason"`
+	Resource string `json:"resource"`
 }
 
 // CancellationReason is one entry of TransactionCanceledException.CancellationReasons.

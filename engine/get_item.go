@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"dynalab/engine/attr"
 	"dynalab/engine/internal/store"
@@ -28,6 +29,7 @@ type GetItemOutput struct {
 
 // GetItem reads one item by its primary key.
 func (db *DB) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput, error) {
+	start := time.Now()
 	var c constraints
 	c.tableName(in.TableName, "tableName")
 	c.notNull(in.Key != nil, "key")
@@ -54,6 +56,10 @@ func (db *DB) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput, er
 		if err := t.checkKey(in.Key); err != nil {
 			return err
 		}
+		pk := in.Key[t.hashName]
+		if err := t.meter.admit(false, pk); err != nil {
+			return err
+		}
 		key := t.storageKey(in.Key)
 		var item attr.Item
 		err := db.store.View(func(tx *store.Tx) error {
@@ -64,12 +70,14 @@ func (db *DB) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput, er
 		if err != nil {
 			return fmt.Errorf("get item from %s: %w", t.meta.Name, err)
 		}
+		returned := 0
 		if item != nil {
 			out.Item = proj.apply(item)
+			returned = 1
 		}
-		if wantsCapacity(ctx, in.ReturnConsumedCapacity) {
-			out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, in.TableName, readUnits(item.Size(), in.ConsistentRead), true)
-		}
+		units := readUnits(item.Size(), in.ConsistentRead)
+		t.meter.use(opGetItem, false, pk, units, start, returned)
+		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, in.TableName, units, true)
 		return nil
 	})
 	if err != nil {

@@ -32,4 +32,5 @@ var handlers = map[string]handler{
 		func(in *UpdateTimeToLiveInput) string { return in.TableName }),
 	"DescribeTimeToLive": wireOp((*DB).DescribeTimeToLive,
 		func(in *DescribeTimeToLiveInput) string { return in.TableName }),
+	"DescribeLimits": wireOp((*DB).DescribeLimits, nil),
 }

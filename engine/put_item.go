@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"dynalab/engine/attr"
 	"dynalab/engine/internal/store"
@@ -46,6 +47,7 @@ func (w writeCommon) check(c *constraints) {
 
 // PutItem writes a whole item, replacing any item with the same key.
 func (db *DB) PutItem(ctx context.Context, in *PutItemInput) (*PutItemOutput, error) {
+	start := time.Now()
 	var c constraints
 	c.notNull(in.Item != nil, "item")
 	writeCommon{in.TableName, in.ReturnValues, in.ReturnValuesOnConditionCheckFailure, in.ReturnConsumedCapacity, in.ReturnItemCollectionMetrics}.check(&c)
@@ -79,6 +81,10 @@ func (db *DB) PutItem(ctx context.Context, in *PutItemInput) (*PutItemOutput, er
 		if err := t.checkItem(in.Item); err != nil {
 			return err
 		}
+		pk := in.Item[t.hashName]
+		if err := t.meter.admit(true, pk); err != nil {
+			return err
+		}
 		key := t.storageKey(in.Item)
 		var old attr.Item
 		err := db.store.Update(func(tx *store.Tx) error {
@@ -93,8 +99,10 @@ func (db *DB) PutItem(ctx context.Context, in *PutItemInput) (*PutItemOutput, er
 		})
 		units := writeUnits(max(in.Item.Size(), old.Size()))
 		if err != nil {
+			t.meter.chargeFailed(err, true, pk, units)
 			return wrapWrite(err, "put item into", t)
 		}
+		t.meter.use(opPutItem, true, pk, units, start, 0)
 		if in.ReturnValues == ReturnAllOld && old != nil {
 			out.Attributes = old
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"dynalab/engine/attr"
 	"dynalab/engine/expr"
@@ -55,6 +56,7 @@ const (
 // Query reads one item collection, in sort-key order, optionally narrowed
 // by a sort-key condition and a filter.
 func (db *DB) Query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
+	start := time.Now()
 	var c constraints
 	c.tableName(in.TableName, "tableName")
 	if in.IndexName != "" {
@@ -125,6 +127,9 @@ func (db *DB) Query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
 		if err != nil {
 			return err
 		}
+		if err := t.meter.admit(false, kc.HashValue); err != nil {
+			return err
+		}
 		r.reverse = in.ScanIndexForward != nil && !*in.ScanIndexForward
 		var p *page
 		err = db.store.View(func(tx *store.Tx) error {
@@ -136,7 +141,10 @@ func (db *DB) Query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
 			return fmt.Errorf("query %s: %w", t.meta.Name, err)
 		}
 		out = t.pageOutput(p, in.Select, proj)
-		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, in.TableName, readUnits(p.bytes, in.ConsistentRead), true)
+		units := readUnits(p.bytes, in.ConsistentRead)
+		t.meter.charge(false, kc.HashValue, units)
+		t.meter.request(opQuery, start, len(p.items), p.scanned)
+		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, in.TableName, units, true)
 		return nil
 	})
 	if err != nil {

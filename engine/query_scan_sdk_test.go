@@ -508,7 +508,7 @@ func TestQueryAndScanPageSize(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes 3 MB")
 	}
-	e := newSDKEnv(t, engine.Options{})
+	e := newSDKEnv(t, engine.Options{NoThrottle: true}) // 400 KB items to one key: past a partition's 1,000 WCU/s
 	createAppTable(t, e.c)
 	const count, size = 30, 100 * 1024
 	sizes := map[string]int{}

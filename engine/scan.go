@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"dynalab/engine/attr"
 	"dynalab/engine/internal/keys"
@@ -36,6 +37,7 @@ type ScanOutput = QueryOutput
 // Scan reads the whole table in partition-hash order (as the service does),
 // or one segment of it for a parallel scan.
 func (db *DB) Scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) {
+	start := time.Now()
 	var c constraints
 	c.tableName(in.TableName, "tableName")
 	if in.IndexName != "" {
@@ -90,6 +92,9 @@ func (db *DB) Scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) {
 		if err != nil {
 			return err
 		}
+		if err := t.meter.admit(false, attr.Value{}); err != nil {
+			return err
+		}
 		var p *page
 		err = db.store.View(func(tx *store.Tx) error {
 			var err error
@@ -100,7 +105,10 @@ func (db *DB) Scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) {
 			return fmt.Errorf("scan %s: %w", t.meta.Name, err)
 		}
 		out = t.pageOutput(p, in.Select, proj)
-		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, in.TableName, readUnits(p.bytes, in.ConsistentRead), true)
+		units := readUnits(p.bytes, in.ConsistentRead)
+		t.meter.charge(false, attr.Value{}, units)
+		t.meter.request(opScan, start, len(p.items), p.scanned)
+		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, in.TableName, units, true)
 		return nil
 	})
 	if err != nil {

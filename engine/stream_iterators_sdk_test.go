@@ -138,7 +138,7 @@ func TestShardIteratorErrors(t *testing.T) {
 }
 
 func TestGetRecordsPagingAndLimits(t *testing.T) {
-	e := newStreamEnv(t, engine.Options{})
+	e := newStreamEnv(t, engine.Options{NoThrottle: true}) // 400 KB items to one key: past a partition's 1,000 WCU/s
 	arn := e.table("Tab", stypes.StreamViewTypeNewImage)
 	e.putN("Tab", "p", 25, nil)
 	shard := *e.shards(arn)[0].ShardId

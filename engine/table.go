@@ -40,6 +40,7 @@ type table struct {
 	rangeType attr.Type
 	prefix    []byte // store.ItemPrefix(meta.ID)
 	db        *DB    // for change capture; nil in storage benchmarks
+	meter     *tableMeter
 }
 
 func newTable(m tableMeta, region, account string) *table {

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"dynalab/engine/attr"
 	"dynalab/engine/internal/store"
@@ -41,6 +42,7 @@ type TransactGetItemsOutput struct {
 
 // TransactGetItems reads up to 100 items from one consistent snapshot.
 func (db *DB) TransactGetItems(ctx context.Context, in *TransactGetItemsInput) (*TransactGetItemsOutput, error) {
+	start := time.Now()
 	var c constraints
 	c.notNull(in.TransactItems != nil, "transactItems")
 	if in.TransactItems != nil && len(in.TransactItems) < 1 {
@@ -89,13 +91,22 @@ func (db *DB) TransactGetItems(ctx context.Context, in *TransactGetItemsInput) (
 			seen[keys[i]] = true
 		}
 		units := map[string]float64{}
+		reasons := make([]CancellationReason, len(in.TransactItems))
+		failed := false
 		err := db.store.View(func(tx *store.Tx) error {
 			for i, it := range in.TransactItems {
+				reasons[i].Code = "None"
 				item, err := readItem(tx, keys[i])
 				if err != nil {
 					return err
 				}
-				units[tableNameFromARN(it.Get.TableName)] += 2 * readUnits(item.Size(), true)
+				t := tables[tableNameFromARN(it.Get.TableName)]
+				u := 2 * readUnits(item.Size(), true)
+				units[t.meta.Name] += u
+				if err := t.meter.take(false, it.Get.Key[t.hashName], u); err != nil {
+					reasons[i] = throttledReason(err)
+					failed = true
+				}
 				if item != nil {
 					out.Responses[i].Item = projections[i].apply(item)
 				}
@@ -104,6 +115,12 @@ func (db *DB) TransactGetItems(ctx context.Context, in *TransactGetItemsInput) (
 		})
 		if err != nil {
 			return fmt.Errorf("transact get: %w", err)
+		}
+		if failed {
+			return transactionCanceled(reasons)
+		}
+		for _, name := range names {
+			tables[name].meter.request(opTransactGetItems, start, 0, 0)
 		}
 		out.ConsumedCapacity = consumedList(ctx, in.ReturnConsumedCapacity, names, units, true)
 		return nil

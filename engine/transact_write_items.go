@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"dynalab/engine/attr"
 	"dynalab/engine/internal/store"
@@ -110,6 +111,7 @@ func (db *DB) TransactWriteItems(ctx context.Context, in *TransactWriteItemsInpu
 }
 
 func (db *DB) transactWrite(ctx context.Context, in *TransactWriteItemsInput) (*TransactWriteItemsOutput, error) {
+	start := time.Now()
 	actions, names, err := db.prepareTransactWrite(in)
 	if err != nil {
 		return nil, err
@@ -134,6 +136,9 @@ func (db *DB) transactWrite(ctx context.Context, in *TransactWriteItemsInput) (*
 		err := db.store.Update(func(tx *store.Tx) error { return runTransaction(tx, actions, units) })
 		if err != nil {
 			return wrapWrite(err, "transaction on", actions[0].t)
+		}
+		for _, name := range names {
+			tables[name].meter.request(opTransactWriteItems, start, 0, 0)
 		}
 		out.ConsumedCapacity = consumedList(ctx, in.ReturnConsumedCapacity, names, units, false)
 		return nil
@@ -182,18 +187,15 @@ func runTransaction(tx *store.Tx, actions []txAction, units map[string]float64) 
 			news[i] = item
 			size = max(size, item.Size())
 		}
-		units[a.t.meta.Name] += 2 * writeUnits(size) // prepare + commit
+		u := 2 * writeUnits(size) // prepare + commit
+		units[a.t.meta.Name] += u
+		if err := a.t.meter.take(true, a.key[a.t.hashName], u); err != nil && reasons[i].Code == "None" {
+			reasons[i] = throttledReason(err)
+			failed = true
+		}
 	}
 	if failed {
-		codes := make([]string, len(reasons))
-		for i, r := range reasons {
-			codes[i] = r.Code
-		}
-		return &APIError{
-			Code:                CodeTransactionCanceled,
-			Message:             "Transaction cancelled, please refer cancellation reasons for specific reasons [" + strings.Join(codes, ", ") + "]",
-			CancellationReasons: reasons,
-		}
+		return transactionCanceled(reasons)
 	}
 	for i, a := range actions {
 		switch {
@@ -208,6 +210,28 @@ func runTransaction(tx *store.Tx, actions []txAction, units map[string]float64) 
 		}
 	}
 	return nil
+}
+
+// transactionCanceled is the TransactionCanceledException for reasons.
+func transactionCanceled(reasons []CancellationReason) *APIError {
+	codes := make([]string, len(reasons))
+	for i, r := range reasons {
+		codes[i] = r.Code
+	}
+	return &APIError{
+		Code:                CodeTransactionCanceled,
+		Message:             "Transaction cancelled, please refer cancellation reasons for specific reasons [" + strings.Join(codes, ", ") + "]",
+		CancellationReasons: reasons,
+	}
+}
+
+// throttledReason is the cancellation reason of a throttled action: the
+// codes the service uses in CancellationReasons (errors.md §3).
+func throttledReason(err *APIError) CancellationReason {
+	if err.Code == CodeThrottling {
+		return CancellationReason{Code: "ThrottlingError", Message: err.Message}
+	}
+	return CancellationReason{Code: "ProvisionedThroughputExceeded", Message: err.Message}
 }
 
 func errorMessage(err error) string {

@@ -136,7 +136,7 @@ func TestAttributeTypesRoundTrip(t *testing.T) {
 // TestAttributeValueLimits checks the 400 KB item size boundary with the
 // size formula of limits.md §3, attribute name lengths and nesting depth.
 func TestAttributeValueLimits(t *testing.T) {
-	e := newSDKEnv(t, engine.Options{})
+	e := newSDKEnv(t, engine.Options{NoThrottle: true}) // 400 KB items to one key: past a partition's 1,000 WCU/s
 	createAppTable(t, e.c)
 	ctx := enginetest.Ctx(t)
 	put := func(item av) error {

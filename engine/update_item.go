@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"dynalab/engine/attr"
 	"dynalab/engine/internal/store"
@@ -34,6 +35,7 @@ type UpdateItemOutput struct {
 // UpdateItem edits an item's attributes, creating the item if it does not
 // exist and the update sets something.
 func (db *DB) UpdateItem(ctx context.Context, in *UpdateItemInput) (*UpdateItemOutput, error) {
+	start := time.Now()
 	var c constraints
 	c.notNull(in.Key != nil, "key")
 	writeCommon{in.TableName, in.ReturnValues, in.ReturnValuesOnConditionCheckFailure, in.ReturnConsumedCapacity, in.ReturnItemCollectionMetrics}.check(&c)
@@ -72,6 +74,10 @@ func (db *DB) UpdateItem(ctx context.Context, in *UpdateItemInput) (*UpdateItemO
 		if err := upd.checkKeyTargets(t); err != nil {
 			return err
 		}
+		pk := in.Key[t.hashName]
+		if err := t.meter.admit(true, pk); err != nil {
+			return err
+		}
 		key := t.storageKey(in.Key)
 		var old, item attr.Item
 		err := db.store.Update(func(tx *store.Tx) error {
@@ -95,8 +101,10 @@ func (db *DB) UpdateItem(ctx context.Context, in *UpdateItemInput) (*UpdateItemO
 		})
 		units := writeUnits(max(old.Size(), item.Size()))
 		if err != nil {
+			t.meter.chargeFailed(err, true, pk, units)
 			return wrapWrite(err, "update item in", t)
 		}
+		t.meter.use(opUpdateItem, true, pk, units, start, 0)
 		out.Attributes = upd.returnValues(in.ReturnValues, old, item)
 		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, in.TableName, units, false)
 		return nil

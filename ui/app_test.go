@@ -5,12 +5,14 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
+	"dynalab/engine"
 	"dynalab/themes"
 	"dynalab/ui/common"
 	"dynalab/ui/internal/uitest"
@@ -449,5 +451,23 @@ func TestChangesFromEngine(t *testing.T) {
 	}
 	if len(got) != 2 || got[0].Kind != ChangeInsert || got[1].Kind != ChangeModify || got[1].NewImage["name"].Str() != "Kay" || got[0].Table != "AppTable" {
 		t.Fatalf("events %+v", got)
+	}
+}
+
+// The engine's capacity samples, adapted, carry what the capacity pane
+// draws: units, provisioning, throttles and hot keys.
+func TestCapacityFromEngine(t *testing.T) {
+	src := make(chan engine.CapacitySample, 1)
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	src <- engine.CapacitySample{Time: at, Table: "AppTable", ConsumedRCU: 1.5, ConsumedWCU: 6, ProvisionedRCU: 5, ProvisionedWCU: 5,
+		ThrottledWrites: 2, HotKeys: []engine.HotKey{{Key: "USER#u1", ReadUnits: 1, WriteUnits: 5}}}
+	close(src)
+	var got []CapacitySample
+	for s := range CapacityFromEngine(src) {
+		got = append(got, s)
+	}
+	if len(got) != 1 || !got[0].Time.Equal(at) || got[0].Table != "AppTable" || got[0].ConsumedRCU != 1.5 || got[0].ConsumedWCU != 6 ||
+		got[0].ProvisionedWCU != 5 || got[0].ThrottledWrites != 2 || len(got[0].HotKeys) != 1 || got[0].HotKeys[0] != (HotKey{Key: "USER#u1", Units: 6}) {
+		t.Fatalf("samples %+v", got)
 	}
 }

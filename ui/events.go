@@ -51,3 +51,27 @@ func ChangesFromEngine(src <-chan engine.ChangeEvent) <-chan ChangeEvent {
 	}()
 	return out
 }
+
+// CapacityFromEngine adapts an engine capacity subscription (engine.DB's
+// SubscribeCapacity) to the capacity pane's samples. The returned channel
+// closes when src does.
+func CapacityFromEngine(src <-chan engine.CapacitySample) <-chan CapacitySample {
+	out := make(chan CapacitySample, cap(src))
+	go func() {
+		defer close(out)
+		for s := range src {
+			hot := make([]HotKey, len(s.HotKeys))
+			for i, h := range s.HotKeys {
+				hot[i] = HotKey{Key: h.Key, Units: h.ReadUnits + h.WriteUnits}
+			}
+			out <- CapacitySample{
+				Time: s.Time, Table: s.Table, Index: s.Index,
+				ConsumedRCU: s.ConsumedRCU, ConsumedWCU: s.ConsumedWCU,
+				ProvisionedRCU: s.ProvisionedRCU, ProvisionedWCU: s.ProvisionedWCU, OnDemand: s.OnDemand,
+				ThrottledReads: s.ThrottledReads, ThrottledWrites: s.ThrottledWrites,
+				HotKeys: hot,
+			}
+		}
+	}()
+	return out
+}

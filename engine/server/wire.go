@@ -342,5 +342,24 @@ func appendError(b []byte, e *engine.APIError) []byte {
 		}
 		b = append(b, ']')
 	}
+	if len(e.ThrottlingReasons) > 0 {
+		// The member is lower-camel on ThrottlingException only (API model).
+		if e.Code == engine.CodeThrottling {
+			b = append(b, `,"throttlingReasons":[`...)
+		} else {
+			b = append(b, `,"ThrottlingReasons":[`...)
+		}
+		for i, tr := range e.ThrottlingReasons {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"reason":`...)
+			b = attr.AppendString(b, tr.Reason)
+			b = append(b, `,"resource":`...)
+			b = attr.AppendString(b, tr.Resource)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
 	return append(b, '}')
 }

@@ -1,0 +1,561 @@
+package engine
+
+import (
+	"encoding/base64"
+	"hash/maphash"
+	"slices"
+	"sync"
+	"time"
+
+	"dynalab/engine/attr"
+)
+
+// Metering charges every data-plane operation's capacity to its table's
+// meter, which throttles like the service and keeps a per-second history.
+//
+// What is modeled (ProvisionedThroughput.md, bp-partition-key-design.md,
+// burst-adaptive-capacity.md in the AWS Developer Guide):
+//
+//   - Provisioned tables have a read and a write token bucket refilled at
+//     each whole second with the provisioned rate, banking up to 300
+//     seconds of unused capacity as burst. A request is admitted while its
+//     bucket holds any tokens and is charged its real units afterwards, so a
+//     large request may overdraw the bucket (as the service's Query does);
+//     the debt is repaid by later refills. New tables start with a full
+//     burst bucket.
+//   - Every partition key is limited to 3,000 RCU and 1,000 WCU per second
+//     — the per-partition limit — on provisioned and on-demand tables
+//     alike. Adaptive capacity is modeled as instant and complete: a hot key
+//     may use any of the table's capacity up to that per-partition limit, so
+//     only the table bucket and the per-key limit throttle. The partition
+//     count (from throughput and size) is reported, not enforced per range.
+//   - On-demand tables are never throttled by the table bucket; their
+//     consumption is metered all the same.
+
+// Partition and burst constants.
+const (
+	burstSeconds   = 300      // unused capacity banked, in seconds of provisioned rate
+	partitionRCU   = 3000     // read units one partition (and so one key) serves per second
+	partitionWCU   = 1000     // write units one partition serves per second
+	partitionBytes = 10 << 30 // data one partition holds
+	historySeconds = 3600     // per-second samples kept per table
+	hotKeysShown   = 5        // hottest keys named per sample
+)
+
+// Service throttling messages (errors.md §3).
+const (
+	msgProvisionedExceeded = "The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API."
+	msgOnDemandThrottled   = "Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly. If exceptions persist, check if you have a hot key: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html."
+)
+
+// opKind names the metered operations; its order is the order of
+// CapacitySample.Operations.
+type opKind uint8
+
+const (
+	opGetItem opKind = iota
+	opPutItem
+	opUpdateItem
+	opDeleteItem
+	opQuery
+	opScan
+	opBatchGetItem
+	opBatchWriteItem
+	opTransactGetItems
+	opTransactWriteItems
+	opCount
+)
+
+var opNames = [opCount]string{"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan",
+	"BatchGetItem", "BatchWriteItem", "TransactGetItems", "TransactWriteItems"}
+
+// CapacitySample is one second of one table's metering.
+type CapacitySample struct {
+	Time  time.Time // the second's start
+	Table string
+	Index string // "" for the table itself
+
+	ConsumedRCU, ConsumedWCU       float64 // units consumed in the second
+	ProvisionedRCU, ProvisionedWCU float64 // 0 for on-demand tables
+	OnDemand                       bool
+	ThrottledReads                 int // read requests refused in the second
+	ThrottledWrites                int // write requests refused in the second
+	ReturnedItems, ScannedItems    int // by Query, Scan and the Get operations
+	ItemCount, SizeBytes           int64
+	Partitions                     int
+	Operations                     []OperationStats // operations that ran, in opKind order
+	HotKeys                        []HotKey         // hottest partition keys, hottest first
+}
+
+// OperationStats counts one operation's successful requests in a second.
+type OperationStats struct {
+	Operation string
+	Requests  int
+	Latency   time.Duration // total over the requests
+}
+
+// HotKey is a partition key's consumption in one second.
+type HotKey struct {
+	Key        string  // the key value as text (B as base64)
+	ReadUnits  float64 // RCU it consumed
+	WriteUnits float64 // WCU it consumed
+}
+
+// Partitions returns the number of partitions the service would give a
+// table with this throughput and size: one per 3,000 RCU + 1,000 WCU, one
+// per 10 GB, whichever is more, and at least one.
+func Partitions(rcu, wcu float64, sizeBytes int64) int {
+	byThroughput := ceilInt(rcu/partitionRCU + wcu/partitionWCU)
+	bySize := int((sizeBytes + partitionBytes - 1) / partitionBytes)
+	return max(byThroughput, bySize, 1)
+}
+
+func ceilInt(f float64) int {
+	n := int(f)
+	if float64(n) < f {
+		n++
+	}
+	return n
+}
+
+// meter holds the table meters and the capacity subscribers.
+type meter struct {
+	now      func() time.Time
+	throttle bool // refuse requests beyond capacity (Options.NoThrottle unset)
+
+	mu     sync.Mutex
+	tables map[uint32]*tableMeter // by table id
+	subs   map[chan CapacitySample]struct{}
+	closed bool
+}
+
+// close ends every subscription.
+func (m *meter) close() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.closed = true
+	for ch := range m.subs {
+		close(ch)
+		delete(m.subs, ch)
+	}
+}
+
+func newMeter(now func() time.Time, throttle bool) *meter {
+	return &meter{now: now, throttle: throttle, tables: map[uint32]*tableMeter{}, subs: map[chan CapacitySample]struct{}{}}
+}
+
+// table returns the meter of a catalog record, creating it or updating its
+// throughput.
+func (m *meter) table(meta tableMeta, arn string) *tableMeter {
+	m.mu.Lock()
+	tm := m.tables[meta.ID]
+	if tm == nil {
+		tm = &tableMeter{meter: m, id: meta.ID, arn: arn, name: meta.Name, keys: map[uint64]keyUse{}}
+		m.tables[meta.ID] = tm
+	}
+	m.mu.Unlock()
+	tm.configure(meta, m.now().Unix())
+	return tm
+}
+
+// drop forgets a deleted table's meter.
+func (m *meter) drop(id uint32) {
+	m.mu.Lock()
+	delete(m.tables, id)
+	m.mu.Unlock()
+}
+
+// all returns the table meters in name order.
+func (m *meter) all() []*tableMeter {
+	m.mu.Lock()
+	out := make([]*tableMeter, 0, len(m.tables))
+	for _, tm := range m.tables {
+		out = append(out, tm)
+	}
+	m.mu.Unlock()
+	slices.SortFunc(out, func(a, b *tableMeter) int {
+		switch {
+		case a.name < b.name:
+			return -1
+		case a.name > b.name:
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// publish sends samples to every subscriber, dropping them for a
+// subscriber whose buffer is full: a slow reader never slows writes.
+func (m *meter) publish(samples []CapacitySample) {
+	if len(samples) == 0 {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for ch := range m.subs {
+		for _, s := range samples {
+			select {
+			case ch <- s:
+			default:
+			}
+		}
+	}
+}
+
+// tick closes the seconds that have ended on every table, with fresh item
+// counts, and publishes their samples. The background worker calls it.
+func (m *meter) tick(stats func(tm *tableMeter) (items, bytes int64)) {
+	sec := m.now().Unix()
+	for _, tm := range m.all() {
+		items, bytes := stats(tm)
+		tm.mu.Lock()
+		tm.items, tm.bytes = items, bytes
+		samples := tm.roll(sec)
+		tm.mu.Unlock()
+		m.publish(samples)
+	}
+}
+
+// bucket is a token bucket refilled once a second.
+type bucket struct {
+	tokens float64
+	sec    int64 // second of the last refill
+}
+
+func (b *bucket) refill(sec int64, rate float64) {
+	if sec > b.sec {
+		b.tokens = min(rate*burstSeconds, b.tokens+rate*float64(sec-b.sec))
+		b.sec = sec
+	}
+}
+
+// keyUse is one partition key's consumption in the current second.
+type keyUse struct {
+	pk       attr.Value
+	rcu, wcu float64
+}
+
+// tableMeter meters one table.
+type tableMeter struct {
+	meter *meter
+	id    uint32
+	arn   string
+
+	mu               sync.Mutex
+	name             string
+	onDemand         bool
+	provRCU, provWCU float64
+	read, write      bucket
+	items, bytes     int64 // as of the last tick
+
+	sec     int64             // the second being accumulated
+	cur     secondUse         // its consumption
+	keys    map[uint64]keyUse // its per-key consumption, by keyHash
+	history []CapacitySample  // closed seconds, oldest first
+	totals  secondUse         // since open, for /metrics
+}
+
+// secondUse is what one second accumulates.
+type secondUse struct {
+	rcu, wcu               float64
+	throttledR, throttledW int
+	returned, scanned      int
+	requests               [opCount]int
+	latency                [opCount]time.Duration
+}
+
+// count adds one successful request.
+func (s *secondUse) count(op opKind, took time.Duration, returned, scanned int) {
+	s.requests[op]++
+	s.latency[op] += took
+	s.returned += returned
+	s.scanned += scanned
+}
+
+func (tm *tableMeter) configure(meta tableMeta, sec int64) {
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	// A new table, or one switched from on-demand, starts with a full
+	// burst bucket; a throughput change keeps what was banked, up to the
+	// new burst size.
+	fresh := tm.sec == 0 || tm.onDemand
+	tm.name = meta.Name
+	tm.onDemand = meta.BillingMode == BillingPayPerRequest
+	rcu, wcu := float64(meta.ReadCapacity), float64(meta.WriteCapacity)
+	if tm.onDemand {
+		rcu, wcu = 0, 0
+	}
+	tm.read.refill(sec, tm.provRCU)
+	tm.write.refill(sec, tm.provWCU)
+	tm.provRCU, tm.provWCU = rcu, wcu
+	if tm.sec == 0 {
+		tm.sec = sec
+	}
+	if fresh {
+		tm.read = bucket{tokens: rcu * burstSeconds, sec: sec}
+		tm.write = bucket{tokens: wcu * burstSeconds, sec: sec}
+		return
+	}
+	tm.read.tokens = min(tm.read.tokens, rcu*burstSeconds)
+	tm.write.tokens = min(tm.write.tokens, wcu*burstSeconds)
+}
+
+// keySeed seeds keyHash.
+var keySeed = maphash.MakeSeed()
+
+// keyHash identifies a partition key value in a table's per-key counts:
+// its scalar payload hashed (a table's partition key has one type, so the
+// payload is unique; 64-bit collisions are negligible).
+func keyHash(pk attr.Value) uint64 { return maphash.String(keySeed, pk.Str()) }
+
+// keyText is a partition key as people read it.
+func keyText(pk attr.Value) string {
+	if pk.Type() == attr.TypeB {
+		return base64.StdEncoding.EncodeToString(pk.Bytes())
+	}
+	return pk.Str()
+}
+
+// admit decides whether a request may run: nil, or the throttling error
+// the service returns. pk is the partition key the request addresses
+// (zero for a Scan). A refused request is counted as throttled.
+func (tm *tableMeter) admit(write bool, pk attr.Value) *APIError {
+	sec := tm.meter.now().Unix()
+	tm.mu.Lock()
+	samples := tm.roll(sec)
+	err := tm.check(write, pk, sec)
+	if err != nil && write {
+		tm.cur.throttledW++
+		tm.totals.throttledW++
+	} else if err != nil {
+		tm.cur.throttledR++
+		tm.totals.throttledR++
+	}
+	tm.mu.Unlock()
+	tm.meter.publish(samples)
+	return err
+}
+
+// check is admit's decision; the caller holds mu.
+func (tm *tableMeter) check(write bool, pk attr.Value, sec int64) *APIError {
+	if !tm.meter.throttle {
+		return nil
+	}
+	kind := "Read"
+	if write {
+		kind = "Write"
+	}
+	if !pk.IsZero() {
+		if u, ok := tm.keys[keyHash(pk)]; ok && ((write && u.wcu >= partitionWCU) || (!write && u.rcu >= partitionRCU)) {
+			return tm.throttled("Table" + kind + "KeyRangeThroughputExceeded")
+		}
+	}
+	if tm.onDemand {
+		return nil
+	}
+	b, rate := &tm.read, tm.provRCU
+	if write {
+		b, rate = &tm.write, tm.provWCU
+	}
+	b.refill(sec, rate)
+	if b.tokens <= 0 {
+		return tm.throttled("Table" + kind + "ProvisionedThroughputExceeded")
+	}
+	return nil
+}
+
+// throttled is the service's throttling error for reason: on-demand tables
+// get ThrottlingException, provisioned ones
+// ProvisionedThroughputExceededException.
+func (tm *tableMeter) throttled(reason string) *APIError {
+	e := &APIError{Code: CodeProvisionedThroughput, Message: msgProvisionedExceeded}
+	if tm.onDemand {
+		e = &APIError{Code: CodeThrottling, Message: msgOnDemandThrottled}
+	}
+	e.ThrottlingReasons = []ThrottlingReason{{Reason: reason, Resource: tm.arn}}
+	return e
+}
+
+// take admits and charges one item of a batch in one step, so the items
+// of one request drain the bucket one after the other.
+func (tm *tableMeter) take(write bool, pk attr.Value, units float64) *APIError {
+	sec := tm.meter.now().Unix()
+	tm.mu.Lock()
+	samples := tm.roll(sec)
+	err := tm.check(write, pk, sec)
+	switch {
+	case err != nil && write:
+		tm.cur.throttledW++
+		tm.totals.throttledW++
+	case err != nil:
+		tm.cur.throttledR++
+		tm.totals.throttledR++
+	default:
+		tm.chargeLocked(write, pk, units)
+	}
+	tm.mu.Unlock()
+	tm.meter.publish(samples)
+	return err
+}
+
+// charge records units consumed for partition key pk (zero: no key).
+func (tm *tableMeter) charge(write bool, pk attr.Value, units float64) {
+	sec := tm.meter.now().Unix()
+	tm.mu.Lock()
+	samples := tm.roll(sec)
+	tm.chargeLocked(write, pk, units)
+	tm.mu.Unlock()
+	tm.meter.publish(samples)
+}
+
+func (tm *tableMeter) chargeLocked(write bool, pk attr.Value, units float64) {
+	if write {
+		tm.cur.wcu += units
+		tm.totals.wcu += units
+		if !tm.onDemand {
+			tm.write.tokens -= units
+		}
+	} else {
+		tm.cur.rcu += units
+		tm.totals.rcu += units
+		if !tm.onDemand {
+			tm.read.tokens -= units
+		}
+	}
+	if pk.IsZero() {
+		return
+	}
+	h := keyHash(pk)
+	u, ok := tm.keys[h]
+	if !ok {
+		u.pk = pk
+	}
+	if write {
+		u.wcu += units
+	} else {
+		u.rcu += units
+	}
+	tm.keys[h] = u
+}
+
+// chargeFailed charges a write that failed its condition: the service
+// still consumes its units. Other failures consume nothing.
+func (tm *tableMeter) chargeFailed(err error, write bool, pk attr.Value, units float64) {
+	if ae, ok := err.(*APIError); ok && ae.Code == CodeConditionalCheckFailed {
+		tm.charge(write, pk, units)
+	}
+}
+
+// request counts one successful request of op that started at start and
+// returned and scanned the given item counts.
+func (tm *tableMeter) request(op opKind, start time.Time, returned, scanned int) {
+	took := time.Since(start)
+	sec := tm.meter.now().Unix()
+	tm.mu.Lock()
+	samples := tm.roll(sec)
+	tm.cur.count(op, took, returned, scanned)
+	tm.totals.count(op, took, returned, scanned)
+	tm.mu.Unlock()
+	tm.meter.publish(samples)
+}
+
+// use charges one single-item operation and counts it: the common case,
+// under one lock.
+func (tm *tableMeter) use(op opKind, write bool, pk attr.Value, units float64, start time.Time, returned int) {
+	took := time.Since(start)
+	sec := tm.meter.now().Unix()
+	tm.mu.Lock()
+	samples := tm.roll(sec)
+	tm.chargeLocked(write, pk, units)
+	tm.cur.count(op, took, returned, returned)
+	tm.totals.count(op, took, returned, returned)
+	tm.mu.Unlock()
+	tm.meter.publish(samples)
+}
+
+// roll closes the accumulated second when sec is past it and returns the
+// samples of the closed seconds (idle seconds included, at most an hour of
+// them). The caller holds mu and publishes the samples after unlocking.
+func (tm *tableMeter) roll(sec int64) []CapacitySample {
+	if sec <= tm.sec {
+		return nil
+	}
+	gap := sec - tm.sec
+	if gap > historySeconds {
+		tm.sec = sec - historySeconds
+		tm.cur = secondUse{}
+		clear(tm.keys)
+		gap = historySeconds
+	}
+	samples := make([]CapacitySample, 0, gap)
+	for ; tm.sec < sec; tm.sec++ {
+		samples = append(samples, tm.sample())
+		tm.cur = secondUse{}
+		clear(tm.keys)
+	}
+	tm.history = append(tm.history, samples...)
+	if over := len(tm.history) - historySeconds; over > 0 {
+		tm.history = slices.Delete(tm.history, 0, over)
+	}
+	return samples
+}
+
+// sample is the current second as a CapacitySample; the caller holds mu.
+func (tm *tableMeter) sample() CapacitySample {
+	s := CapacitySample{
+		Time:            time.Unix(tm.sec, 0).UTC(),
+		Table:           tm.name,
+		ConsumedRCU:     tm.cur.rcu,
+		ConsumedWCU:     tm.cur.wcu,
+		ProvisionedRCU:  tm.provRCU,
+		ProvisionedWCU:  tm.provWCU,
+		OnDemand:        tm.onDemand,
+		ThrottledReads:  tm.cur.throttledR,
+		ThrottledWrites: tm.cur.throttledW,
+		ReturnedItems:   tm.cur.returned,
+		ScannedItems:    tm.cur.scanned,
+		ItemCount:       tm.items,
+		SizeBytes:       tm.bytes,
+		Partitions:      Partitions(tm.provRCU, tm.provWCU, tm.bytes),
+	}
+	for op, n := range tm.cur.requests {
+		if n > 0 {
+			s.Operations = append(s.Operations, OperationStats{Operation: opNames[op], Requests: n, Latency: tm.cur.latency[op]})
+		}
+	}
+	s.HotKeys = hottest(tm.keys)
+	return s
+}
+
+// hottest returns the hotKeysShown keys that consumed the most units,
+// hottest first (ties by key text): one pass keeping a short sorted list,
+// since a busy second may have touched many keys.
+func hottest(keys map[uint64]keyUse) []HotKey {
+	if len(keys) == 0 {
+		return nil
+	}
+	top := make([]keyUse, 0, hotKeysShown+1)
+	hotter := func(a, b keyUse) bool {
+		ua, ub := a.rcu+a.wcu, b.rcu+b.wcu
+		return ua > ub || (ua == ub && a.pk.Str() < b.pk.Str())
+	}
+	for _, u := range keys {
+		if len(top) == hotKeysShown && !hotter(u, top[len(top)-1]) {
+			continue
+		}
+		i := len(top)
+		for i > 0 && hotter(u, top[i-1]) {
+			i--
+		}
+		top = slices.Insert(top, i, u)
+		if len(top) > hotKeysShown {
+			top = top[:hotKeysShown]
+		}
+	}
+	out := make([]HotKey, len(top))
+	for i, u := range top {
+		out[i] = HotKey{Key: keyText(u.pk), ReadUnits: u.rcu, WriteUnits: u.wcu}
+	}
+	return out
+}
