@@ -40,6 +40,7 @@ if taken) while it runs, so the aws CLI or your app can use the same data.
 Commands:
   serve     serve the DynamoDB API over HTTP (aws CLI, SDKs, your app)
   run       run a script of PartiQL statements
+  calc      capacity units, partitions and monthly cost for a workload
   version   print the version
   help      show this help, or help for a command: dynalab help serve
 
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = serveCmd(ctx, rest, stdout, stderr)
 	case "run":
 		err = runCmd(ctx, rest, os.Stdin, stdout, stderr)
+	case "calc":
+		err = calcCmd(rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "dynalab", version())
 	case "help", "-h", "--help", "-help":

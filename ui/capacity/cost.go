@@ -1,36 +1,24 @@
 package capacity
 
-// Pricing is what capacity costs. The defaults are the AWS list prices
-// for the Standard table class in us-east-1 (on-demand prices after the
-// November 2024 reduction); storage, backups and streams are not counted.
+import "dynalab/engine/pricing"
+
+// Pricing is what capacity costs: an engine/pricing price table. The pane
+// counts reads and writes only; storage, backups and streams are not
+// counted.
 type Pricing struct {
-	ReadRequestPerMillion  float64 // on demand: dollars per million read request units
-	WriteRequestPerMillion float64 // on demand: dollars per million write request units
-	RCUHour                float64 // provisioned: dollars per RCU-hour
-	WCUHour                float64 // provisioned: dollars per WCU-hour
+	pricing.Table
 }
 
-// DefaultPricing is us-east-1's Standard table class.
-var DefaultPricing = Pricing{
-	ReadRequestPerMillion:  0.125,
-	WriteRequestPerMillion: 0.625,
-	RCUHour:                0.00013,
-	WCUHour:                0.00065,
-}
+// DefaultPricing is us-east-1's Standard table class (on-demand prices
+// after the November 2024 reduction): pricing.Default.
+var DefaultPricing = Pricing{pricing.Default()}
 
-// Hours and seconds in the month the estimate is for (AWS bills 730
-// hours a month).
-const (
-	monthHours   = 730
-	monthSeconds = monthHours * 3600
-)
-
-// Monthly estimates a month's cost: for provisioned capacity, what is
-// provisioned, all month; on demand, the average consumption per second
-// over the window, all month.
+// Monthly estimates a month's cost (AWS bills 730 hours a month): for
+// provisioned capacity, what is provisioned, all month; on demand, the
+// average consumption per second over the window, all month.
 func (p Pricing) Monthly(onDemand bool, provRCU, provWCU, avgRCU, avgWCU float64) float64 {
 	if onDemand {
-		return (avgRCU*p.ReadRequestPerMillion + avgWCU*p.WriteRequestPerMillion) * monthSeconds / 1e6
+		return p.OnDemandMonthly(avgRCU, avgWCU)
 	}
-	return (provRCU*p.RCUHour + provWCU*p.WCUHour) * monthHours
+	return p.ProvisionedMonthly(provRCU, provWCU)
 }
