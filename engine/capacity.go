@@ -1,28 +1,24 @@
 package engine
 
-import "context"
+import (
+	"context"
 
-// Capacity unit arithmetic (limits.md §10): reads in 4 KB units, halved for
-// eventually consistent reads; writes in 1 KB units; at least one unit.
+	"dynalab/engine/pricing"
+)
+
+// Capacity unit arithmetic (limits.md §10) is engine/pricing's: reads in
+// 4 KB units, halved for eventually consistent reads; writes in 1 KB
+// units; at least one unit.
 
 func readUnits(size int, consistent bool) float64 {
-	units := float64((size + 4095) / 4096)
-	if units < 1 {
-		units = 1
+	kind := pricing.Eventual
+	if consistent {
+		kind = pricing.Strong
 	}
-	if !consistent {
-		units /= 2
-	}
-	return units
+	return pricing.ReadUnits(int64(size), kind)
 }
 
-func writeUnits(size int) float64 {
-	units := float64((size + 1023) / 1024)
-	if units < 1 {
-		units = 1
-	}
-	return units
-}
+func writeUnits(size int) float64 { return pricing.WriteUnits(int64(size), false) }
 
 // consumed notes the units for the request log and builds the
 // ConsumedCapacity for ReturnConsumedCapacity mode, or nil for NONE.

@@ -420,28 +420,6 @@ func TestMetricsParseAsPrometheusText(t *testing.T) {
 	}
 }
 
-// Partitions follow the documented formula: one per 3,000 RCU + 1,000 WCU
-// and one per 10 GB, whichever is more.
-func TestPartitions(t *testing.T) {
-	for _, tt := range []struct {
-		rcu, wcu float64
-		size     int64
-		want     int
-	}{
-		{0, 0, 0, 1},
-		{5, 5, 0, 1},
-		{3000, 0, 0, 1},
-		{3000, 1000, 0, 2},
-		{1000, 500, 0, 1},
-		{7500, 2000, 0, 5},
-		{5, 5, 25 << 30, 3},
-	} {
-		if got := engine.Partitions(tt.rcu, tt.wcu, tt.size); got != tt.want {
-			t.Errorf("Partitions(%v, %v, %d) = %d, want %d", tt.rcu, tt.wcu, tt.size, got, tt.want)
-		}
-	}
-}
-
 func TestDescribeLimits(t *testing.T) {
 	e := newSDKEnv(t, engine.Options{})
 	out, err := e.c.DescribeLimits(enginetest.Ctx(t), &dynamodb.DescribeLimitsInput{})

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"dynalab/engine/attr"
+	"dynalab/engine/pricing"
 )
 
 // Metering charges every data-plane operation's capacity to its table's
@@ -34,12 +35,11 @@ import (
 
 // Partition and burst constants.
 const (
-	burstSeconds   = 300      // unused capacity banked, in seconds of provisioned rate
-	partitionRCU   = 3000     // read units one partition (and so one key) serves per second
-	partitionWCU   = 1000     // write units one partition serves per second
-	partitionBytes = 10 << 30 // data one partition holds
-	historySeconds = 3600     // per-second samples kept per table
-	hotKeysShown   = 5        // hottest keys named per sample
+	burstSeconds   = 300                  // unused capacity banked, in seconds of provisioned rate
+	partitionRCU   = pricing.PartitionRCU // read units one partition (and so one key) serves per second
+	partitionWCU   = pricing.PartitionWCU // write units one partition serves per second
+	historySeconds = 3600                 // per-second samples kept per table
+	hotKeysShown   = 5                    // hottest keys named per sample
 )
 
 // Service throttling messages (errors.md §3).
@@ -99,23 +99,6 @@ type HotKey struct {
 	Key        string  // the key value as text (B as base64)
 	ReadUnits  float64 // RCU it consumed
 	WriteUnits float64 // WCU it consumed
-}
-
-// Partitions returns the number of partitions the service would give a
-// table with this throughput and size: one per 3,000 RCU + 1,000 WCU, one
-// per 10 GB, whichever is more, and at least one.
-func Partitions(rcu, wcu float64, sizeBytes int64) int {
-	byThroughput := ceilInt(rcu/partitionRCU + wcu/partitionWCU)
-	bySize := int((sizeBytes + partitionBytes - 1) / partitionBytes)
-	return max(byThroughput, bySize, 1)
-}
-
-func ceilInt(f float64) int {
-	n := int(f)
-	if float64(n) < f {
-		n++
-	}
-	return n
 }
 
 // meter holds the table meters and the capacity subscribers.
@@ -517,7 +500,7 @@ func (tm *tableMeter) sample() CapacitySample {
 		ScannedItems:    tm.cur.scanned,
 		ItemCount:       tm.items,
 		SizeBytes:       tm.bytes,
-		Partitions:      Partitions(tm.provRCU, tm.provWCU, tm.bytes),
+		Partitions:      pricing.PartitionsFor(tm.provRCU, tm.provWCU, tm.bytes).Total,
 	}
 	for op, n := range tm.cur.requests {
 		if n > 0 {

@@ -8,6 +8,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"google.golang.org/protobuf/proto"
+
+	"dynalab/engine/pricing"
 )
 
 // WriteMetrics writes every table's metering in the Prometheus text
@@ -28,7 +30,7 @@ func (db *DB) WriteMetrics(w io.Writer) error {
 	for _, tm := range meters {
 		tm.mu.Lock()
 		snaps = append(snaps, snapshot{tm.name, tm.totals, tm.provRCU, tm.provWCU, tm.onDemand, tm.items, tm.bytes,
-			Partitions(tm.provRCU, tm.provWCU, tm.bytes)})
+			pricing.PartitionsFor(tm.provRCU, tm.provWCU, tm.bytes).Total})
 		tm.mu.Unlock()
 	}
 	var families []*dto.MetricFamily
