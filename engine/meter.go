@@ -40,6 +40,7 @@ const (
 	partitionWCU   = pricing.PartitionWCU // write units one partition serves per second
 	historySeconds = 3600                 // per-second samples kept per table
 	hotKeysShown   = 5                    // hottest keys named per sample
+	keySlots       = 1024                 // per-key counters per table (a power of two)
 )
 
 // Service throttling messages (errors.md §3).
@@ -133,7 +134,7 @@ func (m *meter) table(meta tableMeta, arn string) *tableMeter {
 	m.mu.Lock()
 	tm := m.tables[meta.ID]
 	if tm == nil {
-		tm = &tableMeter{meter: m, id: meta.ID, arn: arn, name: meta.Name, keys: map[uint64]keyUse{}}
+		tm = &tableMeter{meter: m, id: meta.ID, arn: arn, name: meta.Name}
 		m.tables[meta.ID] = tm
 	}
 	m.mu.Unlock()
@@ -215,9 +216,12 @@ func (b *bucket) refill(sec int64, rate float64) {
 
 // keyUse is one partition key's consumption in the current second.
 type keyUse struct {
+	hash     uint64 // keyHash(pk)
 	pk       attr.Value
 	rcu, wcu float64
 }
+
+func (u *keyUse) used() bool { return !u.pk.IsZero() }
 
 // tableMeter meters one table.
 type tableMeter struct {
@@ -232,11 +236,11 @@ type tableMeter struct {
 	read, write      bucket
 	items, bytes     int64 // as of the last tick
 
-	sec     int64             // the second being accumulated
-	cur     secondUse         // its consumption
-	keys    map[uint64]keyUse // its per-key consumption, by keyHash
-	history []CapacitySample  // closed seconds, oldest first
-	totals  secondUse         // since open, for /metrics
+	sec     int64            // the second being accumulated
+	cur     secondUse        // its consumption
+	keys    *keyCounts       // its per-key consumption (nil until a keyed request)
+	history []CapacitySample // closed seconds, oldest first
+	totals  secondUse        // since open, for /metrics
 }
 
 // secondUse is what one second accumulates.
@@ -330,7 +334,7 @@ func (tm *tableMeter) check(write bool, pk attr.Value, sec int64) *APIError {
 		kind = "Write"
 	}
 	if !pk.IsZero() {
-		if u, ok := tm.keys[keyHash(pk)]; ok && ((write && u.wcu >= partitionWCU) || (!write && u.rcu >= partitionRCU)) {
+		if u := tm.keys.get(keyHash(pk)); u != nil && ((write && u.wcu >= partitionWCU) || (!write && u.rcu >= partitionRCU)) {
 			return tm.throttled("Table" + kind + "KeyRangeThroughputExceeded")
 		}
 	}
@@ -409,17 +413,10 @@ func (tm *tableMeter) chargeLocked(write bool, pk attr.Value, units float64) {
 	if pk.IsZero() {
 		return
 	}
-	h := keyHash(pk)
-	u, ok := tm.keys[h]
-	if !ok {
-		u.pk = pk
+	if tm.keys == nil {
+		tm.keys = new(keyCounts)
 	}
-	if write {
-		u.wcu += units
-	} else {
-		u.rcu += units
-	}
-	tm.keys[h] = u
+	tm.keys.add(keyHash(pk), pk, write, units)
 }
 
 // chargeFailed charges a write that failed its condition: the service
@@ -464,22 +461,27 @@ func (tm *tableMeter) roll(sec int64) []CapacitySample {
 	if sec <= tm.sec {
 		return nil
 	}
-	gap := sec - tm.sec
-	if gap > historySeconds {
-		tm.sec = sec - historySeconds
+	if sec-tm.sec > historySeconds {
+		tm.sec = sec - historySeconds - 1
 		tm.cur = secondUse{}
-		clear(tm.keys)
-		gap = historySeconds
+		if tm.keys != nil {
+			tm.keys.reset()
+		}
 	}
-	samples := make([]CapacitySample, 0, gap)
-	for ; tm.sec < sec; tm.sec++ {
-		samples = append(samples, tm.sample())
-		tm.cur = secondUse{}
-		clear(tm.keys)
+	samples := make([]CapacitySample, 0, sec-tm.sec)
+	samples = append(samples, tm.sample()) // the accumulated second
+	tm.cur = secondUse{}
+	if tm.keys != nil {
+		tm.keys.reset()
 	}
+	for tm.sec++; tm.sec < sec; tm.sec++ {
+		samples = append(samples, tm.sample()) // idle seconds
+	}
+	// The history keeps at least the last hour; trimming when it reaches
+	// two hours keeps the cost per second constant.
 	tm.history = append(tm.history, samples...)
-	if over := len(tm.history) - historySeconds; over > 0 {
-		tm.history = slices.Delete(tm.history, 0, over)
+	if len(tm.history) >= 2*historySeconds {
+		tm.history = tm.history[:copy(tm.history, tm.history[len(tm.history)-historySeconds:])]
 	}
 	return samples
 }
@@ -507,23 +509,59 @@ func (tm *tableMeter) sample() CapacitySample {
 			s.Operations = append(s.Operations, OperationStats{Operation: opNames[op], Requests: n, Latency: tm.cur.latency[op]})
 		}
 	}
-	s.HotKeys = hottest(tm.keys)
+	if tm.keys != nil {
+		s.HotKeys = tm.keys.hottest()
+	}
 	return s
 }
 
-// hottest returns the hotKeysShown keys that consumed the most units,
-// hottest first (ties by key text): one pass keeping a short sorted list,
-// since a busy second may have touched many keys.
-func hottest(keys map[uint64]keyUse) []HotKey {
-	if len(keys) == 0 {
+// keyCounts counts one second's units per partition key in a fixed
+// direct-mapped table: constant memory and no allocation per request,
+// however many keys a second touches. When two keys share a slot the one
+// with more units keeps it, so a count never exceeds a key's true use: a
+// hot key may rarely escape throttling (when another hot key shares its
+// slot), but no key is ever throttled for another's traffic.
+type keyCounts [keySlots]keyUse
+
+func (k *keyCounts) get(h uint64) *keyUse {
+	if k == nil {
 		return nil
 	}
-	top := make([]keyUse, 0, hotKeysShown+1)
+	if u := &k[h&(keySlots-1)]; u.hash == h && u.used() {
+		return u
+	}
+	return nil
+}
+
+func (k *keyCounts) add(h uint64, pk attr.Value, write bool, units float64) {
+	u := &k[h&(keySlots-1)]
+	if u.hash != h || !u.used() {
+		if u.used() && u.rcu+u.wcu >= units {
+			return // the slot's key is busier; this one goes uncounted
+		}
+		*u = keyUse{hash: h, pk: pk}
+	}
+	if write {
+		u.wcu += units
+	} else {
+		u.rcu += units
+	}
+}
+
+func (k *keyCounts) reset() { clear(k[:]) }
+
+// hottest returns the hotKeysShown keys that consumed the most units,
+// hottest first (ties by key text).
+func (k *keyCounts) hottest() []HotKey {
+	var top []keyUse
 	hotter := func(a, b keyUse) bool {
 		ua, ub := a.rcu+a.wcu, b.rcu+b.wcu
 		return ua > ub || (ua == ub && a.pk.Str() < b.pk.Str())
 	}
-	for _, u := range keys {
+	for _, u := range k {
+		if !u.used() {
+			continue
+		}
 		if len(top) == hotKeysShown && !hotter(u, top[len(top)-1]) {
 			continue
 		}
@@ -535,6 +573,9 @@ func hottest(keys map[uint64]keyUse) []HotKey {
 		if len(top) > hotKeysShown {
 			top = top[:hotKeysShown]
 		}
+	}
+	if len(top) == 0 {
+		return nil
 	}
 	out := make([]HotKey, len(top))
 	for i, u := range top {

@@ -34,8 +34,8 @@ func (db *DB) SubscribeCapacity(buffer int) (samples <-chan CapacitySample, canc
 	}
 }
 
-// CapacityHistory returns the closed seconds of a table's metering kept
-// so far (the last hour), oldest first.
+// CapacityHistory returns the closed seconds of a table's metering, at
+// most the last hour, oldest first.
 func (db *DB) CapacityHistory(tableName string) ([]CapacitySample, error) {
 	var tm *tableMeter
 	err := db.readTable(tableName, func(t *table) error {
@@ -47,7 +47,8 @@ func (db *DB) CapacityHistory(tableName string) ([]CapacitySample, error) {
 	}
 	tm.mu.Lock()
 	defer tm.mu.Unlock()
-	return slices.Clone(tm.history), nil
+	h := tm.history
+	return slices.Clone(h[max(0, len(h)-historySeconds):]), nil
 }
 
 // tickMeter closes the seconds that have ended on every table and
