@@ -19,11 +19,8 @@ type CreateTableInput struct {
 	DeletionProtectionEnabled bool                   `json:"DeletionProtectionEnabled,omitempty"`
 	TableClass                string                 `json:"TableClass,omitempty"`
 	StreamSpecification       *StreamSpecification   `json:"StreamSpecification,omitempty"`
-
-	// Secondary indexes are accepted by the wire decoder so that they can be
-	// refused with a clear message until they are implemented.
-	LocalSecondaryIndexes  []map[string]any `json:"LocalSecondaryIndexes,omitempty"`
-	GlobalSecondaryIndexes []map[string]any `json:"GlobalSecondaryIndexes,omitempty"`
+	LocalSecondaryIndexes     []LocalSecondaryIndex  `json:"LocalSecondaryIndexes,omitempty"`
+	GlobalSecondaryIndexes    []GlobalSecondaryIndex `json:"GlobalSecondaryIndexes,omitempty"`
 }
 
 // CreateTableOutput is the CreateTable response.
@@ -80,6 +77,9 @@ func (db *DB) CreateTable(ctx context.Context, in *CreateTableInput) (*CreateTab
 			return err
 		}
 		m.ID = id
+		if err := addCreateIndexes(tx, &m, in); err != nil {
+			return err
+		}
 		if err := stream.apply(tx, &m); err != nil {
 			return err
 		}
@@ -95,7 +95,7 @@ func (db *DB) CreateTable(ctx context.Context, in *CreateTableInput) (*CreateTab
 	}
 	db.tables[m.Name] = t
 	stream.commit(db)
-	desc := t.describe(store.Stats{})
+	desc := t.describe(tableStats{})
 	return &CreateTableOutput{TableDescription: desc}, nil
 }
 
@@ -140,6 +140,12 @@ func validateCreateTable(in *CreateTableInput) error {
 		c.notNull(k.AttributeName != "", p+".attributeName")
 		c.notNull(k.KeyType != "", p+".keyType")
 		c.enum(k.KeyType, p+".keyType", KeyTypeHash, KeyTypeRange)
+	}
+	for i, l := range in.LocalSecondaryIndexes {
+		c.index(indexSpec{name: l.IndexName, keySchema: l.KeySchema, projection: l.Projection}, fmt.Sprintf("localSecondaryIndexes.%d.member", i+1))
+	}
+	for i, g := range in.GlobalSecondaryIndexes {
+		c.index(g.spec(), fmt.Sprintf("globalSecondaryIndexes.%d.member", i+1))
 	}
 	c.enum(in.TableClass, "tableClass", "STANDARD", "STANDARD_INFREQUENT_ACCESS")
 	if err := c.err(); err != nil {
@@ -192,14 +198,20 @@ func checkCreateTableRules(in *CreateTableInput) error {
 	if len(in.KeySchema) == 2 && in.KeySchema[1].KeyType != KeyTypeRange {
 		return validationError("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
 	}
-	if in.LocalSecondaryIndexes != nil || in.GlobalSecondaryIndexes != nil {
-		return validationError("dynalab does not support secondary indexes yet (LocalSecondaryIndexes, GlobalSecondaryIndexes)")
-	}
 	if err := checkStreamSpecification(in.StreamSpecification); err != nil {
 		return err
 	}
-	if len(keys) != len(defs) {
+	indexed := in.LocalSecondaryIndexes != nil || in.GlobalSecondaryIndexes != nil
+	if !indexed && len(keys) != len(defs) {
 		return invalidParam("Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
+	}
+	if indexed {
+		if err := checkCreateIndexes(in, defs); err != nil {
+			return err
+		}
+		if err := checkDefinitionsUsed(in, defs); err != nil {
+			return err
+		}
 	}
 	seen := map[string]bool{}
 	for _, d := range defs {

@@ -39,11 +39,14 @@ func (db *DB) DeleteTable(ctx context.Context, in *DeleteTableInput) (*DeleteTab
 	if t.meta.DeletionProtection {
 		return nil, validationError("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
 	}
-	var stats store.Stats
+	var stats tableStats
 	var stream *streamChange
 	err := db.store.Update(func(tx *store.Tx) error {
 		var err error
-		if stats, err = tx.ReadStats(t.meta.ID); err != nil {
+		if stats, err = readTableStats(tx, t); err != nil {
+			return err
+		}
+		if err := dropIndexes(tx, t); err != nil {
 			return err
 		}
 		if _, err := tx.DeleteRange(string(t.prefix)); err != nil {

@@ -43,11 +43,11 @@ func (db *DB) DescribeTable(ctx context.Context, in *DescribeTableInput) (*Descr
 	return &DescribeTableOutput{Table: t.describe(stats)}, nil
 }
 
-func (db *DB) stats(t *table) (store.Stats, error) {
-	var s store.Stats
+func (db *DB) stats(t *table) (tableStats, error) {
+	var s tableStats
 	err := db.store.View(func(tx *store.Tx) error {
 		var err error
-		s, err = tx.ReadStats(t.meta.ID)
+		s, err = readTableStats(tx, t)
 		return err
 	})
 	if err != nil {
@@ -57,7 +57,7 @@ func (db *DB) stats(t *table) (store.Stats, error) {
 }
 
 // describe builds the table's TableDescription.
-func (t *table) describe(s store.Stats) *TableDescription {
+func (t *table) describe(s tableStats) *TableDescription {
 	m := &t.meta
 	d := &TableDescription{
 		AttributeDefinitions:      m.AttributeDefinitions,
@@ -94,5 +94,6 @@ func (t *table) describe(s store.Stats) *TableDescription {
 		d.TableClassSummary = &TableClassSummary{TableClass: m.TableClass}
 	}
 	t.describeStream(d)
+	t.describeIndexes(d, s)
 	return d
 }

@@ -25,6 +25,8 @@ func FuzzDispatch(f *testing.F) {
 		`{"TransactItems":[{"Update":{"TableName":"Tab","Key":{"PK":{"S":"a"},"SK":{"N":"1"}},"UpdateExpression":"REMOVE x[0]"}}]}`,
 		`{"TableName":"Utab","AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}],"KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}`,
 		`{"TableName":"Tab","Key":{"PK":{"S":"a"},"SK":{"N":"1"}}}`,
+		`{"TableName":"Itab","AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"},{"AttributeName":"s","AttributeType":"N"},{"AttributeName":"g","AttributeType":"B"}],"KeySchema":[{"AttributeName":"k","KeyType":"HASH"},{"AttributeName":"s","KeyType":"RANGE"}],"BillingMode":"PAY_PER_REQUEST","LocalSecondaryIndexes":[{"IndexName":"L1","KeySchema":[{"AttributeName":"k","KeyType":"HASH"},{"AttributeName":"g","KeyType":"RANGE"}],"Projection":{"ProjectionType":"INCLUDE","NonKeyAttributes":["a"]}}],"GlobalSecondaryIndexes":[{"IndexName":"G1","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"KEYS_ONLY"}}]}`,
+		`{"TableName":"Tab","IndexName":"G1","KeyConditionExpression":"g = :g","ExpressionAttributeValues":{":g":{"B":"AA=="}},"Select":"ALL_PROJECTED_ATTRIBUTES","ExclusiveStartKey":{"g":{"B":"AA=="},"PK":{"S":"a"},"SK":{"N":"1"}}}`,
 		`{`, `[]`, `{"TableName":5}`, ``,
 	}
 	for i, s := range seeds {

@@ -93,7 +93,7 @@ func (t *table) checkItem(item attr.Item) error {
 			return err
 		}
 	}
-	return nil
+	return t.checkIndexValues(item)
 }
 
 // checkItemShape applies the rules that do not need the table: attribute
@@ -194,6 +194,11 @@ func (t *table) writeItem(tx *store.Tx, key string, old, item attr.Item) error {
 	if err := tx.AddStats(t.meta.ID, dn, ds); err != nil {
 		return err
 	}
+	if len(t.indexes) > 0 {
+		if err := t.updateIndexes(tx, old, item); err != nil {
+			return err
+		}
+	}
 	return t.recordChange(tx, key, old, item, false)
 }
 
@@ -210,6 +215,11 @@ func (t *table) removeItem(tx *store.Tx, key string, old attr.Item, ttl bool) er
 	}
 	if err := tx.AddStats(t.meta.ID, -1, -int64(old.Size())); err != nil {
 		return err
+	}
+	if len(t.indexes) > 0 {
+		if err := t.updateIndexes(tx, old, nil); err != nil {
+			return err
+		}
 	}
 	return t.recordChange(tx, key, old, nil, ttl)
 }

@@ -114,7 +114,9 @@ func (db *DB) Query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
 	var out *QueryOutput
 	err = db.readTable(in.TableName, func(t *table) error {
 		if in.IndexName != "" {
-			return validationError("The table does not have the specified index: " + in.IndexName)
+			var err error
+			out, err = db.queryIndex(ctx, t, in, terms, filter, proj, start)
+			return err
 		}
 		kc, err := t.resolveKeyCondition(terms)
 		if err != nil {
@@ -134,7 +136,7 @@ func (db *DB) Query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
 		var p *page
 		err = db.store.View(func(tx *store.Tx) error {
 			var err error
-			p, err = readPage(tx, r, limitOf(in.Limit), filter.eval)
+			p, err = readPage(tx, r, limitOf(in.Limit), filter.eval, nil)
 			return err
 		})
 		if err != nil {
@@ -230,4 +232,42 @@ func (t *table) pageOutput(p *page, sel string, proj projector) *QueryOutput {
 		out.LastEvaluatedKey = t.keyOf(p.last)
 	}
 	return out
+}
+
+// queryIndex is Query on a secondary index.
+func (db *DB) queryIndex(ctx context.Context, t *table, in *QueryInput, terms []expr.KeyTerm, filter condition, proj projector, start time.Time) (*QueryOutput, error) {
+	r, err := t.planIndexRead(in.IndexName, in.ConsistentRead, in.Select, proj, filter)
+	if err != nil {
+		return nil, err
+	}
+	kc, err := r.resolveKeyCondition(terms)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.rejectKeyAttributes(filter); err != nil {
+		return nil, err
+	}
+	kr, err := r.queryRange(kc, in.ExclusiveStartKey)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.meter.admit(false, attr.Value{}); err != nil {
+		return nil, err
+	}
+	kr.reverse = in.ScanIndexForward != nil && !*in.ScanIndexForward
+	var p *page
+	err = db.store.View(func(tx *store.Tx) error {
+		var err error
+		p, err = readPage(tx, kr, limitOf(in.Limit), filter.eval, r.load(tx))
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("query %s index %s: %w", t.meta.Name, in.IndexName, err)
+	}
+	out := r.pageOutput(p, in.Select, proj)
+	units := readUnits(p.bytes, in.ConsistentRead) + r.fetchUnits
+	t.meter.charge(false, attr.Value{}, units)
+	t.meter.request(opQuery, start, len(p.items), p.scanned)
+	out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, in.TableName, units, true)
+	return out, nil
 }

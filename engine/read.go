@@ -32,7 +32,11 @@ type page struct {
 
 // readPage reads items in r until limit items were read (0 = no limit) or
 // 1 MB, keeping those for which keep returns true.
-func readPage(tx *store.Tx, r keyRange, limit int, keep func(attr.Item) bool) (*page, error) {
+//
+// load, when not nil, turns what is read (an index entry) into the item
+// the filter and the page see (the base item, for an LSI read fetching
+// attributes the index does not project).
+func readPage(tx *store.Tx, r keyRange, limit int, keep func(attr.Item) bool, load func(attr.Item) (attr.Item, error)) (*page, error) {
 	p := &page{}
 	var decodeErr error
 	visit := func(k, v string) bool {
@@ -43,8 +47,15 @@ func readPage(tx *store.Tx, r keyRange, limit int, keep func(attr.Item) bool) (*
 		}
 		p.scanned++
 		p.bytes += item.Size()
-		if keep(item) {
-			p.items = append(p.items, item)
+		seen := item
+		if load != nil {
+			if seen, err = load(item); err != nil {
+				decodeErr = err
+				return false
+			}
+		}
+		if keep(seen) {
+			p.items = append(p.items, seen)
 		}
 		if (limit > 0 && p.scanned >= limit) || p.bytes >= maxPageBytes {
 			p.last = item

@@ -86,7 +86,9 @@ func (db *DB) Scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) {
 	var out *ScanOutput
 	err = db.readTable(in.TableName, func(t *table) error {
 		if in.IndexName != "" {
-			return validationError("The table does not have the specified index: " + in.IndexName)
+			var err error
+			out, err = db.scanIndex(ctx, t, in, filter, proj, start)
+			return err
 		}
 		r, err := t.scanRange(in.Segment, in.TotalSegments, in.ExclusiveStartKey)
 		if err != nil {
@@ -98,7 +100,7 @@ func (db *DB) Scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) {
 		var p *page
 		err = db.store.View(func(tx *store.Tx) error {
 			var err error
-			p, err = readPage(tx, r, limitOf(in.Limit), filter.eval)
+			p, err = readPage(tx, r, limitOf(in.Limit), filter.eval, nil)
 			return err
 		})
 		if err != nil {
@@ -145,4 +147,34 @@ func (t *table) scanRange(segment, total *int64, start attr.Item) (keyRange, err
 		r.after = t.storageKey(start)
 	}
 	return r, nil
+}
+
+// scanIndex is Scan on a secondary index (or one segment of it).
+func (db *DB) scanIndex(ctx context.Context, t *table, in *ScanInput, filter condition, proj projector, start time.Time) (*ScanOutput, error) {
+	r, err := t.planIndexRead(in.IndexName, in.ConsistentRead, in.Select, proj, filter)
+	if err != nil {
+		return nil, err
+	}
+	kr, err := r.scanRange(in.Segment, in.TotalSegments, in.ExclusiveStartKey)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.meter.admit(false, attr.Value{}); err != nil {
+		return nil, err
+	}
+	var p *page
+	err = db.store.View(func(tx *store.Tx) error {
+		var err error
+		p, err = readPage(tx, kr, limitOf(in.Limit), filter.eval, r.load(tx))
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("scan %s index %s: %w", t.meta.Name, in.IndexName, err)
+	}
+	out := r.pageOutput(p, in.Select, proj)
+	units := readUnits(p.bytes, in.ConsistentRead) + r.fetchUnits
+	t.meter.charge(false, attr.Value{}, units)
+	t.meter.request(opScan, start, len(p.items), p.scanned)
+	out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, in.TableName, units, true)
+	return out, nil
 }

@@ -26,8 +26,9 @@ type tableMeta struct {
 	PayPerRequestMillis  int64                 `json:"payPerRequestSince,omitempty"`
 	DeletionProtection   bool                  `json:"deletionProtection,omitempty"`
 	TableClass           string                `json:"tableClass,omitempty"`
-	Stream               *tableStream          `json:"stream,omitempty"` // latest stream, if any (stream.go)
-	TTL                  *tableTTL             `json:"ttl,omitempty"`    // TTL setting, if ever set (ttl.go)
+	Stream               *tableStream          `json:"stream,omitempty"`  // latest stream, if any (stream.go)
+	TTL                  *tableTTL             `json:"ttl,omitempty"`     // TTL setting, if ever set (ttl.go)
+	Indexes              []indexMeta           `json:"indexes,omitempty"` // LSIs and GSIs, in creation order (index.go)
 }
 
 // table is a catalog entry with what the data plane derives from it.
@@ -41,16 +42,13 @@ type table struct {
 	prefix    []byte // store.ItemPrefix(meta.ID)
 	db        *DB    // for change capture; nil in storage benchmarks
 	meter     *tableMeter
+	indexes   []*index // LSIs and GSIs, as in meta.Indexes
 }
 
 func newTable(m tableMeta, region, account string) *table {
 	t := &table{meta: m, prefix: store.ItemPrefix(m.ID)}
 	t.arn = fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s", region, account, m.Name)
-	types := map[string]attr.Type{}
-	for _, d := range m.AttributeDefinitions {
-		typ, _ := attr.ParseType(d.AttributeType)
-		types[d.AttributeName] = typ
-	}
+	types := attrTypes(m.AttributeDefinitions)
 	for _, k := range m.KeySchema {
 		switch k.KeyType {
 		case KeyTypeHash:
@@ -58,6 +56,9 @@ func newTable(m tableMeta, region, account string) *table {
 		case KeyTypeRange:
 			t.rangeName, t.rangeType = k.AttributeName, types[k.AttributeName]
 		}
+	}
+	for _, im := range m.Indexes {
+		t.indexes = append(t.indexes, newIndex(im, t.arn, types))
 	}
 	return t
 }

@@ -179,6 +179,9 @@ func runTransaction(tx *store.Tx, actions []txAction, units map[string]float64) 
 			if err == nil && item != nil {
 				err = checkItemShape(item, "Item size to update has exceeded the maximum allowed size")
 			}
+			if err == nil && item != nil {
+				err = a.t.checkUpdatedIndexValues(item)
+			}
 			if err != nil {
 				reasons[i] = CancellationReason{Code: "ValidationError", Message: errorMessage(err)}
 				failed = true

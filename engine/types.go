@@ -54,10 +54,12 @@ type TableDescription struct {
 	BillingModeSummary        *BillingModeSummary               `json:"BillingModeSummary,omitempty"`
 	CreationDateTime          float64                           `json:"CreationDateTime"`
 	DeletionProtectionEnabled bool                              `json:"DeletionProtectionEnabled"`
+	GlobalSecondaryIndexes    []GlobalSecondaryIndexDescription `json:"GlobalSecondaryIndexes,omitempty"`
 	ItemCount                 int64                             `json:"ItemCount"`
 	KeySchema                 []KeySchemaElement                `json:"KeySchema"`
 	LatestStreamArn           string                            `json:"LatestStreamArn,omitempty"`
 	LatestStreamLabel         string                            `json:"LatestStreamLabel,omitempty"`
+	LocalSecondaryIndexes     []LocalSecondaryIndexDescription  `json:"LocalSecondaryIndexes,omitempty"`
 	ProvisionedThroughput     *ProvisionedThroughputDescription `json:"ProvisionedThroughput,omitempty"`
 	StreamSpecification       *StreamSpecification              `json:"StreamSpecification,omitempty"`
 	TableArn                  string                            `json:"TableArn"`

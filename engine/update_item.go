@@ -97,6 +97,9 @@ func (db *DB) UpdateItem(ctx context.Context, in *UpdateItemInput) (*UpdateItemO
 			if err := checkItemShape(item, "Item size to update has exceeded the maximum allowed size"); err != nil {
 				return err
 			}
+			if err := t.checkUpdatedIndexValues(item); err != nil {
+				return err
+			}
 			return t.writeItem(tx, key, old, item)
 		})
 		units := writeUnits(max(old.Size(), item.Size()))

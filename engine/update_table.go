@@ -83,7 +83,7 @@ func (db *DB) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTab
 		return nil, err
 	}
 	var nt *table
-	var stats store.Stats
+	var stats tableStats
 	err = db.store.Update(func(tx *store.Tx) error {
 		if err := stream.apply(tx, &m); err != nil {
 			return err
@@ -93,7 +93,7 @@ func (db *DB) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTab
 		if err != nil {
 			return err
 		}
-		if stats, err = tx.ReadStats(m.ID); err != nil {
+		if stats, err = readTableStats(tx, nt); err != nil {
 			return err
 		}
 		return tx.Set(store.TableKey(name), rec)

@@ -11,6 +11,14 @@
 //	"t/" name                      table catalog record (JSON)
 //	"s/" tid                       table statistics: item count and bytes
 //	"i/" tid hash pk sk            item, as canonical DynamoDB JSON
+//	"n/" iid hash ipk isk pk sk    secondary index entry: the item's projection
+//	                               into the index (canonical DynamoDB JSON);
+//	                               iid is the index's id (drawn from the table
+//	                               id counter, so "s/" iid holds its statistics),
+//	                               hash the partition hash of ipk, ipk/isk the
+//	                               index key values, pk/sk the table key values
+//	                               (so equal index keys are distinct entries,
+//	                               ordered by table key)
 //	"e/" tid exp hash pk sk        TTL schedule: one entry per item whose TTL
 //	                               attribute is a Number; exp is the expiry in
 //	                               whole epoch seconds (8 bytes big-endian), the

@@ -43,6 +43,21 @@ func (t *Tx) Delete(key string) error {
 	return err
 }
 
+// Swap writes value at key and reports whether it replaced a value.
+func (t *Tx) Swap(key, value string) (replaced bool, err error) {
+	_, replaced, err = t.tx.Set(key, value, nil)
+	return replaced, err
+}
+
+// Take removes key and reports whether it held a value.
+func (t *Tx) Take(key string) (bool, error) {
+	_, err := t.tx.Delete(key)
+	if errors.Is(err, buntdb.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // Ascend calls fn for each key ≥ from, in byte order, while fn returns true.
 func (t *Tx) Ascend(from string, fn func(key, value string) bool) error {
 	return t.tx.AscendGreaterOrEqual("", from, fn)
@@ -88,6 +103,11 @@ func StatsKey(tid uint32) string {
 // ItemPrefix is the first byte string of a table's items.
 func ItemPrefix(tid uint32) []byte {
 	return binary.BigEndian.AppendUint32([]byte("i/"), tid)
+}
+
+// IndexPrefix is the first byte string of a secondary index's entries.
+func IndexPrefix(iid uint32) []byte {
+	return binary.BigEndian.AppendUint32([]byte("n/"), iid)
 }
 
 // Stats are a table's exact item count and size in bytes.

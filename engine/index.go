@@ -1,0 +1,353 @@
+package engine
+
+import (
+	"dynalab/engine/attr"
+	"dynalab/engine/internal/keys"
+	"dynalab/engine/internal/store"
+)
+
+// Secondary indexes. An index is a keyspace of its own ("n/" iid …, see
+// internal/store) holding, for every item that has the index's key
+// attributes, the item's projection into the index under a key made of the
+// index partition hash, the index key values and the table key values. The
+// write path (writeItem/removeItem) keeps it in step inside the item's
+// transaction; a table without indexes pays one length check.
+
+// Projection types.
+const (
+	ProjectionAll      = "ALL"
+	ProjectionKeysOnly = "KEYS_ONLY"
+	ProjectionInclude  = "INCLUDE"
+)
+
+// Projection says which attributes an index holds.
+type Projection struct {
+	NonKeyAttributes []string `json:"NonKeyAttributes,omitempty"`
+	ProjectionType   string   `json:"ProjectionType,omitempty"`
+}
+
+// LocalSecondaryIndex is an LSI of a CreateTable request.
+type LocalSecondaryIndex struct {
+	IndexName  string             `json:"IndexName"`
+	KeySchema  []KeySchemaElement `json:"KeySchema"`
+	Projection *Projection        `json:"Projection"`
+}
+
+// GlobalSecondaryIndex is a GSI of a CreateTable request (and of an
+// UpdateTable Create action).
+type GlobalSecondaryIndex struct {
+	IndexName             string                 `json:"IndexName"`
+	KeySchema             []KeySchemaElement     `json:"KeySchema"`
+	Projection            *Projection            `json:"Projection"`
+	ProvisionedThroughput *ProvisionedThroughput `json:"ProvisionedThroughput,omitempty"`
+}
+
+// LocalSecondaryIndexDescription is what DescribeTable reports of an LSI.
+type LocalSecondaryIndexDescription struct {
+	IndexArn       string             `json:"IndexArn"`
+	IndexName      string             `json:"IndexName"`
+	IndexSizeBytes int64              `json:"IndexSizeBytes"`
+	ItemCount      int64              `json:"ItemCount"`
+	KeySchema      []KeySchemaElement `json:"KeySchema"`
+	Projection     *Projection        `json:"Projection"`
+}
+
+// GlobalSecondaryIndexDescription is what DescribeTable reports of a GSI.
+type GlobalSecondaryIndexDescription struct {
+	Backfilling           *bool                             `json:"Backfilling,omitempty"`
+	IndexArn              string                            `json:"IndexArn"`
+	IndexName             string                            `json:"IndexName"`
+	IndexSizeBytes        int64                             `json:"IndexSizeBytes"`
+	IndexStatus           string                            `json:"IndexStatus"`
+	ItemCount             int64                             `json:"ItemCount"`
+	KeySchema             []KeySchemaElement                `json:"KeySchema"`
+	Projection            *Projection                       `json:"Projection"`
+	ProvisionedThroughput *ProvisionedThroughputDescription `json:"ProvisionedThroughput,omitempty"`
+}
+
+// indexMeta is an index's catalog record, kept in its table's record.
+type indexMeta struct {
+	Name          string             `json:"name"`
+	ID            uint32             `json:"id"` // keyspace and statistics id
+	Global        bool               `json:"global,omitempty"`
+	KeySchema     []KeySchemaElement `json:"keySchema"`
+	Projection    Projection         `json:"projection"`
+	ReadCapacity  int64              `json:"rcu,omitempty"`
+	WriteCapacity int64              `json:"wcu,omitempty"`
+	// Status is "" once ACTIVE, else CREATING (being backfilled) or
+	// DELETING (entries being removed).
+	Status string `json:"status,omitempty"`
+	// Backfilled is the store key of the last item a CREATING index's
+	// backfill has indexed ("" = none yet).
+	Backfilled string `json:"backfilled,omitempty"`
+}
+
+// index is an index with what the data plane derives from its record.
+type index struct {
+	meta      indexMeta
+	arn       string
+	hashName  string
+	hashType  attr.Type
+	rangeName string // "" for an index without a sort key
+	rangeType attr.Type
+	prefix    []byte          // store.IndexPrefix(meta.ID)
+	include   map[string]bool // INCLUDE's non-key attributes
+	all       bool            // projection ALL
+}
+
+func newIndex(m indexMeta, tableARN string, types map[string]attr.Type) *index {
+	ix := &index{meta: m, arn: tableARN + "/index/" + m.Name, prefix: store.IndexPrefix(m.ID)}
+	for _, k := range m.KeySchema {
+		switch k.KeyType {
+		case KeyTypeHash:
+			ix.hashName, ix.hashType = k.AttributeName, types[k.AttributeName]
+		case KeyTypeRange:
+			ix.rangeName, ix.rangeType = k.AttributeName, types[k.AttributeName]
+		}
+	}
+	switch m.Projection.ProjectionType {
+	case ProjectionAll:
+		ix.all = true
+	case ProjectionInclude:
+		ix.include = make(map[string]bool, len(m.Projection.NonKeyAttributes))
+		for _, a := range m.Projection.NonKeyAttributes {
+			ix.include[a] = true
+		}
+	}
+	return ix
+}
+
+// maintained reports whether writes keep the index's entries (not while
+// it is being deleted).
+func (ix *index) maintained() bool { return ix.meta.Status != StatusDeleting }
+
+// readable reports whether Query and Scan may use the index.
+func (ix *index) readable() bool { return ix.meta.Status == "" }
+
+// keyNames returns the index's key attribute names, hash first.
+func (ix *index) keyNames() []string {
+	if ix.rangeName == "" {
+		return []string{ix.hashName}
+	}
+	return []string{ix.hashName, ix.rangeName}
+}
+
+// isKeyAttr reports whether name is one of the index's key attributes.
+func (ix *index) isKeyAttr(name string) bool {
+	return name == ix.hashName || (ix.rangeName != "" && name == ix.rangeName)
+}
+
+// projects reports whether the index holds attribute name of its items.
+func (ix *index) projects(t *table, name string) bool {
+	return ix.all || ix.include[name] || ix.isKeyAttr(name) || t.isKeyAttr(name)
+}
+
+// checkValues validates the index key attributes an item carries: the
+// defined type and a non-empty value. An item without them is simply not
+// in the index (a sparse index).
+func (ix *index) checkValues(item attr.Item) error {
+	for _, name := range ix.keyNames() {
+		v, ok := item[name]
+		if !ok {
+			continue
+		}
+		want := ix.hashType
+		if name != ix.hashName {
+			want = ix.rangeType
+		}
+		if v.Type() != want {
+			return invalidParam("Type mismatch for Index Key %s Expected: %s Actual: %s IndexName: %s", name, want, v.Type(), ix.meta.Name)
+		}
+		if (want == attr.TypeS || want == attr.TypeB) && v.Len() == 0 {
+			kind := "string"
+			if want == attr.TypeB {
+				kind = "binary"
+			}
+			return Validationf("One or more parameter values are not valid. A value specified for a secondary index key is not supported. "+
+				"The AttributeValue for a key attribute cannot contain an empty %s value. IndexName: %s, IndexKey: %s", kind, ix.meta.Name, name)
+		}
+		if name == ix.hashName && v.Len() > maxHashKeyBytes {
+			return invalidParam("Size of hashkey has exceeded the maximum size limit of2048 bytes")
+		}
+		if name != ix.hashName && v.Len() > maxRangeKeyBytes {
+			return invalidParam("Aggregated size of all range keys has exceeded the size limit of 1024 bytes")
+		}
+	}
+	return nil
+}
+
+// entryKey returns the store key of item's entry, or false when the item
+// lacks an index key attribute. The item's values are of the right types
+// (checkValues).
+func (ix *index) entryKey(t *table, item attr.Item) (string, bool) {
+	if item == nil {
+		return "", false
+	}
+	hv, ok := item[ix.hashName]
+	if !ok {
+		return "", false
+	}
+	var rv attr.Value
+	if ix.rangeName != "" {
+		if rv, ok = item[ix.rangeName]; !ok {
+			return "", false
+		}
+	}
+	buf := make([]byte, 0, len(ix.prefix)+8+96)
+	buf = append(buf, ix.prefix...)
+	buf = appendHashed(buf, hv)
+	if ix.rangeName != "" {
+		buf = keys.AppendValue(buf, rv)
+	}
+	buf = keys.AppendValue(buf, item[t.hashName])
+	if t.rangeName != "" {
+		buf = keys.AppendValue(buf, item[t.rangeName])
+	}
+	return string(buf), true
+}
+
+// appendHashed appends the partition hash of pk and pk's encoding.
+func appendHashed(buf []byte, pk attr.Value) []byte {
+	start := len(buf)
+	buf = append(buf, make([]byte, 8)...)
+	pkStart := len(buf)
+	buf = keys.AppendValue(buf, pk)
+	keys.AppendHash(buf[start:start], keys.Hash(buf[pkStart:]))
+	return buf
+}
+
+// project returns item's projection into the index.
+func (ix *index) project(t *table, item attr.Item) attr.Item {
+	if ix.all {
+		return item
+	}
+	p := make(attr.Item, 4+len(ix.include))
+	for _, name := range [...]string{t.hashName, t.rangeName, ix.hashName, ix.rangeName} {
+		if v, ok := item[name]; ok && name != "" {
+			p[name] = v
+		}
+	}
+	for name := range ix.include {
+		if v, ok := item[name]; ok {
+			p[name] = v
+		}
+	}
+	return p
+}
+
+// checkIndexValues validates an item's index key attributes against every
+// index writes maintain.
+func (t *table) checkIndexValues(item attr.Item) error {
+	for _, ix := range t.indexes {
+		if !ix.maintained() {
+			continue
+		}
+		if err := ix.checkValues(item); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// updateIndexes moves the index entries of one item change (old → item;
+// either may be nil) in tx, keeping each index's statistics exact.
+func (t *table) updateIndexes(tx *store.Tx, old, item attr.Item) error {
+	for _, ix := range t.indexes {
+		if !ix.maintained() {
+			continue
+		}
+		if item != nil {
+			if err := ix.checkValues(item); err != nil {
+				return err
+			}
+		}
+		if err := ix.move(tx, t, old, item); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// move replaces old's entry (if any) by item's (if any). Whether an entry
+// is stored is taken from the store, not assumed: while a new index is
+// being backfilled, items not reached yet have no entry.
+func (ix *index) move(tx *store.Tx, t *table, old, item attr.Item) error {
+	oldKey, hadOld := ix.entryKey(t, old)
+	newKey, hasNew := ix.entryKey(t, item)
+	var oldProj attr.Item
+	if hadOld {
+		oldProj = ix.project(t, old)
+	}
+	if hadOld && (!hasNew || oldKey != newKey) {
+		existed, err := tx.Take(oldKey)
+		if err != nil {
+			return err
+		}
+		if existed {
+			if err := tx.AddStats(ix.meta.ID, -1, -int64(oldProj.Size())); err != nil {
+				return err
+			}
+		}
+	}
+	if !hasNew {
+		return nil
+	}
+	proj := ix.project(t, item)
+	if hadOld && oldKey == newKey && proj.Equal(oldProj) {
+		return nil // same entry: only non-projected attributes changed
+	}
+	size := proj.Size()
+	data := attr.AppendItem(make([]byte, 0, size+24*len(proj)+2), proj)
+	replaced, err := tx.Swap(newKey, string(data))
+	if err != nil {
+		return err
+	}
+	dn, ds := int64(1), int64(size)
+	if replaced {
+		// A replaced entry is old's (same key means same table key).
+		dn, ds = 0, ds-int64(oldProj.Size())
+	}
+	return tx.AddStats(ix.meta.ID, dn, ds)
+}
+
+// index returns the named index, or nil.
+func (t *table) index(name string) *index {
+	for _, ix := range t.indexes {
+		if ix.meta.Name == name {
+			return ix
+		}
+	}
+	return nil
+}
+
+// indexedAttrs returns the attribute types of the table's definitions.
+func attrTypes(defs []AttributeDefinition) map[string]attr.Type {
+	types := make(map[string]attr.Type, len(defs))
+	for _, d := range defs {
+		typ, _ := attr.ParseType(d.AttributeType)
+		types[d.AttributeName] = typ
+	}
+	return types
+}
+
+// checkUpdatedIndexValues is checkIndexValues for an item an update
+// expression produced: an index key attribute set to a type no key can
+// have is refused with the service's update wording.
+func (t *table) checkUpdatedIndexValues(item attr.Item) error {
+	for _, ix := range t.indexes {
+		if !ix.maintained() {
+			continue
+		}
+		for _, name := range ix.keyNames() {
+			if v, ok := item[name]; ok {
+				if typ := v.Type(); typ != attr.TypeS && typ != attr.TypeN && typ != attr.TypeB {
+					return validationError("The update expression attempted to update the secondary index key to unsupported type")
+				}
+			}
+		}
+		if err := ix.checkValues(item); err != nil {
+			return err
+		}
+	}
+	return nil
+}
