@@ -5,6 +5,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -30,7 +31,7 @@ import (
 const usage = `dynalab — a DynamoDB lab in the terminal
 
 Usage:
-  dynalab [--listen ADDR | --no-listen] [--data FILE] [--theme NAME]
+  dynalab [--session NAME | --data FILE | --endpoint URL] [--listen ADDR | --no-listen] [--theme NAME]
   dynalab <command> [flags]
 
 With no command, dynalab opens the workbench on the default session's
@@ -41,6 +42,8 @@ Commands:
   serve     serve the DynamoDB API over HTTP (aws CLI, SDKs, your app)
   run       run a script of PartiQL statements
   calc      capacity units, partitions and monthly cost for a workload
+  session   list, create, show and remove sessions (named workspaces, local or remote)
+  snapshot  save, restore and list copies of a session's database
   version   print the version
   help      show this help, or help for a command: dynalab help serve
 
@@ -69,6 +72,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runCmd(ctx, rest, os.Stdin, stdout, stderr)
 	case "calc":
 		err = calcCmd(rest, stdout, stderr)
+	case "session":
+		err = sessionCmd(rest, stdout, stderr)
+	case "snapshot":
+		err = snapshotCmd(rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "dynalab", version())
 	case "help", "-h", "--help", "-help":
@@ -141,16 +148,17 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 // workbenchCmd opens the workbench on a local session and serves its data
 // while it runs.
 func workbenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("dynalab", "dynalab [--listen ADDR | --no-listen] [--data FILE] [--theme NAME] [--sync everysecond]",
-		"Open the workbench on the default session's database (or --data FILE) and serve the\n"+
-			"DynamoDB API while it runs (127.0.0.1:8000, or the next free port; --listen to\n"+
-			"choose, --no-listen for none). Press F1 for help, Ctrl+C twice to quit.",
+	fs := newFlags("dynalab", "dynalab [--session NAME | --data FILE | --endpoint URL] [--listen ADDR | --no-listen] [--theme NAME] [--sync everysecond]",
+		"Open the workbench on the default session (or --session NAME, --data FILE, --endpoint URL)\n"+
+			"and, for local data, serve the DynamoDB API while it runs (127.0.0.1:8000, or the next\n"+
+			"free port; --listen to choose, --no-listen for none). A remote session or endpoint is\n"+
+			"browsed in place: its change and capacity feeds need the embedded engine.\n"+
+			"Press F1 for help, Ctrl+C twice to quit.",
 		stderr)
 	listen := fs.String("listen", "", "address to serve the DynamoDB API on (default 127.0.0.1:8000 or the next free port)")
 	noListen := fs.Bool("no-listen", false, "do not serve the DynamoDB API")
-	data := fs.String("data", "", "database file (default: the default session's)")
-	theme := fs.String("theme", "", "theme: dark, light or high-contrast (NO_COLOR is honored)")
-	syncPolicy := fs.String("sync", "everysecond", "when to fsync the database file: always, everysecond or never")
+	theme := fs.String("theme", "", "theme: dark, light or high-contrast (NO_COLOR is honored; default: the session's)")
+	source := addSessionFlags(fs, sessionFlagOptions{Sync: true})
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
@@ -158,16 +166,38 @@ func workbenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintln(stderr, "dynalab: --listen and --no-listen are alternatives; give one")
 		return errUsage
 	}
+	sel, err := source.selector("", stderr)
+	if err != nil {
+		return err
+	}
 	if f, ok := stdout.(*os.File); !ok || !term.IsTerminal(f.Fd()) {
 		fmt.Fprint(stdout, usage)
 		fmt.Fprintln(stderr, "dynalab: the workbench needs a terminal; showing help instead")
 		return nil
 	}
-	local, err := sessions.OpenLocal(sessions.DefaultName, engine.Options{Path: *data, Sync: *syncPolicy})
+	backend, err := sessions.Open(ctx, sel)
 	if err != nil {
 		return err
 	}
-	defer local.Close()
+	defer backend.Close()
+	if *theme == "" {
+		*theme = sessionTheme(sel)
+	}
+	history := ""
+	if name := sel.SessionName(); name != "" {
+		if history, err = sessions.HistoryPath(name); err != nil {
+			fmt.Fprintf(stderr, "dynalab: REPL history will not be saved: %v\n", err)
+			history = ""
+		}
+	}
+	local, ok := backend.(*sessions.Local)
+	if !ok {
+		if *listen != "" {
+			fmt.Fprintf(stderr, "dynalab: --listen serves the embedded engine; %s is a remote endpoint\n", backend.Endpoint())
+			return errUsage
+		}
+		return ui.Run(ctx, ui.Options{Backend: backend, ThemeName: *theme, HistoryPath: history})
+	}
 
 	serveCtx, stopServing := context.WithCancel(ctx)
 	defer stopServing()
@@ -186,11 +216,6 @@ func workbenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		served <- nil
 	}
 	events, unsubscribe := local.Subscribe(1024)
-	history, err := sessions.HistoryPath(local.Name())
-	if err != nil {
-		fmt.Fprintf(stderr, "dynalab: REPL history will not be saved: %v\n", err)
-		history = ""
-	}
 	err = ui.Run(ctx, ui.Options{Backend: local, ThemeName: *theme, HistoryPath: history, Changes: ui.ChangesFromEngine(events)})
 	unsubscribe()
 	stopServing()
@@ -221,21 +246,18 @@ func listenWorkbench(addr string) (net.Listener, error) {
 }
 
 func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("serve", "dynalab serve [--listen 127.0.0.1:8000] [--data FILE | --in-memory] [--sync everysecond] [--log-requests] [--on-stream TABLE=COMMAND ...]",
+	fs := newFlags("serve", "dynalab serve [--listen 127.0.0.1:8000] [--session NAME | --data FILE | --in-memory] [--sync everysecond] [--log-requests] [--on-stream TABLE=COMMAND ...]",
 		"Serve the DynamoDB API (JSON 1.0 over HTTP) so that the aws CLI, every AWS SDK\n"+
 			"and your application can use dynalab instead of the cloud. The first line of\n"+
 			"output is the endpoint URL. Stop with Ctrl+C: the database is flushed and unlocked.\n"+
-			"With neither --data nor --in-memory, the default session's database is used.\n"+
+			"With none of --session, --data and --in-memory, the default session's database is used.\n"+
 			"--on-stream runs COMMAND (through the shell) for each batch of TABLE's stream\n"+
 			"records, with the Lambda event JSON {\"Records\":[...]} on stdin and its output\n"+
 			"on stderr. The table needs a stream (StreamSpecification) for it to see writes.",
 		stderr)
 	listen := fs.String("listen", "127.0.0.1:8000", "address to listen on (port 0 picks a free port)")
-	data := fs.String("data", "", "database file to serve (created if missing)")
-	inMemory := fs.Bool("in-memory", false, "keep everything in memory; nothing is written to disk")
-	syncPolicy := fs.String("sync", "everysecond", "when to fsync the database file: always, everysecond or never")
+	source := addSessionFlags(fs, sessionFlagOptions{InMemory: true, Sync: true})
 	logRequests := fs.Bool("log-requests", false, "print one line per request: operation, table, latency, capacity, error")
-	region := fs.String("region", "us-east-1", "region shown in ARNs and the health line")
 	var handlers []streamhandler.Config
 	fs.Func("on-stream", "run `TABLE=COMMAND` per batch of TABLE's stream records (repeatable)", func(v string) error {
 		table, command, err := streamhandler.ParseSpec(v)
@@ -249,44 +271,47 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
-	if *data != "" && *inMemory {
-		fmt.Fprintln(stderr, "dynalab serve: --data and --in-memory are alternatives; give one")
-		return errUsage
+	sel, err := source.selector("serve", stderr)
+	if err != nil {
+		return err
 	}
-	path := *data
-	switch {
-	case *inMemory:
-		path = engine.InMemory
-	case path == "":
-		p, err := sessions.DatabasePath(sessions.DefaultName)
-		if err != nil {
-			return err
-		}
-		path = p
+	if sel.Endpoint != "" {
+		fmt.Fprintln(stderr, "dynalab serve: --endpoint is already a server; serve takes --session, --data or --in-memory")
+		return errUsage
 	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *listen, err)
 	}
 	endpoint := "http://" + ln.Addr().String()
-	db, err := engine.Open(engine.Options{Path: path, Sync: *syncPolicy, Region: *region, Endpoint: endpoint})
+	local, err := openLocalSession(ctx, "serve", sel)
+	if err == nil {
+		err = local.SetEndpoint(endpoint)
+	}
 	if err != nil {
 		ln.Close()
+		if local != nil {
+			local.Close()
+		}
 		return err
 	}
-	defer db.Close()
+	defer local.Close()
+	db, path := local.DB, local.Path()
 
-	opts := server.Options{Region: *region}
+	opts := server.Options{Region: sel.Region}
 	if *logRequests {
 		opts.Log = stderr
 	}
-	srv := server.New(server.Chain{db, partiql.NewDispatcher(partiql.New(db, partiql.Options{}))}, opts)
+	srv := server.New(server.Chain{db, partiql.NewDispatcher(local.Executor())}, opts)
 	fmt.Fprintln(stdout, endpoint)
 	where := path
-	if path == engine.InMemory {
+	switch {
+	case path == engine.InMemory:
 		where = "an in-memory database"
+	case sel.SessionName() != "":
+		where = fmt.Sprintf("session %q (%s)", sel.SessionName(), path)
 	}
-	fmt.Fprintf(stdout, "dynalab %s serving %s (sync %s)\n", version(), where, *syncPolicy)
+	fmt.Fprintf(stdout, "dynalab %s serving %s (sync %s)\n", version(), where, cmp.Or(sel.Sync, "everysecond"))
 	fmt.Fprintf(stdout, "Try: aws dynamodb list-tables --endpoint-url %s\n", endpoint)
 	fmt.Fprintln(stdout, "     (any credentials work, e.g. AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_REGION=us-east-1)")
 	if !isLoopback(ln.Addr()) {
@@ -310,16 +335,15 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("run", "dynalab run [--data FILE | --in-memory | --endpoint URL] [-o table|json|ddb] [--continue-on-error] FILE|-",
+	fs := newFlags("run", "dynalab run [--data FILE | --session NAME | --in-memory | --endpoint URL] [-o table|json|ddb] [--continue-on-error] FILE|-",
 		"Run a script of ';'-separated PartiQL statements (comments allowed; - reads standard\n"+
 			"input) and print each statement's result. EXPLAIN <statement> prints its plan.\n"+
 			"A failing statement is reported as file:line:column: message and stops the script\n"+
 			"(unless --continue-on-error); the exit status is then 1.\n"+
-			"With neither --data, --in-memory nor --endpoint, the default session's database is used.",
+			"With none of --session, --data, --in-memory and --endpoint, the default session is used.\n"+
+			"A local database held by a running workbench or server is reached through its endpoint.",
 		stderr)
-	data := fs.String("data", "", "database file to run on (created if missing)")
-	inMemory := fs.Bool("in-memory", false, "run on an empty in-memory database")
-	endpoint := fs.String("endpoint", "", "run on a DynamoDB-compatible endpoint instead (credentials and region from AWS_* variables)")
+	source := addSessionFlags(fs, sessionFlagOptions{InMemory: true, ViaHolder: true})
 	output := fs.String("o", "table", "output format: table, json or ddb")
 	continueOnError := fs.Bool("continue-on-error", false, "run the remaining statements after one fails")
 	file, err := parseFlagsAndFile(fs, args, stdout)
@@ -331,43 +355,20 @@ func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 		fmt.Fprintln(stderr, "dynalab run:", err)
 		return errUsage
 	}
-	if countSet(*data != "", *inMemory, *endpoint != "") > 1 {
-		fmt.Fprintln(stderr, "dynalab run: --data, --in-memory and --endpoint are alternatives; give one")
-		return errUsage
+	sel, err := source.selector("run", stderr)
+	if err != nil {
+		return err
 	}
 	src, name, err := readScript(file, stdin)
 	if err != nil {
 		return err
 	}
-	var backend partiql.Backend
-	if *endpoint != "" {
-		backend = partiql.NewRemote(partiql.RemoteOptions{Endpoint: *endpoint, Region: firstEnv("AWS_REGION", "AWS_DEFAULT_REGION"),
-			AccessKeyID: os.Getenv("AWS_ACCESS_KEY_ID"), SecretAccessKey: os.Getenv("AWS_SECRET_ACCESS_KEY"), SessionToken: os.Getenv("AWS_SESSION_TOKEN")})
-	} else {
-		path := *data
-		switch {
-		case *inMemory:
-			path = engine.InMemory
-		case path == "":
-			if path, err = sessions.DatabasePath(sessions.DefaultName); err != nil {
-				return err
-			}
-		}
-		db, err := engine.Open(engine.Options{Path: path})
-		switch {
-		case errors.Is(err, engine.ErrLocked) && engine.HolderEndpoint(path) != "":
-			// A running workbench or server holds the database: go through it.
-			url := engine.HolderEndpoint(path)
-			fmt.Fprintf(stderr, "dynalab run: %s is in use; running through %s\n", path, url)
-			backend = partiql.NewRemote(partiql.RemoteOptions{Endpoint: url, Region: "us-east-1", AccessKeyID: "dynalab", SecretAccessKey: "dynalab"})
-		case err != nil:
-			return err
-		default:
-			defer db.Close()
-			backend = partiql.New(db, partiql.Options{})
-		}
+	backend, err := openSession(ctx, "run", sel, stderr)
+	if err != nil {
+		return err
 	}
-	r := &partiql.Runner{Backend: backend, Out: stdout, Err: stderr, Format: format, ContinueOnError: *continueOnError}
+	defer backend.Close()
+	r := &partiql.Runner{Backend: sessions.PartiQL(backend), Out: stdout, Err: stderr, Format: format, ContinueOnError: *continueOnError}
 	return r.Run(ctx, name, src)
 }
 
@@ -409,25 +410,6 @@ func readScript(file string, stdin io.Reader) (src, name string, err error) {
 	}
 	data, err := os.ReadFile(file)
 	return string(data), file, err
-}
-
-func countSet(flags ...bool) int {
-	n := 0
-	for _, f := range flags {
-		if f {
-			n++
-		}
-	}
-	return n
-}
-
-func firstEnv(names ...string) string {
-	for _, n := range names {
-		if v := os.Getenv(n); v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 func isLoopback(a net.Addr) bool {

@@ -7,16 +7,24 @@ import (
 	"dynalab/engine/attr"
 )
 
-// Backend is the one way the workbench and scripts reach data: the
-// embedded engine of a local session, or (later) a remote
-// DynamoDB-compatible endpoint. Every method takes the service's request
-// shapes and returns its errors (*engine.APIError, or *partiql.Error for a
-// statement that does not parse).
+// Backend is the one way the workbench, scripts and import/export reach
+// data: the embedded engine of a local session (Local), or a remote
+// DynamoDB-compatible endpoint (Remote). Every method takes the service's
+// request shapes and returns its errors (*engine.APIError, or
+// *partiql.Error for a statement that does not parse).
 type Backend interface {
-	// Name is the session's name; Endpoint the URL that serves its data
-	// ("" when none).
+	// Name is the session's name (for --data, the file's name; for
+	// --endpoint, the URL); Endpoint the URL that serves its data ("" when
+	// none).
 	Name() string
 	Endpoint() string
+	// Kind says whether the data is in this process (KindLocal: live
+	// change and capacity feeds, EXPLAIN estimates) or behind an endpoint
+	// (KindRemote: none of those).
+	Kind() Kind
+
+	CreateTable(ctx context.Context, in *engine.CreateTableInput) (*engine.CreateTableOutput, error)
+	DeleteTable(ctx context.Context, in *engine.DeleteTableInput) (*engine.DeleteTableOutput, error)
 
 	ListTables(ctx context.Context, in *engine.ListTablesInput) (*engine.ListTablesOutput, error)
 	DescribeTable(ctx context.Context, in *engine.DescribeTableInput) (*engine.DescribeTableOutput, error)
@@ -26,6 +34,10 @@ type Backend interface {
 	DeleteItem(ctx context.Context, in *engine.DeleteItemInput) (*engine.DeleteItemOutput, error)
 	Query(ctx context.Context, in *engine.QueryInput) (*engine.QueryOutput, error)
 	Scan(ctx context.Context, in *engine.ScanInput) (*engine.ScanOutput, error)
+	BatchGetItem(ctx context.Context, in *engine.BatchGetItemInput) (*engine.BatchGetItemOutput, error)
+	BatchWriteItem(ctx context.Context, in *engine.BatchWriteItemInput) (*engine.BatchWriteItemOutput, error)
+	TransactGetItems(ctx context.Context, in *engine.TransactGetItemsInput) (*engine.TransactGetItemsOutput, error)
+	TransactWriteItems(ctx context.Context, in *engine.TransactWriteItemsInput) (*engine.TransactWriteItemsOutput, error)
 
 	// Run executes one PartiQL statement (or the workbench's EXPLAIN),
 	// continuing a previous page when nextToken is set.
@@ -45,7 +57,8 @@ type Result struct {
 	// Operation is the DynamoDB operation the statement ran as (GetItem,
 	// Query, Scan, PutItem, ...), for the status line.
 	Operation string
-	// Count and ScannedCount are the items returned and examined.
+	// Count and ScannedCount are the items returned and examined; both 0
+	// when the backend does not know (a remote endpoint reports neither).
 	Count, ScannedCount int
 	// Capacity is the capacity units consumed.
 	Capacity float64

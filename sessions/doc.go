@@ -1,5 +1,23 @@
-// Package sessions manages dynalab's named workspaces: where each one keeps
-// its database file, history and saved queries under the user's data
-// directory. The default session needs no setup: its directory is created on
-// first use.
+// Package sessions manages dynalab's named workspaces and the one way the
+// workbench, scripts and import/export reach data.
+//
+// A session is a directory under DataDir()/sessions/NAME holding
+// session.json (its Settings: local or remote, endpoint, region, profile,
+// theme), history (the REPL's), queries/ (saved statements, NAME.sql),
+// and for a local session data.db (the engine's database) and snapshots/
+// (copies of data.db, for fast resets between test suites). The default
+// session needs no setup: it is created on first use.
+//
+// Open resolves a Selector (the --session, --data, --endpoint and
+// --in-memory flags every command shares) to a Backend: a Local on the
+// embedded engine, or a Remote on any DynamoDB-compatible endpoint (AWS
+// through the aws-sdk-go-v2 config chain, DynamoDB Local, another
+// dynalab). A local database held by a running workbench or server is
+// reached through the endpoint its lock file records when the Selector
+// asks for it (run, import, export); otherwise opening it fails with an
+// error naming the process.
+//
+// Snapshots are taken and restored under the database's lock, so they
+// never copy a database mid-write: while a process holds the database,
+// both refuse with a *HeldError saying which process and what to do.
 package sessions

@@ -39,6 +39,10 @@ func OpenLocal(name string, opts engine.Options) (*Local, error) {
 // Name returns the session's name.
 func (l *Local) Name() string { return l.name }
 
+// Kind returns KindLocal: the engine runs in this process, with its live
+// change feed (Subscribe) and EXPLAIN estimates.
+func (l *Local) Kind() Kind { return KindLocal }
+
 // Endpoint returns the URL serving this session's data, if any.
 func (l *Local) Endpoint() string { return l.endpoint }
 

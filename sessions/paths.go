@@ -46,18 +46,18 @@ func DataDir() (string, error) {
 
 // DatabasePath returns the database file of the named session.
 func DatabasePath(name string) (string, error) {
-	dir, err := DataDir()
+	dir, err := Dir(name)
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(dir, "sessions", name, "data.db"), nil
+	return filepath.Join(dir, databaseFile), nil
 }
 
 // HistoryPath returns the REPL history file of the named session.
 func HistoryPath(name string) (string, error) {
-	dir, err := DataDir()
+	dir, err := Dir(name)
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(dir, "sessions", name, "history"), nil
+	return filepath.Join(dir, historyFile), nil
 }

@@ -246,7 +246,7 @@ func TestSearchLoadedRows(t *testing.T) {
 
 // seedBig creates a table of n items, ten per partition key.
 func seedBig(t testing.TB, b *uitest.Backend, n int) {
-	b.CreateTable(t, "Big", "PK", "SK")
+	b.MakeTable(t, "Big", "PK", "SK")
 	for i := 0; i < n; i++ {
 		b.Put(t, "Big", fmt.Sprintf(`{"PK":{"S":"P#%03d"},"SK":{"S":"S#%05d"},"n":{"N":"%d"}}`, i/10, i, i))
 	}
@@ -286,7 +286,7 @@ func TestPaginationLoadsAhead(t *testing.T) {
 
 func TestGroupCountOfPartialPageSaysMore(t *testing.T) {
 	b := uitest.NewBackend(t)
-	b.CreateTable(t, "One", "PK", "SK")
+	b.MakeTable(t, "One", "PK", "SK")
 	for i := 0; i < 150; i++ {
 		b.Put(t, "One", fmt.Sprintf(`{"PK":{"S":"same"},"SK":{"S":"%04d"}}`, i))
 	}

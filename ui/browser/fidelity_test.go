@@ -36,7 +36,7 @@ func storedBytes(t *testing.T, b *uitest.Backend) map[string]string {
 // $EDITOR runs as a process, and opens each item of "Types" in it.
 func editorRun(t *testing.T, editor EditorFunc, each func(tm *teatest.TestModel)) *uitest.Backend {
 	b := uitest.NewBackend(t)
-	b.CreateTable(t, "Types", "PK", "SK")
+	b.MakeTable(t, "Types", "PK", "SK")
 	for _, it := range typeItems {
 		b.Put(t, "Types", it)
 	}

@@ -20,6 +20,10 @@ const History = 15 * 60
 // NoFeed is what the pane says when it has no capacity samples.
 const NoFeed = "No capacity feed: the engine's per-second capacity samples are not built yet"
 
+// NoFeedRemote is what the pane says on a remote session: live capacity
+// metrics need the embedded engine.
+const NoFeedRemote = "No capacity feed: live capacity metrics need the embedded engine, and this session is a remote endpoint"
+
 // windows are the spans the sparklines cover, in seconds.
 var windows = []int{60, 300, 900}
 
@@ -240,7 +244,11 @@ func (m *Model) View() string {
 	switch {
 	case m.feed == nil:
 		lines = append(lines, "")
-		for _, l := range widgets.Wrap(NoFeed, m.width) {
+		msg := NoFeed
+		if m.c.Remote() {
+			msg = NoFeedRemote
+		}
+		for _, l := range widgets.Wrap(msg, m.width) {
 			lines = append(lines, th.Warning.Render(l))
 		}
 		lines = append(lines, "")

@@ -8,8 +8,19 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"dynalab/sessions"
 	"dynalab/ui/internal/uitest"
 )
+
+func TestNoFeedOnRemoteSession(t *testing.T) {
+	b := uitest.NewBackend(t)
+	b.SessKind = sessions.KindRemote
+	m := New(uitest.Common(t, b, "dark"), nil, DefaultPricing)
+	m.SetSize(80, 10)
+	if view := strings.Join(strings.Fields(ansi.Strip(m.View())), " "); !strings.Contains(view, NoFeedRemote) {
+		t.Errorf("view:\n%s", view)
+	}
+}
 
 func TestNoFeedSaysSo(t *testing.T) {
 	m := New(uitest.Common(t, uitest.NewBackend(t), "dark"), nil, DefaultPricing)

@@ -21,6 +21,13 @@ type Common struct {
 	Timeout time.Duration    // the longest one operation may take
 }
 
+// Remote reports whether the session's data is behind an endpoint rather
+// than in this process's engine: panes then say that their live feeds
+// need the embedded engine.
+func (c *Common) Remote() bool {
+	return c.Backend != nil && c.Backend.Kind() == sessions.KindRemote
+}
+
 // Now returns the clock's time.
 func (c *Common) Now() time.Time {
 	if c.Clock == nil {

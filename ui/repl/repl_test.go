@@ -83,7 +83,7 @@ func TestKeysFirstForTablesCreatedLater(t *testing.T) {
 	b := uitest.NewBackend(t)
 	b.RunFunc = uitest.SelectRunner(b, 0)
 	m := newREPLAt(t, b, "") // no tables yet
-	b.CreateTable(t, "Later", "id", "at")
+	b.MakeTable(t, "Later", "id", "at")
 	b.Put(t, "Later", `{"id":{"S":"x"},"at":{"S":"1"},"a":{"N":"1"}}`)
 	typeLine(t, m, `SELECT * FROM "Later";`)
 	var header string

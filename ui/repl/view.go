@@ -121,7 +121,11 @@ func (m *Model) welcome(h int) []string {
 		th.Accent.Render("dynalab") + th.Muted.Render(" · PartiQL for DynamoDB"),
 		th.Muted.Render("session ") + th.Text.Render(be.Name()),
 	}
-	if ep := be.Endpoint(); ep != "" {
+	switch ep := be.Endpoint(); {
+	case m.c.Remote():
+		lines = append(lines, th.Muted.Render("remote endpoint ")+th.Text.Render(ep),
+			th.Muted.Render("statements run there; EXPLAIN estimates and live feeds need the embedded engine"))
+	case ep != "":
 		lines = append(lines, th.Muted.Render("serving ")+th.Text.Render(ep)+th.Muted.Render(" (aws --endpoint-url "+ep+")"))
 	}
 	lines = append(lines, "",

@@ -21,6 +21,10 @@ const MaxEvents = 2000
 // session that publishes none).
 const NoFeed = "No change feed: this session publishes no changes"
 
+// NoFeedRemote is what the pane says on a remote session: the live tail
+// needs the embedded engine.
+const NoFeedRemote = "No change feed: the live tail of changes needs the embedded engine, and this session is a remote endpoint"
+
 // Model is the streams pane. Create it with New; it implements
 // common.Component.
 type Model struct {
@@ -270,7 +274,11 @@ func (m *Model) View() string {
 	switch {
 	case m.feed == nil:
 		lines = append(lines, "")
-		lines = append(lines, mutedWrap(th.Warning, NoFeed, m.width)...)
+		msg := NoFeed
+		if m.c.Remote() {
+			msg = NoFeedRemote
+		}
+		lines = append(lines, mutedWrap(th.Warning, msg, m.width)...)
 		lines = append(lines, "")
 		lines = append(lines, mutedWrap(th.Muted, "With a change feed (a local session's engine subscription), committed changes across tables appear here as they happen: INSERT, MODIFY (old → new), REMOVE, and TTL deletions marked as service deletions.", m.width)...)
 	case m.detail:

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"dynalab/engine/attr"
+	"dynalab/sessions"
 	"dynalab/ui/internal/uitest"
 )
 
@@ -69,6 +70,16 @@ func TestNoFeedSaysSo(t *testing.T) {
 	}
 	if m.Status().Note != "no change feed" {
 		t.Errorf("status %+v", m.Status())
+	}
+}
+
+func TestNoFeedOnRemoteSession(t *testing.T) {
+	b := uitest.NewBackend(t)
+	b.SessKind = sessions.KindRemote
+	m := New(uitest.Common(t, b, "dark"), nil)
+	m.SetSize(60, 10)
+	if view := strings.Join(strings.Fields(ansi.Strip(m.View())), " "); !strings.Contains(view, NoFeedRemote) {
+		t.Errorf("view:\n%s", view)
 	}
 }
 

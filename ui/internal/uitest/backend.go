@@ -22,6 +22,8 @@ type Backend struct {
 	DB       *engine.DB
 	SessName string
 	Endpt    string
+	// SessKind is what Kind reports; "" means sessions.KindLocal.
+	SessKind sessions.Kind
 
 	// RunFunc answers statements that parse; nil answers with an empty
 	// result whose Operation is "ExecuteStatement".
@@ -158,6 +160,62 @@ func (b *Backend) Scan(ctx context.Context, in *engine.ScanInput) (*engine.ScanO
 	return b.DB.Scan(ctx, in)
 }
 
+// Kind implements sessions.Backend; Kind, when set, overrides KindLocal.
+func (b *Backend) Kind() sessions.Kind {
+	if b.SessKind != "" {
+		return b.SessKind
+	}
+	return sessions.KindLocal
+}
+
+// CreateTable implements sessions.Backend.
+func (b *Backend) CreateTable(ctx context.Context, in *engine.CreateTableInput) (*engine.CreateTableOutput, error) {
+	if err := b.enter(ctx, "CreateTable"); err != nil {
+		return nil, err
+	}
+	return b.DB.CreateTable(ctx, in)
+}
+
+// DeleteTable implements sessions.Backend.
+func (b *Backend) DeleteTable(ctx context.Context, in *engine.DeleteTableInput) (*engine.DeleteTableOutput, error) {
+	if err := b.enter(ctx, "DeleteTable"); err != nil {
+		return nil, err
+	}
+	return b.DB.DeleteTable(ctx, in)
+}
+
+// BatchGetItem implements sessions.Backend.
+func (b *Backend) BatchGetItem(ctx context.Context, in *engine.BatchGetItemInput) (*engine.BatchGetItemOutput, error) {
+	if err := b.enter(ctx, "BatchGetItem"); err != nil {
+		return nil, err
+	}
+	return b.DB.BatchGetItem(ctx, in)
+}
+
+// BatchWriteItem implements sessions.Backend.
+func (b *Backend) BatchWriteItem(ctx context.Context, in *engine.BatchWriteItemInput) (*engine.BatchWriteItemOutput, error) {
+	if err := b.enter(ctx, "BatchWriteItem"); err != nil {
+		return nil, err
+	}
+	return b.DB.BatchWriteItem(ctx, in)
+}
+
+// TransactGetItems implements sessions.Backend.
+func (b *Backend) TransactGetItems(ctx context.Context, in *engine.TransactGetItemsInput) (*engine.TransactGetItemsOutput, error) {
+	if err := b.enter(ctx, "TransactGetItems"); err != nil {
+		return nil, err
+	}
+	return b.DB.TransactGetItems(ctx, in)
+}
+
+// TransactWriteItems implements sessions.Backend.
+func (b *Backend) TransactWriteItems(ctx context.Context, in *engine.TransactWriteItemsInput) (*engine.TransactWriteItemsOutput, error) {
+	if err := b.enter(ctx, "TransactWriteItems"); err != nil {
+		return nil, err
+	}
+	return b.DB.TransactWriteItems(ctx, in)
+}
+
 // Run implements sessions.Backend.
 func (b *Backend) Run(ctx context.Context, stmt string, params []attr.Value, nextToken string) (*sessions.Result, error) {
 	b.mu.Lock()
@@ -175,9 +233,9 @@ func (b *Backend) Run(ctx context.Context, stmt string, params []attr.Value, nex
 	return b.RunFunc(ctx, stmt, params, nextToken)
 }
 
-// CreateTable creates a table with a string partition key and, when sk is
+// MakeTable creates a table with a string partition key and, when sk is
 // not "", a string sort key, on demand.
-func (b *Backend) CreateTable(tb testing.TB, name, pk, sk string) {
+func (b *Backend) MakeTable(tb testing.TB, name, pk, sk string) {
 	tb.Helper()
 	in := &engine.CreateTableInput{
 		TableName:            name,
@@ -221,7 +279,7 @@ func (b *Backend) Item(tb testing.TB, table string, key attr.Item) attr.Item {
 // and one order, and PRODUCT#p1 one item.
 func (b *Backend) Seed(tb testing.TB) {
 	tb.Helper()
-	b.CreateTable(tb, "AppTable", "PK", "SK")
+	b.MakeTable(tb, "AppTable", "PK", "SK")
 	for _, it := range []string{
 		`{"PK":{"S":"USER#u1"},"SK":{"S":"PROFILE"},"name":{"S":"Ada"},"age":{"N":"36"},"tags":{"SS":["admin","ops"]}}`,
 		`{"PK":{"S":"USER#u1"},"SK":{"S":"ORDER#001"},"total":{"N":"19.99"},"status":{"S":"shipped"}}`,

@@ -1,0 +1,163 @@
+package sessions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"dynalab/engine"
+	"dynalab/partiql"
+)
+
+// Selector says which data a command works on: the --session, --data,
+// --endpoint and --in-memory flags every command shares. They are
+// alternatives; with none of them the default session is used.
+type Selector struct {
+	Session  string // a named session
+	Data     string // a database file, outside any session
+	Endpoint string // a DynamoDB-compatible endpoint URL
+	InMemory bool   // a throwaway in-memory database
+
+	// Region is the AWS region of Endpoint or of a remote session
+	// (overriding the session's); for a local database it is the region
+	// shown in ARNs.
+	Region string
+	// Profile is the shared-config profile of Endpoint or of a remote
+	// session (overriding the session's).
+	Profile string
+	// Sync is a local database's fsync policy: always, everysecond
+	// (default) or never.
+	Sync string
+
+	// ViaHolder reaches a local database that a running dynalab holds
+	// through the endpoint that process records in the lock file, instead
+	// of failing (run, import and export do this; the workbench and serve
+	// need the file itself).
+	ViaHolder bool
+}
+
+// Validate reports a selection that names more than one source, or a
+// profile for a local database.
+func (s Selector) Validate() error {
+	n := 0
+	for _, set := range []bool{s.Session != "", s.Data != "", s.Endpoint != "", s.InMemory} {
+		if set {
+			n++
+		}
+	}
+	if n > 1 {
+		return errors.New("--session, --data, --endpoint and --in-memory are alternatives; give one")
+	}
+	if s.Profile != "" && (s.Data != "" || s.InMemory) {
+		return errors.New("--profile applies to remote endpoints and sessions, not to --data or --in-memory")
+	}
+	if s.Session != "" {
+		if err := validateName("session", s.Session); err != nil {
+			return err
+		}
+	}
+	if s.Endpoint != "" {
+		if err := checkEndpoint(s.Endpoint); err != nil {
+			return fmt.Errorf("--endpoint: %w", err)
+		}
+	}
+	return nil
+}
+
+// SessionName returns the session the selection names: Session, or the
+// default session when no other source is given; "" for --data,
+// --endpoint and --in-memory.
+func (s Selector) SessionName() string {
+	switch {
+	case s.Session != "":
+		return s.Session
+	case s.Data != "" || s.Endpoint != "" || s.InMemory:
+		return ""
+	}
+	return DefaultName
+}
+
+// Open opens the selected backend: a *Local for a local session, --data
+// or --in-memory; a *Remote for --endpoint, a remote session, or (with
+// ViaHolder) a local database another dynalab holds and serves. A local
+// database held by another process fails with an error wrapping
+// engine.ErrLocked that names the process.
+func Open(ctx context.Context, sel Selector) (Backend, error) {
+	if err := sel.Validate(); err != nil {
+		return nil, err
+	}
+	switch {
+	case sel.Endpoint != "":
+		return OpenRemote(ctx, sel.Endpoint, RemoteOptions{Endpoint: sel.Endpoint, Region: sel.Region, Profile: sel.Profile})
+	case sel.InMemory:
+		return openLocal("in-memory", "", engine.InMemory, sel)
+	case sel.Data != "":
+		return openLocal(filepath.Base(sel.Data), "", sel.Data, sel)
+	}
+	name := sel.SessionName()
+	st, err := Load(name)
+	if err != nil {
+		return nil, err
+	}
+	if st.Kind == KindRemote {
+		opts := RemoteOptions{Endpoint: st.Endpoint, Region: st.Region, Profile: st.Profile}
+		if sel.Region != "" {
+			opts.Region = sel.Region
+		}
+		if sel.Profile != "" {
+			opts.Profile = sel.Profile
+		}
+		return OpenRemote(ctx, name, opts)
+	}
+	if sel.Profile != "" {
+		return nil, fmt.Errorf("--profile applies to remote sessions; session %q is local", name)
+	}
+	path, err := DatabasePath(name)
+	if err != nil {
+		return nil, err
+	}
+	return openLocal(name, name, path, sel)
+}
+
+// openLocal opens a database file (or InMemory) as a Local, or, when
+// another dynalab holds it and sel.ViaHolder is set, reaches it through
+// that process's endpoint.
+func openLocal(name, session, path string, sel Selector) (Backend, error) {
+	db, err := engine.Open(engine.Options{Path: path, Sync: sel.Sync, Region: sel.Region})
+	if err == nil {
+		return &Local{name: name, DB: db, exec: partiql.New(db, partiql.Options{})}, nil
+	}
+	what := "open " + path
+	if session != "" {
+		what = fmt.Sprintf("open session %q", session)
+	}
+	if !errors.Is(err, engine.ErrLocked) {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	h := readHolder(path)
+	if sel.ViaHolder && h.Endpoint != "" {
+		r, rerr := OpenRemote(context.Background(), name, RemoteOptions{Endpoint: h.Endpoint, Region: sel.Region, Placeholder: true})
+		if rerr != nil {
+			return nil, rerr
+		}
+		r.held = path
+		return r, nil
+	}
+	if sel.ViaHolder {
+		return nil, fmt.Errorf("%s: %w; that process serves no endpoint to go through: stop it, or start it with an endpoint", what, err)
+	}
+	return nil, fmt.Errorf("%s: %w; quit that workbench or stop that server first (dynalab run, import and export go through it)", what, err)
+}
+
+// PartiQL returns the statement backend of b for partiql.Runner: the
+// executor of a Local, the endpoint of a Remote; nil for other Backends.
+func PartiQL(b Backend) partiql.Backend {
+	switch b := b.(type) {
+	case *Local:
+		return b.exec
+	case *Remote:
+		return b
+	}
+	return nil
+}

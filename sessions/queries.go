@@ -1,0 +1,144 @@
+package sessions
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// SavedQuery is a named PartiQL statement or script kept in a session's
+// queries directory as NAME.sql, a file "dynalab run" and the REPL's
+// .read can run as is. Its leading "--" comment lines are its
+// description, e.g.
+//
+//	-- A user's orders, newest first.
+//	SELECT * FROM "AppTable" WHERE PK = ? AND begins_with(SK, 'ORDER#') ORDER BY SK DESC
+type SavedQuery struct {
+	Name        string
+	Description string // the leading comment lines, without "--", joined by newlines
+	Text        string // the whole file
+	Path        string
+}
+
+const queryExt = ".sql"
+
+// QueriesDir returns the directory of the session's saved queries.
+func QueriesDir(session string) (string, error) {
+	dir, err := Dir(session)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, queriesDir), nil
+}
+
+func queryPath(session, name string) (string, error) {
+	if err := validateName("saved query", name); err != nil {
+		return "", err
+	}
+	dir, err := QueriesDir(session)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, name+queryExt), nil
+}
+
+// SaveQuery saves text as the session's query name, replacing one of the
+// same name.
+func SaveQuery(session, name, text string) (*SavedQuery, error) {
+	p, err := queryPath(session, name)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := Load(session); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return nil, fmt.Errorf("save query %q: %w", name, err)
+	}
+	if !strings.HasSuffix(text, "\n") {
+		text += "\n"
+	}
+	if err := writeFileAtomic(p, []byte(text)); err != nil {
+		return nil, fmt.Errorf("save query %q: %w", name, err)
+	}
+	return &SavedQuery{Name: name, Description: describeQuery(text), Text: text, Path: p}, nil
+}
+
+// LoadQuery returns the session's saved query name.
+func LoadQuery(session, name string) (*SavedQuery, error) {
+	p, err := queryPath(session, name)
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("saved query %q of session %q: %w", name, session, ErrNotFound)
+		}
+		return nil, fmt.Errorf("saved query %q: %w", name, err)
+	}
+	text := string(data)
+	return &SavedQuery{Name: name, Description: describeQuery(text), Text: text, Path: p}, nil
+}
+
+// DeleteQuery removes the session's saved query name.
+func DeleteQuery(session, name string) error {
+	p, err := queryPath(session, name)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(p); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("delete saved query %q of session %q: %w", name, session, ErrNotFound)
+		}
+		return fmt.Errorf("delete saved query %q: %w", name, err)
+	}
+	return nil
+}
+
+// Queries returns the session's saved queries, sorted by name.
+func Queries(session string) ([]SavedQuery, error) {
+	dir, err := QueriesDir(session)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("list saved queries of session %q: %w", session, err)
+	}
+	var out []SavedQuery
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), queryExt)
+		if !ok || e.IsDir() || ValidateName(name) != nil {
+			continue
+		}
+		q, err := LoadQuery(session, name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *q)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// describeQuery returns the leading "--" comment lines of a query.
+func describeQuery(text string) string {
+	var desc []string
+	for line := range strings.Lines(text) {
+		line = strings.TrimSpace(line)
+		if line == "" && len(desc) == 0 {
+			continue
+		}
+		rest, ok := strings.CutPrefix(line, "--")
+		if !ok {
+			break
+		}
+		desc = append(desc, strings.TrimSpace(rest))
+	}
+	return strings.Join(desc, "\n")
+}
