@@ -41,6 +41,8 @@ if taken) while it runs, so the aws CLI or your app can use the same data.
 Commands:
   serve     serve the DynamoDB API over HTTP (aws CLI, SDKs, your app)
   run       run a script of PartiQL statements
+  import    load items into a table from DynamoDB JSON, JSON or CSV lines (gzip too)
+  export    write a table's items as DynamoDB JSON, JSON or CSV lines
   calc      capacity units, partitions and monthly cost for a workload
   session   list, create, show and remove sessions (named workspaces, local or remote)
   snapshot  save, restore and list copies of a session's database
@@ -70,6 +72,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = serveCmd(ctx, rest, stdout, stderr)
 	case "run":
 		err = runCmd(ctx, rest, os.Stdin, stdout, stderr)
+	case "import":
+		err = importCmd(ctx, rest, os.Stdin, stdout, stderr)
+	case "export":
+		err = exportCmd(ctx, rest, stdout, stderr)
 	case "calc":
 		err = calcCmd(rest, stdout, stderr)
 	case "session":
