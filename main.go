@@ -164,7 +164,7 @@ func workbenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	listen := fs.String("listen", "", "address to serve the DynamoDB API on (default 127.0.0.1:8000 or the next free port)")
 	noListen := fs.Bool("no-listen", false, "do not serve the DynamoDB API")
 	theme := fs.String("theme", "", "theme: dark, light or high-contrast (NO_COLOR is honored; default: the session's)")
-	source := addSessionFlags(fs, sessionFlagOptions{Sync: true})
+	source := addSessionFlags(fs, sessionFlagOptions{Sync: true, Throttle: true})
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
@@ -213,7 +213,7 @@ func workbenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		if err != nil {
 			return err
 		}
-		srv := server.New(server.Chain{local.DB, partiql.NewDispatcher(local.Executor())}, server.Options{})
+		srv := server.New(server.Chain{local.DB, partiql.NewDispatcher(local.Executor())}, server.Options{Extra: local.DB.MetricsHandler()})
 		go func() { served <- srv.Serve(serveCtx, ln) }()
 		if err := local.SetEndpoint("http://" + ln.Addr().String()); err != nil {
 			return err
@@ -222,8 +222,11 @@ func workbenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		served <- nil
 	}
 	events, unsubscribe := local.Subscribe(1024)
-	err = ui.Run(ctx, ui.Options{Backend: local, ThemeName: *theme, HistoryPath: history, Changes: ui.ChangesFromEngine(events)})
+	samples, unsubscribeCapacity := local.SubscribeCapacity(1024)
+	err = ui.Run(ctx, ui.Options{Backend: local, ThemeName: *theme, HistoryPath: history,
+		Changes: ui.ChangesFromEngine(events), Capacity: ui.CapacityFromEngine(samples)})
 	unsubscribe()
+	unsubscribeCapacity()
 	stopServing()
 	if serr := <-served; err == nil && serr != nil {
 		err = fmt.Errorf("serve: %w", serr)
@@ -262,7 +265,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			"on stderr. The table needs a stream (StreamSpecification) for it to see writes.",
 		stderr)
 	listen := fs.String("listen", "127.0.0.1:8000", "address to listen on (port 0 picks a free port)")
-	source := addSessionFlags(fs, sessionFlagOptions{InMemory: true, Sync: true})
+	source := addSessionFlags(fs, sessionFlagOptions{InMemory: true, Sync: true, Throttle: true})
 	logRequests := fs.Bool("log-requests", false, "print one line per request: operation, table, latency, capacity, error")
 	var handlers []streamhandler.Config
 	fs.Func("on-stream", "run `TABLE=COMMAND` per batch of TABLE's stream records (repeatable)", func(v string) error {
@@ -304,7 +307,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer local.Close()
 	db, path := local.DB, local.Path()
 
-	opts := server.Options{Region: sel.Region}
+	opts := server.Options{Region: sel.Region, Extra: db.MetricsHandler()}
 	if *logRequests {
 		opts.Log = stderr
 	}
@@ -319,6 +322,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "dynalab %s serving %s (sync %s)\n", version(), where, cmp.Or(sel.Sync, "everysecond"))
 	fmt.Fprintf(stdout, "Try: aws dynamodb list-tables --endpoint-url %s\n", endpoint)
+	fmt.Fprintf(stdout, "Metrics (Prometheus text): %s/metrics\n", endpoint)
 	fmt.Fprintln(stdout, "     (any credentials work, e.g. AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_REGION=us-east-1)")
 	if !isLoopback(ln.Addr()) {
 		fmt.Fprintln(stderr, "WARNING: listening beyond loopback without authentication: anyone who can reach", endpoint, "can read and change this database")

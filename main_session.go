@@ -18,6 +18,7 @@ import (
 type sessionFlagOptions struct {
 	InMemory bool // offer --in-memory
 	Sync     bool // offer --sync
+	Throttle bool // offer --no-throttle
 	// ViaHolder goes through the endpoint of the process holding a local
 	// database instead of failing (run, import, export).
 	ViaHolder bool
@@ -44,6 +45,9 @@ func addSessionFlags(fs *flag.FlagSet, opts sessionFlagOptions) *sessionFlags {
 	}
 	if opts.Sync {
 		fs.StringVar(&f.sel.Sync, "sync", "everysecond", "when to fsync a local database file: always, everysecond or never")
+	}
+	if opts.Throttle {
+		fs.BoolVar(&f.sel.NoThrottle, "no-throttle", false, "meter capacity but never throttle (by default provisioned tables and hot keys throttle like the service)")
 	}
 	return f
 }

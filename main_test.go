@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"dynalab/engine"
 	"dynalab/engine/enginetest"
@@ -82,6 +84,7 @@ func TestServe(t *testing.T) {
 	if _, err := c.ListTables(context.Background(), &dynamodb.ListTablesInput{}); err != nil {
 		t.Fatal(err)
 	}
+	checkMetrics(t, c, endpoint)
 	// While serving, the file is locked against a second opener.
 	if _, err := engine.Open(engine.Options{Path: path}); err == nil || !strings.Contains(err.Error(), path) {
 		t.Fatalf("second open: %v; want an error naming %s", err, path)
@@ -153,5 +156,39 @@ func TestServeSIGTERM(t *testing.T) {
 	defer db.Close()
 	if _, err := db.DescribeTable(ctx, &engine.DescribeTableInput{TableName: "T1x"}); err != nil {
 		t.Fatalf("table lost: %v", err)
+	}
+}
+
+// checkMetrics creates a table through c and reads it back from the
+// server's GET /metrics with the Prometheus text-format parser.
+func checkMetrics(t *testing.T, c *dynamodb.Client, endpoint string) {
+	t.Helper()
+	ctx := context.Background()
+	_, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            aws.String("Metered"),
+		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: types.ScalarAttributeTypeS}},
+		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: types.KeyTypeHash}},
+		BillingMode:          types.BillingModePayPerRequest,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("Metered"), Item: map[string]types.AttributeValue{
+		"id": &types.AttributeValueMemberS{Value: "a"}}}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(endpoint + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /metrics: %d, %v", resp.StatusCode, err)
+	}
+	f := families["dynalab_consumed_write_capacity_units_total"]
+	if f == nil || len(f.Metric) != 1 || f.Metric[0].GetCounter().GetValue() != 1 {
+		t.Fatalf("write units in /metrics: %v", f)
 	}
 }

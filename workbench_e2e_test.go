@@ -19,7 +19,8 @@ import (
 // TestWorkbenchInTmux runs the real binary's workbench in tmux as a person
 // would: it loads the seed's items through the served endpoint with the aws
 // CLI, types a SELECT, and checks what the screen shows — the result rows,
-// a streams-pane entry and a nonzero capacity figure — then quits with
+// a streams-pane entry, a nonzero capacity figure and the capacity pane's
+// hot key — then quits with
 // Ctrl+C twice and checks the data persisted. CI installs tmux and the aws
 // CLI; elsewhere the test skips.
 func TestWorkbenchInTmux(t *testing.T) {
@@ -97,6 +98,13 @@ func TestWorkbenchInTmux(t *testing.T) {
 			t.Errorf("screen lacks %q:\n%s", want, s)
 		}
 	}
+
+	// The capacity pane shows the engine's per-second metering: the table,
+	// its billing mode and the partition key that took the writes.
+	tmux("send-keys", "-t", "wb", "M-4")
+	waitFor("the capacity pane", func(s string) bool {
+		return strings.Contains(s, "AppTable · on demand") && strings.Contains(s, "hot keys: USER#u123")
+	})
 
 	tmux("send-keys", "-t", "wb", "C-c")
 	tmux("send-keys", "-t", "wb", "C-c")

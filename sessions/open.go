@@ -29,6 +29,9 @@ type Selector struct {
 	// Sync is a local database's fsync policy: always, everysecond
 	// (default) or never.
 	Sync string
+	// NoThrottle meters a local database's capacity without refusing
+	// requests beyond it (engine.Options.NoThrottle).
+	NoThrottle bool
 
 	// ViaHolder reaches a local database that a running dynalab holds
 	// through the endpoint that process records in the lock file, instead
@@ -124,7 +127,7 @@ func Open(ctx context.Context, sel Selector) (Backend, error) {
 // another dynalab holds it and sel.ViaHolder is set, reaches it through
 // that process's endpoint.
 func openLocal(name, session, path string, sel Selector) (Backend, error) {
-	db, err := engine.Open(engine.Options{Path: path, Sync: sel.Sync, Region: sel.Region})
+	db, err := engine.Open(engine.Options{Path: path, Sync: sel.Sync, Region: sel.Region, NoThrottle: sel.NoThrottle})
 	if err == nil {
 		return &Local{name: name, DB: db, exec: partiql.New(db, partiql.Options{})}, nil
 	}

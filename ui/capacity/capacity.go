@@ -18,7 +18,7 @@ import (
 const History = 15 * 60
 
 // NoFeed is what the pane says when it has no capacity samples.
-const NoFeed = "No capacity feed: the engine's per-second capacity samples are not built yet"
+const NoFeed = "No capacity feed: this session publishes no per-second capacity samples"
 
 // NoFeedRemote is what the pane says on a remote session: live capacity
 // metrics need the embedded engine.
@@ -252,7 +252,7 @@ func (m *Model) View() string {
 			lines = append(lines, th.Warning.Render(l))
 		}
 		lines = append(lines, "")
-		for _, l := range widgets.Wrap("When the engine meters capacity per second, each table and index shows here: consumed vs provisioned RCU and WCU, throttles, hot partition keys and a monthly cost estimate, updated every second.", m.width) {
+		for _, l := range widgets.Wrap("With a capacity feed (a local session's engine), each table and index shows here: consumed vs provisioned RCU and WCU, throttles, hot partition keys and a monthly cost estimate, updated every second.", m.width) {
 			lines = append(lines, th.Muted.Render(l))
 		}
 	case len(m.order) == 0:
