@@ -63,4 +63,31 @@ if ddb execute-statement --statement "INSERT INTO \"AppTable\" VALUE {'PK':'USER
   echo "FAIL: duplicate INSERT succeeded"; exit 1
 fi
 grep -q DuplicateItemException "$work/dup" || { echo "FAIL: duplicate INSERT error:"; cat "$work/dup"; exit 1; }
+# Capacity: ConsumedCapacity, DescribeLimits, a provisioned table that
+# throttles once its burst is spent, and GET /metrics.
+cu=$(ddb get-item --table-name AppTable --key '{"PK":{"S":"USER#u123"},"SK":{"S":"PROFILE"}}' \
+  --consistent-read --return-consumed-capacity TOTAL --query 'ConsumedCapacity.CapacityUnits' --output text)
+case "$cu" in 1|1.0) ;; *) echo "FAIL: strong GetItem consumed $cu"; exit 1 ;; esac
+ddb describe-limits --query 'TableMaxReadCapacityUnits' --output text | grep -qx 40000 \
+  || { echo "FAIL: describe-limits"; exit 1; }
+ddb create-table --table-name Tiny \
+  --attribute-definitions AttributeName=id,AttributeType=S --key-schema AttributeName=id,KeyType=HASH \
+  --provisioned-throughput ReadCapacityUnits=1,WriteCapacityUnits=1 >/dev/null
+# 25 items of 2 WCU per batch: the 300-unit burst is spent after 6 batches.
+python3 - "$work" <<'PY'
+import json, sys
+with open(sys.argv[1] + "/batches", "w") as f:
+    for b in range(10):
+        reqs = [{"PutRequest": {"Item": {"id": {"S": f"k{b}-{i}"}, "d": {"S": "x" * 2000}}}} for i in range(25)]
+        f.write(json.dumps({"Tiny": reqs}) + "\n")
+PY
+throttled=0
+while read -r batch; do
+  out=$(AWS_MAX_ATTEMPTS=1 ddb batch-write-item --request-items "$batch" 2>&1) || true
+  if echo "$out" | grep -q 'ProvisionedThroughputExceededException\|"Tiny"'; then throttled=1; break; fi
+done < "$work/batches"
+[ "$throttled" = 1 ] || { echo "FAIL: a 1 WCU table took 500 WCU without throttling"; exit 1; }
+curl -fsS "$endpoint/metrics" | grep -q '^dynalab_consumed_write_capacity_units_total{table="AppTable"}' \
+  || { echo "FAIL: /metrics"; exit 1; }
+
 echo "aws CLI smoke test passed"
