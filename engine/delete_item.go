@@ -36,13 +36,17 @@ func (db *DB) DeleteItem(ctx context.Context, in *DeleteItemInput) (*DeleteItemO
 	var c constraints
 	c.notNull(in.Key != nil, "key")
 	writeCommon{in.TableName, in.ReturnValues, in.ReturnValuesOnConditionCheckFailure, in.ReturnConsumedCapacity, in.ReturnItemCollectionMetrics}.check(&c)
+	lg, err := parseLegacy(&c, legacyIn{expected: in.Expected, condOp: in.ConditionalOperator, condition: in.ConditionExpression != nil})
+	if err != nil {
+		return nil, err
+	}
 	if err := c.err(); err != nil {
 		return nil, err
 	}
 	if in.ReturnValues != "" && in.ReturnValues != ReturnNone && in.ReturnValues != ReturnAllOld {
 		return nil, validationError("ReturnValues can only be ALL_OLD or NONE")
 	}
-	if err := refuseLegacy(in.Expected != nil, "Expected", in.ConditionExpression != nil, "ConditionExpression"); err != nil {
+	if err := lg.check(); err != nil {
 		return nil, err
 	}
 	ex, err := db.newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues, exprPresence{
@@ -51,7 +55,7 @@ func (db *DB) DeleteItem(ctx context.Context, in *DeleteItemInput) (*DeleteItemO
 	if err != nil {
 		return nil, err
 	}
-	cond, err := ex.condition("ConditionExpression", in.ConditionExpression)
+	cond, err := lg.condition(ex, "ConditionExpression", in.ConditionExpression)
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,7 @@ func wireOp[In, Out any](fn func(*DB, context.Context, *In) (*Out, error), table
 	return func(db *DB, ctx context.Context, body []byte, info *CallInfo) ([]byte, error) {
 		in := new(In)
 		if err := decodeRequest(body, in); err != nil {
-			return nil, err
+			return nil, constraintsFirst(in, err)
 		}
 		if table != nil {
 			info.Table = table(in)

@@ -62,7 +62,12 @@ func exprError(err error) error {
 func (c *exprContext) done() error { return exprError(c.p.Unused()) }
 
 // condition is a bound condition or filter; the zero value accepts everything.
-type condition struct{ c *expr.Condition }
+// legacyName is "QueryFilter" for a translated legacy filter, which names
+// itself in the key-attribute error.
+type condition struct {
+	c          *expr.Condition
+	legacyName string
+}
 
 func (c condition) eval(item attr.Item) bool { return c.c == nil || c.c.Eval(item) }
 
@@ -74,6 +79,9 @@ func (c condition) rejectKeyAttributes(t *table) error {
 	}
 	for _, name := range c.c.TopLevelNames() {
 		if t.isKeyAttr(name) {
+			if c.legacyName != "" {
+				return validationError(c.legacyName + " can only contain non-primary key attributes: Primary key attribute: " + name)
+			}
 			return validationError("Filter Expression can only contain non-primary key attributes: Primary key attribute: " + name)
 		}
 	}
@@ -92,7 +100,7 @@ func (c *exprContext) condition(param string, text *string) (condition, error) {
 	if err != nil {
 		return condition{}, exprError(err)
 	}
-	return condition{bound}, nil
+	return condition{c: bound}, nil
 }
 
 // projector applies a projection; the zero value keeps whole items.
@@ -130,8 +138,12 @@ func (c *exprContext) projection(text *string, attributesToGet []string) (projec
 }
 
 // updater applies an UpdateExpression; with none, UpdateItem creates a
-// key-only item or leaves an existing one as it is.
-type updater struct{ u *expr.Update }
+// key-only item or leaves an existing one as it is. legacy marks translated
+// AttributeUpdates, whose type clashes have their own message.
+type updater struct {
+	u      *expr.Update
+	legacy bool
+}
 
 func (c *exprContext) update(text *string) (updater, error) {
 	if text == nil {
@@ -145,7 +157,7 @@ func (c *exprContext) update(text *string) (updater, error) {
 	if err != nil {
 		return updater{}, exprError(err)
 	}
-	return updater{bound}, nil
+	return updater{u: bound}, nil
 }
 
 // checkKeyTargets refuses updates of the table's key attributes.
@@ -177,9 +189,15 @@ func (u updater) apply(old, key attr.Item) (attr.Item, error) {
 		return nil, nil
 	case old == nil:
 		item, err := u.u.ApplyAbsent(key)
+		if u.legacy {
+			return item, legacyApplyError(err)
+		}
 		return item, exprError(err)
 	}
 	item, err := u.u.Apply(old)
+	if u.legacy {
+		return item, legacyApplyError(err)
+	}
 	return item, exprError(err)
 }
 

@@ -34,6 +34,7 @@ func (db *DB) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput, er
 	c.tableName(in.TableName, "tableName")
 	c.notNull(in.Key != nil, "key")
 	c.enum(in.ReturnConsumedCapacity, "returnConsumedCapacity", CapacityIndexes, CapacityTotal, CapacityNone)
+	attributesToGetConstraint(&c, in.AttributesToGet, "attributesToGet")
 	if err := c.err(); err != nil {
 		return nil, err
 	}

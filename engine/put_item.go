@@ -51,13 +51,17 @@ func (db *DB) PutItem(ctx context.Context, in *PutItemInput) (*PutItemOutput, er
 	var c constraints
 	c.notNull(in.Item != nil, "item")
 	writeCommon{in.TableName, in.ReturnValues, in.ReturnValuesOnConditionCheckFailure, in.ReturnConsumedCapacity, in.ReturnItemCollectionMetrics}.check(&c)
+	lg, err := parseLegacy(&c, legacyIn{expected: in.Expected, condOp: in.ConditionalOperator, condition: in.ConditionExpression != nil})
+	if err != nil {
+		return nil, err
+	}
 	if err := c.err(); err != nil {
 		return nil, err
 	}
 	if in.ReturnValues != "" && in.ReturnValues != ReturnNone && in.ReturnValues != ReturnAllOld {
 		return nil, validationError("ReturnValues can only be ALL_OLD or NONE")
 	}
-	if err := refuseLegacy(in.Expected != nil, "Expected", in.ConditionExpression != nil, "ConditionExpression"); err != nil {
+	if err := lg.check(); err != nil {
 		return nil, err
 	}
 	ex, err := db.newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues, exprPresence{
@@ -66,7 +70,7 @@ func (db *DB) PutItem(ctx context.Context, in *PutItemInput) (*PutItemOutput, er
 	if err != nil {
 		return nil, err
 	}
-	cond, err := ex.condition("ConditionExpression", in.ConditionExpression)
+	cond, err := lg.condition(ex, "ConditionExpression", in.ConditionExpression)
 	if err != nil {
 		return nil, err
 	}
@@ -130,17 +134,4 @@ func wrapWrite(err error, verb string, t *table) error {
 		return err
 	}
 	return fmt.Errorf("%s %s: %w", verb, t.meta.Name, err)
-}
-
-// refuseLegacy rejects the pre-expression parameters: mixed with their
-// expression counterpart with the service's message, alone with a clear
-// statement that dynalab does not support them yet.
-func refuseLegacy(legacy bool, legacyName string, expression bool, expressionName string) error {
-	if !legacy {
-		return nil
-	}
-	if expression {
-		return Validationf("Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {%s} Expression parameters: {%s}", legacyName, expressionName)
-	}
-	return Validationf("dynalab does not support the legacy parameter %s yet; use %s", legacyName, expressionName)
 }

@@ -65,6 +65,13 @@ func (db *DB) Query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
 	c.enum(in.Select, "select", SelectSpecificAttributes, SelectCount, SelectAllAttributes, SelectAllProjected)
 	c.minInt(in.Limit, "limit", 1)
 	c.enum(in.ReturnConsumedCapacity, "returnConsumedCapacity", CapacityIndexes, CapacityTotal, CapacityNone)
+	lg, err := parseLegacy(&c, legacyIn{attributesToGet: in.AttributesToGet, queryFilter: in.QueryFilter, condOp: in.ConditionalOperator,
+		keyConditions: in.KeyConditions, projection: in.ProjectionExpression != nil, filter: in.FilterExpression != nil,
+		keyCondition: in.KeyConditionExpression != nil, names: in.ExpressionAttributeNames != nil, values: in.ExpressionAttributeValues != nil,
+		valuesNull: "FilterExpression and KeyConditionExpression are null"})
+	if err != nil {
+		return nil, err
+	}
 	if err := c.err(); err != nil {
 		return nil, err
 	}
@@ -72,16 +79,13 @@ func (db *DB) Query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
 	if err := checkSelect(in.Select, in.ProjectionExpression, in.AttributesToGet, in.IndexName != ""); err != nil {
 		return nil, validationError("1 validation error detected: " + err.Message)
 	}
-	if err := refuseLegacy(in.KeyConditions != nil, "KeyConditions", in.KeyConditionExpression != nil, "KeyConditionExpression"); err != nil {
-		return nil, err
-	}
-	if err := refuseLegacy(in.QueryFilter != nil, "QueryFilter", in.FilterExpression != nil, "FilterExpression"); err != nil {
+	if err := lg.check(); err != nil {
 		return nil, err
 	}
 	if err := checkProjectionParams(in.AttributesToGet, in.ProjectionExpression); err != nil {
 		return nil, err
 	}
-	if in.KeyConditionExpression == nil {
+	if in.KeyConditionExpression == nil && in.KeyConditions == nil {
 		return nil, validationError("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
 	}
 	ex, err := db.newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues, exprPresence{
@@ -92,11 +96,11 @@ func (db *DB) Query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
 	if err != nil {
 		return nil, err
 	}
-	kcBound, err := ex.keyCondition(*in.KeyConditionExpression)
+	kcBound, err := lg.keyCondition(ex, in.KeyConditionExpression)
 	if err != nil {
 		return nil, err
 	}
-	filter, err := ex.condition("FilterExpression", in.FilterExpression)
+	filter, err := lg.filterCondition(ex, in.FilterExpression)
 	if err != nil {
 		return nil, err
 	}
@@ -107,9 +111,9 @@ func (db *DB) Query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
 	if err := ex.done(); err != nil {
 		return nil, err
 	}
-	terms, err := expr.KeyTerms(kcBound)
+	terms, err := lg.keyTerms(kcBound)
 	if err != nil {
-		return nil, exprError(err)
+		return nil, err
 	}
 	var out *QueryOutput
 	err = db.readTable(in.TableName, func(t *table) error {

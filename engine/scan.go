@@ -50,6 +50,11 @@ func (db *DB) Scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) {
 	c.minInt(in.TotalSegments, "totalSegments", 1)
 	c.maxInt(in.TotalSegments, "totalSegments", 1000000)
 	c.enum(in.ReturnConsumedCapacity, "returnConsumedCapacity", CapacityIndexes, CapacityTotal, CapacityNone)
+	lg, err := parseLegacy(&c, legacyIn{attributesToGet: in.AttributesToGet, scanFilter: in.ScanFilter, condOp: in.ConditionalOperator,
+		projection: in.ProjectionExpression != nil, filter: in.FilterExpression != nil})
+	if err != nil {
+		return nil, err
+	}
 	if err := c.err(); err != nil {
 		return nil, err
 	}
@@ -59,7 +64,7 @@ func (db *DB) Scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) {
 	if err := checkSelect(in.Select, in.ProjectionExpression, in.AttributesToGet, in.IndexName != ""); err != nil {
 		return nil, err
 	}
-	if err := refuseLegacy(in.ScanFilter != nil, "ScanFilter", in.FilterExpression != nil, "FilterExpression"); err != nil {
+	if err := lg.check(); err != nil {
 		return nil, err
 	}
 	if err := checkProjectionParams(in.AttributesToGet, in.ProjectionExpression); err != nil {
@@ -72,7 +77,7 @@ func (db *DB) Scan(ctx context.Context, in *ScanInput) (*ScanOutput, error) {
 	if err != nil {
 		return nil, err
 	}
-	filter, err := ex.condition("FilterExpression", in.FilterExpression)
+	filter, err := lg.filterCondition(ex, in.FilterExpression)
 	if err != nil {
 		return nil, err
 	}

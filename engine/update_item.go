@@ -39,13 +39,15 @@ func (db *DB) UpdateItem(ctx context.Context, in *UpdateItemInput) (*UpdateItemO
 	var c constraints
 	c.notNull(in.Key != nil, "key")
 	writeCommon{in.TableName, in.ReturnValues, in.ReturnValuesOnConditionCheckFailure, in.ReturnConsumedCapacity, in.ReturnItemCollectionMetrics}.check(&c)
+	lg, err := parseLegacy(&c, legacyIn{attributeUpdates: in.AttributeUpdates, expected: in.Expected, condOp: in.ConditionalOperator,
+		update: in.UpdateExpression != nil, condition: in.ConditionExpression != nil})
+	if err != nil {
+		return nil, err
+	}
 	if err := c.err(); err != nil {
 		return nil, err
 	}
-	if err := refuseLegacy(in.AttributeUpdates != nil, "AttributeUpdates", in.UpdateExpression != nil, "UpdateExpression"); err != nil {
-		return nil, err
-	}
-	if err := refuseLegacy(in.Expected != nil, "Expected", in.ConditionExpression != nil, "ConditionExpression"); err != nil {
+	if err := lg.check(); err != nil {
 		return nil, err
 	}
 	anyExpr := in.UpdateExpression != nil || in.ConditionExpression != nil
@@ -55,11 +57,11 @@ func (db *DB) UpdateItem(ctx context.Context, in *UpdateItemInput) (*UpdateItemO
 	if err != nil {
 		return nil, err
 	}
-	upd, err := ex.update(in.UpdateExpression)
+	upd, err := lg.update(ex, in.UpdateExpression)
 	if err != nil {
 		return nil, err
 	}
-	cond, err := ex.condition("ConditionExpression", in.ConditionExpression)
+	cond, err := lg.condition(ex, "ConditionExpression", in.ConditionExpression)
 	if err != nil {
 		return nil, err
 	}
