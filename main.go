@@ -277,6 +277,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	retries := fs.Int("on-stream-retries", -1, "retries of a failing --on-stream batch before it is skipped; -1 retries until it succeeds")
 	backoff := fs.Duration("on-stream-backoff", streamhandler.DefaultBackoff, "delay before the first retry of a failing batch; doubles up to a minute")
 	trimHorizon := fs.Bool("on-stream-trim-horizon", false, "start --on-stream handlers at an existing stream's oldest record, not at new ones")
+	security := addSecurityFlags(fs)
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
@@ -288,11 +289,14 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "dynalab serve: --endpoint is already a server; serve takes --session, --data or --in-memory")
 		return errUsage
 	}
+	if err := security.load(*listen, stderr); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *listen, err)
 	}
-	endpoint := "http://" + ln.Addr().String()
+	endpoint := security.scheme() + "://" + ln.Addr().String()
 	local, err := openLocalSession(ctx, "serve", sel)
 	if err == nil {
 		err = local.SetEndpoint(endpoint)
@@ -308,6 +312,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	db, path := local.DB, local.Path()
 
 	opts := server.Options{Region: sel.Region, Extra: db.MetricsHandler()}
+	if err := security.configure(&opts, sel.Region, db); err != nil {
+		return err
+	}
 	if *logRequests {
 		opts.Log = stderr
 	}
@@ -323,8 +330,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "dynalab %s serving %s (sync %s)\n", version(), where, cmp.Or(sel.Sync, "everysecond"))
 	fmt.Fprintf(stdout, "Try: aws dynamodb list-tables --endpoint-url %s\n", endpoint)
 	fmt.Fprintf(stdout, "Metrics (Prometheus text): %s/metrics\n", endpoint)
-	fmt.Fprintln(stdout, "     (any credentials work, e.g. AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_REGION=us-east-1)")
-	if !isLoopback(ln.Addr()) {
+	fmt.Fprint(stdout, security.greeting())
+	if !isLoopback(ln.Addr()) && !security.authenticated() {
 		fmt.Fprintln(stderr, "WARNING: listening beyond loopback without authentication: anyone who can reach", endpoint, "can read and change this database")
 	}
 

@@ -18,4 +18,11 @@
 // dispatcher does not serve the target does the server validate the JSON
 // itself, so that malformed JSON is still reported before an unknown
 // operation, as the service does.
+//
+// Serve bounds slow clients with read-header, read, write and idle
+// timeouts (Options, with defaults fit for 16 MB batch requests) and speaks
+// HTTPS when Options.TLS is set; SelfSignedCert makes a local certificate.
+// The Authenticate hook (package engine/auth's Guard in dynalab serve
+// --auth) sees the body's SHA-256 as sent, for SigV4, and returns a note
+// for the request log.
 package server

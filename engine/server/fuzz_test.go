@@ -71,11 +71,11 @@ func FuzzServeHTTP(f *testing.F) {
 	s := New(DispatcherFunc(fuzzDispatch), Options{ErrorLog: log.New(io.Discard, "", 0), Log: io.Discard})
 	// authed refuses every third request body length.
 	authed := New(DispatcherFunc(fuzzDispatch), Options{ErrorLog: log.New(io.Discard, "", 0),
-		Authenticate: func(_ *http.Request, body []byte) error {
-			if len(body)%3 == 0 {
-				return &engine.APIError{Code: engine.CodeMissingAuthToken, Message: "Request is missing Authentication Token"}
+		Authenticate: func(req *AuthRequest) (string, error) {
+			if len(req.Body)%3 == 0 {
+				return "refused", &engine.APIError{Code: engine.CodeMissingAuthToken, Message: "Request is missing Authentication Token"}
 			}
-			return nil
+			return "", nil
 		}})
 	f.Fuzz(func(t *testing.T, method, contentType, target string, body []byte, flags uint8) {
 		h := s

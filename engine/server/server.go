@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,11 +24,19 @@ import (
 // decoding; a larger one is answered 413, as dynalite answers above 16 MiB.
 const MaxBodyBytes = 16 << 20
 
-// Timeouts of the http.Server that Serve runs.
+// Timeouts of the http.Server that Serve runs, unless Options say otherwise.
 const (
 	// ReadHeaderTimeout bounds how long a client may take to send the
-	// request headers.
+	// request headers (and, with TLS, to finish the handshake).
 	ReadHeaderTimeout = 10 * time.Second
+	// ReadTimeout bounds how long a client may take to send a whole
+	// request: a 16 MB body needs about 1 Mbit/s to make it.
+	ReadTimeout = 2 * time.Minute
+	// WriteTimeout bounds the time from the end of the request headers to
+	// the end of the response: reading the body, running the operation
+	// (a big batch, a transaction waiting for the write lock) and sending
+	// the answer.
+	WriteTimeout = 3 * time.Minute
 	// IdleTimeout is how long an idle keep-alive connection is kept. It is
 	// longer than the SDKs' own idle timeouts (aws-sdk-go-v2: 90 s), so that
 	// the client, not the server, retires idle connections and never sends a
@@ -65,12 +74,22 @@ type Options struct {
 	// GET /metrics. Without it they are answered 404 like any other
 	// non-API request.
 	Extra http.Handler
-	// Authenticate, when set, checks a request's credentials after its body
-	// and target have been found well-formed and before it is dispatched.
-	// It returns nil to accept the request, an *engine.APIError (e.g.
-	// MissingAuthenticationTokenException) to refuse it, or another error,
-	// which is answered 500. body is only valid during the call.
-	Authenticate func(r *http.Request, body []byte) error
+	// Authenticate, when set, checks a request's credentials (and
+	// permissions) after its body and target have been found well-formed
+	// and before it is dispatched. It returns nil to accept the request, an
+	// *engine.APIError (e.g. MissingAuthenticationTokenException) to refuse
+	// it, or another error, which is answered 500. note, whatever the
+	// error, is added to the request-log line as auth=NOTE (e.g. who was
+	// let in by which policy statement). The AuthRequest is only valid
+	// during the call.
+	Authenticate func(req *AuthRequest) (note string, err error)
+	// TLS, when set, makes Serve speak HTTPS with this configuration
+	// (HTTP/1.1 only, like the plain endpoint). See SelfSignedCert.
+	TLS *tls.Config
+	// ReadHeaderTimeout, ReadTimeout, WriteTimeout and IdleTimeout bound
+	// slow clients in Serve (http.Server's fields of the same names); zero
+	// means the package's default of the same name, negative means none.
+	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 	// Now is the clock for request-log lines; nil means time.Now.
 	Now func() time.Time
 	// ShutdownTimeout bounds the graceful shutdown in Serve; zero means
@@ -128,6 +147,21 @@ type outcome struct {
 	info   engine.CallInfo
 	status int
 	code   string // error code; empty on success
+	auth   string // Authenticate's note; empty without authentication
+}
+
+// AuthRequest is what Options.Authenticate sees of an API request.
+type AuthRequest struct {
+	// HTTP is the request: method, URL, Host and headers. Its body has been
+	// consumed.
+	HTTP *http.Request
+	// Target is the X-Amz-Target header's value.
+	Target string
+	// Body is the request body, gzip-decoded.
+	Body []byte
+	// PayloadSHA256 is the hex SHA-256 of the body as it was sent, before
+	// any gzip decoding: the payload hash a SigV4 signature covers.
+	PayloadSHA256 string
 }
 
 // ServeHTTP answers one request: GET / is the health check, GET on another
@@ -189,7 +223,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, bp *[]byte) ou
 		// Refused unread; net/http closes the connection after the answer.
 		return s.tooLarge(w)
 	}
-	body, err := s.readBody(w, r, bp)
+	body, rawHash, err := s.readBody(w, r, bp)
 	ct, ctOK := responseType(r.Header)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
@@ -213,14 +247,18 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, bp *[]byte) ou
 		if !knownService(target) {
 			return s.fixedError(w, r, ct, s.unknownOp, engine.CodeUnknownOperation)
 		}
-		if o, refused := s.authenticate(w, r, ct, body); refused {
-			return o
+		a, refused := s.authenticate(w, r, ct, target, body, rawHash)
+		if refused {
+			return a
 		}
-		return s.fixedError(w, r, ct, s.serialization, engine.CodeSerialization)
+		o := s.fixedError(w, r, ct, s.serialization, engine.CodeSerialization)
+		o.auth = a.auth
+		return o
 	}
 	if target == "" {
 		return s.unknownTarget(w, r, ct, body)
 	}
+	var note string
 	if s.opt.Authenticate != nil {
 		// Authentication comes after the JSON and target checks, so both must
 		// be made here, before the dispatcher would make them.
@@ -230,21 +268,25 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, bp *[]byte) ou
 		if !knownService(target) {
 			return s.fixedError(w, r, ct, s.unknownOp, engine.CodeUnknownOperation)
 		}
-		if o, refused := s.authenticate(w, r, ct, body); refused {
+		o, refused := s.authenticate(w, r, ct, target, body, rawHash)
+		if refused {
 			return o
 		}
+		note = o.auth
 	}
 	resp, info, err := s.dispatch(r.Context(), target, body)
 	if err != nil {
 		if errors.Is(err, engine.ErrUnknownOperation) {
-			return s.unknownTarget(w, r, ct, body)
+			o := s.unknownTarget(w, r, ct, body)
+			o.auth = note
+			return o
 		}
 		o := s.writeError(w, r, ct, err)
-		o.info = info
+		o.info, o.auth = info, note
 		return o
 	}
 	s.write(w, r, ct, http.StatusOK, resp)
-	return outcome{info: info, status: http.StatusOK}
+	return outcome{info: info, status: http.StatusOK, auth: note}
 }
 
 // unknownTarget answers a request whose target nobody serves: malformed JSON
@@ -258,15 +300,18 @@ func (s *Server) unknownTarget(w http.ResponseWriter, r *http.Request, ct []stri
 }
 
 // authenticate runs Options.Authenticate; refused reports that it has
-// answered the request with the error.
-func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, ct []string, body []byte) (o outcome, refused bool) {
+// answered the request with the error. o.auth is the hook's note.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, ct []string, target string, body []byte, rawHash string) (o outcome, refused bool) {
 	if s.opt.Authenticate == nil {
 		return outcome{}, false
 	}
-	if err := s.opt.Authenticate(r, body); err != nil {
-		return s.writeError(w, r, ct, err), true
+	note, err := s.opt.Authenticate(&AuthRequest{HTTP: r, Target: target, Body: body, PayloadSHA256: rawHash})
+	if err != nil {
+		o = s.writeError(w, r, ct, err)
+		o.auth = note
+		return o, true
 	}
-	return outcome{}, false
+	return outcome{auth: note}, false
 }
 
 // errPanic stands for a recovered dispatcher panic, already logged.
@@ -310,10 +355,19 @@ func (s *Server) errorf(format string, args ...any) {
 // that stopped serving. ln is closed when Serve returns. Requests see ctx's
 // values but not its cancellation.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	if s.opt.TLS != nil {
+		cfg := s.opt.TLS.Clone()
+		// HTTP/1.1 only: the plain endpoint's behaviour (keep-alive, idle
+		// timeouts, connection close after a refused body) stays the same.
+		cfg.NextProtos = []string{"http/1.1"}
+		ln = tls.NewListener(ln, cfg)
+	}
 	hs := &http.Server{
 		Handler:           s,
-		ReadHeaderTimeout: ReadHeaderTimeout,
-		IdleTimeout:       IdleTimeout,
+		ReadHeaderTimeout: timeout(s.opt.ReadHeaderTimeout, ReadHeaderTimeout),
+		ReadTimeout:       timeout(s.opt.ReadTimeout, ReadTimeout),
+		WriteTimeout:      timeout(s.opt.WriteTimeout, WriteTimeout),
+		IdleTimeout:       timeout(s.opt.IdleTimeout, IdleTimeout),
 		ErrorLog:          s.opt.ErrorLog,
 		// Without ctx's cancellation, so that a shutdown lets requests finish.
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
@@ -338,4 +392,15 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	<-errc // http.ErrServerClosed
 	return err
+}
+
+// timeout returns d, def when d is zero, or 0 (none) when d is negative.
+func timeout(d, def time.Duration) time.Duration {
+	switch {
+	case d == 0:
+		return def
+	case d < 0:
+		return 0
+	}
+	return d
 }

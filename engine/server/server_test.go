@@ -633,16 +633,16 @@ func TestChain(t *testing.T) {
 func TestAuthenticate(t *testing.T) {
 	missing := &engine.APIError{Code: engine.CodeMissingAuthToken, Message: "Request is missing Authentication Token"}
 	const missingBody = `{"__type":"com.amazon.coral.service#MissingAuthenticationTokenException","message":"Request is missing Authentication Token"}`
-	auth := func(r *http.Request, body []byte) error {
-		switch a := r.Header.Get("Authorization"); {
+	auth := func(req *AuthRequest) (string, error) {
+		switch a := req.HTTP.Header.Get("Authorization"); {
 		case a == "":
-			return missing
+			return "", missing
 		case a == "broken":
-			return errors.New("broken")
+			return "", errors.New("broken")
 		case !strings.HasPrefix(a, "AWS4-"):
-			return &engine.APIError{Code: "IncompleteSignatureException", Message: "bad " + string(body)}
+			return "", &engine.APIError{Code: "IncompleteSignatureException", Message: "bad " + string(req.Body)}
 		}
-		return nil
+		return "ok", nil
 	}
 	f := &fake{}
 	ts := newTestServer(t, f, Options{Authenticate: auth})

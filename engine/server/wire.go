@@ -3,6 +3,8 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"hash/crc32"
 	"io"
@@ -89,23 +91,29 @@ func (s *Server) putBuf(p *[]byte) {
 }
 
 // readBody reads the whole request body, at most MaxBodyBytes, into *bp
-// and decodes it when it is gzip-encoded. The result aliases *bp.
-func (s *Server) readBody(w http.ResponseWriter, r *http.Request, bp *[]byte) ([]byte, error) {
+// and decodes it when it is gzip-encoded. The result aliases *bp. With
+// authentication on, rawHash is the hex SHA-256 of the body as sent.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, bp *[]byte) (body []byte, rawHash string, err error) {
 	buf := (*bp)[:0]
 	if n := r.ContentLength; n > 0 && n <= MaxBodyBytes && cap(buf) <= int(n) {
 		// One allocation of the right size; +1 so the read that sees EOF
 		// does not grow it.
 		buf = make([]byte, 0, n+1)
 	}
-	buf, err := readAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes), buf)
+	buf, err = readAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes), buf)
 	*bp = buf
 	if err != nil {
-		return nil, err
+		return nil, "", err
+	}
+	if s.opt.Authenticate != nil {
+		sum := sha256.Sum256(buf)
+		rawHash = hex.EncodeToString(sum[:])
 	}
 	if enc := headerValue(r.Header, "Content-Encoding"); enc != "" && len(buf) > 0 && isGzip(enc) {
-		return s.gunzip(bp)
+		body, err = s.gunzip(bp)
+		return body, rawHash, err
 	}
-	return buf, nil
+	return buf, rawHash, nil
 }
 
 // gunzip replaces the gzip stream in *bp by its decoded bytes.

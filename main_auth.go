@@ -1,0 +1,199 @@
+package main
+
+import (
+	"cmp"
+	"crypto/tls"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"dynalab/engine/auth"
+	"dynalab/engine/server"
+	"dynalab/partiql"
+	"dynalab/sessions"
+)
+
+// securityFlags are serve's authentication, TLS and timeout flags.
+type securityFlags struct {
+	authFile      string
+	tlsCert       string
+	tlsKey        string
+	tlsSelfSigned bool
+	tlsCAFile     string
+	readTimeout   time.Duration
+	writeTimeout  time.Duration
+	idleTimeout   time.Duration
+
+	// Set by load.
+	users []auth.User
+	tls   *tls.Config
+	notes []string // lines for the greeting (the TLS certificate)
+}
+
+// addSecurityFlags defines serve's security flags on fs.
+func addSecurityFlags(fs *flag.FlagSet) *securityFlags {
+	f := &securityFlags{}
+	fs.StringVar(&f.authFile, "auth", "", "verify every request's AWS SigV4 signature against the users of `FILE`\n(JSON: {\"users\":[{\"accessKeyId\",\"secretAccessKey\",\"userId\",\"sessionToken\",\"policy\"}]})\nand authorize it with the user's IAM policy")
+	fs.StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS with the PEM certificate (chain) in `FILE` (needs --tls-key)")
+	fs.StringVar(&f.tlsKey, "tls-key", "", "the PEM private key of --tls-cert, in `FILE`")
+	fs.BoolVar(&f.tlsSelfSigned, "tls-self-signed", false, "serve HTTPS with a fresh self-signed certificate for 127.0.0.1/localhost;\nits PEM is written for clients to trust (see --tls-ca-file)")
+	fs.StringVar(&f.tlsCAFile, "tls-ca-file", "", "where --tls-self-signed writes the certificate PEM (default self-signed.pem in the data directory)")
+	fs.DurationVar(&f.readTimeout, "read-timeout", server.ReadTimeout, "longest time a client may take to send a request")
+	fs.DurationVar(&f.writeTimeout, "write-timeout", server.WriteTimeout, "longest time from a request's headers to the end of its response")
+	fs.DurationVar(&f.idleTimeout, "idle-timeout", server.IdleTimeout, "how long an idle keep-alive connection is kept")
+	return f
+}
+
+// scheme is the endpoint's URL scheme.
+func (f *securityFlags) scheme() string {
+	if f.tlsCert != "" || f.tlsSelfSigned {
+		return "https"
+	}
+	return "http"
+}
+
+// load checks the flags and reads what they name: the auth file, the
+// certificate, or a new self-signed one (whose fingerprint and PEM file
+// the greeting reports). listen is the --listen address, for the
+// self-signed certificate's names. Call it before listening, so that
+// mistakes stop serve early; mistakes in the flags are reported on stderr.
+func (f *securityFlags) load(listen string, stderr io.Writer) error {
+	switch {
+	case f.tlsSelfSigned && (f.tlsCert != "" || f.tlsKey != ""):
+		fmt.Fprintln(stderr, "dynalab serve: --tls-self-signed and --tls-cert/--tls-key exclude each other")
+		return errUsage
+	case (f.tlsCert == "") != (f.tlsKey == ""):
+		fmt.Fprintln(stderr, "dynalab serve: --tls-cert and --tls-key go together")
+		return errUsage
+	case f.tlsCAFile != "" && !f.tlsSelfSigned:
+		fmt.Fprintln(stderr, "dynalab serve: --tls-ca-file needs --tls-self-signed")
+		return errUsage
+	}
+	if f.authFile != "" {
+		file, err := auth.LoadFile(f.authFile)
+		if err != nil {
+			return err
+		}
+		f.users = file.Users
+	}
+	switch {
+	case f.tlsCert != "":
+		cert, err := tls.LoadX509KeyPair(f.tlsCert, f.tlsKey)
+		if err != nil {
+			return fmt.Errorf("--tls-cert/--tls-key: %w", err)
+		}
+		f.tls = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	case f.tlsSelfSigned:
+		return f.selfSigned(listen)
+	}
+	return nil
+}
+
+// selfSigned makes the self-signed certificate and writes its PEM.
+func (f *securityFlags) selfSigned(listen string) error {
+	var hosts []string
+	if h, _, err := net.SplitHostPort(listen); err == nil && h != "" {
+		if ip := net.ParseIP(h); ip == nil || !ip.IsUnspecified() {
+			hosts = append(hosts, h)
+		}
+	}
+	if h, err := os.Hostname(); err == nil {
+		hosts = append(hosts, h)
+	}
+	ss, err := server.SelfSignedCert(time.Now(), hosts...)
+	if err != nil {
+		return err
+	}
+	path := f.tlsCAFile
+	if path == "" {
+		dir, err := sessions.DataDir()
+		if err != nil {
+			return fmt.Errorf("--tls-self-signed: %w (choose a file with --tls-ca-file)", err)
+		}
+		path = filepath.Join(dir, "self-signed.pem")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("--tls-self-signed: %w", err)
+	}
+	if err := os.WriteFile(path, ss.PEM, 0o644); err != nil {
+		return fmt.Errorf("--tls-self-signed: %w", err)
+	}
+	f.tls = &tls.Config{Certificates: []tls.Certificate{ss.Cert}, MinVersion: tls.VersionTLS12}
+	f.notes = append(f.notes,
+		"TLS: self-signed certificate, SHA-256 fingerprint "+ss.Fingerprint,
+		"     trust it with AWS_CA_BUNDLE="+path+" (aws --ca-bundle, boto3 verify=, Go RootCAs)")
+	return nil
+}
+
+// configure sets the server options the flags call for: the guard of
+// --auth (keys: the database's key schemas), TLS and timeouts. region is
+// the server's; ARNs use account 000000000000, as the engine's do.
+func (f *securityFlags) configure(opts *server.Options, region string, keys auth.KeySchemas) error {
+	opts.TLS = f.tls
+	opts.ReadTimeout, opts.WriteTimeout, opts.IdleTimeout = f.readTimeout, f.writeTimeout, f.idleTimeout
+	if f.users == nil {
+		return nil
+	}
+	g, err := auth.New(auth.Config{
+		Users:      f.users,
+		Region:     cmp.Or(region, "us-east-1"),
+		Keys:       keys,
+		Statements: partiqlStatements{},
+	})
+	if err != nil {
+		return err
+	}
+	opts.Authenticate = g.Authenticate
+	return nil
+}
+
+// authenticated reports whether --auth is on.
+func (f *securityFlags) authenticated() bool { return f.authFile != "" }
+
+// greeting returns the lines serve prints after its endpoint: which
+// credentials work, and the TLS certificate.
+func (f *securityFlags) greeting() string {
+	s := "     (any credentials work, e.g. AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x AWS_REGION=us-east-1)\n"
+	if f.authenticated() {
+		s = fmt.Sprintf("     (requests must be signed with an access key of %s)\n", f.authFile)
+	}
+	for _, n := range f.notes {
+		s += n + "\n"
+	}
+	return s
+}
+
+// partiqlStatements describes PartiQL statements for authorization with
+// the executor's own parser, so that both see the same table.
+type partiqlStatements struct{}
+
+// Describe returns the IAM verb and the table and index of a statement.
+func (partiqlStatements) Describe(src string) (verb, table, index string, err error) {
+	st, err := partiql.Parse(src)
+	if err != nil {
+		return "", "", "", err
+	}
+	return describeStatement(st)
+}
+
+func describeStatement(st partiql.Statement) (verb, table, index string, err error) {
+	switch s := st.(type) {
+	case *partiql.Select:
+		return "Select", s.From.Table, s.From.Index, nil
+	case *partiql.Exists:
+		return "Select", s.Select.From.Table, s.Select.From.Index, nil
+	case *partiql.Insert:
+		return "Insert", s.Table.Table, "", nil
+	case *partiql.Update:
+		return "Update", s.Table.Table, "", nil
+	case *partiql.Delete:
+		return "Delete", s.Table.Table, "", nil
+	case *partiql.Explain:
+		return describeStatement(s.Statement)
+	}
+	return "", "", "", fmt.Errorf("unexpected statement %T", st)
+}
