@@ -90,4 +90,26 @@ done < "$work/batches"
 curl -fsS "$endpoint/metrics" | grep -q '^dynalab_consumed_write_capacity_units_total{table="AppTable"}' \
   || { echo "FAIL: /metrics"; exit 1; }
 
+# Authentication over TLS: the right secret works, a wrong one gets the
+# service's InvalidSignatureException.
+cat > "$work/auth.json" <<'JSON'
+{"users": [{"accessKeyId": "AKIDSMOKE", "secretAccessKey": "smoke-secret", "userId": "u1",
+  "policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"}]}}]}
+JSON
+"$bin" serve --in-memory --listen 127.0.0.1:0 --auth "$work/auth.json" --tls-self-signed --tls-ca-file "$work/ca.pem" \
+  >"$work/out2" 2>"$work/err2" &
+pid2=$!
+trap 'kill "$pid2" 2>/dev/null || true; cleanup' EXIT
+for _ in $(seq 100); do [ -s "$work/out2" ] && break; sleep 0.05; done
+secure=$(head -n1 "$work/out2")
+case "$secure" in https://*) ;; *) echo "FAIL: --tls-self-signed endpoint is $secure"; exit 1 ;; esac
+AWS_ACCESS_KEY_ID=AKIDSMOKE AWS_SECRET_ACCESS_KEY=smoke-secret \
+  aws dynamodb list-tables --endpoint-url "$secure" --ca-bundle "$work/ca.pem" >/dev/null \
+  || { echo "FAIL: signed request over TLS"; cat "$work/err2"; exit 1; }
+if AWS_ACCESS_KEY_ID=AKIDSMOKE AWS_SECRET_ACCESS_KEY=wrong AWS_MAX_ATTEMPTS=1 \
+     aws dynamodb list-tables --endpoint-url "$secure" --ca-bundle "$work/ca.pem" 2>"$work/badsig"; then
+  echo "FAIL: a wrong secret was accepted"; exit 1
+fi
+grep -q InvalidSignatureException "$work/badsig" || { echo "FAIL: wrong-secret error:"; cat "$work/badsig"; exit 1; }
+
 echo "aws CLI smoke test passed"
