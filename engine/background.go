@@ -32,6 +32,10 @@ type background struct {
 
 	errMu sync.Mutex
 	err   error // the worker's first error, reported by Close
+
+	paceMu       sync.Mutex
+	indexBatch   int // online index build/removal: entries per transaction (0: default)
+	indexBatches int // and transactions per index per run (0: default)
 }
 
 // startBackground starts the worker, unless interval is negative.
@@ -85,7 +89,8 @@ func (db *DB) stopBackground() error {
 // RunMaintenance does the background work that is due at the clock's
 // current time: it rolls over stream shards open longer than
 // Options.ShardRollover, trims stream records older than StreamRetention
-// (and forgets streams disabled longer ago), and deletes expired TTL items.
+// (and forgets streams disabled longer ago), advances online index builds
+// and removals (index_backfill.go), and deletes expired TTL items.
 // The background worker calls it every Options.SweepInterval; with the
 // worker disabled, tests and tools call it themselves.
 func (db *DB) RunMaintenance() error {
@@ -99,6 +104,9 @@ func (db *DB) RunMaintenance() error {
 		return err
 	}
 	if err := db.trimStreams(now); err != nil {
+		return err
+	}
+	if err := db.maintainIndexes(); err != nil {
 		return err
 	}
 	return db.sweepTTL(now)

@@ -86,6 +86,7 @@ func (db *DB) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*Bat
 			}
 		}
 		units := map[string]float64{}
+		idx := map[string][]float64{} // index write units (index_capacity.go)
 		processed := 0
 		var throttled *APIError
 		err := db.store.Update(func(tx *store.Tx) error {
@@ -103,6 +104,7 @@ func (db *DB) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*Bat
 				}
 				processed++
 				units[w.t.meta.Name] += u
+				idx[w.t.meta.Name] = w.t.indexWrites(idx[w.t.meta.Name], old, w.item, 1)
 				if w.item == nil {
 					if old != nil {
 						if err := w.t.deleteItem(tx, w.key, old); err != nil {
@@ -127,7 +129,7 @@ func (db *DB) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*Bat
 		for _, name := range names {
 			tables[name].meter.request(opBatchWriteItem, start, 0, 0)
 		}
-		out.ConsumedCapacity = consumedList(ctx, in.ReturnConsumedCapacity, names, units, false)
+		out.ConsumedCapacity = consumedWriteList(ctx, in.ReturnConsumedCapacity, names, tables, units, idx)
 		return nil
 	})
 	if err != nil {

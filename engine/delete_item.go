@@ -95,7 +95,7 @@ func (db *DB) DeleteItem(ctx context.Context, in *DeleteItemInput) (*DeleteItemO
 		if in.ReturnValues == ReturnAllOld && old != nil {
 			out.Attributes = old
 		}
-		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, in.TableName, units, false)
+		out.ConsumedCapacity = t.writeConsumed(ctx, in.ReturnConsumedCapacity, in.TableName, units, old, nil)
 		return nil
 	})
 	if err != nil {

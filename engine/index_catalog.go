@@ -59,6 +59,9 @@ func dropIndexes(tx *store.Tx, t *table) error {
 		if err := tx.DropStats(ix.meta.ID); err != nil {
 			return err
 		}
+		if err := tx.Delete(backfillKey(ix.meta.ID)); err != nil {
+			return err
+		}
 	}
 	return nil
 }

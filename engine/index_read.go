@@ -25,6 +25,9 @@ type indexRead struct {
 // service's rules on consistency, Select and projections.
 func (t *table) planIndexRead(name string, consistent bool, sel string, proj projector, filter condition) (*indexRead, error) {
 	ix := t.index(name)
+	if ix != nil && ix.meta.Status == StatusCreating {
+		return nil, validationError(msgBackfillingIndex + name)
+	}
 	if ix == nil || !ix.readable() {
 		return nil, validationError("The table does not have the specified index: " + name)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"hash/maphash"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -129,7 +130,8 @@ func newMeter(now func() time.Time, throttle bool) *meter {
 }
 
 // table returns the meter of a catalog record, creating it or updating its
-// throughput.
+// throughput, and does the same for the meters of its GSIs (each GSI has
+// its own, keyed by its id; LSIs share the table's).
 func (m *meter) table(meta tableMeta, arn string) *tableMeter {
 	m.mu.Lock()
 	tm := m.tables[meta.ID]
@@ -137,15 +139,52 @@ func (m *meter) table(meta tableMeta, arn string) *tableMeter {
 		tm = &tableMeter{meter: m, id: meta.ID, arn: arn, name: meta.Name}
 		m.tables[meta.ID] = tm
 	}
+	var ims []*tableMeter
+	if len(meta.Indexes) > 0 {
+		ims = make([]*tableMeter, len(meta.Indexes))
+	}
+	live := map[uint32]bool{}
+	for i, im := range meta.Indexes {
+		if !im.Global {
+			continue
+		}
+		x := m.tables[im.ID]
+		if x == nil {
+			x = &tableMeter{meter: m, id: im.ID, tid: meta.ID, arn: arn + "/index/" + im.Name, name: meta.Name, index: im.Name}
+			m.tables[im.ID] = x
+		}
+		ims[i] = x
+		live[im.ID] = true
+	}
+	for id, x := range m.tables {
+		if x.tid == meta.ID && !live[id] {
+			delete(m.tables, id)
+		}
+	}
 	m.mu.Unlock()
-	tm.configure(meta, m.now().Unix())
+	sec := m.now().Unix()
+	tm.configure(meta, sec)
+	for i, x := range ims {
+		if x != nil {
+			im := meta.Indexes[i]
+			x.configure(tableMeta{Name: meta.Name, BillingMode: meta.BillingMode, ReadCapacity: im.ReadCapacity, WriteCapacity: im.WriteCapacity}, sec)
+		}
+	}
+	tm.mu.Lock()
+	tm.indexes = ims
+	tm.mu.Unlock()
 	return tm
 }
 
-// drop forgets a deleted table's meter.
+// drop forgets a deleted table's meter and its GSIs'.
 func (m *meter) drop(id uint32) {
 	m.mu.Lock()
 	delete(m.tables, id)
+	for iid, x := range m.tables {
+		if x.tid == id {
+			delete(m.tables, iid)
+		}
+	}
 	m.mu.Unlock()
 }
 
@@ -159,10 +198,10 @@ func (m *meter) all() []*tableMeter {
 	m.mu.Unlock()
 	slices.SortFunc(out, func(a, b *tableMeter) int {
 		switch {
-		case a.name < b.name:
-			return -1
-		case a.name > b.name:
-			return 1
+		case a.name != b.name:
+			return strings.Compare(a.name, b.name)
+		case a.index != b.index:
+			return strings.Compare(a.index, b.index)
 		}
 		return 0
 	})
@@ -223,11 +262,13 @@ type keyUse struct {
 
 func (u *keyUse) used() bool { return !u.pk.IsZero() }
 
-// tableMeter meters one table.
+// tableMeter meters one table, or one GSI (index != "").
 type tableMeter struct {
 	meter *meter
-	id    uint32
+	id    uint32 // the table's id, or the GSI's
+	tid   uint32 // a GSI's table id (0 for a table)
 	arn   string
+	index string // the GSI's name ("" for a table)
 
 	mu               sync.Mutex
 	name             string
@@ -241,6 +282,11 @@ type tableMeter struct {
 	keys    *keyCounts       // its per-key consumption (nil until a keyed request)
 	history []CapacitySample // closed seconds, oldest first
 	totals  secondUse        // since open, for /metrics
+
+	// indexes are a table's GSI meters, aligned with its catalog's Indexes
+	// (nil for LSIs). Set under mu when the catalog entry is built (under
+	// the catalog's exclusive lock), so data-plane readers see them fixed.
+	indexes []*tableMeter
 }
 
 // secondUse is what one second accumulates.
@@ -340,6 +386,11 @@ func (tm *tableMeter) check(write bool, pk attr.Value, sec int64) *APIError {
 	}
 	if tm.onDemand {
 		return nil
+	}
+	if write {
+		if err := tm.checkIndexes(sec); err != nil {
+			return err
+		}
 	}
 	b, rate := &tm.read, tm.provRCU
 	if write {
@@ -491,6 +542,7 @@ func (tm *tableMeter) sample() CapacitySample {
 	s := CapacitySample{
 		Time:            time.Unix(tm.sec, 0).UTC(),
 		Table:           tm.name,
+		Index:           tm.index,
 		ConsumedRCU:     tm.cur.rcu,
 		ConsumedWCU:     tm.cur.wcu,
 		ProvisionedRCU:  tm.provRCU,

@@ -110,7 +110,7 @@ func (db *DB) PutItem(ctx context.Context, in *PutItemInput) (*PutItemOutput, er
 		if in.ReturnValues == ReturnAllOld && old != nil {
 			out.Attributes = old
 		}
-		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, in.TableName, units, false)
+		out.ConsumedCapacity = t.writeConsumed(ctx, in.ReturnConsumedCapacity, in.TableName, units, old, in.Item)
 		return nil
 	})
 	if err != nil {

@@ -255,7 +255,7 @@ func (db *DB) queryIndex(ctx context.Context, t *table, in *QueryInput, terms []
 	if err != nil {
 		return nil, err
 	}
-	if err := t.meter.admit(false, attr.Value{}); err != nil {
+	if err := r.meter().admit(false, attr.Value{}); err != nil {
 		return nil, err
 	}
 	kr.reverse = in.ScanIndexForward != nil && !*in.ScanIndexForward
@@ -270,8 +270,8 @@ func (db *DB) queryIndex(ctx context.Context, t *table, in *QueryInput, terms []
 	}
 	out := r.pageOutput(p, in.Select, proj)
 	units := readUnits(p.bytes, in.ConsistentRead) + r.fetchUnits
-	t.meter.charge(false, attr.Value{}, units)
+	r.meter().charge(false, attr.Value{}, units)
 	t.meter.request(opQuery, start, len(p.items), p.scanned)
-	out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, in.TableName, units, true)
+	out.ConsumedCapacity = r.consumed(ctx, in.ReturnConsumedCapacity, in.TableName, units)
 	return out, nil
 }

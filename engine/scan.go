@@ -164,7 +164,7 @@ func (db *DB) scanIndex(ctx context.Context, t *table, in *ScanInput, filter con
 	if err != nil {
 		return nil, err
 	}
-	if err := t.meter.admit(false, attr.Value{}); err != nil {
+	if err := r.meter().admit(false, attr.Value{}); err != nil {
 		return nil, err
 	}
 	var p *page
@@ -178,8 +178,8 @@ func (db *DB) scanIndex(ctx context.Context, t *table, in *ScanInput, filter con
 	}
 	out := r.pageOutput(p, in.Select, proj)
 	units := readUnits(p.bytes, in.ConsistentRead) + r.fetchUnits
-	t.meter.charge(false, attr.Value{}, units)
+	r.meter().charge(false, attr.Value{}, units)
 	t.meter.request(opScan, start, len(p.items), p.scanned)
-	out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, in.TableName, units, true)
+	out.ConsumedCapacity = r.consumed(ctx, in.ReturnConsumedCapacity, in.TableName, units)
 	return out, nil
 }

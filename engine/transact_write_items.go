@@ -133,14 +133,15 @@ func (db *DB) transactWrite(ctx context.Context, in *TransactWriteItemsInput) (*
 			seen[a.skey] = true
 		}
 		units := map[string]float64{}
-		err := db.store.Update(func(tx *store.Tx) error { return runTransaction(tx, actions, units) })
+		idx := map[string][]float64{} // index write units (index_capacity.go)
+		err := db.store.Update(func(tx *store.Tx) error { return runTransaction(tx, actions, units, idx) })
 		if err != nil {
 			return wrapWrite(err, "transaction on", actions[0].t)
 		}
 		for _, name := range names {
 			tables[name].meter.request(opTransactWriteItems, start, 0, 0)
 		}
-		out.ConsumedCapacity = consumedList(ctx, in.ReturnConsumedCapacity, names, units, false)
+		out.ConsumedCapacity = consumedWriteList(ctx, in.ReturnConsumedCapacity, names, tables, units, idx)
 		return nil
 	})
 	if err != nil {
@@ -151,7 +152,7 @@ func (db *DB) transactWrite(ctx context.Context, in *TransactWriteItemsInput) (*
 
 // runTransaction evaluates every action against the current items, and
 // writes only when all succeed.
-func runTransaction(tx *store.Tx, actions []txAction, units map[string]float64) error {
+func runTransaction(tx *store.Tx, actions []txAction, units map[string]float64, idx map[string][]float64) error {
 	reasons := make([]CancellationReason, len(actions))
 	olds := make([]attr.Item, len(actions))
 	news := make([]attr.Item, len(actions))
@@ -210,6 +211,9 @@ func runTransaction(tx *store.Tx, actions []txAction, units map[string]float64) 
 			if err := a.t.writeItem(tx, a.skey, olds[i], news[i]); err != nil {
 				return err
 			}
+		}
+		if a.kind != "ConditionCheck" {
+			idx[a.tableName] = a.t.indexWrites(idx[a.tableName], olds[i], news[i], 2)
 		}
 	}
 	return nil

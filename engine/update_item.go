@@ -111,7 +111,7 @@ func (db *DB) UpdateItem(ctx context.Context, in *UpdateItemInput) (*UpdateItemO
 		}
 		t.meter.use(opUpdateItem, true, pk, units, start, 0)
 		out.Attributes = upd.returnValues(in.ReturnValues, old, item)
-		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, in.TableName, units, false)
+		out.ConsumedCapacity = t.writeConsumed(ctx, in.ReturnConsumedCapacity, in.TableName, units, old, item)
 		return nil
 	})
 	if err != nil {

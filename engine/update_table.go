@@ -8,19 +8,18 @@ import (
 	"dynalab/engine/internal/store"
 )
 
-// UpdateTableInput is the UpdateTable request. Index updates come with that
-// feature; until then they are refused with a clear message.
+// UpdateTableInput is the UpdateTable request.
 type UpdateTableInput struct {
-	TableName                   string                 `json:"TableName"`
-	AttributeDefinitions        []AttributeDefinition  `json:"AttributeDefinitions,omitempty"`
-	BillingMode                 string                 `json:"BillingMode,omitempty"`
-	ProvisionedThroughput       *ProvisionedThroughput `json:"ProvisionedThroughput,omitempty"`
-	DeletionProtectionEnabled   *bool                  `json:"DeletionProtectionEnabled,omitempty"`
-	TableClass                  string                 `json:"TableClass,omitempty"`
-	GlobalSecondaryIndexUpdates []map[string]any       `json:"GlobalSecondaryIndexUpdates,omitempty"`
-	StreamSpecification         *StreamSpecification   `json:"StreamSpecification,omitempty"`
-	SSESpecification            map[string]any         `json:"SSESpecification,omitempty"`
-	ReplicaUpdates              []map[string]any       `json:"ReplicaUpdates,omitempty"`
+	TableName                   string                       `json:"TableName"`
+	AttributeDefinitions        []AttributeDefinition        `json:"AttributeDefinitions,omitempty"`
+	BillingMode                 string                       `json:"BillingMode,omitempty"`
+	ProvisionedThroughput       *ProvisionedThroughput       `json:"ProvisionedThroughput,omitempty"`
+	DeletionProtectionEnabled   *bool                        `json:"DeletionProtectionEnabled,omitempty"`
+	TableClass                  string                       `json:"TableClass,omitempty"`
+	GlobalSecondaryIndexUpdates []GlobalSecondaryIndexUpdate `json:"GlobalSecondaryIndexUpdates,omitempty"`
+	StreamSpecification         *StreamSpecification         `json:"StreamSpecification,omitempty"`
+	SSESpecification            map[string]any               `json:"SSESpecification,omitempty"`
+	ReplicaUpdates              []map[string]any             `json:"ReplicaUpdates,omitempty"`
 }
 
 // UpdateTableOutput is the UpdateTable response.
@@ -30,8 +29,10 @@ type UpdateTableOutput struct {
 
 // UpdateTable changes a table's billing mode, throughput, deletion
 // protection, table class or stream (StreamSpecification: enabling starts a
-// new stream with a new ARN, disabling closes its open shard). Changes
-// apply at once (the service goes through UPDATING first).
+// new stream with a new ARN, disabling closes its open shard), and creates,
+// deletes or re-provisions GSIs (index_update.go; builds and removals run in
+// the background, index_backfill.go). Changes apply at once (the service
+// goes through UPDATING first).
 func (db *DB) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTableOutput, error) {
 	if in.TableName == "" {
 		return nil, validationError("The parameter 'TableName' is required but was not present in the request")
@@ -46,16 +47,17 @@ func (db *DB) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTab
 		c.minInt(pt.ReadCapacityUnits, "provisionedThroughput.readCapacityUnits", 1)
 	}
 	c.enum(in.TableClass, "tableClass", "STANDARD", "STANDARD_INFREQUENT_ACCESS")
+	c.indexUpdates(in.GlobalSecondaryIndexUpdates)
 	if err := c.err(); err != nil {
 		return nil, err
 	}
-	if in.ProvisionedThroughput == nil && in.BillingMode == "" && in.GlobalSecondaryIndexUpdates == nil &&
+	if in.ProvisionedThroughput == nil && in.BillingMode == "" && len(in.GlobalSecondaryIndexUpdates) == 0 &&
 		in.StreamSpecification == nil && in.SSESpecification == nil && in.ReplicaUpdates == nil &&
 		in.DeletionProtectionEnabled == nil && in.TableClass == "" {
 		return nil, validationError("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
 	}
-	if in.GlobalSecondaryIndexUpdates != nil {
-		return nil, validationError("dynalab does not support secondary indexes yet (GlobalSecondaryIndexUpdates)")
+	if err := checkIndexUpdates(in); err != nil {
+		return nil, err
 	}
 	if err := checkStreamSpecification(in.StreamSpecification); err != nil {
 		return nil, err
@@ -78,6 +80,10 @@ func (db *DB) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTab
 	if err := applyTableUpdate(&m, in, now); err != nil {
 		return nil, err
 	}
+	indexes, err := planIndexUpdates(&m, in)
+	if err != nil {
+		return nil, err
+	}
 	stream, err := db.planStreamChange(&m, in.StreamSpecification, now)
 	if err != nil {
 		return nil, err
@@ -86,6 +92,9 @@ func (db *DB) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTab
 	var stats tableStats
 	err = db.store.Update(func(tx *store.Tx) error {
 		if err := stream.apply(tx, &m); err != nil {
+			return err
+		}
+		if err := indexes.apply(tx, &m); err != nil {
 			return err
 		}
 		nt = db.catalogTable(m)
