@@ -36,8 +36,9 @@ type DeleteRequest struct {
 
 // BatchWriteItemOutput is the BatchWriteItem response.
 type BatchWriteItemOutput struct {
-	UnprocessedItems map[string][]WriteRequest `json:"UnprocessedItems"`
-	ConsumedCapacity []ConsumedCapacity        `json:"ConsumedCapacity,omitempty"`
+	UnprocessedItems      map[string][]WriteRequest          `json:"UnprocessedItems"`
+	ConsumedCapacity      []ConsumedCapacity                 `json:"ConsumedCapacity,omitempty"`
+	ItemCollectionMetrics map[string][]ItemCollectionMetrics `json:"ItemCollectionMetrics,omitempty"`
 }
 
 // maxBatchWrites is the service's limit of requests per BatchWriteItem.
@@ -89,6 +90,7 @@ func (db *DB) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*Bat
 		idx := map[string][]float64{} // index write units (index_capacity.go)
 		processed := 0
 		var throttled *APIError
+		var written []collectionWrite
 		err := db.store.Update(func(tx *store.Tx) error {
 			for _, w := range writes {
 				old, err := readItem(tx, w.key)
@@ -103,6 +105,7 @@ func (db *DB) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*Bat
 					continue
 				}
 				processed++
+				written = append(written, collectionWrite{w.t, w.pk})
 				units[w.t.meta.Name] += u
 				idx[w.t.meta.Name] = w.t.indexWrites(idx[w.t.meta.Name], old, w.item, 1)
 				if w.item == nil {
@@ -120,6 +123,9 @@ func (db *DB) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*Bat
 			return nil
 		})
 		if err != nil {
+			if ae, ok := err.(*APIError); ok {
+				return ae // e.g. an item collection past its limit
+			}
 			return fmt.Errorf("batch write: %w", err)
 		}
 		if processed == 0 && throttled != nil {
@@ -130,6 +136,7 @@ func (db *DB) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*Bat
 			tables[name].meter.request(opBatchWriteItem, start, 0, 0)
 		}
 		out.ConsumedCapacity = consumedWriteList(ctx, in.ReturnConsumedCapacity, names, tables, units, idx)
+		out.ItemCollectionMetrics = db.collectionMetricsList(in.ReturnItemCollectionMetrics, written)
 		return nil
 	})
 	if err != nil {

@@ -54,9 +54,11 @@ type DB struct {
 
 	shardRollover time.Duration
 	ttlSettle     time.Duration
-	feed          feed       // change events for Subscribe
-	meter         *meter     // capacity metering and throttling (meter.go)
-	bg            background // the background worker
+	feed          feed   // change events for Subscribe
+	meter         *meter // capacity metering and throttling (meter.go)
+	// collectionLimit overrides DefaultItemCollectionLimit (tests).
+	collectionLimit int64
+	bg              background // the background worker
 
 	// mu guards the catalog. Data-plane operations hold it shared for their
 	// whole storage transaction, so a table cannot be deleted under them.

@@ -26,8 +26,9 @@ type DeleteItemInput struct {
 
 // DeleteItemOutput is the DeleteItem response.
 type DeleteItemOutput struct {
-	Attributes       attr.Item         `json:"Attributes,omitempty"`
-	ConsumedCapacity *ConsumedCapacity `json:"ConsumedCapacity,omitempty"`
+	Attributes            attr.Item              `json:"Attributes,omitempty"`
+	ConsumedCapacity      *ConsumedCapacity      `json:"ConsumedCapacity,omitempty"`
+	ItemCollectionMetrics *ItemCollectionMetrics `json:"ItemCollectionMetrics,omitempty"`
 }
 
 // DeleteItem deletes one item by its key; deleting a missing item succeeds.
@@ -96,6 +97,7 @@ func (db *DB) DeleteItem(ctx context.Context, in *DeleteItemInput) (*DeleteItemO
 			out.Attributes = old
 		}
 		out.ConsumedCapacity = t.writeConsumed(ctx, in.ReturnConsumedCapacity, in.TableName, units, old, nil)
+		out.ItemCollectionMetrics = db.itemCollectionMetrics(t, in.ReturnItemCollectionMetrics, pk)
 		return nil
 	})
 	if err != nil {

@@ -52,6 +52,9 @@ func (db *DB) DeleteTable(ctx context.Context, in *DeleteTableInput) (*DeleteTab
 		if _, err := tx.DeleteRange(string(t.prefix)); err != nil {
 			return err
 		}
+		if _, err := tx.DeleteRange(t.collectionPrefix()); err != nil {
+			return err
+		}
 		if _, err := tx.DeleteRange(store.TTLPrefix(t.meta.ID)); err != nil {
 			return err
 		}

@@ -198,6 +198,11 @@ func (t *table) writeItem(tx *store.Tx, key string, old, item attr.Item) error {
 		if err := t.updateIndexes(tx, old, item); err != nil {
 			return err
 		}
+		if t.hasLocalIndexes() {
+			if err := t.updateCollection(tx, old, item); err != nil {
+				return err
+			}
+		}
 	}
 	return t.recordChange(tx, key, old, item, false)
 }
@@ -219,6 +224,11 @@ func (t *table) removeItem(tx *store.Tx, key string, old attr.Item, ttl bool) er
 	if len(t.indexes) > 0 {
 		if err := t.updateIndexes(tx, old, nil); err != nil {
 			return err
+		}
+		if t.hasLocalIndexes() {
+			if err := t.updateCollection(tx, old, nil); err != nil {
+				return err
+			}
 		}
 	}
 	return t.recordChange(tx, key, old, nil, ttl)

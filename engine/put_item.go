@@ -27,8 +27,9 @@ type PutItemInput struct {
 
 // PutItemOutput is the PutItem response.
 type PutItemOutput struct {
-	Attributes       attr.Item         `json:"Attributes,omitempty"`
-	ConsumedCapacity *ConsumedCapacity `json:"ConsumedCapacity,omitempty"`
+	Attributes            attr.Item              `json:"Attributes,omitempty"`
+	ConsumedCapacity      *ConsumedCapacity      `json:"ConsumedCapacity,omitempty"`
+	ItemCollectionMetrics *ItemCollectionMetrics `json:"ItemCollectionMetrics,omitempty"`
 }
 
 // writeCommon holds the members PutItem, UpdateItem and DeleteItem share.
@@ -111,6 +112,7 @@ func (db *DB) PutItem(ctx context.Context, in *PutItemInput) (*PutItemOutput, er
 			out.Attributes = old
 		}
 		out.ConsumedCapacity = t.writeConsumed(ctx, in.ReturnConsumedCapacity, in.TableName, units, old, in.Item)
+		out.ItemCollectionMetrics = db.itemCollectionMetrics(t, in.ReturnItemCollectionMetrics, pk)
 		return nil
 	})
 	if err != nil {

@@ -71,7 +71,8 @@ type TransactUpdate struct {
 
 // TransactWriteItemsOutput is the TransactWriteItems response.
 type TransactWriteItemsOutput struct {
-	ConsumedCapacity []ConsumedCapacity `json:"ConsumedCapacity,omitempty"`
+	ConsumedCapacity      []ConsumedCapacity                 `json:"ConsumedCapacity,omitempty"`
+	ItemCollectionMetrics map[string][]ItemCollectionMetrics `json:"ItemCollectionMetrics,omitempty"`
 }
 
 // maxTransactItems is the service's limit of actions per transaction.
@@ -142,6 +143,15 @@ func (db *DB) transactWrite(ctx context.Context, in *TransactWriteItemsInput) (*
 			tables[name].meter.request(opTransactWriteItems, start, 0, 0)
 		}
 		out.ConsumedCapacity = consumedWriteList(ctx, in.ReturnConsumedCapacity, names, tables, units, idx)
+		if in.ReturnItemCollectionMetrics == "SIZE" {
+			written := make([]collectionWrite, 0, len(actions))
+			for _, a := range actions {
+				if a.kind != "ConditionCheck" {
+					written = append(written, collectionWrite{a.t, a.key[a.t.hashName]})
+				}
+			}
+			out.ItemCollectionMetrics = db.collectionMetricsList(in.ReturnItemCollectionMetrics, written)
+		}
 		return nil
 	})
 	if err != nil {
@@ -209,6 +219,10 @@ func runTransaction(tx *store.Tx, actions []txAction, units map[string]float64, 
 			}
 		case (a.kind == "Put" || a.kind == "Update") && news[i] != nil:
 			if err := a.t.writeItem(tx, a.skey, olds[i], news[i]); err != nil {
+				if ae, ok := err.(*APIError); ok && ae.Code == CodeItemCollectionSizeLimit {
+					reasons[i] = CancellationReason{Code: "ItemCollectionSizeLimitExceeded", Message: "Collection size exceeded."}
+					return transactionCanceled(reasons)
+				}
 				return err
 			}
 		}

@@ -28,8 +28,9 @@ type UpdateItemInput struct {
 
 // UpdateItemOutput is the UpdateItem response.
 type UpdateItemOutput struct {
-	Attributes       attr.Item         `json:"Attributes,omitempty"`
-	ConsumedCapacity *ConsumedCapacity `json:"ConsumedCapacity,omitempty"`
+	Attributes            attr.Item              `json:"Attributes,omitempty"`
+	ConsumedCapacity      *ConsumedCapacity      `json:"ConsumedCapacity,omitempty"`
+	ItemCollectionMetrics *ItemCollectionMetrics `json:"ItemCollectionMetrics,omitempty"`
 }
 
 // UpdateItem edits an item's attributes, creating the item if it does not
@@ -112,6 +113,7 @@ func (db *DB) UpdateItem(ctx context.Context, in *UpdateItemInput) (*UpdateItemO
 		t.meter.use(opUpdateItem, true, pk, units, start, 0)
 		out.Attributes = upd.returnValues(in.ReturnValues, old, item)
 		out.ConsumedCapacity = t.writeConsumed(ctx, in.ReturnConsumedCapacity, in.TableName, units, old, item)
+		out.ItemCollectionMetrics = db.itemCollectionMetrics(t, in.ReturnItemCollectionMetrics, pk)
 		return nil
 	})
 	if err != nil {

@@ -69,25 +69,31 @@ func (out *GetItemOutput) appendWire(dst []byte) []byte {
 	return o.end()
 }
 
-func appendWriteOutput(dst []byte, attrs attr.Item, c *ConsumedCapacity) []byte {
+func appendWriteOutput(dst []byte, attrs attr.Item, c *ConsumedCapacity, m *ItemCollectionMetrics) []byte {
 	o := newObject(dst)
 	if len(attrs) > 0 {
 		o.item("Attributes", attrs)
 	}
 	o.capacity(c)
+	if m != nil {
+		// Rare (tables with LSIs, when asked for): encoding/json.
+		o.key("ItemCollectionMetrics")
+		data, _ := json.Marshal(m)
+		o.b = append(o.b, data...)
+	}
 	return o.end()
 }
 
 func (out *PutItemOutput) appendWire(dst []byte) []byte {
-	return appendWriteOutput(dst, out.Attributes, out.ConsumedCapacity)
+	return appendWriteOutput(dst, out.Attributes, out.ConsumedCapacity, out.ItemCollectionMetrics)
 }
 
 func (out *UpdateItemOutput) appendWire(dst []byte) []byte {
-	return appendWriteOutput(dst, out.Attributes, out.ConsumedCapacity)
+	return appendWriteOutput(dst, out.Attributes, out.ConsumedCapacity, out.ItemCollectionMetrics)
 }
 
 func (out *DeleteItemOutput) appendWire(dst []byte) []byte {
-	return appendWriteOutput(dst, out.Attributes, out.ConsumedCapacity)
+	return appendWriteOutput(dst, out.Attributes, out.ConsumedCapacity, out.ItemCollectionMetrics)
 }
 
 func (out *QueryOutput) appendWire(dst []byte) []byte {
