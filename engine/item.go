@@ -99,6 +99,19 @@ func (t *table) checkItem(item attr.Item) error {
 // checkItemShape applies the rules that do not need the table: attribute
 // names, nesting depth and the 400 KB size limit. msg is the size error.
 func checkItemShape(item attr.Item, sizeMsg string) error {
+	if err := checkItemStructure(item); err != nil {
+		return err
+	}
+	if item.Size() > attr.MaxItemSize {
+		return validationError(sizeMsg)
+	}
+	return nil
+}
+
+// checkItemStructure is checkItemShape without the size rule, which
+// PutItem applies only once the table is known (the service answers
+// ResourceNotFoundException first; ExtendDB's capture of AWS).
+func checkItemStructure(item attr.Item) error {
 	for name := range item {
 		if name == "" {
 			return validationError("Empty attribute name")
@@ -109,9 +122,6 @@ func checkItemShape(item attr.Item, sizeMsg string) error {
 	}
 	if item.Depth() > attr.MaxDepth {
 		return validationError("Nesting Levels have exceeded supported limits")
-	}
-	if item.Size() > attr.MaxItemSize {
-		return validationError(sizeMsg)
 	}
 	return nil
 }

@@ -78,11 +78,14 @@ func (db *DB) PutItem(ctx context.Context, in *PutItemInput) (*PutItemOutput, er
 	if err := ex.done(); err != nil {
 		return nil, err
 	}
-	if err := checkItemShape(in.Item, "Item size has exceeded the maximum allowed size"); err != nil {
+	if err := checkItemStructure(in.Item); err != nil {
 		return nil, err
 	}
 	out := &PutItemOutput{}
 	err = db.readTable(in.TableName, func(t *table) error {
+		if in.Item.Size() > attr.MaxItemSize {
+			return validationError("Item size has exceeded the maximum allowed size")
+		}
 		if err := t.checkItem(in.Item); err != nil {
 			return err
 		}

@@ -148,6 +148,7 @@ func invalidRequests() []invalidRequest {
 		{"BatchGetItem", `{"RequestItems":{"Str":{"Keys":[{"PK":{"S":"a"},"SK":{"S":"` + bigSort + `"}}]}}}`, typeValidation, inv + "Aggregated size of all range keys has exceeded the size limit of 1024 bytes", "E21 in a batch", false},
 		{"TransactGetItems", `{"TransactItems":[{"Get":{"TableName":"Tab","Key":{"PK":{"S":"` + bigHash + `"},"SK":{"N":"1"}}}}]}`, typeValidation, inv + "Size of hashkey has exceeded the maximum size limit of2048 bytes", "E20 in a transaction", false},
 		{"PutItem", `{` + iTab + `,"d":{"S":"` + big + `"}}}`, typeValidation, "Item size has exceeded the maximum allowed size", "E22", false},
+		{"PutItem", `{"TableName":"Missing","Item":{"PK":{"S":"a"},"d":{"S":"` + big + `"}}}`, typeNotFound, "Requested resource not found", "E22 after the table lookup (ExtendDB's AWS capture)", false},
 		{"PutItem", `{` + iTab + `,"d":` + deep + `}}`, typeValidation, "Nesting Levels have exceeded supported limits", "E26", false},
 		{"PutItem", `{` + iTab + `},"ReturnValues":"ALL_NEW"}`, typeValidation, "ReturnValues can only be ALL_OLD or NONE", "E29", false},
 		{"DeleteItem", `{` + kTab + `,"ReturnValues":"UPDATED_OLD"}`, typeValidation, "ReturnValues can only be ALL_OLD or NONE", "E29", false},
