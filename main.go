@@ -46,6 +46,7 @@ Commands:
   calc      capacity units, partitions and monthly cost for a workload
   session   list, create, show and remove sessions (named workspaces, local or remote)
   snapshot  save, restore and list copies of a session's database
+  sample    load a sample data model (single-table, product-catalog, time-series) to learn from
   version   print the version
   help      show this help, or help for a command: dynalab help serve
 
@@ -82,6 +83,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = sessionCmd(rest, stdout, stderr)
 	case "snapshot":
 		err = snapshotCmd(rest, stdout, stderr)
+	case "sample":
+		err = sampleCmd(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "dynalab", version())
 	case "help", "-h", "--help", "-help":

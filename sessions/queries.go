@@ -106,9 +106,26 @@ func Queries(session string) ([]SavedQuery, error) {
 	if err != nil {
 		return nil, err
 	}
+	out, err := QueriesIn(dir)
+	if err != nil {
+		return nil, fmt.Errorf("list saved queries of session %q: %w", session, err)
+	}
+	return out, nil
+}
+
+// QueriesBeside returns the queries directory of the session whose REPL
+// history file is historyPath (HistoryPath's answer): the workbench is
+// given its session's history file and finds the saved queries beside it.
+func QueriesBeside(historyPath string) string {
+	return filepath.Join(filepath.Dir(historyPath), queriesDir)
+}
+
+// QueriesIn returns the saved queries in a queries directory (QueriesDir's,
+// QueriesBeside's), sorted by name; none when it does not exist.
+func QueriesIn(dir string) ([]SavedQuery, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("list saved queries of session %q: %w", session, err)
+		return nil, err
 	}
 	var out []SavedQuery
 	for _, e := range entries {
@@ -116,11 +133,13 @@ func Queries(session string) ([]SavedQuery, error) {
 		if !ok || e.IsDir() || ValidateName(name) != nil {
 			continue
 		}
-		q, err := LoadQuery(session, name)
+		p := filepath.Join(dir, e.Name())
+		data, err := os.ReadFile(p)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("saved query %q: %w", name, err)
 		}
-		out = append(out, *q)
+		text := string(data)
+		out = append(out, SavedQuery{Name: name, Description: describeQuery(text), Text: text, Path: p})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil

@@ -24,6 +24,8 @@ var metaHelp = []string{
 	"  .tables            list the tables with key schema, item count and size",
 	"  .describe TABLE    describe a table",
 	"  .read FILE         run the statements of a file, in order (Esc stops)",
+	"  .queries           list the session's saved queries (dynalab sample load adds some)",
+	"  .q NAME            put saved query NAME at the prompt (Enter runs it)",
 	"  .export FILE       write the newest result's items as DynamoDB JSON lines",
 	"  .theme NAME        switch theme: " + strings.Join(themes.Names(), ", "),
 	"  .clear             clear the output",
@@ -81,6 +83,13 @@ func (m *Model) meta(line string) tea.Cmd {
 			return usage(".read FILE")
 		}
 		return readCmd(expandHome(arg))
+	case ".queries":
+		return m.queriesCmd(".queries", "")
+	case ".q", ".query":
+		if arg == "" {
+			return usage(".q NAME (.queries lists them)")
+		}
+		return m.queriesCmd(".q", arg)
 	case ".export":
 		if arg == "" {
 			return usage(".export FILE")

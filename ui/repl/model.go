@@ -43,7 +43,8 @@ type Model struct {
 	last  *lastResult    // the newest result, for paging and .export
 	await map[int]string // meta-command requests in flight, by id
 
-	themeAsked bool // a .theme request awaits its answer
+	themeAsked bool   // a .theme request awaits its answer
+	queriesDir string // the session's saved queries; "" without a session
 
 	tables  map[string]common.TableInfo
 	attrs   map[string]map[string]bool // attribute names seen, by table ("" for all)
@@ -88,6 +89,9 @@ func New(c *common.Common, historyPath string) *Model {
 		tables:  map[string]common.TableInfo{},
 		attrs:   map[string]map[string]bool{},
 		await:   map[int]string{},
+	}
+	if historyPath != "" {
+		m.queriesDir = sessions.QueriesBeside(historyPath)
 	}
 	m.notice = "Type a statement ending in ; and press Enter · .help lists commands · F1 help"
 	m.syncKeys()
@@ -209,6 +213,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.readDone(msg)
 	case exportMsg:
 		return m.exported(msg)
+	case queriesMsg:
+		return m.queriesLoaded(msg)
 	case common.ThemeChangedMsg:
 		// Entries re-render on their own: the theme is part of their cache key.
 		if m.themeAsked {

@@ -1,0 +1,69 @@
+package repl
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"dynalab/sessions"
+	"dynalab/ui/internal/uitest"
+)
+
+// TestSavedQueries: .queries lists the queries saved beside the session's
+// history file and .q NAME puts one at the prompt, where Enter runs it.
+func TestSavedQueries(t *testing.T) {
+	b := uitest.NewBackend(t)
+	b.Seed(t)
+	b.RunFunc = uitest.SelectRunner(b, 0)
+	dir := t.TempDir()
+	hist := filepath.Join(dir, "history")
+	qdir := sessions.QueriesBeside(hist)
+	if err := os.MkdirAll(qdir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(qdir, "user-one.sql"), []byte("-- User one's items.\n-- All of them.\nSELECT * FROM \"AppTable\"\nWHERE PK='USER#u1';\n"), 0o600)
+	os.WriteFile(filepath.Join(qdir, "empty.sql"), []byte("-- nothing here\n"), 0o600)
+	m := newREPLAt(t, b, hist)
+	m.SetSize(120, 30)
+
+	typeLine(t, m, ".queries")
+	view := plain(m.View())
+	for _, w := range []string{"empty", "nothing here", "user-one", "User one's items.", "2 saved queries · .q NAME puts one at the prompt"} {
+		if !strings.Contains(view, w) {
+			t.Errorf(".queries: view lacks %q:\n%s", w, view)
+		}
+	}
+
+	typeLine(t, m, ".q user-one")
+	if got, want := m.ed.Value(), "SELECT * FROM \"AppTable\"\nWHERE PK='USER#u1';"; got != want {
+		t.Fatalf(".q put %q at the prompt, want %q", got, want)
+	}
+	if n := len(b.Runs()); n != 0 {
+		t.Fatalf(".q ran %d statements; it only fills the prompt", n)
+	}
+	uitest.Drive(t, m, uitest.Key("enter"))
+	if n := len(b.Runs()); n != 1 {
+		t.Fatalf("Enter after .q ran %d statements, want 1", n)
+	}
+
+	for line, want := range map[string]string{
+		".q nope":  "no saved query nope — fix: .queries lists them",
+		".q empty": "saved query empty holds no statement",
+		".q":       "usage: .q NAME",
+	} {
+		typeLine(t, m, line)
+		if view := plain(m.View()); !strings.Contains(view, want) {
+			t.Errorf("%s: view lacks %q:\n%s", line, want, view)
+		}
+	}
+}
+
+func TestSavedQueriesNeedASession(t *testing.T) {
+	m := newREPLAt(t, uitest.NewBackend(t), "")
+	m.SetSize(160, 30)
+	typeLine(t, m, ".queries")
+	if view := plain(m.View()); !strings.Contains(view, "no session: saved queries belong to a session") {
+		t.Errorf("view:\n%s", view)
+	}
+}
