@@ -21,6 +21,9 @@ type CreateTableInput struct {
 	StreamSpecification       *StreamSpecification   `json:"StreamSpecification,omitempty"`
 	LocalSecondaryIndexes     []LocalSecondaryIndex  `json:"LocalSecondaryIndexes,omitempty"`
 	GlobalSecondaryIndexes    []GlobalSecondaryIndex `json:"GlobalSecondaryIndexes,omitempty"`
+	Tags                      []Tag                  `json:"Tags,omitempty"`
+	OnDemandThroughput        *OnDemandThroughput    `json:"OnDemandThroughput,omitempty"`
+	ResourcePolicy            *string                `json:"ResourcePolicy,omitempty"`
 }
 
 // CreateTableOutput is the CreateTable response.
@@ -63,6 +66,7 @@ func (db *DB) CreateTable(ctx context.Context, in *CreateTableInput) (*CreateTab
 		m.ReadCapacity = *in.ProvisionedThroughput.ReadCapacityUnits
 		m.WriteCapacity = *in.ProvisionedThroughput.WriteCapacityUnits
 	}
+	db.applyCreateSettings(&m, in)
 	var stream *streamChange
 	if spec := in.StreamSpecification; spec != nil && *spec.StreamEnabled {
 		var err error
@@ -151,7 +155,10 @@ func validateCreateTable(in *CreateTableInput) error {
 	if err := c.err(); err != nil {
 		return err
 	}
-	return checkCreateTableRules(in)
+	if err := checkCreateTableRules(in); err != nil {
+		return err
+	}
+	return checkCreateSettings(in)
 }
 
 // checkCreateTableRules is the operation's own validation, in the service's order.

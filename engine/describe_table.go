@@ -93,6 +93,7 @@ func (t *table) describe(s tableStats) *TableDescription {
 	if m.TableClass != "" {
 		d.TableClassSummary = &TableClassSummary{TableClass: m.TableClass}
 	}
+	d.OnDemandThroughput = m.describeOnDemand()
 	t.describeStream(d)
 	t.describeIndexes(d, s)
 	return d

@@ -27,6 +27,10 @@ func FuzzDispatch(f *testing.F) {
 		`{"TableName":"Tab","Key":{"PK":{"S":"a"},"SK":{"N":"1"}}}`,
 		`{"TableName":"Itab","AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"},{"AttributeName":"s","AttributeType":"N"},{"AttributeName":"g","AttributeType":"B"}],"KeySchema":[{"AttributeName":"k","KeyType":"HASH"},{"AttributeName":"s","KeyType":"RANGE"}],"BillingMode":"PAY_PER_REQUEST","LocalSecondaryIndexes":[{"IndexName":"L1","KeySchema":[{"AttributeName":"k","KeyType":"HASH"},{"AttributeName":"g","KeyType":"RANGE"}],"Projection":{"ProjectionType":"INCLUDE","NonKeyAttributes":["a"]}}],"GlobalSecondaryIndexes":[{"IndexName":"G1","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"KEYS_ONLY"}}]}`,
 		`{"TableName":"Tab","IndexName":"G1","KeyConditionExpression":"g = :g","ExpressionAttributeValues":{":g":{"B":"AA=="}},"Select":"ALL_PROJECTED_ATTRIBUTES","ExclusiveStartKey":{"g":{"B":"AA=="},"PK":{"S":"a"},"SK":{"N":"1"}}}`,
+		`{"ResourceArn":"arn:aws:dynamodb:us-east-1:000000000000:table/Tab","Tags":[{"Key":"k","Value":"v"}],"TagKeys":["k"],"Policy":"{\"Statement\":[{}]}","ExpectedRevisionId":"NO_POLICY"}`,
+		`{"TableName":"Tab","OnDemandThroughput":{"MaxReadRequestUnits":-1,"MaxWriteRequestUnits":5}}`,
+		`{"TableName":"Tab","BackupName":"b1","Limit":2,"BackupType":"ALL","TimeRangeLowerBound":0,"ExclusiveStartBackupArn":"arn:aws:dynamodb:us-east-1:000000000000:table/Tab/backup/01700000000000-0badf00d"}`,
+		`{"TargetTableName":"Restored","BackupArn":"arn:aws:dynamodb:us-east-1:000000000000:table/Tab/backup/01700000000000-0badf00d","BillingModeOverride":"PROVISIONED","ProvisionedThroughputOverride":{"ReadCapacityUnits":1,"WriteCapacityUnits":1},"GlobalSecondaryIndexOverride":[]}`,
 		`{`, `[]`, `{"TableName":5}`, ``,
 	}
 	for i, s := range seeds {

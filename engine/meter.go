@@ -274,6 +274,7 @@ type tableMeter struct {
 	name             string
 	onDemand         bool
 	provRCU, provWCU float64
+	maxRCU, maxWCU   float64 // on-demand maxima per second (0: none)
 	read, write      bucket
 	items, bytes     int64 // as of the last tick
 
@@ -315,6 +316,7 @@ func (tm *tableMeter) configure(meta tableMeta, sec int64) {
 	fresh := tm.sec == 0 || tm.onDemand
 	tm.name = meta.Name
 	tm.onDemand = meta.BillingMode == BillingPayPerRequest
+	tm.maxRCU, tm.maxWCU = meta.OnDemand.limits()
 	rcu, wcu := float64(meta.ReadCapacity), float64(meta.WriteCapacity)
 	if tm.onDemand {
 		rcu, wcu = 0, 0
@@ -385,7 +387,7 @@ func (tm *tableMeter) check(write bool, pk attr.Value, sec int64) *APIError {
 		}
 	}
 	if tm.onDemand {
-		return nil
+		return tm.checkMax(write, kind)
 	}
 	if write {
 		if err := tm.checkIndexes(sec); err != nil {

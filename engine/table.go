@@ -29,6 +29,11 @@ type tableMeta struct {
 	Stream               *tableStream          `json:"stream,omitempty"`  // latest stream, if any (stream.go)
 	TTL                  *tableTTL             `json:"ttl,omitempty"`     // TTL setting, if ever set (ttl.go)
 	Indexes              []indexMeta           `json:"indexes,omitempty"` // LSIs and GSIs, in creation order (index.go)
+
+	// Control-plane settings of issue #11.
+	Tags     []storedTag         `json:"tags,omitempty"`     // in the order first set (tags.go)
+	OnDemand *OnDemandThroughput `json:"onDemand,omitempty"` // on-demand maxima, if ever set (on_demand.go)
+	Policy   *resourcePolicy     `json:"policy,omitempty"`   // resource-based policy (resource_policy.go)
 }
 
 // table is a catalog entry with what the data plane derives from it.

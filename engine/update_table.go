@@ -20,6 +20,7 @@ type UpdateTableInput struct {
 	StreamSpecification         *StreamSpecification         `json:"StreamSpecification,omitempty"`
 	SSESpecification            map[string]any               `json:"SSESpecification,omitempty"`
 	ReplicaUpdates              []map[string]any             `json:"ReplicaUpdates,omitempty"`
+	OnDemandThroughput          *OnDemandThroughput          `json:"OnDemandThroughput,omitempty"`
 }
 
 // UpdateTableOutput is the UpdateTable response.
@@ -53,13 +54,16 @@ func (db *DB) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTab
 	}
 	if in.ProvisionedThroughput == nil && in.BillingMode == "" && len(in.GlobalSecondaryIndexUpdates) == 0 &&
 		in.StreamSpecification == nil && in.SSESpecification == nil && in.ReplicaUpdates == nil &&
-		in.DeletionProtectionEnabled == nil && in.TableClass == "" {
+		in.DeletionProtectionEnabled == nil && in.TableClass == "" && in.OnDemandThroughput.empty() {
 		return nil, validationError("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required")
 	}
 	if err := checkIndexUpdates(in); err != nil {
 		return nil, err
 	}
 	if err := checkStreamSpecification(in.StreamSpecification); err != nil {
+		return nil, err
+	}
+	if err := checkOnDemandUpdate(in); err != nil {
 		return nil, err
 	}
 	if in.ReplicaUpdates != nil {
@@ -172,5 +176,9 @@ func applyTableUpdate(m *tableMeta, in *UpdateTableInput, now time.Time) error {
 	if in.TableClass != "" {
 		m.TableClass = in.TableClass
 	}
+	if err := checkOnDemand(in.OnDemandThroughput, m.BillingMode, true); err != nil {
+		return err
+	}
+	m.OnDemand = mergeOnDemand(m.OnDemand, in.OnDemandThroughput)
 	return nil
 }
