@@ -18,7 +18,7 @@ import (
 type sessionFlagOptions struct {
 	InMemory bool // offer --in-memory
 	Sync     bool // offer --sync
-	Throttle bool // offer --no-throttle
+	Throttle bool // offer --no-throttle and --gsi-delay (the embedded engine's behaviour)
 	// ViaHolder goes through the endpoint of the process holding a local
 	// database instead of failing (run, import, export).
 	ViaHolder bool
@@ -48,6 +48,7 @@ func addSessionFlags(fs *flag.FlagSet, opts sessionFlagOptions) *sessionFlags {
 	}
 	if opts.Throttle {
 		fs.BoolVar(&f.sel.NoThrottle, "no-throttle", false, "meter capacity but never throttle (by default provisioned tables and hot keys throttle like the service)")
+		fs.DurationVar(&f.sel.GSIDelay, "gsi-delay", 0, "make Query and Scan on a GSI see it as it was this `DURATION` ago (e.g. 2s), like the service's\nasynchronous GSI updates; 0 (the default) reads the current index")
 	}
 	return f
 }

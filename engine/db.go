@@ -41,6 +41,12 @@ type Options struct {
 	// provisioned tables and hot partition keys throttle like the service
 	// (meter.go).
 	NoThrottle bool
+	// GSIPropagationDelay, when positive, makes Query and Scan on a global
+	// secondary index see the index as it was that long ago, as the
+	// service's asynchronous GSI updates look to a client (index_delay.go).
+	// The table, LSIs and DescribeTable's counts are never delayed. 0 (the
+	// default) reads the current index.
+	GSIPropagationDelay time.Duration
 }
 
 // DB is a local DynamoDB database.
@@ -54,6 +60,7 @@ type DB struct {
 
 	shardRollover time.Duration
 	ttlSettle     time.Duration
+	gsiDelay      time.Duration
 	feed          feed   // change events for Subscribe
 	meter         *meter // capacity metering and throttling (meter.go)
 	// collectionLimit overrides DefaultItemCollectionLimit (tests).
@@ -99,6 +106,7 @@ func Open(opts Options) (*DB, error) {
 
 		shardRollover: opts.ShardRollover,
 		ttlSettle:     opts.TTLSettle,
+		gsiDelay:      opts.GSIPropagationDelay,
 	}
 	if db.now == nil {
 		db.now = time.Now

@@ -91,6 +91,7 @@ type index struct {
 	prefix    []byte          // store.IndexPrefix(meta.ID)
 	include   map[string]bool // INCLUDE's non-key attributes
 	all       bool            // projection ALL
+	mk        *multiKey       // several HASH or RANGE attributes (index_multikey.go), else nil
 }
 
 func newIndex(m indexMeta, tableARN string, types map[string]attr.Type) *index {
@@ -103,6 +104,7 @@ func newIndex(m indexMeta, tableARN string, types map[string]attr.Type) *index {
 			ix.rangeName, ix.rangeType = k.AttributeName, types[k.AttributeName]
 		}
 	}
+	ix.initMultiKey(types)
 	switch m.Projection.ProjectionType {
 	case ProjectionAll:
 		ix.all = true
@@ -124,6 +126,9 @@ func (ix *index) readable() bool { return ix.meta.Status == "" }
 
 // keyNames returns the index's key attribute names, hash first.
 func (ix *index) keyNames() []string {
+	if ix.mk != nil {
+		return ix.mk.names
+	}
 	if ix.rangeName == "" {
 		return []string{ix.hashName}
 	}
@@ -132,6 +137,9 @@ func (ix *index) keyNames() []string {
 
 // isKeyAttr reports whether name is one of the index's key attributes.
 func (ix *index) isKeyAttr(name string) bool {
+	if ix.mk != nil {
+		return ix.mk.has(name)
+	}
 	return name == ix.hashName || (ix.rangeName != "" && name == ix.rangeName)
 }
 
@@ -144,6 +152,9 @@ func (ix *index) projects(t *table, name string) bool {
 // defined type and a non-empty value. An item without them is simply not
 // in the index (a sparse index).
 func (ix *index) checkValues(item attr.Item) error {
+	if ix.mk != nil {
+		return ix.mk.checkValues(ix, item)
+	}
 	for _, name := range ix.keyNames() {
 		v, ok := item[name]
 		if !ok {
@@ -180,6 +191,9 @@ func (ix *index) checkValues(item attr.Item) error {
 func (ix *index) entryKey(t *table, item attr.Item) (string, bool) {
 	if item == nil {
 		return "", false
+	}
+	if ix.mk != nil {
+		return ix.mk.entryKey(ix, t, item)
 	}
 	hv, ok := item[ix.hashName]
 	if !ok {
@@ -224,6 +238,9 @@ func (ix *index) project(t *table, item attr.Item) attr.Item {
 		if v, ok := item[name]; ok && name != "" {
 			p[name] = v
 		}
+	}
+	if ix.mk != nil {
+		ix.mk.projectKeys(p, item)
 	}
 	for name := range ix.include {
 		if v, ok := item[name]; ok {
@@ -306,6 +323,9 @@ func (ix *index) move(tx *store.Tx, t *table, old, item attr.Item) error {
 			if err := tx.AddStats(ix.meta.ID, -1, -int64(oldProj.Size())); err != nil {
 				return err
 			}
+			if err := ix.recordPast(tx, t, oldKey, oldProj); err != nil {
+				return err
+			}
 		}
 	}
 	if !hasNew {
@@ -321,9 +341,13 @@ func (ix *index) move(tx *store.Tx, t *table, old, item attr.Item) error {
 		return err
 	}
 	dn, ds := int64(1), int64(size)
+	var before attr.Item // for a delayed GSI (index_delay.go)
 	if replaced {
 		// A replaced entry is old's (same key means same table key).
-		dn, ds = 0, ds-int64(oldProj.Size())
+		dn, ds, before = 0, ds-int64(oldProj.Size()), oldProj
+	}
+	if err := ix.recordPast(tx, t, newKey, before); err != nil {
+		return err
 	}
 	return tx.AddStats(ix.meta.ID, dn, ds)
 }

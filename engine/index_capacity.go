@@ -53,6 +53,9 @@ func (ix *index) inIndex(item attr.Item) bool {
 	if item == nil {
 		return false
 	}
+	if ix.mk != nil {
+		return ix.mk.complete(item)
+	}
 	if _, ok := item[ix.hashName]; !ok {
 		return false
 	}
@@ -84,7 +87,7 @@ func (ix *index) changeUnits(t *table, old, item attr.Item) float64 {
 	case !after:
 		return writeUnits(ix.entrySize(t, old))
 	}
-	if !attr.Equal(old[ix.hashName], item[ix.hashName]) || (ix.rangeName != "" && !attr.Equal(old[ix.rangeName], item[ix.rangeName])) {
+	if ix.keyChanged(old, item) {
 		return writeUnits(ix.entrySize(t, old)) + writeUnits(ix.entrySize(t, item))
 	}
 	if ix.all {

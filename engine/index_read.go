@@ -19,6 +19,7 @@ type indexRead struct {
 	// reads each base item too (and is charged for it).
 	fetch      bool
 	fetchUnits float64
+	past       *pastView // a delayed GSI read (index_delay.go)
 }
 
 // planIndexRead looks up the index of a Query or Scan and applies the
@@ -34,7 +35,7 @@ func (t *table) planIndexRead(name string, consistent bool, sel string, proj pro
 	if ix.meta.Global && consistent {
 		return nil, validationError("Consistent reads are not supported on global secondary indexes")
 	}
-	r := &indexRead{t: t, ix: ix, consistent: consistent}
+	r := &indexRead{t: t, ix: ix, consistent: consistent, past: t.pastView(ix)}
 	if ix.all {
 		return r, nil
 	}
@@ -90,6 +91,12 @@ func (r *indexRead) load(tx *store.Tx) func(attr.Item) (attr.Item, error) {
 // resolveKeyCondition checks key-condition terms against the index's key.
 func (r *indexRead) resolveKeyCondition(terms []expr.KeyTerm) (*expr.KeyCondition, error) {
 	ix := r.ix
+	if ix.mk != nil {
+		return ix.mk.resolveKeyCondition(terms)
+	}
+	if len(terms) > 2 {
+		return nil, validationError(expr.MsgKeyConditionsLength)
+	}
 	kc, err := expr.ResolveKeyCondition(terms, expr.KeySchema{
 		HashName: ix.hashName, HashType: ix.hashType, RangeName: ix.rangeName, RangeType: ix.rangeType,
 	})
@@ -115,8 +122,13 @@ func (r *indexRead) rejectKeyAttributes(filter condition) error {
 // include a sort-key value covers every key beginning with its encoding.
 func (r *indexRead) queryRange(kc *expr.KeyCondition, start attr.Item) (keyRange, error) {
 	ix := r.ix
+	if ix.mk != nil {
+		kr, err := r.multiQueryRange(kc, start)
+		kr.past = r.past
+		return kr, err
+	}
 	part := string(appendHashed(append([]byte(nil), ix.prefix...), kc.HashValue))
-	kr := keyRange{prefix: part}
+	kr := keyRange{prefix: part, past: r.past}
 	enc := func(v attr.Value) string { return part + string(keys.AppendValue(nil, v)) }
 	past := func(v attr.Value) string { return successor(enc(v)) }
 	v1, v2 := kc.RangeValues[0], kc.RangeValues[1]
@@ -156,7 +168,7 @@ func (r *indexRead) queryRange(kc *expr.KeyCondition, start attr.Item) (keyRange
 // scanRange is the store range of an index Scan or of one segment of it.
 func (r *indexRead) scanRange(segment, total *int64, start attr.Item) (keyRange, error) {
 	ix := r.ix
-	kr := keyRange{prefix: string(ix.prefix), hashAt: len(ix.prefix)}
+	kr := keyRange{prefix: string(ix.prefix), hashAt: len(ix.prefix), past: r.past}
 	if total != nil {
 		lo, hi := keys.SegmentRange(int(*segment), int(*total))
 		kr.lo, kr.loIncl = string(keys.AppendHash(append([]byte(nil), ix.prefix...), lo)), true
@@ -199,6 +211,9 @@ func (r *indexRead) keyNames() []string {
 }
 
 func (r *indexRead) keyType(name string) attr.Type {
+	if typ, ok := r.ix.mk.typeOf(name); ok {
+		return typ
+	}
 	switch name {
 	case r.ix.hashName:
 		return r.ix.hashType

@@ -50,7 +50,10 @@ func (c *constraints) index(s indexSpec, path string) {
 		if len(s.keySchema) < 1 {
 			c.add(keySchemaString(s.keySchema), path+".keySchema", "Member must have length greater than or equal to 1")
 		}
-		if len(s.keySchema) > 2 {
+		// A GSI's KeySchema has no model maximum since multi-attribute
+		// keys (API_CreateGlobalSecondaryIndexAction: "Array Members:
+		// Minimum number of 1 item"); an LSI's still has 2.
+		if len(s.keySchema) > 2 && !s.global {
 			c.add(keySchemaString(s.keySchema), path+".keySchema", "Member must have length less than or equal to 2")
 		}
 	}
@@ -160,11 +163,14 @@ func checkIndexKeySchema(s indexSpec, defs []string) error {
 				strings.Join(keys, ", "), strings.Join(defs, ", "))
 		}
 	}
-	if len(keys) == 2 && keys[0] == keys[1] {
+	if len(keys) == 2 && keys[0] == keys[1] && !(s.global && isMultiKey(s.keySchema)) {
 		return validationError("Both the Hash Key and the Range Key element in the KeySchema have the same name")
 	}
 	if s.keySchema[0].KeyType != KeyTypeHash {
 		return validationError("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
+	}
+	if s.global && isMultiKey(s.keySchema) {
+		return checkMultiKeySchema(s)
 	}
 	if len(keys) == 2 && s.keySchema[1].KeyType != KeyTypeRange {
 		return validationError("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")

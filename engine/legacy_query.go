@@ -16,15 +16,23 @@ func (l *legacy) keyCondition(ex *exprContext, text *string) (*expr.Condition, e
 // service applies once the expressions are validated (dynalite
 // validations/query.js): each condition's operands, one or two conditions
 // (errors.md row 75), and only the operators a key can serve.
-func (l *legacy) keyTerms(bound *expr.Condition) ([]expr.KeyTerm, error) {
+//
+// A Query on an index may have up to expr.MaxMultiKeyTerms conditions here
+// (a multi-attribute GSI key); the index's own count is checked once it is
+// known (indexRead.resolveKeyCondition).
+func (l *legacy) keyTerms(bound *expr.Condition, index bool) ([]expr.KeyTerm, error) {
+	most := 2
+	if index {
+		most = expr.MaxMultiKeyTerms
+	}
 	if !l.hasKeyConds || l.in.keyCondition {
-		terms, err := expr.KeyTerms(bound)
+		terms, err := expr.KeyTermsUpTo(bound, most)
 		return terms, exprError(err)
 	}
 	if err := checkConds(l.keyConditions); err != nil {
 		return nil, err
 	}
-	if n := len(l.keyConditions); n != 1 && n != 2 {
+	if n := len(l.keyConditions); n < 1 || n > most {
 		return nil, validationError("Conditions can be of length 1 or 2 only")
 	}
 	terms := make([]expr.KeyTerm, len(l.keyConditions))

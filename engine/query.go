@@ -111,7 +111,7 @@ func (db *DB) Query(ctx context.Context, in *QueryInput) (*QueryOutput, error) {
 	if err := ex.done(); err != nil {
 		return nil, err
 	}
-	terms, err := lg.keyTerms(kcBound)
+	terms, err := lg.keyTerms(kcBound, in.IndexName != "")
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,8 @@ type keyRange struct {
 	after          string  // exclusive start (ExclusiveStartKey), "" = none
 	maxHash        *uint64 // parallel scan: stop past this partition hash
 	hashAt         int     // offset of the 8-byte hash in a key
+	// past, when set, reads a GSI as it was (a delayed read, index_delay.go).
+	past *pastView
 }
 
 // page is what one Query or Scan page read.
@@ -63,13 +65,7 @@ func readPage(tx *store.Tx, r keyRange, limit int, keep func(attr.Item) bool, lo
 		}
 		return true
 	}
-	var err error
-	if r.reverse {
-		err = r.descend(tx, visit)
-	} else {
-		err = r.ascend(tx, visit)
-	}
-	if err != nil {
+	if err := r.walk(tx, visit); err != nil {
 		return nil, err
 	}
 	return p, decodeErr

@@ -79,6 +79,7 @@ type Plan struct {
 	keyNames []string         // the table's own key attributes
 	flatten  *projectionTree  // un-nests projected paths (nil for *)
 	params   []attr.Value     // the statement's parameters
+	multi    *multiKeys       // the key condition of a multi-attribute key's Query
 }
 
 // Expressions are the DynamoDB expressions a statement translates into,
@@ -151,6 +152,9 @@ func (x *Executor) planSelect(ctx context.Context, s *Select, params []attr.Valu
 	}
 	if use != useStatement {
 		return x.planItemSelect(p, s, ks, params, use)
+	}
+	if ks.Multi() {
+		return x.planMultiKeySelect(p, s, ks, params)
 	}
 	if len(s.OrderBy) > 0 {
 		if s.Where == nil {
@@ -292,13 +296,17 @@ func (p *Plan) buildRead(ks KeySchema, rng *terminal) error {
 			ExpressionAttributeNames: names, ConsistentRead: p.ConsistentRead, ReturnConsumedCapacity: capacity}
 		p.Expressions = Expressions{Projection: deref(proj), Names: names}
 	case OperationQuery:
-		b.str(b.name(ks.Hash.Name))
-		b.str(" = ")
-		p.hashPH = b.value(p.Partitions[0])
-		b.str(p.hashPH)
-		if rng != nil {
-			b.str(" AND ")
-			b.rangeCondition(ks.Range.Name, rng)
+		if p.multi != nil {
+			p.writeMultiKeyCondition(b, ks)
+		} else {
+			b.str(b.name(ks.Hash.Name))
+			b.str(" = ")
+			p.hashPH = b.value(p.Partitions[0])
+			b.str(p.hashPH)
+			if rng != nil {
+				b.str(" AND ")
+				b.rangeCondition(ks.Range.Name, rng)
+			}
 		}
 		kc := b.take()
 		q := &engine.QueryInput{TableName: p.Table, IndexName: p.Index, KeyConditionExpression: &kc,

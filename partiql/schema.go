@@ -19,10 +19,18 @@ type KeyAttribute struct {
 type KeySchema struct {
 	Hash  KeyAttribute
 	Range KeyAttribute // Name is "" when there is no sort key
+	// Hashes and Ranges list every attribute of a multi-attribute GSI key
+	// (several HASH or RANGE elements, plan_multikey.go), in key schema
+	// order; Hash and Range are then the first of each. Both are nil for
+	// a single-attribute key.
+	Hashes, Ranges []KeyAttribute
 }
 
 // Names returns the key attribute names, partition key first.
 func (k KeySchema) Names() []string {
+	if k.Multi() {
+		return k.multiNames()
+	}
 	if k.Range.Name == "" {
 		return []string{k.Hash.Name}
 	}
@@ -31,11 +39,18 @@ func (k KeySchema) Names() []string {
 
 // Has reports whether name is one of the key's attributes.
 func (k KeySchema) Has(name string) bool {
+	if k.Multi() {
+		_, ok := k.multiType(name)
+		return ok
+	}
 	return name == k.Hash.Name || (k.Range.Name != "" && name == k.Range.Name)
 }
 
 // typeOf returns the type of a key attribute.
 func (k KeySchema) typeOf(name string) attr.Type {
+	if t, ok := k.multiType(name); ok {
+		return t
+	}
 	if name == k.Hash.Name {
 		return k.Hash.Type
 	}
@@ -123,11 +138,13 @@ func keySchema(elems []engine.KeySchemaElement, defs []engine.AttributeDefinitio
 		a := KeyAttribute{Name: e.AttributeName, Type: typeOf(e.AttributeName)}
 		if e.KeyType == engine.KeyTypeRange {
 			k.Range = a
+			k.Ranges = append(k.Ranges, a)
 		} else {
 			k.Hash = a
+			k.Hashes = append(k.Hashes, a)
 		}
 	}
-	return k
+	return k.settle()
 }
 
 // Schema returns the key schema of a table (with its indexes when

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"dynalab/engine"
 	"dynalab/partiql"
@@ -32,6 +33,9 @@ type Selector struct {
 	// NoThrottle meters a local database's capacity without refusing
 	// requests beyond it (engine.Options.NoThrottle).
 	NoThrottle bool
+	// GSIDelay is a local database's simulated GSI propagation delay
+	// (engine.Options.GSIPropagationDelay); 0 is none.
+	GSIDelay time.Duration
 
 	// ViaHolder reaches a local database that a running dynalab holds
 	// through the endpoint that process records in the lock file, instead
@@ -127,7 +131,8 @@ func Open(ctx context.Context, sel Selector) (Backend, error) {
 // another dynalab holds it and sel.ViaHolder is set, reaches it through
 // that process's endpoint.
 func openLocal(name, session, path string, sel Selector) (Backend, error) {
-	db, err := engine.Open(engine.Options{Path: path, Sync: sel.Sync, Region: sel.Region, NoThrottle: sel.NoThrottle})
+	db, err := engine.Open(engine.Options{Path: path, Sync: sel.Sync, Region: sel.Region, NoThrottle: sel.NoThrottle,
+		GSIPropagationDelay: sel.GSIDelay})
 	if err == nil {
 		return &Local{name: name, DB: db, exec: partiql.New(db, partiql.Options{})}, nil
 	}

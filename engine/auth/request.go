@@ -326,7 +326,7 @@ func queryLeadingKey(req *request, hash string) []string {
 		if err != nil {
 			return nil
 		}
-		terms, err := expr.KeyTerms(c)
+		terms, err := expr.KeyTermsUpTo(c, 8) // multi-attribute GSI keys: up to 8 terms
 		if err != nil {
 			return nil
 		}

@@ -54,6 +54,13 @@ type KeyCondition struct {
 	RangeName   string // "" when the sort key is not constrained
 	RangeOp     KeyOp  // KeyNone when the sort key is not constrained
 	RangeValues [2]attr.Value
+	// Multi-attribute keys (a GSI with several HASH or RANGE attributes,
+	// keycond_multi.go): Hashes is every partition attribute with its
+	// value, in key schema order (HashName and HashValue are the first);
+	// SortPrefix the sort attributes pinned by equality before RangeName.
+	// Both are nil for a single-attribute key.
+	Hashes     []NamedValue
+	SortPrefix []NamedValue
 }
 
 // BindKeyCondition binds a parsed KeyConditionExpression and checks it
@@ -78,6 +85,14 @@ func BindKeyCondition(e *ConditionExpr, p *Params, schema KeySchema) (*KeyCondit
 // one condition per attribute, value types valid for the operator, and one
 // or two conditions in all. Comparisons written value-first are flipped.
 func KeyTerms(c *Condition) ([]KeyTerm, error) {
+	return KeyTermsUpTo(c, 2)
+}
+
+// KeyTermsUpTo is KeyTerms allowing up to max conditions: a Query on a GSI
+// with a multi-attribute key constrains up to MaxMultiKeyTerms attributes,
+// so a Query on an index defers the "1 or 2" rule until the index is known
+// (keycond_multi.go).
+func KeyTermsUpTo(c *Condition, max int) ([]KeyTerm, error) {
 	var terms []KeyTerm
 	if err := keyTerms(c, &terms); err != nil {
 		return nil, err
@@ -87,8 +102,8 @@ func KeyTerms(c *Condition) ([]KeyTerm, error) {
 			return nil, err
 		}
 	}
-	if len(terms) != 1 && len(terms) != 2 {
-		return nil, newError("Conditions can be of length 1 or 2 only")
+	if len(terms) < 1 || len(terms) > max {
+		return nil, newError(MsgKeyConditionsLength)
 	}
 	return terms, nil
 }
