@@ -22,7 +22,7 @@ func TestSampleHelpAndList(t *testing.T) {
 		}
 	}
 	code, out, _ = cli(t, "sample", "show", "single-table")
-	for _, w := range []string{"single-table — Single-table design", "AppTable (PK S, SK S) · indexes GSI1, GSI2 · 41 items", "  user-orders\n    -- A user's orders", "dynalab sample load single-table --session S"} {
+	for _, w := range []string{"single-table — Single-table design", "AppTable (PK S, SK S) · indexes GSI1, GSI2, GSI2-multi · 41 items", "  user-orders\n    -- A user's orders", "dynalab sample load single-table --session S"} {
 		if code != 0 || !strings.Contains(out, w) {
 			t.Errorf("sample show: exit %d, lacks %q:\n%s", code, w, out)
 		}
@@ -57,10 +57,10 @@ func TestSampleLoad(t *testing.T) {
 	for _, w := range []string{
 		`created local session "lab"`,
 		`loaded sample "single-table" into session "lab":`,
-		"  table AppTable (PK S, SK S) · indexes GSI1, GSI2 · 41 items\n",
-		`saved 5 queries into session "lab":`,
-		"  user-orders            A user's orders, newest first\n",
-		"  user-by-email          Who has this email address?\n",
+		"  table AppTable (PK S, SK S) · indexes GSI1, GSI2, GSI2-multi · 41 items\n",
+		`saved 6 queries into session "lab":`,
+		"  user-orders                  A user's orders, newest first\n",
+		"  user-by-email                Who has this email address?\n",
 		"  dynalab --session lab\n",
 		".queries lists the saved queries",
 	} {
@@ -69,7 +69,7 @@ func TestSampleLoad(t *testing.T) {
 		}
 	}
 	qs, err := sessions.Queries("lab")
-	if err != nil || len(qs) != 5 {
+	if err != nil || len(qs) != 6 {
 		t.Fatalf("saved queries: %d, %v", len(qs), err)
 	}
 	if st, err := sessions.Load("lab"); err != nil || st.Description != "sample single-table" {
