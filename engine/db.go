@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"log"
 	"sort"
 	"strings"
 	"sync"
@@ -47,6 +48,10 @@ type Options struct {
 	// The table, LSIs and DescribeTable's counts are never delayed. 0 (the
 	// default) reads the current index.
 	GSIPropagationDelay time.Duration
+	// Warnf receives the storage layer's warnings (a torn transaction
+	// dropped on open, a failed background fsync); nil sends them to the
+	// standard library's log package.
+	Warnf func(format string, args ...any)
 }
 
 // DB is a local DynamoDB database.
@@ -91,7 +96,11 @@ func Open(opts Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(path, store.Options{Sync: policy, Endpoint: opts.Endpoint})
+	warnf := opts.Warnf
+	if warnf == nil {
+		warnf = log.Printf
+	}
+	st, err := store.Open(path, store.Options{Sync: policy, Endpoint: opts.Endpoint, Warnf: warnf})
 	if err != nil {
 		return nil, err
 	}

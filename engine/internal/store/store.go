@@ -4,9 +4,15 @@
 // index entries, stream record, TTL entry, table statistics) goes through one
 // buntdb write transaction, so a crash never leaves half of it applied.
 //
+// The file is an append-only log of transactions that this package writes
+// itself (log.go: format, torn-write recovery, group commit, compaction);
+// buntdb holds the data in memory.
+//
 // Keyspaces (all keys are byte strings):
 //
 //	"m/format"                     file format version
+//	"m/commit"                     commit record framing each transaction
+//	                               in the file (log.go); never in memory
 //	"m/seq"                        last table id handed out
 //	"t/" name                      table catalog record (JSON)
 //	"s/" tid                       table statistics: item count and bytes
@@ -58,8 +64,10 @@ import (
 )
 
 // FormatVersion is the layout version this code writes. A file with a newer
-// version is refused; older versions are migrated on open.
-const FormatVersion = 1
+// version is refused; older versions are migrated on open. Version 2 frames
+// every transaction with a commit record (log.go); version 1 was buntdb's
+// own unframed persistence.
+const FormatVersion = 2
 
 // InMemory is the path that opens a database without a file.
 const InMemory = ":memory:"
@@ -67,10 +75,10 @@ const InMemory = ":memory:"
 // SyncPolicy says when the file is fsynced.
 type SyncPolicy int
 
-// Sync policies, as buntdb offers them.
+// Sync policies.
 const (
 	SyncEverySecond SyncPolicy = iota // fsync at most once a second (default)
-	SyncAlways                        // fsync on every commit
+	SyncAlways                        // a write returns once an fsync covers it (group commit)
 	SyncNever                         // leave it to the operating system
 )
 
@@ -93,6 +101,12 @@ type Options struct {
 	// Endpoint, when set, is recorded in the lock file so that other dynalab
 	// processes can reach the database through the process holding it.
 	Endpoint string
+	// Warnf receives warnings: a torn transaction dropped on open, a failed
+	// background fsync or compaction. Nil discards them.
+	Warnf func(format string, args ...any)
+	// WrapFile, when set, wraps the database file the store writes through:
+	// fault injection for tests (a full disk, a failing fsync).
+	WrapFile func(File) File
 }
 
 // ErrLocked is returned (wrapped) when another process holds the database.
@@ -103,9 +117,12 @@ type Store struct {
 	db   *buntdb.DB
 	path string
 	lock *flock.Flock
+	log  *wal // nil in memory
 	// wmu serializes write transactions together with their OnCommit
 	// callbacks, so that callbacks run in commit order.
-	wmu sync.Mutex
+	wmu      sync.Mutex
+	buf      []byte // the write transaction's commands; guarded by wmu
+	compacts sync.WaitGroup
 }
 
 // LockInfo is what the lock file records about the process holding a database.
@@ -144,36 +161,27 @@ func Open(path string, opts Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	db, err := buntdb.Open(path)
+	db, err := buntdb.Open(InMemory)
 	if err != nil {
 		s.releaseLock()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	var cfg buntdb.Config
-	if err := db.ReadConfig(&cfg); err != nil {
-		db.Close()
-		s.releaseLock()
-		return nil, fmt.Errorf("read config of %s: %w", path, err)
-	}
-	switch opts.Sync {
-	case SyncAlways:
-		cfg.SyncPolicy = buntdb.Always
-	case SyncNever:
-		cfg.SyncPolicy = buntdb.Never
-	default:
-		cfg.SyncPolicy = buntdb.EverySecond
-	}
-	// Rewrite the append-only file once it has grown to twice its live size
-	// and is past 32 MB: bounded disk use without constant rewriting.
-	cfg.AutoShrinkPercentage = 100
-	cfg.AutoShrinkMinSize = 32 * 1024 * 1024
-	if err := db.SetConfig(cfg); err != nil {
-		db.Close()
-		s.releaseLock()
-		return nil, fmt.Errorf("configure %s: %w", path, err)
-	}
 	s.db = db
-	if err := s.checkFormat(); err != nil {
+	if path == InMemory {
+		err = db.Update(func(tx *buntdb.Tx) error {
+			_, _, err := tx.Set(keyFormat, strconv.Itoa(FormatVersion), nil)
+			return err
+		})
+	} else {
+		s.log, err = openWAL(path, opts, db)
+	}
+	if err == nil {
+		err = s.checkFormat()
+	}
+	if err != nil {
+		if s.log != nil {
+			_ = s.log.close()
+		}
 		db.Close()
 		s.releaseLock()
 		return nil, err
@@ -233,27 +241,14 @@ const (
 	keySeq    = "m/seq"
 )
 
-// checkFormat records the format version in a new file and refuses files
-// written by a newer dynalab.
+// checkFormat refuses a database whose format version (as loaded, so
+// including one written by a transaction) is newer than this code's.
 func (s *Store) checkFormat() error {
-	return s.db.Update(func(tx *buntdb.Tx) error {
-		v, err := tx.Get(keyFormat)
-		if errors.Is(err, buntdb.ErrNotFound) {
-			_, _, err = tx.Set(keyFormat, strconv.Itoa(FormatVersion), nil)
-			return err
-		}
-		if err != nil {
-			return err
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return fmt.Errorf("%s: unreadable format version %q", s.path, v)
-		}
-		if n > FormatVersion {
-			return fmt.Errorf("%s was written by a newer dynalab (format %d; this one reads up to %d)", s.path, n, FormatVersion)
-		}
-		return nil
-	})
+	v, err := readFormat(s.db)
+	if err != nil || v > FormatVersion {
+		return formatError(s.path, v, err)
+	}
+	return nil
 }
 
 // Path returns the file the store was opened on.
@@ -261,7 +256,16 @@ func (s *Store) Path() string { return s.path }
 
 // Close flushes and closes the database and releases its lock.
 func (s *Store) Close() error {
-	err := s.db.Close()
+	var err error
+	if s.log != nil {
+		s.wmu.Lock()
+		err = s.log.close()
+		s.wmu.Unlock()
+		s.compacts.Wait()
+	}
+	if cerr := s.db.Close(); err == nil {
+		err = cerr
+	}
 	s.releaseLock()
 	if err != nil {
 		return fmt.Errorf("close %s: %w", s.path, err)
@@ -270,7 +274,16 @@ func (s *Store) Close() error {
 }
 
 // Shrink rewrites the file to its live contents now.
-func (s *Store) Shrink() error { return s.db.Shrink() }
+func (s *Store) Shrink() error {
+	if s.log == nil {
+		return nil
+	}
+	if !s.log.compacting.CompareAndSwap(false, true) {
+		return errors.New("a compaction is already running")
+	}
+	defer s.log.compacting.Store(false)
+	return s.log.compactFile(s.db, &s.wmu)
+}
 
 // View runs fn in a read transaction.
 func (s *Store) View(fn func(tx *Tx) error) error {
@@ -282,22 +295,66 @@ func (s *Store) View(fn func(tx *Tx) error) error {
 // commit the callbacks fn registered with Tx.OnCommit run, in order, before
 // the next write transaction begins: callbacks of successive transactions
 // run in commit order. They must not block and must not write.
+//
+// The transaction is appended to the file before Update returns; with
+// SyncAlways, Update also waits until an fsync covers it (shared with
+// concurrent writers: group commit). Its changes are visible to other
+// transactions as soon as it is appended, before that fsync.
 func (s *Store) Update(fn func(tx *Tx) error) error {
+	seq, err := s.update(fn)
+	if err != nil || seq == 0 || s.log.policy != SyncAlways {
+		return err
+	}
+	return s.log.waitDurable(seq)
+}
+
+// update commits and returns the sequence number of the transaction in
+// the file (0: nothing written, or in memory).
+func (s *Store) update(fn func(tx *Tx) error) (uint64, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	t := &Tx{}
+	if s.log != nil {
+		t.log, t.buf = true, s.buf[:0]
+	}
+	var seq uint64
 	err := s.db.Update(func(btx *buntdb.Tx) error {
 		t.tx = btx
 		if err := fn(t); err != nil {
 			return err
 		}
-		return t.flushStats()
-	})
-	if err != nil {
+		if err := t.flushStats(); err != nil {
+			return err
+		}
+		if len(t.buf) == 0 {
+			return nil
+		}
+		var err error
+		t.buf, err = s.log.append(t.buf, 0)
+		seq = s.log.seq
 		return err
+	})
+	if t.log && cap(t.buf) <= 1<<20 {
+		s.buf = t.buf[:0]
+	}
+	if err != nil {
+		return 0, err
 	}
 	for _, f := range t.onCommit {
 		f()
 	}
-	return nil
+	if w := s.log; w != nil && w.size > autoCompactMin && w.size > 2*w.base && w.compacting.CompareAndSwap(false, true) {
+		s.compacts.Add(1)
+		go func() {
+			defer s.compacts.Done()
+			defer w.compacting.Store(false)
+			if err := w.compactFile(s.db, &s.wmu); err != nil && !errors.Is(err, buntdb.ErrDatabaseClosed) {
+				w.warnf("dynalab: compact %s: %v", s.path, err)
+				s.wmu.Lock()
+				w.base = w.size // retry once it has doubled again
+				s.wmu.Unlock()
+			}
+		}()
+	}
+	return seq, nil
 }

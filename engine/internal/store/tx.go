@@ -15,6 +15,27 @@ type Tx struct {
 	tx       *buntdb.Tx
 	onCommit []func()
 	stats    map[uint32]Stats // statistics deltas, written once at commit
+	log      bool             // a write transaction of a store with a file
+	buf      []byte           // its changes as log commands, in order
+}
+
+// set writes value at key and records the change for the file.
+func (t *Tx) set(key, value string) (replaced bool, err error) {
+	_, replaced, err = t.tx.Set(key, value, nil)
+	if err == nil && t.log {
+		t.buf = appendSet(t.buf, key, value)
+	}
+	return replaced, err
+}
+
+// del removes key and records the change for the file; a missing key is
+// ErrNotFound and no change.
+func (t *Tx) del(key string) error {
+	_, err := t.tx.Delete(key)
+	if err == nil && t.log {
+		t.buf = appendDel(t.buf, key)
+	}
+	return err
 }
 
 // OnCommit registers fn to run after the transaction commits (see
@@ -30,13 +51,13 @@ func (t *Tx) Get(key string) (string, error) { return t.tx.Get(key) }
 
 // Set writes value at key.
 func (t *Tx) Set(key, value string) error {
-	_, _, err := t.tx.Set(key, value, nil)
+	_, err := t.set(key, value)
 	return err
 }
 
 // Delete removes key; a missing key is not an error.
 func (t *Tx) Delete(key string) error {
-	_, err := t.tx.Delete(key)
+	err := t.del(key)
 	if errors.Is(err, buntdb.ErrNotFound) {
 		return nil
 	}
@@ -45,13 +66,12 @@ func (t *Tx) Delete(key string) error {
 
 // Swap writes value at key and reports whether it replaced a value.
 func (t *Tx) Swap(key, value string) (replaced bool, err error) {
-	_, replaced, err = t.tx.Set(key, value, nil)
-	return replaced, err
+	return t.set(key, value)
 }
 
 // Take removes key and reports whether it held a value.
 func (t *Tx) Take(key string) (bool, error) {
-	_, err := t.tx.Delete(key)
+	err := t.del(key)
 	if errors.Is(err, buntdb.ErrNotFound) {
 		return false, nil
 	}
@@ -83,7 +103,7 @@ func (t *Tx) NextTableID() (uint32, error) {
 		}
 	}
 	n++
-	if _, _, err := t.tx.Set(keySeq, strconv.FormatUint(n, 10), nil); err != nil {
+	if _, err := t.set(keySeq, strconv.FormatUint(n, 10)); err != nil {
 		return 0, err
 	}
 	return uint32(n), nil
@@ -176,7 +196,7 @@ func (t *Tx) flushStats() error {
 		}
 		s.Items += d.Items
 		s.Bytes += d.Bytes
-		if _, _, err := t.tx.Set(StatsKey(tid), strconv.FormatInt(s.Items, 10)+" "+strconv.FormatInt(s.Bytes, 10), nil); err != nil {
+		if _, err := t.set(StatsKey(tid), strconv.FormatInt(s.Items, 10)+" "+strconv.FormatInt(s.Bytes, 10)); err != nil {
 			return err
 		}
 	}
@@ -199,7 +219,7 @@ func (t *Tx) DeleteRange(prefix string) (int, error) {
 		return 0, err
 	}
 	for _, k := range keys {
-		if _, err := t.tx.Delete(k); err != nil {
+		if err := t.del(k); err != nil {
 			return 0, err
 		}
 	}
