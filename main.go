@@ -270,6 +270,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	listen := fs.String("listen", "127.0.0.1:8000", "address to listen on (port 0 picks a free port)")
 	source := addSessionFlags(fs, sessionFlagOptions{InMemory: true, Sync: true, Throttle: true})
 	logRequests := fs.Bool("log-requests", false, "print one line per request: operation, table, latency, capacity, error")
+	s3Dir := fs.String("s3-dir", "", "directory standing in for S3 in ExportTableToPointInTime and ImportTable: bucket B, key K is `DIR`/B/K")
 	var handlers []streamhandler.Config
 	fs.Func("on-stream", "run `TABLE=COMMAND` per batch of TABLE's stream records (repeatable)", func(v string) error {
 		table, command, err := streamhandler.ParseSpec(v)
@@ -313,6 +314,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer local.Close()
 	db, path := local.DB, local.Path()
+	db.SetS3Dir(*s3Dir)
 
 	opts := server.Options{Region: sel.Region, Extra: db.MetricsHandler()}
 	if err := security.configure(&opts, sel.Region, db); err != nil {

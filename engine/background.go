@@ -112,6 +112,9 @@ func (db *DB) RunMaintenance() error {
 	if err := db.trimGSIPast(now); err != nil {
 		return err
 	}
+	if err := db.foldPITR(now); err != nil {
+		return err
+	}
 	return db.sweepTTL(now)
 }
 

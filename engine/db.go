@@ -48,6 +48,10 @@ type Options struct {
 	// The table, LSIs and DescribeTable's counts are never delayed. 0 (the
 	// default) reads the current index.
 	GSIPropagationDelay time.Duration
+	// S3Dir is the local S3 stand-in of ExportTableToPointInTime and
+	// ImportTable: object KEY of bucket B is the file S3Dir/B/KEY
+	// (export_s3.go). "" refuses those operations; see also SetS3Dir.
+	S3Dir string
 	// Warnf receives the storage layer's warnings (a torn transaction
 	// dropped on open, a failed background fsync); nil sends them to the
 	// standard library's log package.
@@ -66,6 +70,7 @@ type DB struct {
 	shardRollover time.Duration
 	ttlSettle     time.Duration
 	gsiDelay      time.Duration
+	s3Dir         string // guarded by mu
 	feed          feed   // change events for Subscribe
 	meter         *meter // capacity metering and throttling (meter.go)
 	// collectionLimit overrides DefaultItemCollectionLimit (tests).
@@ -116,6 +121,7 @@ func Open(opts Options) (*DB, error) {
 		shardRollover: opts.ShardRollover,
 		ttlSettle:     opts.TTLSettle,
 		gsiDelay:      opts.GSIPropagationDelay,
+		s3Dir:         opts.S3Dir,
 	}
 	if db.now == nil {
 		db.now = time.Now

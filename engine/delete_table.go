@@ -58,6 +58,9 @@ func (db *DB) DeleteTable(ctx context.Context, in *DeleteTableInput) (*DeleteTab
 		if _, err := tx.DeleteRange(store.TTLPrefix(t.meta.ID)); err != nil {
 			return err
 		}
+		if err := dropPITRLog(tx, t.meta.ID); err != nil {
+			return err
+		}
 		if stream, err = db.disableStreamOnDelete(tx, t, db.now()); err != nil {
 			return err
 		}

@@ -31,12 +31,14 @@ func FuzzDispatch(f *testing.F) {
 		`{"TableName":"Tab","OnDemandThroughput":{"MaxReadRequestUnits":-1,"MaxWriteRequestUnits":5}}`,
 		`{"TableName":"Tab","BackupName":"b1","Limit":2,"BackupType":"ALL","TimeRangeLowerBound":0,"ExclusiveStartBackupArn":"arn:aws:dynamodb:us-east-1:000000000000:table/Tab/backup/01700000000000-0badf00d"}`,
 		`{"TargetTableName":"Restored","BackupArn":"arn:aws:dynamodb:us-east-1:000000000000:table/Tab/backup/01700000000000-0badf00d","BillingModeOverride":"PROVISIONED","ProvisionedThroughputOverride":{"ReadCapacityUnits":1,"WriteCapacityUnits":1},"GlobalSecondaryIndexOverride":[]}`,
+		`{"TableName":"Tab","SourceTableName":"Tab","TargetTableName":"Pitr","RestoreDateTime":1700000000.5,"UseLatestRestorableTime":true,"PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true,"RecoveryPeriodInDays":1}}`,
+		`{"TableArn":"arn:aws:dynamodb:us-east-1:000000000000:table/Tab","S3Bucket":"b1","S3Prefix":"p","ExportTime":1700000000,"ExportArn":"arn:aws:dynamodb:us-east-1:000000000000:table/Tab/export/01700000000000-0badf00d","MaxResults":1,"S3BucketSource":{"S3Bucket":"b1","S3KeyPrefix":"p/"},"InputFormat":"DYNAMODB_JSON","InputCompressionType":"GZIP","TableCreationParameters":{"TableName":"Imp","AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}],"KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}}`,
 		`{`, `[]`, `{"TableName":5}`, ``,
 	}
 	for i, s := range seeds {
 		f.Add(uint8(i), []byte(s))
 	}
-	db, err := Open(Options{})
+	db, err := Open(Options{S3Dir: f.TempDir()})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -52,4 +52,17 @@ var handlers = map[string]handler{
 	"DeleteBackup":           wireOp((*DB).DeleteBackup, func(in *DeleteBackupInput) string { return arnTable(in.BackupArn) }),
 	"ListBackups":            wireOp((*DB).ListBackups, func(in *ListBackupsInput) string { return in.TableName }),
 	"RestoreTableFromBackup": wireOp((*DB).RestoreTableFromBackup, func(in *RestoreTableFromBackupInput) string { return in.TargetTableName }),
+
+	// Point-in-time recovery (pitr.go).
+	"UpdateContinuousBackups":   wireOp((*DB).UpdateContinuousBackups, func(in *UpdateContinuousBackupsInput) string { return in.TableName }),
+	"DescribeContinuousBackups": wireOp((*DB).DescribeContinuousBackups, func(in *DescribeContinuousBackupsInput) string { return in.TableName }),
+	"RestoreTableToPointInTime": wireOp((*DB).RestoreTableToPointInTime, func(in *RestoreTableToPointInTimeInput) string { return in.TargetTableName }),
+
+	// Export and import with the local S3 stand-in (export.go, import_table.go).
+	"ExportTableToPointInTime": wireOp((*DB).ExportTableToPointInTime, func(in *ExportTableToPointInTimeInput) string { return arnTable(&in.TableArn) }),
+	"DescribeExport":           wireOp((*DB).DescribeExport, func(in *DescribeExportInput) string { return arnTable(in.ExportArn) }),
+	"ListExports":              wireOp((*DB).ListExports, func(in *ListExportsInput) string { return arnTable(&in.TableArn) }),
+	"ImportTable":              wireOp((*DB).ImportTable, func(in *ImportTableInput) string { return importTableName(in) }),
+	"DescribeImport":           wireOp((*DB).DescribeImport, func(in *DescribeImportInput) string { return arnTable(in.ImportArn) }),
+	"ListImports":              wireOp((*DB).ListImports, func(in *ListImportsInput) string { return arnTable(&in.TableArn) }),
 }

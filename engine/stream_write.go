@@ -38,6 +38,11 @@ func (t *table) recordChange(tx *store.Tx, key string, old, item attr.Item, ttl 
 			return err
 		}
 	}
+	if p := t.meta.PITR; p != nil && p.Enabled {
+		if err := t.logPITR(tx, key, item); err != nil {
+			return err
+		}
+	}
 	streamOn := t.meta.Stream != nil && t.meta.Stream.Enabled
 	watched := db.feed.active()
 	if !streamOn && !watched {

@@ -34,6 +34,7 @@ type tableMeta struct {
 	Tags     []storedTag         `json:"tags,omitempty"`     // in the order first set (tags.go)
 	OnDemand *OnDemandThroughput `json:"onDemand,omitempty"` // on-demand maxima, if ever set (on_demand.go)
 	Policy   *resourcePolicy     `json:"policy,omitempty"`   // resource-based policy (resource_policy.go)
+	PITR     *tablePITR          `json:"pitr,omitempty"`     // point-in-time recovery (pitr.go)
 }
 
 // table is a catalog entry with what the data plane derives from it.
