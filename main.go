@@ -161,7 +161,7 @@ func workbenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		"Open the workbench on the default session (or --session NAME, --data FILE, --endpoint URL)\n"+
 			"and, for local data, serve the DynamoDB API while it runs (127.0.0.1:8000, or the next\n"+
 			"free port; --listen to choose, --no-listen for none). A remote session or endpoint is\n"+
-			"browsed in place: its change and capacity feeds need the embedded engine.\n"+
+			"browsed in place, its changes tailed through the Streams API (capacity needs the engine).\n"+
 			"Press F1 for help, Ctrl+C twice to quit.",
 		stderr)
 	listen := fs.String("listen", "", "address to serve the DynamoDB API on (default 127.0.0.1:8000 or the next free port)")
@@ -205,7 +205,8 @@ func workbenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			fmt.Fprintf(stderr, "dynalab: --listen serves the embedded engine; %s is a remote endpoint\n", backend.Endpoint())
 			return errUsage
 		}
-		return ui.Run(ctx, ui.Options{Backend: backend, ThemeName: *theme, HistoryPath: history})
+		return ui.Run(ctx, ui.Options{Backend: backend, ThemeName: *theme, HistoryPath: history,
+			Changes: ui.ChangesFromRemote(ctx, backend), ImportCheckpoint: importCheckpoint(sel)})
 	}
 
 	serveCtx, stopServing := context.WithCancel(ctx)
@@ -227,7 +228,7 @@ func workbenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	events, unsubscribe := local.Subscribe(1024)
 	samples, unsubscribeCapacity := local.SubscribeCapacity(1024)
 	err = ui.Run(ctx, ui.Options{Backend: local, ThemeName: *theme, HistoryPath: history,
-		Changes: ui.ChangesFromEngine(events), Capacity: ui.CapacityFromEngine(samples)})
+		Changes: ui.ChangesFromEngine(events), Capacity: ui.CapacityFromEngine(samples), ImportCheckpoint: importCheckpoint(sel)})
 	unsubscribe()
 	unsubscribeCapacity()
 	stopServing()

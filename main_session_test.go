@@ -343,9 +343,27 @@ func TestWorkbenchRemoteSessionInTmux(t *testing.T) {
 	if !strings.Contains(s, "1 item · 0.5 CU · ExecuteStatement") {
 		t.Errorf("result footer:\n%s", s)
 	}
-	waitFor("the streams pane's remote note", func(s string) bool {
-		return strings.Contains(s, "No change feed: the live tail")
+	waitFor("the streams pane's note on tables without a stream", func(s string) bool {
+		return strings.Contains(s, "No table on this endpoint has a stream")
 	})
+	// With a stream on Tab, a write on the server shows up in the streams
+	// pane, polled through the Streams API.
+	b, err := sessions.Open(context.Background(), sessions.Selector{Session: "far"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	on := true
+	_, err = b.(*sessions.Remote).UpdateTable(context.Background(), &engine.UpdateTableInput{TableName: "Tab",
+		StreamSpecification: &engine.StreamSpecification{StreamEnabled: &on, StreamViewType: engine.StreamViewNewAndOldImages}})
+	b.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the stream to be found", func(s string) bool { return strings.Contains(s, "waiting for changes… tailing the streams of") })
+	if code, _, errOut := cli(t, "run", "--session", "far", script(t, "INSERT INTO Tab VALUE {'id':'streamed','city':'Faro'}")); code != 0 {
+		t.Fatal(errOut)
+	}
+	waitFor("the streamed change", func(s string) bool { return strings.Contains(s, "INSERT Tab id=streamed") })
 	tmux("send-keys", "-t", "wb", "M-4")
 	waitFor("the capacity pane's remote note", func(s string) bool {
 		return strings.Contains(s, "No capacity feed: live capacity")

@@ -346,3 +346,35 @@ func plural(n int64, what string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, what)
 }
+
+// importCheckpoint tells the workbench's browser where its imports keep
+// their checkpoints — the same files as this command's — and the command
+// line that resumes one.
+func importCheckpoint(sel sessions.Selector) func(table, input string) (string, string, error) {
+	return func(table, input string) (string, string, error) {
+		path, err := checkpointPath(sel, table, input)
+		if err != nil {
+			return "", "", err
+		}
+		cmd := "dynalab import"
+		switch {
+		case sel.Session != "":
+			cmd += " --session " + shellQuote(sel.Session)
+		case sel.Data != "":
+			cmd += " --data " + shellQuote(sel.Data)
+		case sel.Endpoint != "":
+			cmd += " --endpoint " + shellQuote(sel.Endpoint)
+		}
+		return path, cmd + " --table " + shellQuote(table) + " --resume " + shellQuote(input), nil
+	}
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@%+=,", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

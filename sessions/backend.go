@@ -20,7 +20,8 @@ type Backend interface {
 	Endpoint() string
 	// Kind says whether the data is in this process (KindLocal: live
 	// change and capacity feeds, EXPLAIN estimates) or behind an endpoint
-	// (KindRemote: none of those).
+	// (KindRemote: changes only through the Streams API, see
+	// Remote.Changes; no capacity feed, no estimates).
 	Kind() Kind
 
 	CreateTable(ctx context.Context, in *engine.CreateTableInput) (*engine.CreateTableOutput, error)

@@ -65,6 +65,9 @@ type Remote struct {
 	mu      sync.Mutex
 	pq      *partiql.Remote // plans EXPLAIN; rebuilt when credentials change
 	pqCreds aws.Credentials
+	feeds   map[int]context.CancelFunc // running change feeds, stopped by Close
+	feedSeq int
+	closed  bool
 }
 
 // placeholderKey signs requests to endpoints that check no credentials.
@@ -177,15 +180,23 @@ func (r *Remote) Endpoint() string { return r.endpoint }
 // Region returns the region requests are signed for.
 func (r *Remote) Region() string { return r.region }
 
-// Kind returns KindRemote: no live feeds, no EXPLAIN estimates.
+// Kind returns KindRemote: changes come through the Streams API
+// (Changes), and there is no capacity feed and no EXPLAIN estimates.
 func (r *Remote) Kind() Kind { return KindRemote }
 
 // Held returns the local database file this Remote reaches through the
 // process holding it, or "" for a remote session or endpoint.
 func (r *Remote) Held() string { return r.held }
 
-// Close releases idle connections.
+// Close stops the change feeds (Changes) and releases idle connections.
 func (r *Remote) Close() error {
+	r.mu.Lock()
+	for _, stop := range r.feeds {
+		stop()
+	}
+	r.feeds = nil
+	r.closed = true
+	r.mu.Unlock()
 	if r.ownHTTP {
 		r.client.CloseIdleConnections()
 	}
@@ -210,6 +221,11 @@ func (r *Remote) CreateTable(ctx context.Context, in *engine.CreateTableInput) (
 // DeleteTable deletes a table.
 func (r *Remote) DeleteTable(ctx context.Context, in *engine.DeleteTableInput) (*engine.DeleteTableOutput, error) {
 	return call[engine.DeleteTableOutput](ctx, r, "DeleteTable", in)
+}
+
+// UpdateTable changes a table's settings (its stream, say).
+func (r *Remote) UpdateTable(ctx context.Context, in *engine.UpdateTableInput) (*engine.UpdateTableOutput, error) {
+	return call[engine.UpdateTableOutput](ctx, r, "UpdateTable", in)
 }
 
 // GetItem reads an item.
@@ -348,15 +364,23 @@ const (
 	maxRespBytes = 64 << 20 // well past the service's 16 MB BatchGetItem response
 )
 
-// call sends one operation and decodes its response into a new Out.
+// call sends one DynamoDB operation and decodes its response into a new
+// Out.
 func call[Out any](ctx context.Context, r *Remote, op string, in any) (*Out, error) {
+	return callAPI[Out](ctx, r, r.endpoint, engine.TargetPrefix, op, in)
+}
+
+// callAPI sends one operation of an API (its X-Amz-Target prefix) to
+// endpoint, retrying as the SDKs do, and decodes its response into a new
+// Out.
+func callAPI[Out any](ctx context.Context, r *Remote, endpoint, prefix, op string, in any) (*Out, error) {
 	body, err := json.Marshal(in)
 	if err != nil {
 		return nil, fmt.Errorf("%s: encode request: %w", op, err)
 	}
 	for attempt := 1; ; attempt++ {
 		out := new(Out)
-		err := r.send(ctx, op, body, out)
+		err := r.send(ctx, endpoint, prefix, op, body, out)
 		if err == nil {
 			return out, nil
 		}
@@ -395,40 +419,41 @@ func retryable(err error) bool {
 	return false
 }
 
-// send posts one signed request and decodes the answer into out.
-func (r *Remote) send(ctx context.Context, op string, body []byte, out any) error {
-	target := r.endpoint
+// send posts one signed request to endpoint and decodes the answer into
+// out. DynamoDB and DynamoDB Streams both sign as the "dynamodb" service.
+func (r *Remote) send(ctx context.Context, endpoint, prefix, op string, body []byte, out any) error {
+	target := endpoint
 	if u, err := url.Parse(target); err == nil && u.Path == "" {
 		target += "/"
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", op, r.endpoint, err)
+		return fmt.Errorf("%s %s: %w", op, endpoint, err)
 	}
 	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
-	req.Header.Set("X-Amz-Target", engine.TargetPrefix+op)
+	req.Header.Set("X-Amz-Target", prefix+op)
 	creds, err := r.creds.Retrieve(ctx)
 	if err != nil {
-		return fmt.Errorf("%s %s: credentials: %w", op, r.endpoint, err)
+		return fmt.Errorf("%s %s: credentials: %w", op, endpoint, err)
 	}
 	sum := sha256.Sum256(body)
 	if err := r.signer.SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), "dynamodb", r.region, time.Now()); err != nil {
-		return fmt.Errorf("%s %s: sign: %w", op, r.endpoint, err)
+		return fmt.Errorf("%s %s: sign: %w", op, endpoint, err)
 	}
 	resp, err := r.client.Do(req)
 	if err != nil {
-		return &transportError{fmt.Errorf("%s %s: %w", op, r.endpoint, err)}
+		return &transportError{fmt.Errorf("%s %s: %w", op, endpoint, err)}
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxRespBytes))
 	if err != nil {
-		return &transportError{fmt.Errorf("%s %s: read response: %w", op, r.endpoint, err)}
+		return &transportError{fmt.Errorf("%s %s: read response: %w", op, endpoint, err)}
 	}
 	if resp.StatusCode != http.StatusOK {
-		return responseError(op, r.endpoint, resp, data)
+		return responseError(op, endpoint, resp, data)
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("%s %s: decode response: %w", op, r.endpoint, err)
+		return fmt.Errorf("%s %s: decode response: %w", op, endpoint, err)
 	}
 	return nil
 }

@@ -54,9 +54,11 @@ func newApp(c *common.Common, opts Options, pricing capacity.Pricing) *App {
 	if opts.Editor != nil {
 		ed = opts.Editor
 	}
+	br := browser.New(c, ed)
+	br.SetCheckpoint(opts.ImportCheckpoint)
 	a.panes = [common.PaneCount]common.Component{
 		common.PaneREPL:     repl.New(c, opts.HistoryPath),
-		common.PaneBrowser:  browser.New(c, ed),
+		common.PaneBrowser:  br,
 		common.PaneStreams:  streams.New(c, opts.Changes),
 		common.PaneCapacity: capacity.New(c, opts.Capacity, pricing),
 		common.PaneActivity: activity.New(c),

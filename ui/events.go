@@ -1,7 +1,11 @@
 package ui
 
 import (
+	"context"
+
 	"dynalab/engine"
+	"dynalab/sessions"
+	"dynalab/ui/browser"
 	"dynalab/ui/capacity"
 	"dynalab/ui/streams"
 )
@@ -46,6 +50,53 @@ func ChangesFromEngine(src <-chan engine.ChangeEvent) <-chan ChangeEvent {
 			out <- ChangeEvent{
 				Seq: ev.SequenceNumber, Time: ev.Time, Table: ev.Table, Kind: streams.ParseKind(ev.EventName),
 				Keys: ev.Keys, OldImage: ev.OldImage, NewImage: ev.NewImage, TTL: ev.TTL, Dropped: ev.Dropped,
+			}
+		}
+	}()
+	return out
+}
+
+// CheckpointFunc says where an import from the browser into table from
+// input (an absolute path) keeps its checkpoint, and the command line
+// that resumes it.
+type CheckpointFunc = browser.CheckpointFunc
+
+// FeedStatus is what a change feed that tails streams covers (a remote
+// session's), for the streams pane.
+type FeedStatus = streams.FeedStatus
+
+// ChangesFromRemote starts the change feed of a remote session — its
+// tables' streams, polled through the DynamoDB Streams API
+// (sessions.Remote.Changes) — adapted to the streams pane's events. It
+// returns nil for a backend that is not a *sessions.Remote. The feed stops
+// when ctx ends or the backend is closed.
+func ChangesFromRemote(ctx context.Context, b sessions.Backend) <-chan ChangeEvent {
+	r, ok := b.(*sessions.Remote)
+	if !ok {
+		return nil
+	}
+	return ChangesFromStreams(r.Changes(ctx, sessions.ChangeOptions{}))
+}
+
+// ChangesFromStreams adapts a remote change feed (sessions.Remote's
+// Changes) to the streams pane's events. The returned channel closes when
+// src does.
+func ChangesFromStreams(src <-chan sessions.StreamChange) <-chan ChangeEvent {
+	out := make(chan ChangeEvent, cap(src))
+	go func() {
+		defer close(out)
+		for c := range src {
+			if st := c.Status; st != nil {
+				out <- ChangeEvent{Feed: &FeedStatus{Source: st.Endpoint,
+					Streamed: st.Streamed, NoStream: st.NoStream, Err: st.Err}}
+				continue
+			}
+			rec := &c.Record
+			ttl := rec.UserIdentity != nil && rec.UserIdentity.PrincipalId == "dynamodb.amazonaws.com"
+			out <- ChangeEvent{
+				Seq: rec.Dynamodb.SequenceNumber, Time: sessions.RecordTime(rec), Table: c.Table,
+				Kind: streams.ParseKind(rec.EventName), Keys: rec.Dynamodb.Keys,
+				OldImage: rec.Dynamodb.OldImage, NewImage: rec.Dynamodb.NewImage, TTL: ttl,
 			}
 		}
 	}()

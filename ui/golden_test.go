@@ -38,6 +38,14 @@ var goldenPanes = map[string]goldenCase{
 		waitOutput(t, tm, "7 items loaded")
 		tm.Type("jj")
 	}},
+	"2-browser-export": {setup: func(t *testing.T, tm *teatest.TestModel) {
+		tm.Send(altKey('2'))
+		waitOutput(t, tm, "AppTable")
+		tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+		waitOutput(t, tm, "7 items loaded")
+		tm.Type("x")
+		waitOutput(t, tm, "export AppTable to")
+	}},
 	"3-streams": {changes: true, setup: func(t *testing.T, tm *teatest.TestModel) {
 		tm.Send(altKey('3'))
 		waitOutput(t, tm, "5 changes")
@@ -75,7 +83,7 @@ func waitOutput(t *testing.T, tm *teatest.TestModel, text string) {
 }
 
 func TestGolden(t *testing.T) {
-	names := []string{"1-repl", "2-browser", "3-streams", "4-capacity", "5-activity", "3-streams-nofeed", "4-capacity-nofeed"}
+	names := []string{"1-repl", "2-browser", "2-browser-export", "3-streams", "4-capacity", "5-activity", "3-streams-nofeed", "4-capacity-nofeed"}
 	for _, name := range names {
 		gc := goldenPanes[name]
 		for _, size := range [][2]int{{80, 24}, {120, 40}} {

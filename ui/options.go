@@ -35,6 +35,11 @@ type Options struct {
 	// Capacity is the per-second capacity feed for the capacity pane; nil
 	// until the engine has one (the pane says so).
 	Capacity <-chan CapacitySample
+	// ImportCheckpoint says where an import from the browser keeps its
+	// checkpoint and how to resume it — the CLI's, so that `dynalab
+	// import --resume` continues an import canceled in the workbench; nil
+	// keeps none.
+	ImportCheckpoint CheckpointFunc
 	// Pricing costs capacity; nil means us-east-1 list prices.
 	Pricing *Pricing
 	// Timeout bounds every operation; 0 means 30 seconds.

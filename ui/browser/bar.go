@@ -20,6 +20,8 @@ const (
 	barFilter                 // a filter expression
 	barSearch                 // a search over loaded rows
 	barInline                 // one attribute of one item
+	barExport                 // the file to export to
+	barImport                 // the file to import
 )
 
 // Fields of the key-condition bar.
@@ -47,6 +49,20 @@ type bar struct {
 	orig     attr.Value // zero when the attribute is absent
 	origText string
 	prior    string // the search before the bar opened
+
+	// exports and imports
+	table, index string
+}
+
+// transfer reports a path bar of an export or import, drawn on the
+// message line.
+func (b *bar) transfer() bool { return b.kind == barExport || b.kind == barImport }
+
+// fieldView draws field i of the open bar, w cells wide.
+func (m *Model) fieldView(i, w int) string {
+	th := m.c.Theme
+	o := widgets.EditorView{Width: w, Base: th.Text, Cursor: th.Cursor, ShowCursor: m.bar.field == i}
+	return m.bar.fields[i].View(o)[0]
 }
 
 func newBar(kind barKind) *bar {
@@ -97,6 +113,13 @@ func (m *Model) barHelp() []key.Binding {
 		return []key.Binding{k.Submit, k.NextField, k.PrevField, k.Complete, k.Leave}
 	case barFilter:
 		return []key.Binding{k.Submit, k.Complete, k.Leave}
+	case barExport, barImport:
+		submit := k.Submit
+		submit.SetHelp("enter", "export")
+		if m.bar.kind == barImport {
+			submit.SetHelp("enter", "import (asks first)")
+		}
+		return []key.Binding{submit, k.Leave}
 	}
 	return []key.Binding{k.Submit, k.Leave}
 }
@@ -298,6 +321,8 @@ func (m *Model) applyBar() tea.Cmd {
 		return m.moveTo(0)
 	case barInline:
 		return m.reviewInline()
+	case barExport, barImport:
+		return m.reviewTransfer()
 	}
 	return nil
 }

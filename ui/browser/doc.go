@@ -14,4 +14,10 @@
 // JSON, which reads back byte-for-byte when unchanged) shows a typed
 // old → new diff and asks for confirmation naming the key; new items and
 // duplicates may not overwrite; deletes confirm with the count and keys.
+//
+// x exports the open table (or the index listed, or the table under the
+// cursor) to a file and I imports a file into it, through sessions/transfer
+// with the CLI's formats; the work runs in a command with its progress on
+// the message line, Esc cancels it, and an import keeps the CLI's
+// checkpoint so that `dynalab import --resume` continues it.
 package browser

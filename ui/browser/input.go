@@ -29,6 +29,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	if msg.Type == tea.KeyEsc {
 		switch {
+		case m.job != nil:
+			m.cancelTransfer()
+			return nil
 		case m.load != nil:
 			m.stopLoading()
 			return nil
@@ -71,6 +74,10 @@ func (m *Model) tablesKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Reload):
 		m.tablesAsked = true
 		return common.LoadTables(m.c, "browser")
+	case key.Matches(msg, k.Export):
+		m.openTransfer(true)
+	case key.Matches(msg, k.Import):
+		m.openTransfer(false)
 	case msg.Type == tea.KeyEsc:
 		m.notice = "this is the tables list · tab moves to the next pane"
 	}
@@ -151,6 +158,10 @@ func (m *Model) itemsKey(msg tea.KeyMsg) tea.Cmd {
 		return m.startEditor(editDuplicate)
 	case key.Matches(msg, k.Delete):
 		m.confirmDelete()
+	case key.Matches(msg, k.Export):
+		m.openTransfer(true)
+	case key.Matches(msg, k.Import):
+		m.openTransfer(false)
 	case key.Matches(msg, k.Mark):
 		if m.data.shown() > 0 {
 			i := m.data.index(m.cursor)

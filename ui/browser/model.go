@@ -86,6 +86,11 @@ type Model struct {
 	failure *common.Failure
 	notice  string
 	lastOp  string
+
+	job        *transferJob      // an import or export in flight
+	jobSeq     int               // numbers jobs, so a late message of an old one is ignored
+	lastPath   map[string]string // the file last imported or exported, by table
+	checkpoint CheckpointFunc    // where imports keep checkpoints (nil: none)
 }
 
 // loadState is a page load in flight.
@@ -101,7 +106,7 @@ func New(c *common.Common, editor EditorFunc) *Model {
 	if editor == nil {
 		editor = DefaultEditor
 	}
-	m := &Model{c: c, keys: keys.NewBrowser(), editor: editor, marked: map[int]bool{}}
+	m := &Model{c: c, keys: keys.NewBrowser(), editor: editor, marked: map[int]bool{}, lastPath: map[string]string{}}
 	m.syncKeys()
 	return m
 }
@@ -145,6 +150,10 @@ func (m *Model) Unsaved() string {
 		return "an edit of " + m.table.Name + " in $EDITOR that was not saved"
 	case m.bar != nil && m.bar.kind == barInline && m.bar.changed():
 		return "an inline edit of " + m.bar.attr
+	case m.job != nil && m.job.export:
+		return "the export " + m.job.what() + " in progress"
+	case m.job != nil:
+		return "the import " + m.job.what() + " in progress (its checkpoint lets it resume)"
 	}
 	return ""
 }
@@ -152,7 +161,11 @@ func (m *Model) Unsaved() string {
 // Status implements common.Component.
 func (m *Model) Status() common.Status {
 	if m.view == viewTables {
-		return common.Status{Operation: m.lastOp, Note: plural(len(m.tables), "table")}
+		s := common.Status{Operation: m.lastOp, Note: plural(len(m.tables), "table")}
+		if m.job != nil {
+			s.Running = m.jobRunning()
+		}
+		return s
 	}
 	s := common.Status{
 		Operation: m.lst.operation(), Table: m.table.Name, Index: m.index,
@@ -173,7 +186,19 @@ func (m *Model) Status() common.Status {
 		}
 		s.Running += " · esc stops"
 	}
+	if m.job != nil {
+		s.Running = m.jobRunning()
+	}
 	return s
+}
+
+// jobRunning is the status bar's note on a running import or export.
+func (m *Model) jobRunning() string {
+	verb := "importing "
+	if m.job.export {
+		verb = "exporting "
+	}
+	return verb + m.job.what() + ": " + thousands(m.job.count.Load()) + " items · esc cancels"
 }
 
 // ShortHelp implements help.KeyMap.
@@ -184,12 +209,22 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.Confirm.Yes, k.Confirm.No}
 	case m.bar != nil:
 		return m.barHelp()
-	case m.view == viewTables:
-		return []key.Binding{k.List.Up, k.List.Down, k.Open, k.Reload}
-	case m.view == viewDetail:
+	case m.job != nil:
+		return append([]key.Binding{k.Cancel}, m.viewHelp()...)
+	}
+	return m.viewHelp()
+}
+
+// viewHelp is the footer's keys of the view.
+func (m *Model) viewHelp() []key.Binding {
+	k := m.keys
+	switch m.view {
+	case viewTables:
+		return []key.Binding{k.List.Up, k.List.Down, k.Open, k.Reload, k.Export, k.Import}
+	case viewDetail:
 		return []key.Binding{k.List.Up, k.List.Down, k.EditExt, k.Duplicate, k.Delete, k.Back}
 	}
-	return keys.Enabled(k.Open, k.KeyCond, k.Filter, k.Search, k.Edit, k.EditExt, k.New, k.Delete, k.NextPage, k.Back)
+	return keys.Enabled(k.Open, k.KeyCond, k.Filter, k.Search, k.Edit, k.EditExt, k.New, k.Delete, k.NextPage, k.Back, k.Export, k.Import)
 }
 
 // FullHelp implements help.KeyMap.
@@ -201,7 +236,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	case m.bar != nil:
 		return [][]key.Binding{m.barHelp()}
 	case m.view == viewTables:
-		return [][]key.Binding{k.List.Bindings(), {k.Open, k.Reload}}
+		return [][]key.Binding{k.List.Bindings(), {k.Open, k.Reload}, {k.Export, k.Import, k.Cancel}}
 	case m.view == viewDetail:
 		return [][]key.Binding{{k.List.Up, k.List.Down, k.List.PageUp, k.List.PageDown}, {k.EditExt, k.Duplicate, k.Delete, k.Back}}
 	}
@@ -209,6 +244,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		k.List.Bindings(),
 		keys.Enabled(k.Open, k.KeyCond, k.Filter, k.Search, k.Index, k.NextPage, k.LoadAll, k.Reload),
 		keys.Enabled(k.Edit, k.EditExt, k.New, k.Duplicate, k.Mark, k.Delete, k.Back),
+		{k.Export, k.Import, k.Cancel},
 	}
 }
 
@@ -241,6 +277,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.edited(msg)
 	case writeMsg:
 		return m.written(msg)
+	case transferTickMsg:
+		return m.transferTicked(msg)
+	case transferDoneMsg:
+		return m.transferDone(msg)
 	}
 	return nil
 }

@@ -121,6 +121,10 @@ func (m *Model) messageLine() string {
 	th := m.c.Theme
 	w := m.width
 	switch {
+	case m.bar != nil && m.bar.transfer():
+		return widgets.Truncate(m.transferBarView(th), w)
+	case m.job != nil:
+		return th.Warning.Render(widgets.Truncate(m.progressLine(), w))
 	case m.failure != nil:
 		return th.Error.Render(m.failure.Line(w))
 	case m.view == viewTables && m.tablesErr != nil:
@@ -228,7 +232,7 @@ func (m *Model) titleLine() string {
 // conditionLine shows what the listing is, or the open bar.
 func (m *Model) conditionLine() string {
 	th := m.c.Theme
-	if m.bar != nil {
+	if m.bar != nil && !m.bar.transfer() {
 		return m.barView()
 	}
 	hash, rng := m.keyAttrs()

@@ -24,6 +24,9 @@ type Failure struct {
 	Err       error     // the error as returned
 	Fix       string    // what to do about it
 	Time      time.Time // when it happened
+	// Detail holds further lines for the full text only: the lines an
+	// import rejected, say.
+	Detail []string
 }
 
 // NewFailure describes err from operation op on target, with the fix
@@ -127,6 +130,10 @@ func (f *Failure) Full() string {
 	}
 	if f.Fix != "" {
 		fmt.Fprintf(&b, "Fix:       %s\n", f.Fix)
+	}
+	for _, l := range f.Detail {
+		b.WriteString(l)
+		b.WriteByte('\n')
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -66,6 +66,9 @@ type Browser struct {
 	Duplicate key.Binding
 	Delete    key.Binding
 	Mark      key.Binding
+	Export    key.Binding
+	Import    key.Binding
+	Cancel    key.Binding // a running import or export
 	// in a bar (a text input)
 	Submit    key.Binding
 	NextField key.Binding
@@ -94,6 +97,9 @@ func NewBrowser() Browser {
 		Duplicate: bind(k("y"), "y", "duplicate"),
 		Delete:    bind(k("d"), "d", "delete"),
 		Mark:      bind(k(" "), "space", "mark"),
+		Export:    bind(k("x"), "x", "export to a file"),
+		Import:    bind(k("I"), "I", "import a file"),
+		Cancel:    bind(k("esc"), "esc", "cancel a running import/export"),
 		Submit:    bind(k("enter"), "enter", "run"),
 		NextField: bind(k("down"), "↓", "next field"),
 		PrevField: bind(k("up"), "↑", "previous field"),

@@ -47,6 +47,21 @@ type Event struct {
 	// Dropped counts the changes the feed lost just before this one
 	// because the reader fell behind.
 	Dropped int
+	// Feed, when set, makes this no change but news about the feed
+	// itself: which tables it covers, whether it is failing.
+	Feed *FeedStatus
+}
+
+// FeedStatus is what a feed that tails tables' streams (a remote
+// session's, through the DynamoDB Streams API) covers. The engine's own
+// feed covers every table and sends none.
+type FeedStatus struct {
+	Source   string   // where the changes come from (the Streams API endpoint)
+	Streamed []string // tables whose changes are tailed
+	NoStream []string // tables without a stream: their changes cannot be seen
+	// Err is why the feed's last poll failed; it keeps retrying. nil
+	// once a poll succeeds.
+	Err error
 }
 
 // ParseKind returns the Kind of a stream record's eventName, or 0.

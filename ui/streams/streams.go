@@ -21,9 +21,32 @@ const MaxEvents = 2000
 // session that publishes none).
 const NoFeed = "No change feed: this session publishes no changes"
 
-// NoFeedRemote is what the pane says on a remote session: the live tail
-// needs the embedded engine.
-const NoFeedRemote = "No change feed: the live tail of changes needs the embedded engine, and this session is a remote endpoint"
+// NoFeedRemote is what the pane says on a remote session opened without a
+// change feed (the workbench starts one that polls the Streams API).
+const NoFeedRemote = "No change feed: this remote session was opened without one; the workbench tails a remote endpoint's tables through the DynamoDB Streams API"
+
+// NoStreams is what the pane says when no table of a remote session has a
+// stream: the Streams API has nothing to tail.
+const NoStreams = "No table on this endpoint has a stream, so no change can be tailed"
+
+// enableStream says how to give a table a stream: a sentence, then the
+// aws CLI command on lines of its own (to copy).
+func (m *Model) enableStream(table string) []string {
+	th := m.c.Theme
+	ep := m.c.Backend.Endpoint()
+	if ep == "" {
+		ep = "<endpoint>"
+	}
+	lines := mutedWrap(th.Muted, "Enable one with UpdateTable's StreamSpecification, for example:", m.width)
+	for _, l := range []string{
+		"  aws dynamodb update-table --endpoint-url " + ep + " \\",
+		"    --table-name " + table + " \\",
+		"    --stream-specification StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES",
+	} {
+		lines = append(lines, th.Text.Render(widgets.Truncate(l, m.width)))
+	}
+	return lines
+}
 
 // Model is the streams pane. Create it with New; it implements
 // common.Component.
@@ -46,6 +69,9 @@ type Model struct {
 	detail  bool
 	total   int // events received
 	dropped int // events the feed lost
+
+	status  *FeedStatus     // what the feed covers, when it says (remote feeds)
+	failure *common.Failure // the feed's last poll failed
 }
 
 // shown is an event with its line's text computed once.
@@ -77,8 +103,9 @@ func (m *Model) SetFocused(f bool) { m.focused = f }
 // Capturing implements common.Component: the filter is a text input.
 func (m *Model) Capturing() bool { return m.focused && m.editing }
 
-// LastFailure implements common.Component; the feed reports no errors.
-func (m *Model) LastFailure() *common.Failure { return nil }
+// LastFailure implements common.Component: a feed that polls (a remote
+// session's) reports its failing polls.
+func (m *Model) LastFailure() *common.Failure { return m.failure }
 
 // Unsaved implements common.Component.
 func (m *Model) Unsaved() string { return "" }
@@ -91,6 +118,11 @@ func (m *Model) Status() common.Status {
 		s.Note = "no change feed"
 	case m.paused:
 		s.Note = "paused · " + strconv.Itoa(len(m.held)) + " new"
+	case m.failure != nil:
+		s.Note = "Streams API failing, retrying"
+	case m.status != nil:
+		s.Note = "streams of " + strconv.Itoa(len(m.status.Streamed)) + " of " +
+			plural(len(m.status.Streamed)+len(m.status.NoStream), "table")
 	}
 	return s
 }
@@ -132,6 +164,17 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) receive(evs []Event) {
+	if slices.ContainsFunc(evs, func(ev Event) bool { return ev.Feed != nil }) {
+		changes := make([]Event, 0, len(evs))
+		for _, ev := range evs {
+			if ev.Feed != nil {
+				m.feedStatus(ev.Feed)
+				continue
+			}
+			changes = append(changes, ev)
+		}
+		evs = changes
+	}
 	m.total += len(evs)
 	for _, ev := range evs {
 		m.dropped += ev.Dropped
@@ -144,6 +187,16 @@ func (m *Model) receive(evs []Event) {
 		return
 	}
 	m.add(evs)
+}
+
+// feedStatus takes news about the feed: its coverage, or its failure.
+func (m *Model) feedStatus(st *FeedStatus) {
+	m.status = st
+	m.failure = nil
+	if st.Err != nil {
+		m.failure = common.NewFailure("Streams API", st.Source, st.Err, m.c.Now())
+		m.failure.Fix = "check that the endpoint is up and the credentials allow dynamodb:GetRecords; the feed retries on its own"
+	}
 }
 
 func (m *Model) add(evs []Event) {
@@ -280,7 +333,11 @@ func (m *Model) View() string {
 		}
 		lines = append(lines, mutedWrap(th.Warning, msg, m.width)...)
 		lines = append(lines, "")
-		lines = append(lines, mutedWrap(th.Muted, "With a change feed (a local session's engine subscription), committed changes across tables appear here as they happen: INSERT, MODIFY (old → new), REMOVE, and TTL deletions marked as service deletions.", m.width)...)
+		about := "With a change feed (a local session's engine subscription), committed changes across tables appear here as they happen: INSERT, MODIFY (old → new), REMOVE, and TTL deletions marked as service deletions."
+		if m.c.Remote() {
+			about = "With a change feed (a remote session's tables' streams, polled through the Streams API), committed changes across tables appear here as they happen: INSERT, MODIFY (old → new), REMOVE, and TTL deletions marked as service deletions."
+		}
+		lines = append(lines, mutedWrap(th.Muted, about, m.width)...)
 	case m.detail:
 		lines = append(lines, m.detailLines()...)
 	default:
@@ -315,6 +372,12 @@ func (m *Model) headerLine() string {
 	case m.feed != nil && m.cursor < 0:
 		s += th.Success.Render(" · live")
 	}
+	switch st := m.status; {
+	case m.failure != nil:
+		s += th.Error.Render(" · Streams API failing, retrying (F2)")
+	case st != nil && len(st.Streamed) > 0 && len(st.NoStream) > 0:
+		s += th.Warning.Render(" · no stream on " + strings.Join(st.NoStream, ", "))
+	}
 	if m.editing || m.filter.Value() != "" {
 		o := widgets.EditorView{Width: max(10, m.width/3), Base: th.Text, Cursor: th.Cursor, ShowCursor: m.editing}
 		s += th.Muted.Render(" · / ") + m.filter.View(o)[0]
@@ -323,11 +386,10 @@ func (m *Model) headerLine() string {
 }
 
 func (m *Model) listLines() []string {
-	th := m.c.Theme
 	vis := m.visible()
 	h := m.listHeight()
 	if len(vis) == 0 {
-		return []string{th.Muted.Render("waiting for changes… write through the endpoint or the REPL")}
+		return m.waitingLines()
 	}
 	cur := m.cursor
 	if cur < 0 {
@@ -342,6 +404,33 @@ func (m *Model) listLines() []string {
 		out = append(out, m.eventLine(vis[i], i == cur && m.focused))
 	}
 	return out
+}
+
+// waitingLines say what the pane waits for: with a feed that tails
+// streams, which tables it covers and how to give the others a stream.
+func (m *Model) waitingLines() []string {
+	th := m.c.Theme
+	st := m.status
+	switch {
+	case m.failure != nil:
+		return []string{th.Error.Render(m.failure.Line(m.width))}
+	case st == nil && m.c.Remote():
+		return []string{th.Muted.Render("listing the endpoint's streams…")}
+	case st == nil:
+		return []string{th.Muted.Render("waiting for changes… write through the endpoint or the REPL")}
+	case len(st.Streamed) == 0 && len(st.NoStream) == 0:
+		return mutedWrap(th.Muted, "No tables on this endpoint yet. Create one with a StreamSpecification (StreamEnabled=true) and its changes appear here.", m.width)
+	case len(st.Streamed) == 0:
+		lines := mutedWrap(th.Warning, NoStreams+" (tables: "+strings.Join(st.NoStream, ", ")+").", m.width)
+		return append(append(lines, ""), m.enableStream(st.NoStream[0])...)
+	}
+	lines := mutedWrap(th.Muted, "waiting for changes… tailing the streams of "+strings.Join(st.Streamed, ", ")+" through the DynamoDB Streams API", m.width)
+	if len(st.NoStream) > 0 {
+		lines = append(lines, "")
+		lines = append(lines, mutedWrap(th.Warning, "No stream on "+strings.Join(st.NoStream, ", ")+": their changes cannot be seen.", m.width)...)
+		lines = append(lines, m.enableStream(st.NoStream[0])...)
+	}
+	return lines
 }
 
 // eventLine renders "15:04:05 INSERT AppTable PK=…".

@@ -1,6 +1,7 @@
 package streams
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -191,3 +192,77 @@ func TestKeepsAtMostMaxEvents(t *testing.T) {
 }
 
 var _ tea.Msg = eventsMsg{}
+
+// remoteFeed returns a pane of a remote session reading a feed that has
+// sent evs.
+func remoteFeed(t *testing.T, w int, evs ...Event) *Model {
+	t.Helper()
+	ch := make(chan Event, 10)
+	for _, e := range evs {
+		ch <- e
+	}
+	b := uitest.NewBackend(t)
+	b.SessKind = sessions.KindRemote
+	m := New(uitest.Common(t, b, "dark"), ch)
+	m.SetSize(w, 14)
+	m.SetFocused(true)
+	if len(evs) > 0 {
+		m.Update(uitest.Exec(m.Init())[0])
+	}
+	return m
+}
+
+func flat(s string) string { return strings.Join(strings.Fields(ansi.Strip(s)), " ") }
+
+func TestRemoteFeedCoverage(t *testing.T) {
+	if view := flat(remoteFeed(t, 80).View()); !strings.Contains(view, "listing the endpoint's streams…") {
+		t.Errorf("before the first status:\n%s", view)
+	}
+
+	none := Event{Feed: &FeedStatus{Source: "http://127.0.0.1:8000", NoStream: []string{"AppTable", "Plain"}}}
+	m := remoteFeed(t, 80, none)
+	view := flat(m.View())
+	for _, want := range []string{NoStreams + " (tables: AppTable, Plain).", "Enable one with UpdateTable's StreamSpecification",
+		"--table-name AppTable \\ --stream-specification StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES", "0 changes"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view lacks %q:\n%s", want, view)
+		}
+	}
+	if m.total != 0 || m.Status().Note != "streams of 0 of 2 tables" {
+		t.Errorf("a status counted as a change: %d, %+v", m.total, m.Status())
+	}
+
+	some := Event{Feed: &FeedStatus{Source: "http://127.0.0.1:8000", Streamed: []string{"AppTable"}, NoStream: []string{"Plain"}}}
+	m = remoteFeed(t, 100, some)
+	view = flat(m.View())
+	for _, want := range []string{"waiting for changes… tailing the streams of AppTable through the DynamoDB Streams API",
+		"No stream on Plain: their changes cannot be seen.", "--table-name Plain", "live · no stream on Plain"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view lacks %q:\n%s", want, view)
+		}
+	}
+	// Changes replace the waiting text; the header keeps the note.
+	m.Update(eventsMsg{feed: m.feed, events: events(t)[:1]})
+	if view := flat(m.View()); !strings.Contains(view, "INSERT AppTable") || !strings.Contains(view, "1 change · live · no stream on Plain") {
+		t.Errorf("view:\n%s", view)
+	}
+}
+
+func TestRemoteFeedFailure(t *testing.T) {
+	failing := Event{Feed: &FeedStatus{Source: "http://127.0.0.1:1", Err: errors.New("ListTables http://127.0.0.1:1: connection refused")}}
+	m := remoteFeed(t, 120, failing)
+	f := m.LastFailure()
+	if f == nil || f.Operation != "Streams API" || f.Target != "http://127.0.0.1:1" {
+		t.Fatalf("failure %+v", f)
+	}
+	view := flat(m.View())
+	if !strings.Contains(view, "✗ Streams API http://127.0.0.1:1: ListTables http://127.0.0.1:1: connection refused") ||
+		!strings.Contains(view, "Streams API failing, retrying (F2)") {
+		t.Errorf("view:\n%s", view)
+	}
+	// A later good poll clears it.
+	m.Update(eventsMsg{feed: m.feed, events: []Event{{Feed: &FeedStatus{Source: "x", Streamed: []string{"T"}}}}})
+	if m.LastFailure() != nil || strings.Contains(flat(m.View()), "failing") {
+		t.Errorf("the failure stayed:\n%s", flat(m.View()))
+	}
+}
