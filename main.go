@@ -44,6 +44,7 @@ Commands:
   import    load items into a table from DynamoDB JSON, JSON or CSV lines (gzip too)
   export    write a table's items as DynamoDB JSON, JSON or CSV lines
   calc      capacity units, partitions and monthly cost for a workload
+  auth      explain why a request would be allowed or denied (serve --auth's policies)
   session   list, create, show and remove sessions (named workspaces, local or remote)
   snapshot  save, restore and list copies of a session's database
   sample    load a sample data model (single-table, product-catalog, time-series) to learn from
@@ -79,6 +80,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = exportCmd(ctx, rest, stdout, stderr)
 	case "calc":
 		err = calcCmd(rest, stdout, stderr)
+	case "auth":
+		err = authCmd(rest, os.Stdin, stdout, stderr)
 	case "session":
 		err = sessionCmd(rest, stdout, stderr)
 	case "snapshot":
@@ -212,12 +215,18 @@ func workbenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	serveCtx, stopServing := context.WithCancel(ctx)
 	defer stopServing()
 	served := make(chan error, 1)
+	var authFeed <-chan ui.AuthEvent // the session's auth file's decisions
 	if !*noListen {
+		opts, feed, err := workbenchServeOptions(sel, local.DB)
+		if err != nil {
+			return err
+		}
+		authFeed = feed
 		ln, err := listenWorkbench(*listen)
 		if err != nil {
 			return err
 		}
-		srv := server.New(server.Chain{local.DB, partiql.NewDispatcher(local.Executor())}, server.Options{Extra: local.DB.MetricsHandler()})
+		srv := server.New(server.Chain{local.DB, partiql.NewDispatcher(local.Executor())}, opts)
 		go func() { served <- srv.Serve(serveCtx, ln) }()
 		if err := local.SetEndpoint("http://" + ln.Addr().String()); err != nil {
 			return err
@@ -228,7 +237,7 @@ func workbenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	events, unsubscribe := local.Subscribe(1024)
 	samples, unsubscribeCapacity := local.SubscribeCapacity(1024)
 	err = ui.Run(ctx, ui.Options{Backend: local, ThemeName: *theme, HistoryPath: history,
-		Changes: ui.ChangesFromEngine(events), Capacity: ui.CapacityFromEngine(samples), ImportCheckpoint: importCheckpoint(sel)})
+		Changes: ui.ChangesFromEngine(events), Capacity: ui.CapacityFromEngine(samples), ImportCheckpoint: importCheckpoint(sel), Auth: authFeed})
 	unsubscribe()
 	unsubscribeCapacity()
 	stopServing()
@@ -294,7 +303,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "dynalab serve: --endpoint is already a server; serve takes --session, --data or --in-memory")
 		return errUsage
 	}
-	if err := security.load(*listen, stderr); err != nil {
+	if err := security.load(*listen, sel, stderr); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", *listen)

@@ -111,7 +111,8 @@ func sessionTheme(sel sessions.Selector) string {
 
 const sessionUsage = `Usage:
   dynalab session list
-  dynalab session new NAME [--endpoint URL] [--region R] [--profile P] [--theme T] [--description TEXT]
+  dynalab session new NAME [--endpoint URL] [--region R] [--profile P] [--theme T] [--description TEXT] [--auth FILE]
+  dynalab session set NAME [--auth FILE | --no-auth] [--theme T] [--description TEXT]
   dynalab session show NAME
   dynalab session rm NAME
 
@@ -126,6 +127,11 @@ itself when only --region/--profile are given; DynamoDB Local; another
 dynalab), with credentials and region from the AWS config chain
 (environment, ~/.aws files, SSO). Live change and capacity feeds and
 EXPLAIN estimates need the embedded engine and are not available there.
+
+A local session's --auth FILE (an auth file, see dynalab serve --help) makes
+"dynalab serve --session NAME" and the workbench's endpoint verify every
+request's signature and authorize it, without repeating --auth; the
+workbench's Activity pane then shows why each request was allowed or denied.
 
 rm deletes the session's directory: database, history, saved queries and
 snapshots. It refuses while a workbench or server has the database open.
@@ -159,8 +165,12 @@ func sessionCmd(args []string, stdout, stderr io.Writer) error {
 				fs.StringVar(&s.Profile, "profile", "", "AWS shared-config profile for credentials and region")
 				fs.StringVar(&s.Theme, "theme", "", "the workbench's theme for this session: dark, light or high-contrast")
 				fs.StringVar(&s.Description, "description", "", "a note shown by dynalab session list")
+				fs.StringVar(&s.Auth, "auth", "", "auth file the session's served endpoint verifies requests with (local sessions)")
 			}, stdout, stderr)
 		if err != nil {
+			return err
+		}
+		if err := checkSessionAuth(&s); err != nil {
 			return err
 		}
 		info, err := sessions.Create(names[0], s)
@@ -170,6 +180,8 @@ func sessionCmd(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "created %s session %q (%s)\n", info.Settings.Kind, info.Name, where(info))
 		fmt.Fprintf(stdout, "Use it with --session %s, e.g.: dynalab --session %s\n", info.Name, info.Name)
 		return nil
+	case "set":
+		return sessionSetCmd(rest, stdout, stderr)
 	case "show":
 		names, err := subArgs("session show", "dynalab session show NAME", "Show a session's settings, database, saved queries and snapshots.", rest, 1, nil, stdout, stderr)
 		if err != nil {
@@ -319,6 +331,7 @@ func showSession(name string, stdout io.Writer) error {
 		row("profile", cmp.Or(st.Profile, "the default credential chain"))
 	}
 	row("theme", st.Theme)
+	row("auth", st.Auth)
 	row("description", st.Description)
 	if !st.Created.IsZero() {
 		row("created", st.Created.Local().Format("2006-01-02 15:04:05"))

@@ -35,6 +35,10 @@ type Settings struct {
 	Profile string `json:"profile,omitempty"`
 	// Theme is the workbench theme used when --theme is not given.
 	Theme string `json:"theme,omitempty"`
+	// Auth is a local session's auth file (an absolute path): "dynalab
+	// serve" and the workbench's endpoint verify requests with it unless
+	// serve is given --auth or --no-auth.
+	Auth string `json:"auth,omitempty"`
 	// Description is a free note shown by "dynalab session list".
 	Description string    `json:"description,omitempty"`
 	Created     time.Time `json:"created"`

@@ -35,6 +35,8 @@ type Options struct {
 	// Capacity is the per-second capacity feed for the capacity pane; nil
 	// until the engine has one (the pane says so).
 	Capacity <-chan CapacitySample
+	// Auth is the served endpoint's authorization decisions (AuthFeed), listed in the activity pane; nil for none.
+	Auth <-chan AuthEvent
 	// ImportCheckpoint says where an import from the browser keeps its
 	// checkpoint and how to resume it — the CLI's, so that `dynalab
 	// import --resume` continues an import canceled in the workbench; nil

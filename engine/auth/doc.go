@@ -16,9 +16,16 @@
 //     dynamodb:Select, dynamodb:ReturnValues and
 //     dynamodb:ReturnConsumedCapacity — one check per table of a batch and
 //     per action of a transaction;
-//  3. evaluates each check against the user's policy (Policy.Evaluate,
-//     eval.go) the way IAM evaluates identity policies: an explicit Deny
-//     wins, else an Allow is needed, else the request is implicitly denied.
+//  3. evaluates each check against the user's identity-based policy
+//     (Policy.Evaluate, eval.go) and, when the resource is a table or one
+//     of its indexes or streams, the table's resource-based policy
+//     (Config.ResourcePolicies; parsed again only when its document
+//     changes), the way IAM combines them for a principal of the
+//     resource's own account: an explicit Deny in either wins, else an
+//     Allow in either allows, else the request is implicitly denied.
+//     Resource-based statements match on their Principal: "*", {"AWS":
+//     "*"}, the user's ARN, or the account (whose Allow grants nothing by
+//     itself, as in IAM, but whose Deny applies to every user).
 //
 // Failures are the service's errors (MissingAuthenticationTokenException,
 // IncompleteSignatureException, InvalidSignatureException,
@@ -27,6 +34,10 @@
 // per-statement trace) for logs and a teaching view.
 //
 // Local conventions: ${aws:userid} and ${aws:username} resolve to the
-// user's userId from the auth file; the account is 000000000000 unless
-// configured.
+// user's userId from the auth file; a user's ARN is
+// arn:aws:iam::000000000000:user/USERID (USERID defaulting to the access
+// key id), the account being 000000000000 unless configured. A table
+// policy dynalab cannot evaluate (outside the supported subset) denies
+// every action on the table except Get/Put/DeleteResourcePolicy, which
+// the identity-based policy alone decides, so that it can be replaced.
 package auth

@@ -44,6 +44,23 @@ func (o Outcome) String() string {
 	return "implicit-deny"
 }
 
+// PolicyType is the kind of policy a decision came from.
+type PolicyType uint8
+
+// The policy types: a user's identity-based policy (the auth file's), or
+// a table's resource-based policy (PutResourcePolicy's).
+const (
+	IdentityBased PolicyType = iota
+	ResourceBased
+)
+
+func (t PolicyType) String() string {
+	if t == ResourceBased {
+		return "resource-based"
+	}
+	return "identity-based"
+}
+
 // Decision records why a Check came out as it did: the teaching view of
 // IAM evaluation.
 type Decision struct {
@@ -52,9 +69,20 @@ type Decision struct {
 	// Statement is the statement that decided: the first Deny that
 	// matched, else the first Allow that matched; nil for an implicit deny.
 	Statement *Statement
+	// Policy is the type of the policy that decided: Statement's, or for
+	// an implicit deny the one the error names (resource-based when the
+	// table has a resource policy, else identity-based).
+	Policy PolicyType
+	// Table is the table whose resource-based policy was evaluated too,
+	// "" when none was.
+	Table string
+	// Reason, when set, replaces the "because ..." of the error: a
+	// resource-based policy that could not be evaluated.
+	Reason string
 	// Trace says, per statement, why it did or did not apply, e.g.
 	// `OwnItems: Allow matches` or `#2: condition ForAllValues:StringEquals
-	// dynamodb:LeadingKeys not met`.
+	// dynamodb:LeadingKeys not met`. With a resource-based policy too,
+	// each line starts with "identity: " or "resource TABLE: ".
 	Trace []string
 }
 
@@ -63,11 +91,16 @@ func (d *Decision) Allowed() bool { return d.Outcome == Allowed }
 
 // Note is a one-line summary of the decision for logs, without spaces:
 // "allow:OwnItems", "explicit-deny:NoDeletes", "implicit-deny".
+// With a resource-based policy's statement: "allow:resource:Sid".
 func (d *Decision) Note() string {
 	if d.Statement == nil {
 		return d.Outcome.String()
 	}
-	return d.Outcome.String() + ":" + strings.ReplaceAll(d.Statement.Name(), " ", "_")
+	kind := ""
+	if d.Policy == ResourceBased {
+		kind = "resource:"
+	}
+	return d.Outcome.String() + ":" + kind + strings.ReplaceAll(d.Statement.Name(), " ", "_")
 }
 
 // Evaluate decides one Check for principal under policy p, as IAM does for
@@ -88,6 +121,12 @@ func (p *Policy) Evaluate(pr Principal, c Check) Decision {
 			d.Trace = append(d.Trace, st.Name()+": "+why)
 			continue
 		}
+		if st.Effect == Allow && st.accountOnly(pr) {
+			// IAM: an account principal delegates to the account's
+			// identity-based policies; it grants nothing by itself.
+			d.Trace = append(d.Trace, st.Name()+": Allow names the account, not the user: it grants nothing by itself (an identity-based policy must allow)")
+			continue
+		}
 		d.Trace = append(d.Trace, fmt.Sprintf("%s: %s matches", st.Name(), st.Effect))
 		if st.Effect == Deny {
 			d.Outcome, d.Statement = ExplicitDeny, st
@@ -105,6 +144,12 @@ func (p *Policy) Evaluate(pr Principal, c Check) Decision {
 
 // applies returns "" when the statement applies to c, else why not.
 func (st *Statement) applies(pr Principal, c Check, vars bool) string {
+	if st.Principals != nil && !anyMatch(st.Principals, "", pr.matches) {
+		return "principal " + pr.ARN + " not in Principal"
+	}
+	if st.NotPrincipals != nil && anyMatch(st.NotPrincipals, "", pr.matches) {
+		return "principal " + pr.ARN + " in NotPrincipal"
+	}
 	if st.Actions != nil && !anyMatch(st.Actions, c.Action, actionMatch) {
 		return "action " + c.Action + " not in Action"
 	}
@@ -133,6 +178,43 @@ func (st *Statement) applies(pr Principal, c Check, vars bool) string {
 		}
 	}
 	return ""
+}
+
+// matches reports whether a Principal element's AWS value names pr: "*",
+// pr's ARN, or pr's account (its id or arn:aws:iam::ACCOUNT:root). The
+// second argument is unused (anyMatch's shape).
+func (pr Principal) matches(value, _ string) bool {
+	return value == "*" || value == pr.ARN || pr.inAccount(value)
+}
+
+// inAccount reports whether value names pr's account.
+func (pr Principal) inAccount(value string) bool {
+	acct := pr.account()
+	return acct != "" && (value == acct || value == "arn:aws:iam::"+acct+":root")
+}
+
+// account returns the account of pr's ARN.
+func (pr Principal) account() string {
+	rest, ok := strings.CutPrefix(pr.ARN, "arn:aws:iam::")
+	if !ok {
+		return ""
+	}
+	acct, _, _ := strings.Cut(rest, ":")
+	return acct
+}
+
+// accountOnly reports whether the statement names pr only through its
+// account (no "*", not its ARN).
+func (st *Statement) accountOnly(pr Principal) bool {
+	if st.Principals == nil {
+		return false
+	}
+	for _, v := range st.Principals {
+		if v == "*" || v == pr.ARN {
+			return false
+		}
+	}
+	return true
 }
 
 func describeKey(keys map[string][]string, key string) string {

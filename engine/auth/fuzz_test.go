@@ -15,20 +15,24 @@ func FuzzParsePolicy(f *testing.F) {
 	f.Add([]byte(`{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Null":{"dynamodb:Select":"true"},"ForAnyValue:StringNotLikeIfExists":{"dynamodb:Attributes":["${*}${?}${$}${aws:userid"]}}}]}`))
 	f.Add([]byte(`{"Statement":{"Effect":"Allow","Action":["*"],"Resource":"*","Condition":{"StringEquals":{"k":[1,true,"x"]}}}}`))
 	f.Add([]byte(`null`))
+	f.Add([]byte(tablePolicy))
+	f.Add([]byte(`{"Statement":{"Effect":"Deny","NotPrincipal":{"AWS":["000000000000"],"Service":"s"},"Action":"*","Resource":"*"}}`))
 	checks := []Check{
 		{Action: "dynamodb:GetItem", Resource: "arn:aws:dynamodb:us-east-1:000000000000:table/AppTable",
 			Keys: map[string][]string{KeyLeadingKeys: {"USER#u123"}, KeyAttributes: {"a", "b"}}},
 		{Action: "dynamodb:Scan", Resource: "*", Keys: map[string][]string{}},
 	}
-	pr := Principal{UserID: "u123"}
+	pr := Principal{UserID: "u123", ARN: "arn:aws:iam::000000000000:user/u123"}
 	f.Fuzz(func(t *testing.T, doc []byte) {
-		p, err := ParsePolicy(doc)
-		if err != nil {
-			return
-		}
-		for _, c := range checks {
-			d := p.Evaluate(pr, c)
-			_ = d.Note()
+		for _, parse := range []func([]byte) (*Policy, error){ParsePolicy, ParseResourcePolicy} {
+			p, err := parse(doc)
+			if err != nil {
+				continue
+			}
+			for _, c := range checks {
+				d := p.Evaluate(pr, c)
+				_ = d.Note()
+			}
 		}
 	})
 }

@@ -26,7 +26,9 @@ const (
 	maxStatements  = 1000
 )
 
-// Policy is a parsed IAM identity policy document.
+// Policy is a parsed IAM policy document: an identity-based policy (a
+// user's, from the auth file) or a resource-based one (a table's, stored
+// by PutResourcePolicy), whose statements name their Principal.
 type Policy struct {
 	Version    string
 	Statements []Statement
@@ -46,6 +48,13 @@ type Statement struct {
 	Resources    []string
 	NotResources []string
 	Conditions   []Condition // all must hold
+	// Principals or NotPrincipals (exactly one is set in a resource-based
+	// policy, neither in an identity-based one): "*", AWS principals as
+	// written (an ARN, or an account id), and other kinds as
+	// "Service:NAME", "Federated:NAME" or "CanonicalUser:ID", which never
+	// match a user of the auth file.
+	Principals    []string
+	NotPrincipals []string
 }
 
 // Name returns the statement's Sid, or "#N" (its position from 1).
@@ -114,7 +123,14 @@ func (o opKind) negated() bool {
 // ParsePolicy parses an IAM policy document, refusing what this subset
 // does not support rather than ignoring it: an unknown element or
 // condition operator would otherwise widen or narrow access silently.
-func ParsePolicy(data []byte) (*Policy, error) {
+func ParsePolicy(data []byte) (*Policy, error) { return parsePolicy(data, false) }
+
+// ParseResourcePolicy parses a resource-based policy document, such as a
+// table's: like ParsePolicy, but every statement must name its Principal
+// (or NotPrincipal).
+func ParseResourcePolicy(data []byte) (*Policy, error) { return parsePolicy(data, true) }
+
+func parsePolicy(data []byte, resource bool) (*Policy, error) {
 	if len(data) > maxPolicyBytes {
 		return nil, fmt.Errorf("policy: larger than %d bytes", maxPolicyBytes)
 	}
@@ -154,7 +170,7 @@ func ParsePolicy(data []byte) (*Policy, error) {
 		return nil, fmt.Errorf("policy: more than %d statements", maxStatements)
 	}
 	for i, raw := range stmts {
-		st, err := parseStatement(raw, i)
+		st, err := parseStatement(raw, i, resource)
 		if err != nil {
 			return nil, fmt.Errorf("policy: statement %d: %w", i+1, err)
 		}
@@ -163,7 +179,7 @@ func ParsePolicy(data []byte) (*Policy, error) {
 	return p, nil
 }
 
-func parseStatement(raw json.RawMessage, index int) (Statement, error) {
+func parseStatement(raw json.RawMessage, index int, resource bool) (Statement, error) {
 	st := Statement{Index: index}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
@@ -193,7 +209,17 @@ func parseStatement(raw json.RawMessage, index int) (Statement, error) {
 		case "Condition":
 			st.Conditions, err = parseConditions(v)
 		case "Principal", "NotPrincipal":
-			return st, fmt.Errorf("%s is not allowed in an identity-based policy", k)
+			if !resource {
+				return st, fmt.Errorf("%s is not allowed in an identity-based policy", k)
+			}
+			var list []string
+			if list, err = parsePrincipal(k, v); err == nil {
+				if k == "Principal" {
+					st.Principals = list
+				} else {
+					st.NotPrincipals = list
+				}
+			}
 		default:
 			return st, fmt.Errorf("unsupported element %q", k)
 		}
@@ -208,8 +234,54 @@ func parseStatement(raw json.RawMessage, index int) (Statement, error) {
 		return st, errors.New("needs exactly one of Action and NotAction")
 	case (st.Resources == nil) == (st.NotResources == nil):
 		return st, errors.New("needs exactly one of Resource and NotResource")
+	case resource && (st.Principals == nil) == (st.NotPrincipals == nil):
+		return st, errors.New("needs exactly one of Principal and NotPrincipal in a resource-based policy")
 	}
 	return st, nil
+}
+
+// parsePrincipal reads a Principal or NotPrincipal element: "*", or an
+// object of principal kinds ("AWS", "Service", "Federated",
+// "CanonicalUser") to one or a list of strings.
+func parsePrincipal(name string, raw json.RawMessage) ([]string, error) {
+	var star string
+	if json.Unmarshal(raw, &star) == nil {
+		if star != "*" {
+			return nil, fmt.Errorf(`%s must be "*" or an object such as {"AWS": "arn:aws:iam::ACCOUNT:user/NAME"}`, name)
+		}
+		return []string{"*"}, nil
+	}
+	var kinds map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &kinds); err != nil || len(kinds) == 0 {
+		return nil, fmt.Errorf(`%s must be "*" or an object such as {"AWS": "arn:aws:iam::ACCOUNT:user/NAME"}`, name)
+	}
+	var out []string
+	for _, kind := range sortedKeys(kinds) {
+		values, err := stringList(name+" "+kind, kinds[kind])
+		if err != nil {
+			return nil, err
+		}
+		switch kind {
+		case "AWS":
+			out = append(out, values...)
+		case "Service", "Federated", "CanonicalUser":
+			for _, v := range values {
+				out = append(out, kind+":"+v)
+			}
+		default:
+			return nil, fmt.Errorf("%s: unsupported principal kind %q", name, kind)
+		}
+	}
+	return out, nil
+}
+
+func sortedKeys(m map[string]json.RawMessage) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // parseConditions reads a Condition block: operator → key → value(s). The

@@ -30,6 +30,7 @@ type Model struct {
 	cursor     int // index into the visible entries; -1 follows the newest
 	detail     bool
 	failures   int
+	feed       <-chan common.Activity // see WithFeed
 }
 
 // New returns an empty activity pane.
@@ -38,7 +39,7 @@ func New(c *common.Common) *Model {
 }
 
 // Init implements common.Component.
-func (m *Model) Init() tea.Cmd { return nil }
+func (m *Model) Init() tea.Cmd { return m.next() }
 
 // Title implements common.Component.
 func (m *Model) Title() string { return "Activity" }
@@ -103,6 +104,9 @@ func (m *Model) cur(n int) int {
 // Update implements common.Component.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case feedMsg:
+		m.Update(common.ActivityMsg{Activity: msg.a})
+		return m.next()
 	case common.ActivityMsg:
 		m.entries = append(m.entries, msg.Activity)
 		if msg.Activity.Failure != nil {
@@ -193,7 +197,7 @@ func (m *Model) View() string {
 func (m *Model) line(e common.Activity, selected bool) string {
 	th := m.c.Theme
 	mark, markStyle := "✓", th.Success
-	outcome := e.Summary
+	outcome, _, _ := strings.Cut(e.Summary, "\n") // the detail view shows the rest
 	if e.Failure != nil {
 		mark, markStyle = "✗", th.Error
 		outcome = e.Failure.Message()
