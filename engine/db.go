@@ -126,7 +126,7 @@ func Open(opts Options) (*DB, error) {
 	if db.now == nil {
 		db.now = time.Now
 	}
-	db.meter = newMeter(db.now, !opts.NoThrottle)
+	db.meter = newMeter(db.now, !opts.NoThrottle, opts.Clock == nil)
 	if db.shardRollover <= 0 {
 		db.shardRollover = DefaultShardRollover
 	}

@@ -57,15 +57,12 @@ func (db *DB) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput, er
 		if err := t.checkKey(in.Key); err != nil {
 			return err
 		}
-		pk := in.Key[t.hashName]
-		if err := t.meter.admit(false, pk); err != nil {
-			return err
-		}
 		key := t.storageKey(in.Key)
 		var item attr.Item
+		var size int
 		err := db.store.View(func(tx *store.Tx) error {
 			var err error
-			item, err = readItem(tx, key)
+			item, size, err = readItemSize(tx, key)
 			return err
 		})
 		if err != nil {
@@ -73,11 +70,15 @@ func (db *DB) GetItem(ctx context.Context, in *GetItemInput) (*GetItemOutput, er
 		}
 		returned := 0
 		if item != nil {
-			out.Item = proj.apply(item)
 			returned = 1
 		}
-		units := readUnits(item.Size(), in.ConsistentRead)
-		t.meter.use(opGetItem, false, pk, units, start, returned)
+		units := readUnits(size, in.ConsistentRead)
+		if err := t.meter.takeRead(opGetItem, in.Key[t.hashName], units, start, returned); err != nil {
+			return err
+		}
+		if item != nil {
+			out.Item = proj.apply(item)
+		}
 		out.ConsumedCapacity = consumed(ctx, in.ReturnConsumedCapacity, in.TableName, units, true)
 		return nil
 	})

@@ -174,6 +174,23 @@ func readItem(tx *store.Tx, key string) (attr.Item, error) {
 	return decodeStored(v)
 }
 
+// readItemSize is readItem that also returns the item's size (0 when
+// there is none), summed while decoding.
+func readItemSize(tx *store.Tx, key string) (attr.Item, int, error) {
+	v, err := tx.Get(key)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, 0, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	it, size, err := attr.ParseStoredItemSize(v)
+	if err != nil {
+		return nil, 0, fmt.Errorf("corrupt stored item: %w", err)
+	}
+	return it, size, nil
+}
+
 func decodeStored(v string) (attr.Item, error) {
 	it, err := attr.ParseStoredItem(v)
 	if err != nil {

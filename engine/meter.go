@@ -105,8 +105,9 @@ type HotKey struct {
 
 // meter holds the table meters and the capacity subscribers.
 type meter struct {
-	now      func() time.Time
-	throttle bool // refuse requests beyond capacity (Options.NoThrottle unset)
+	now       func() time.Time
+	throttle  bool // refuse requests beyond capacity (Options.NoThrottle unset)
+	realClock bool // now is time.Now (no injected clock)
 
 	mu     sync.Mutex
 	tables map[uint32]*tableMeter // by table id
@@ -125,8 +126,18 @@ func (m *meter) close() {
 	}
 }
 
-func newMeter(now func() time.Time, throttle bool) *meter {
-	return &meter{now: now, throttle: throttle, tables: map[uint32]*tableMeter{}, subs: map[chan CapacitySample]struct{}{}}
+func newMeter(now func() time.Time, throttle, realClock bool) *meter {
+	return &meter{now: now, throttle: throttle, realClock: realClock, tables: map[uint32]*tableMeter{}, subs: map[chan CapacitySample]struct{}{}}
+}
+
+// second is the second a request finishing at the wall-clock time end
+// falls in: end itself on the real clock (one clock read fewer per
+// request), the injected clock's second otherwise.
+func (m *meter) second(end time.Time) int64 {
+	if m.realClock {
+		return end.Unix()
+	}
+	return m.now().Unix()
 }
 
 // table returns the meter of a catalog record, creating it or updating its
@@ -496,8 +507,8 @@ func (tm *tableMeter) request(op opKind, start time.Time, returned, scanned int)
 // use charges one single-item operation and counts it: the common case,
 // under one lock.
 func (tm *tableMeter) use(op opKind, write bool, pk attr.Value, units float64, start time.Time, returned int) {
-	took := time.Since(start)
-	sec := tm.meter.now().Unix()
+	end := time.Now()
+	took, sec := end.Sub(start), tm.meter.second(end)
 	tm.mu.Lock()
 	samples := tm.roll(sec)
 	tm.chargeLocked(write, pk, units)
@@ -505,6 +516,28 @@ func (tm *tableMeter) use(op opKind, write bool, pk attr.Value, units float64, s
 	tm.totals.count(op, took, returned, returned)
 	tm.mu.Unlock()
 	tm.meter.publish(samples)
+}
+
+// takeRead admits, charges and counts a single-item read that has already
+// been done, under one lock: the read's units are known only once the
+// item is, and refusing it afterwards looks the same to the client.
+func (tm *tableMeter) takeRead(op opKind, pk attr.Value, units float64, start time.Time, returned int) *APIError {
+	end := time.Now()
+	took, sec := end.Sub(start), tm.meter.second(end)
+	tm.mu.Lock()
+	samples := tm.roll(sec)
+	err := tm.check(false, pk, sec)
+	if err != nil {
+		tm.cur.throttledR++
+		tm.totals.throttledR++
+	} else {
+		tm.chargeLocked(false, pk, units)
+		tm.cur.count(op, took, returned, returned)
+		tm.totals.count(op, took, returned, returned)
+	}
+	tm.mu.Unlock()
+	tm.meter.publish(samples)
+	return err
 }
 
 // roll closes the accumulated second when sec is past it and returns the

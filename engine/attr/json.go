@@ -27,6 +27,24 @@ func ParseItem(data []byte) (Item, error) { return parseItem(decoder{data: strin
 // still never panics on corrupt input: it returns an error.
 func ParseStoredItem(s string) (Item, error) { return parseItem(decoder{data: s, trusted: true}) }
 
+// ParseStoredItemSize is ParseStoredItem that also returns the item's
+// Size, summed while decoding instead of by a second walk over the map.
+func ParseStoredItemSize(s string) (Item, int, error) {
+	d := decoder{data: s, trusted: true}
+	d.skipSpace()
+	if d.consumeLiteral("null") {
+		return nil, 0, d.finish()
+	}
+	it, err := d.item(1)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := d.finish(); err != nil {
+		return nil, 0, err
+	}
+	return it, d.size, nil
+}
+
 func parseItem(d decoder) (Item, error) {
 	d.skipSpace()
 	if d.consumeLiteral("null") {
@@ -91,6 +109,7 @@ type decoder struct {
 	pos     int
 	verr    error // first validation error; reported once the input proved well-formed
 	trusted bool  // input is our own canonical encoding: skip client-input checks
+	size    int   // item size of the top-level item read so far (Item.Size)
 }
 
 var errMalformed = serialization("")
@@ -200,6 +219,9 @@ func (d *decoder) item(depth int) (Item, error) {
 				return nil, err
 			}
 			it[name] = v
+			if depth == 1 {
+				d.size += len(name) + v.Size()
+			}
 		}
 		switch d.peek() {
 		case ',':

@@ -153,3 +153,17 @@ func FuzzParseItem(f *testing.F) {
 		_ = it.Size()
 	})
 }
+
+// ParseStoredItemSize's size is Item.Size of what it decodes.
+func TestParseStoredItemSize(t *testing.T) {
+	for _, in := range []string{
+		`{}`, `null`,
+		`{"a":{"S":"xyz"},"n":{"N":"-12.50"},"b":{"B":"AAEC"},"t":{"BOOL":true},"z":{"NULL":true}}`,
+		`{"l":{"L":[{"S":"a"},{"M":{"k":{"NS":["1","22"]}}}]},"ss":{"SS":["a","bc"]}}`,
+	} {
+		it, size, err := ParseStoredItemSize(in)
+		if err != nil || size != it.Size() {
+			t.Errorf("%s: size %d, Item.Size %d, %v", in, size, it.Size(), err)
+		}
+	}
+}
