@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
+	"dynalab/engine"
 	"dynalab/engine/attr"
 	"dynalab/ui/internal/uitest"
 )
@@ -20,8 +21,9 @@ import (
 // go test ./ui/... -update.
 
 type goldenCase struct {
-	changes  bool // feed the streams pane
-	capacity bool // feed the capacity pane
+	changes  bool                                  // feed the streams pane
+	capacity bool                                  // feed the capacity pane
+	prepare  func(t *testing.T, b *uitest.Backend) // more data than the seed
 	setup    func(t *testing.T, tm *teatest.TestModel)
 }
 
@@ -45,6 +47,15 @@ var goldenPanes = map[string]goldenCase{
 		waitOutput(t, tm, "7 items loaded")
 		tm.Type("x")
 		waitOutput(t, tm, "export AppTable to")
+	}},
+	"2-browser-index": {prepare: ordersWithMultiKeyGSI, setup: func(t *testing.T, tm *teatest.TestModel) {
+		tm.Send(altKey('2'))
+		waitOutput(t, tm, "Orders")
+		tm.Type("j")
+		tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+		waitOutput(t, tm, "3 items loaded")
+		tm.Type("i")
+		waitOutput(t, tm, "Read Orders from")
 	}},
 	"3-streams": {changes: true, setup: func(t *testing.T, tm *teatest.TestModel) {
 		tm.Send(altKey('3'))
@@ -83,7 +94,7 @@ func waitOutput(t *testing.T, tm *teatest.TestModel, text string) {
 }
 
 func TestGolden(t *testing.T) {
-	names := []string{"1-repl", "2-browser", "2-browser-export", "3-streams", "4-capacity", "5-activity", "3-streams-nofeed", "4-capacity-nofeed"}
+	names := []string{"1-repl", "2-browser", "2-browser-export", "2-browser-index", "3-streams", "4-capacity", "5-activity", "3-streams-nofeed", "4-capacity-nofeed"}
 	for _, name := range names {
 		gc := goldenPanes[name]
 		for _, size := range [][2]int{{80, 24}, {120, 40}} {
@@ -92,6 +103,9 @@ func TestGolden(t *testing.T) {
 					b := uitest.NewBackend(t)
 					b.Seed(t)
 					b.RunFunc = uitest.SelectRunner(b, 0)
+					if gc.prepare != nil {
+						gc.prepare(t, b)
+					}
 					opts := Options{Backend: b, Theme: uitest.Theme(t, theme), Clock: uitest.Clock}
 					if gc.changes {
 						opts.Changes = goldenChanges(t)
@@ -114,6 +128,35 @@ func TestGolden(t *testing.T) {
 			}
 		}
 	}
+}
+
+// ordersWithMultiKeyGSI adds "Orders" (PK) with the multi-attribute GSI
+// "GSI2-multi" (userId | status, statusAt).
+func ordersWithMultiKeyGSI(t *testing.T, b *uitest.Backend) {
+	_, err := b.CreateTable(context.Background(), &engine.CreateTableInput{
+		TableName:   "Orders",
+		BillingMode: engine.BillingPayPerRequest,
+		AttributeDefinitions: []engine.AttributeDefinition{
+			{AttributeName: "PK", AttributeType: "S"}, {AttributeName: "userId", AttributeType: "S"},
+			{AttributeName: "status", AttributeType: "S"}, {AttributeName: "statusAt", AttributeType: "N"},
+		},
+		KeySchema: []engine.KeySchemaElement{{AttributeName: "PK", KeyType: engine.KeyTypeHash}},
+		GlobalSecondaryIndexes: []engine.GlobalSecondaryIndex{{
+			IndexName: "GSI2-multi",
+			KeySchema: []engine.KeySchemaElement{
+				{AttributeName: "userId", KeyType: engine.KeyTypeHash},
+				{AttributeName: "status", KeyType: engine.KeyTypeRange},
+				{AttributeName: "statusAt", KeyType: engine.KeyTypeRange},
+			},
+			Projection: &engine.Projection{ProjectionType: engine.ProjectionAll},
+		}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Put(t, "Orders", `{"PK":{"S":"o1"},"userId":{"S":"u1"},"status":{"S":"shipped"},"statusAt":{"N":"30"}}`)
+	b.Put(t, "Orders", `{"PK":{"S":"o2"},"userId":{"S":"u1"},"status":{"S":"pending"},"statusAt":{"N":"10"}}`)
+	b.Put(t, "Orders", `{"PK":{"S":"o3"},"userId":{"S":"u2"},"status":{"S":"shipped"},"statusAt":{"N":"5"}}`)
 }
 
 func must(t *testing.T, s string) attr.Item {

@@ -24,13 +24,53 @@ const (
 	barImport                 // the file to import
 )
 
-// Fields of the key-condition bar.
+// Fields of the key-condition bar of a single-attribute key.
 const (
 	fieldPK = iota
 	fieldOp
 	fieldSK
 	fieldSK2
 )
+
+// kcLayout places the key-condition bar's fields: one input per
+// partition attribute, one per sort attribute, the operator and between's
+// upper bound. A single-attribute key keeps the order PK, operator, SK,
+// SK2; a multi-attribute key lists the inputs in key order, then the
+// operator of the last sort value used, then the upper bound.
+type kcLayout struct {
+	np, ns int
+	multi  bool
+}
+
+func (l kcLayout) count() int { return l.np + l.ns + 2 }
+
+func (l kcLayout) pk(i int) int { return i }
+
+func (l kcLayout) sk(j int) int {
+	if !l.multi {
+		return fieldSK
+	}
+	return l.np + j
+}
+
+func (l kcLayout) op() int {
+	if !l.multi {
+		return fieldOp
+	}
+	return l.np + l.ns
+}
+
+func (l kcLayout) sk2() int { return l.op() + 1 }
+
+// sortField returns which sort attribute field i is the input of, or -1.
+func (l kcLayout) sortField(i int) int {
+	for j := range l.ns {
+		if l.sk(j) == i {
+			return j
+		}
+	}
+	return -1
+}
 
 // liveSearchLimit is the most loaded rows a search narrows as you type;
 // beyond it the search runs on Enter.
@@ -39,9 +79,10 @@ const liveSearchLimit = 5000
 // bar is a one-line text input above the grid.
 type bar struct {
 	kind   barKind
-	fields [4]widgets.Editor
+	fields []widgets.Editor
 	field  int
-	op     int // index into skOps
+	op     int      // index into skOps
+	kc     kcLayout // where the key-condition bar's fields are
 
 	// inline edits
 	pos      int // shown position of the item
@@ -65,8 +106,11 @@ func (m *Model) fieldView(i, w int) string {
 	return m.bar.fields[i].View(o)[0]
 }
 
-func newBar(kind barKind) *bar {
-	b := &bar{kind: kind}
+func newBar(kind barKind) *bar { return newBarN(kind, 4) }
+
+// newBarN returns a bar of n fields.
+func newBarN(kind barKind, n int) *bar {
+	b := &bar{kind: kind, fields: make([]widgets.Editor, n)}
 	for i := range b.fields {
 		b.fields[i].SingleLine = true
 	}
@@ -78,13 +122,37 @@ func (b *bar) text() string { return b.fields[b.field].Value() }
 // changed reports whether an inline edit's text differs from the value.
 func (b *bar) changed() bool { return b.fields[0].Value() != b.origText }
 
+// kcLayout returns the key-condition bar's layout for what is listed.
+func (m *Model) kcLayout() kcLayout {
+	part, sort := m.keySchema()
+	l := kcLayout{np: len(part), ns: len(sort)}
+	l.multi = l.np > 1 || l.ns > 1
+	if !l.multi {
+		l.np, l.ns = 1, 1 // PK, operator, SK, SK2 as always
+	}
+	return l
+}
+
 // openKeyCond opens the key-condition bar with the current condition.
 func (m *Model) openKeyCond() {
-	b := newBar(barKeyCond)
-	b.fields[fieldPK].SetValue(m.cond.pk)
-	b.fields[fieldSK].SetValue(m.cond.sk)
-	b.fields[fieldSK2].SetValue(m.cond.sk2)
+	l := m.kcLayout()
+	b := newBarN(barKeyCond, l.count())
+	b.kc = l
+	for i := range l.np {
+		if i < len(m.cond.pks) {
+			b.fields[l.pk(i)].SetValue(m.cond.pks[i])
+		}
+	}
+	for j := range l.ns {
+		if j < len(m.cond.sks) {
+			b.fields[l.sk(j)].SetValue(m.cond.sks[j])
+		}
+	}
+	b.fields[l.sk2()].SetValue(m.cond.sk2)
 	b.op = max(0, slices.Index(skOps, m.cond.op))
+	if l.multi && b.op == 0 {
+		b.op = 1 // "=": with several sort attributes "" and "=" are one
+	}
 	m.bar = b
 }
 
@@ -149,12 +217,19 @@ func (m *Model) barKey(msg tea.KeyMsg) tea.Cmd {
 			b.field = m.nextField(b, -1)
 			return nil
 		}
-		if b.field == fieldOp {
+		if b.field == b.kc.op() {
+			step := 0
 			switch msg.Type {
 			case tea.KeyTab, tea.KeyRight, tea.KeySpace:
-				b.op = (b.op + 1) % len(skOps)
+				step = 1
 			case tea.KeyShiftTab, tea.KeyLeft:
-				b.op = (b.op + len(skOps) - 1) % len(skOps)
+				step = len(skOps) - 1
+			}
+			if step != 0 {
+				b.op = (b.op + step) % len(skOps)
+				if b.kc.multi && b.op == 0 {
+					b.op = (b.op + step) % len(skOps)
+				}
 			}
 			return nil
 		}
@@ -177,6 +252,17 @@ func (m *Model) barKey(msg tea.KeyMsg) tea.Cmd {
 // nextField moves between the key-condition bar's fields, skipping the
 // sort key values when there is no operator (or no sort key).
 func (m *Model) nextField(b *bar, dir int) int {
+	l := b.kc
+	if l.multi {
+		last := l.np + l.ns - 1
+		if l.ns > 0 {
+			last = l.op()
+			if skOps[b.op] == "between" {
+				last = l.sk2()
+			}
+		}
+		return max(0, min(last, b.field+dir))
+	}
 	_, rng := m.keyAttrs()
 	last := fieldPK
 	if rng.Name != "" {
@@ -199,23 +285,9 @@ func (m *Model) completeBar() {
 	ed := &b.fields[b.field]
 	var pool []string
 	prefix := ed.Value()
-	hash, rng := m.keyAttrs()
 	switch {
-	case b.kind == barKeyCond && b.field == fieldPK:
-		seen := map[string]bool{}
-		for _, it := range m.data.items {
-			seen[widgets.ValueText(it[hash.Name], 200)] = true
-		}
-		pool = sortedSet(seen)
 	case b.kind == barKeyCond:
-		pk := b.fields[fieldPK].Value()
-		seen := map[string]bool{}
-		for _, it := range m.data.items {
-			if widgets.ValueText(it[hash.Name], 200) == pk {
-				seen[widgets.ValueText(it[rng.Name], 200)] = true
-			}
-		}
-		pool = sortedSet(seen)
+		pool = m.keyCompletions(b)
 	case b.kind == barFilter:
 		// complete the last word with an attribute name
 		v := ed.Value()
@@ -238,6 +310,58 @@ func (m *Model) completeBar() {
 		ed.SetValue(longestCommon(cands))
 	}
 	m.notice = completionNotice(cands)
+}
+
+// keyCompletions returns the loaded values of the key attribute of the
+// key-condition bar's active field that agree with the fields before it:
+// a partition attribute's values, or a sort attribute's under the typed
+// partition (and the sort values typed before it).
+func (m *Model) keyCompletions(b *bar) []string {
+	l := b.kc
+	part, sort := m.keySchema()
+	type term struct{ name, value string }
+	var before []term
+	target := ""
+	for i, a := range part {
+		if i >= l.np {
+			break
+		}
+		if b.field == l.pk(i) {
+			target = a.Name
+			break
+		}
+		before = append(before, term{a.Name, b.fields[l.pk(i)].Value()})
+	}
+	if target == "" {
+		j := l.sortField(b.field)
+		if j < 0 { // between's upper bound: the last sort value used
+			j = 0
+			for j+1 < len(sort) && j+1 < l.ns && b.fields[l.sk(j+1)].Value() != "" {
+				j++
+			}
+		}
+		if j >= len(sort) {
+			return nil
+		}
+		target = sort[j].Name
+		for k := range j {
+			before = append(before, term{sort[k].Name, b.fields[l.sk(k)].Value()})
+		}
+	}
+	seen := map[string]bool{}
+	for _, it := range m.data.items {
+		ok := true
+		for _, t := range before {
+			if widgets.ValueText(it[t.name], 200) != t.value {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			seen[widgets.ValueText(it[target], 200)] = true
+		}
+	}
+	return sortedSet(seen)
 }
 
 func completionNotice(cands []string) string {
@@ -293,8 +417,15 @@ func (m *Model) applyBar() tea.Cmd {
 	b := m.bar
 	switch b.kind {
 	case barKeyCond:
-		kc := keyCond{pk: b.fields[fieldPK].Value(), op: skOps[b.op], sk: b.fields[fieldSK].Value(), sk2: b.fields[fieldSK2].Value()}
-		if kc.pk == "" {
+		l := b.kc
+		kc := keyCond{op: skOps[b.op], sk2: b.fields[l.sk2()].Value()}
+		for i := range l.np {
+			kc.pks = append(kc.pks, b.fields[l.pk(i)].Value())
+		}
+		for j := range l.ns {
+			kc.sks = append(kc.sks, b.fields[l.sk(j)].Value())
+		}
+		if !kc.active() {
 			kc = keyCond{}
 		}
 		m.bar = nil
@@ -326,6 +457,10 @@ func (m *Model) applyBar() tea.Cmd {
 	}
 	return nil
 }
+
+// errPartialItem refuses whole-item edits from an index that does not
+// project every attribute.
+var errPartialItem = errors.New("the index projects only some attributes of the item: saving this copy would drop the others")
 
 // errKeyInline refuses inline edits of key attributes.
 var errKeyInline = errors.New("key attributes cannot change in place: duplicate the item (y) under the new key, then delete the old one")

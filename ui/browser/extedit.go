@@ -8,6 +8,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"dynalab/engine"
 	"dynalab/engine/attr"
 	"dynalab/ui/widgets"
 )
@@ -37,6 +38,12 @@ func (m *Model) startEditor(kind editKind) tea.Cmd {
 		}
 	default:
 		if m.data.shown() == 0 {
+			return nil
+		}
+		if ix, ok := m.table.Index(m.index); ok && ix.Projection != engine.ProjectionAll {
+			// the index holds part of the item: saving it would drop the rest
+			m.fail("edit", m.target(), errPartialItem)
+			m.failure.Fix = "i switches to the table; open the item there"
 			return nil
 		}
 		it = m.data.item(m.cursor)

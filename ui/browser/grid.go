@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"dynalab/engine/attr"
+	"dynalab/ui/common"
 	"dynalab/ui/widgets"
 )
 
@@ -15,6 +16,7 @@ import (
 // rows sharing a partition key. Only rows on screen are ever formatted.
 type grid struct {
 	pk, sk   string   // the listing's key attributes (sk "" when none)
+	pks      []string // every partition attribute of a multi-attribute key (nil: pk alone)
 	keyNames []string // the item key: the table's own key attributes
 
 	items []attr.Item // every loaded item, in the service's order
@@ -56,6 +58,40 @@ func newGrid(pk, sk string, keyNames []string) *grid {
 		g.column(sk).key = true
 	}
 	return g
+}
+
+// setIndexKey makes the grid list an index with a multi-attribute key:
+// every key attribute is a key column, and rows group by all the
+// partition attributes together.
+func (g *grid) setIndexKey(part, sort []common.KeyAttr) {
+	g.pks = nil
+	for _, a := range part {
+		g.pks = append(g.pks, a.Name)
+		g.column(a.Name).key = true
+	}
+	for _, a := range sort {
+		g.column(a.Name).key = true
+	}
+}
+
+// partitionLabel names the partition attributes in group headers.
+func (g *grid) partitionLabel() string {
+	if len(g.pks) > 1 {
+		return strings.Join(g.pks, ",")
+	}
+	return g.pk
+}
+
+// partitionOf renders an item's partition, as group headers show it.
+func (g *grid) partitionOf(it attr.Item) string {
+	if len(g.pks) <= 1 {
+		return widgets.ValueText(it[g.pk], 80)
+	}
+	parts := make([]string, len(g.pks))
+	for i, n := range g.pks {
+		parts[i] = widgets.ValueText(it[n], 80)
+	}
+	return strings.Join(parts, " · ")
 }
 
 func (g *grid) column(name string) *column {
@@ -109,7 +145,7 @@ func (g *grid) grouped(pos int, it attr.Item) {
 	if g.sk == "" {
 		return
 	}
-	key := widgets.ValueText(it[g.pk], 80)
+	key := g.partitionOf(it)
 	if n := len(g.groups); n > 0 && g.groups[n-1].key == key {
 		g.groups[n-1].count++
 		return

@@ -24,6 +24,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
+	if m.picker != nil {
+		return m.pickerKey(msg)
+	}
 	if m.bar != nil {
 		return m.barKey(msg)
 	}
@@ -211,19 +214,62 @@ func (m *Model) detailKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// switchIndex lists the next index (or the table again).
+// indexPicker is the index switcher: the table and its indexes, one to
+// read from.
+type indexPicker struct{ cursor int }
+
+// switchIndex opens the index switcher on what is listed now.
 func (m *Model) switchIndex() tea.Cmd {
-	names := []string{""}
-	for _, ix := range m.table.Indexes {
-		names = append(names, ix.Name)
-	}
-	i := 0
-	for j, n := range names {
-		if n == m.index {
-			i = j
+	p := &indexPicker{}
+	for i, ix := range m.table.Indexes {
+		if ix.Name == m.index {
+			p.cursor = i + 1
 		}
 	}
-	m.index = names[(i+1)%len(names)]
+	m.picker = p
+	return nil
+}
+
+// pickerKey handles a key while the index switcher is open.
+func (m *Model) pickerKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	p := m.picker
+	n := len(m.table.Indexes) + 1
+	switch {
+	case key.Matches(msg, k.List.Up):
+		p.cursor = max(0, p.cursor-1)
+	case key.Matches(msg, k.List.Down):
+		p.cursor = min(n-1, p.cursor+1)
+	case key.Matches(msg, k.List.Top):
+		p.cursor = 0
+	case key.Matches(msg, k.List.Bottom):
+		p.cursor = n - 1
+	case key.Matches(msg, k.Open):
+		return m.readFrom(p.cursor)
+	case msg.Type == tea.KeyEsc:
+		m.picker = nil
+	}
+	return nil
+}
+
+// readFrom lists row i of the index switcher (0: the table) from the
+// start, unless that index cannot be read now.
+func (m *Model) readFrom(i int) tea.Cmd {
+	name := ""
+	if i > 0 {
+		ix := m.table.Indexes[i-1]
+		if why := ix.Unreadable(); why != "" {
+			m.notice = ix.Name + " is " + why
+			return nil
+		}
+		name = ix.Name
+	}
+	m.picker = nil
+	m.notice = ""
+	if name == m.index {
+		return nil
+	}
+	m.index = name
 	m.cond = keyCond{}
 	return m.relist()
 }

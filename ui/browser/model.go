@@ -79,6 +79,7 @@ type Model struct {
 	detailTop int
 
 	bar     *bar
+	picker  *indexPicker // the index switcher, when open
 	confirm *confirmation
 	pending *pendingEdit // an $EDITOR round trip in progress
 
@@ -207,6 +208,8 @@ func (m *Model) ShortHelp() []key.Binding {
 	switch {
 	case m.confirm != nil:
 		return []key.Binding{k.Confirm.Yes, k.Confirm.No}
+	case m.picker != nil:
+		return m.pickerHelp()
 	case m.bar != nil:
 		return m.barHelp()
 	case m.job != nil:
@@ -227,12 +230,23 @@ func (m *Model) viewHelp() []key.Binding {
 	return keys.Enabled(k.Open, k.KeyCond, k.Filter, k.Search, k.Edit, k.EditExt, k.New, k.Delete, k.NextPage, k.Back, k.Export, k.Import)
 }
 
+// pickerHelp is the index switcher's keys.
+func (m *Model) pickerHelp() []key.Binding {
+	k := m.keys
+	open, back := k.Open, k.Back
+	open.SetHelp("enter", "read from it")
+	back.SetHelp("esc", "close")
+	return []key.Binding{k.List.Up, k.List.Down, open, back}
+}
+
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	switch {
 	case m.confirm != nil:
 		return [][]key.Binding{{k.Confirm.Yes, k.Confirm.No}}
+	case m.picker != nil:
+		return [][]key.Binding{m.pickerHelp()}
 	case m.bar != nil:
 		return [][]key.Binding{m.barHelp()}
 	case m.view == viewTables:
@@ -326,20 +340,32 @@ func (m *Model) tablesLoaded(msg common.TablesMsg) tea.Cmd {
 	return common.Report(act)
 }
 
-// keyAttrs returns the partition and sort key of what is listed (the
-// table, or the index).
+// keyAttrs returns the first partition and sort attribute of what is
+// listed (the table, or the index).
 func (m *Model) keyAttrs() (hash, rng common.KeyAttr) {
-	for _, ix := range m.table.Indexes {
-		if ix.Name == m.index {
-			return ix.Hash, ix.Range
-		}
+	if ix, ok := m.table.Index(m.index); ok {
+		return ix.Hash, ix.Range
 	}
 	return m.table.Hash, m.table.Range
 }
 
+// keySchema returns every partition and sort attribute of what is listed,
+// in key schema order: one of each for a table, up to four of each for a
+// GSI with a multi-attribute key.
+func (m *Model) keySchema() (part, sort []common.KeyAttr) {
+	if ix, ok := m.table.Index(m.index); ok {
+		return ix.Partition, ix.Sort
+	}
+	part = []common.KeyAttr{m.table.Hash}
+	if m.table.Range.Name != "" {
+		sort = []common.KeyAttr{m.table.Range}
+	}
+	return part, sort
+}
+
 // open shows a table's items, listing them from the start.
 func (m *Model) open(t common.TableInfo) tea.Cmd {
-	m.table, m.index = t, ""
+	m.table, m.index, m.picker = t, "", nil
 	m.cond, m.filter, m.search = keyCond{}, nil, ""
 	m.view = viewItems
 	return m.relist()
@@ -352,14 +378,19 @@ func (m *Model) relist() tea.Cmd {
 		m.load = nil
 	}
 	hash, rng := m.keyAttrs()
-	l, err := buildListing(m.table, m.index, hash, rng, m.cond, m.filter)
+	part, sort := m.keySchema()
+	l, err := buildListing(m.table, m.index, part, sort, m.cond, m.filter)
 	if err != nil {
 		m.fail("Query", m.target(), err)
+		m.failure.Fix = "give every partition attribute a value (c), or clear them all to Scan"
 		return nil
 	}
 	keyNames := m.table.KeyNames()
 	m.lst = l
 	m.data = newGrid(hash.Name, rng.Name, keyNames)
+	if ix, ok := m.table.Index(m.index); ok && ix.MultiKey() {
+		m.data.setIndexKey(part, sort)
+	}
 	m.data.setSearch(m.search)
 	m.cursor, m.top, m.col, m.colOff = 0, 0, 0, 0
 	m.detailTop = 0
@@ -370,9 +401,4 @@ func (m *Model) relist() tea.Cmd {
 }
 
 // target names what is listed: "AppTable" or "AppTable.GSI1".
-func (m *Model) target() string {
-	if m.index != "" {
-		return m.table.Name + "." + m.index
-	}
-	return m.table.Name
-}
+func (m *Model) target() string { return target(m.table.Name, m.index) }

@@ -5,6 +5,9 @@ import (
 	"encoding/base64"
 	"fmt"
 	"maps"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -25,31 +28,84 @@ const (
 // Tab cycles them.
 var skOps = []string{"", "=", "begins_with", "between", "<", "<=", ">", ">="}
 
-// keyCond is the key-condition bar's content: a partition key value and
-// an optional sort key condition. With no partition key value the listing
-// is a Scan.
+// keyCond is the key-condition bar's content: a value for every partition
+// attribute and a condition on the sort attributes. With no partition
+// value the listing is a Scan.
+//
+// An index with a multi-attribute key has up to four partition and four
+// sort attributes: every partition attribute is an equality, and the sort
+// values are taken left to right up to the first empty one, all
+// equalities but the last, which takes op ("" meaning "="). With a single
+// sort attribute op "" means no sort condition, as the bar shows it.
 type keyCond struct {
-	pk      string
-	op      string // one of skOps ("" for none)
-	sk, sk2 string
+	pks []string // one per partition attribute
+	sks []string // one per sort attribute
+	op  string   // one of skOps, for the last sort value used
+	sk2 string   // between's upper bound
 }
 
-func (k keyCond) active() bool { return k.pk != "" }
+func (k keyCond) active() bool {
+	return slices.ContainsFunc(k.pks, func(s string) bool { return s != "" })
+}
+
+// pk is the first partition value.
+func (k keyCond) pk() string {
+	if len(k.pks) == 0 {
+		return ""
+	}
+	return k.pks[0]
+}
+
+// sortTerms returns the sort values the condition uses.
+func (k keyCond) sortTerms() []string {
+	if len(k.sks) == 1 {
+		if k.op == "" {
+			return nil
+		}
+		return k.sks
+	}
+	n := 0
+	for n < len(k.sks) && k.sks[n] != "" {
+		n++
+	}
+	return k.sks[:n]
+}
+
+// lastOp is the operator of the last sort value used.
+func (k keyCond) lastOp() string {
+	if k.op == "" {
+		return "="
+	}
+	return k.op
+}
 
 // describe renders the condition: "PK = USER#1 · SK begins_with ORDER#".
-func (k keyCond) describe(pkName, skName string) string {
+func (k keyCond) describe(part, sort []common.KeyAttr) string {
 	if !k.active() {
 		return ""
 	}
-	s := pkName + " = " + k.pk
-	switch k.op {
-	case "":
-	case "between":
-		s += " · " + skName + " between " + k.sk + " and " + k.sk2
-	default:
-		s += " · " + skName + " " + k.op + " " + k.sk
+	var parts []string
+	for i, a := range part {
+		if i < len(k.pks) {
+			parts = append(parts, a.Name+" = "+k.pks[i])
+		}
 	}
-	return s
+	terms := k.sortTerms()
+	for i, v := range terms {
+		if i >= len(sort) {
+			break
+		}
+		name := sort[i].Name
+		switch op := k.lastOp(); {
+		case i < len(terms)-1:
+			parts = append(parts, name+" = "+v)
+		case op == "between":
+			parts = append(parts, name+" between "+v+" and "+k.sk2)
+		default:
+			parts = append(parts, name+" "+op+" "+v)
+		}
+	}
+	return strings.Join(parts, " · ")
 }
 
 // keyValue reads a key value typed in the bar as the key attribute's type.
@@ -85,7 +141,10 @@ func (l listing) operation() string {
 }
 
 // buildListing turns the bars into a request on the table or index.
-func buildListing(t common.TableInfo, index string, hash, rng common.KeyAttr, kc keyCond, f *filterExpr) (listing, error) {
+// part and sort are the key attributes of what is read, in key schema
+// order. No request sets ConsistentRead: a GSI refuses it, and the
+// browser reads tables the same way.
+func buildListing(t common.TableInfo, index string, part, sort []common.KeyAttr, kc keyCond, f *filterExpr) (listing, error) {
 	names := map[string]string{}
 	values := engine.Values{}
 	var filter *string
@@ -101,37 +160,76 @@ func buildListing(t common.TableInfo, index string, hash, rng common.KeyAttr, kc
 		}
 		return listing{scan: in}, nil
 	}
-	pv, err := keyValue(kc.pk, hash.Type, hash.Name)
-	if err != nil {
-		return listing{}, err
-	}
-	names["#pk"], values[":pk"] = hash.Name, pv
-	cond := "#pk = :pk"
-	if kc.op != "" && rng.Name != "" {
-		sv, err := keyValue(kc.sk, rng.Type, rng.Name)
+	var terms []string
+	for i, a := range part {
+		v := ""
+		if i < len(kc.pks) {
+			v = kc.pks[i]
+		}
+		if v == "" {
+			return listing{}, fmt.Errorf("a Query on %s needs every partition attribute: give %s a value (or clear them all to Scan)", target(t.Name, index), a.Name)
+		}
+		pv, err := keyValue(v, a.Type, a.Name)
 		if err != nil {
 			return listing{}, err
 		}
-		names["#sk"], values[":sk"] = rng.Name, sv
-		switch kc.op {
-		case "begins_with":
-			cond += " AND begins_with(#sk, :sk)"
-		case "between":
-			sv2, err := keyValue(kc.sk2, rng.Type, rng.Name)
+		n, val := keyPlaceholders("#pk", ":pk", "#p", ":p", i)
+		names[n], values[val] = a.Name, pv
+		terms = append(terms, n+" = "+val)
+	}
+	sortVals := kc.sortTerms()
+	for i, v := range sortVals {
+		if i >= len(sort) {
+			break
+		}
+		a := sort[i]
+		sv, err := keyValue(v, a.Type, a.Name)
+		if err != nil {
+			return listing{}, err
+		}
+		n, val := keyPlaceholders("#sk", ":sk", "#s", ":s", i)
+		names[n], values[val] = a.Name, sv
+		switch op := kc.lastOp(); {
+		case i < len(sortVals)-1:
+			terms = append(terms, n+" = "+val)
+		case op == "begins_with":
+			terms = append(terms, "begins_with("+n+", "+val+")")
+		case op == "between":
+			sv2, err := keyValue(kc.sk2, a.Type, a.Name)
 			if err != nil {
 				return listing{}, err
 			}
 			values[":sk2"] = sv2
-			cond += " AND #sk BETWEEN :sk AND :sk2"
+			terms = append(terms, n+" BETWEEN "+val+" AND :sk2")
 		default:
-			cond += " AND #sk " + kc.op + " :sk"
+			terms = append(terms, n+" "+op+" "+val)
 		}
 	}
+	cond := strings.Join(terms, " AND ")
 	in := &engine.QueryInput{
 		TableName: t.Name, IndexName: index, KeyConditionExpression: &cond, FilterExpression: filter,
 		ExpressionAttributeNames: names, ExpressionAttributeValues: values, ReturnConsumedCapacity: engine.CapacityTotal,
 	}
 	return listing{query: in}, nil
+}
+
+// keyPlaceholders names the placeholders of key attribute i: the first
+// keeps "#pk"/":pk" (or "#sk"/":sk"), the others are numbered from 2.
+func keyPlaceholders(name0, val0, name, val string, i int) (string, string) {
+	if i == 0 {
+		return name0, val0
+	}
+	n := strconv.Itoa(i + 1)
+	return name + n, val + n
+}
+
+// target names a table or one of its indexes: "AppTable" or
+// "AppTable.GSI1".
+func target(table, index string) string {
+	if index != "" {
+		return table + "." + index
+	}
+	return table
 }
 
 // pageMsg carries one page of a listing.

@@ -107,6 +107,11 @@ func (m *Model) View() string {
 	}
 	lines = append(lines[:m.height-1], m.messageLine())
 	out := widgets.Fit(strings.Join(lines, "\n"), m.width, m.height)
+	if m.picker != nil && m.view != viewTables {
+		th := m.c.Theme
+		box := widgets.Dialog(th, "Read "+m.table.Name+" from", m.pickerLines(m.width-8), m.width-4)
+		out = widgets.Overlay(out, box, m.width, m.height)
+	}
 	if m.confirm != nil {
 		th := m.c.Theme
 		box := widgets.Dialog(th, m.confirm.title, m.confirm.body(th, m.width-8), m.width-4)
@@ -223,10 +228,51 @@ func (m *Model) titleLine() string {
 	th := m.c.Theme
 	s := th.Accent.Render(m.table.Name) + th.Muted.Render("  "+m.table.KeySchema())
 	s += th.Muted.Render(" · " + strconv.FormatInt(m.table.ItemCount, 10) + " items · " + humanBytes(m.table.SizeBytes))
-	if m.index != "" {
-		s += th.Muted.Render(" · index ") + th.Text.Render(m.index)
+	if ix, ok := m.table.Index(m.index); ok {
+		s += th.Muted.Render(" · index ") + th.Text.Render(m.index) + th.Muted.Render("  "+ix.KeySchema()+" ("+ix.Kind()+", "+ix.Projection+")")
 	}
 	return s
+}
+
+// pickerLines are the index switcher's rows, w cells wide: the table and
+// each index with its key schema, kind and projection; an index that
+// cannot be read now says why.
+func (m *Model) pickerLines(w int) []string {
+	th := m.c.Theme
+	type row struct{ name, key, kind, why string }
+	rows := []row{{m.table.Name, m.table.Hash.Name, "table", ""}}
+	if m.table.Range.Name != "" {
+		rows[0].key += " | " + m.table.Range.Name
+	}
+	for _, ix := range m.table.Indexes {
+		rows = append(rows, row{ix.Name, ix.KeySchema(), ix.Kind() + ", " + ix.Projection, ix.Unreadable()})
+	}
+	nameW, keyW := 0, 0
+	for _, r := range rows {
+		nameW, keyW = max(nameW, widgets.Width(r.name)), max(keyW, widgets.Width(r.key))
+	}
+	var lines []string
+	for i, r := range rows {
+		text := widgets.Pad(r.name, nameW) + "  " + widgets.Pad(r.key, keyW) + "  (" + r.kind + ")"
+		if r.why != "" {
+			text += " · " + r.why
+		}
+		current := (i == 0 && m.index == "") || (i > 0 && m.table.Indexes[i-1].Name == m.index)
+		mark := "  "
+		if current {
+			mark = "● "
+		}
+		st := th.Text
+		switch {
+		case i == m.picker.cursor:
+			st = th.Selection
+			mark = "› "
+		case r.why != "":
+			st = th.Muted
+		}
+		lines = append(lines, mark+st.Render(widgets.Truncate(text, max(1, w-2))))
+	}
+	return append(lines, "", th.Muted.Render(widgets.Truncate("↑↓ choose · enter reads it · esc closes · ● is read now", w)))
 }
 
 // conditionLine shows what the listing is, or the open bar.
@@ -235,10 +281,10 @@ func (m *Model) conditionLine() string {
 	if m.bar != nil && !m.bar.transfer() {
 		return m.barView()
 	}
-	hash, rng := m.keyAttrs()
+	part, sort := m.keySchema()
 	var s string
 	if m.cond.active() {
-		s = th.Key.Render("Query ") + th.Text.Render(m.cond.describe(hash.Name, rng.Name))
+		s = th.Key.Render("Query ") + th.Text.Render(m.cond.describe(part, sort))
 	} else {
 		s = th.Key.Render("Scan") + th.Muted.Render(" (c: key condition)")
 	}
@@ -263,6 +309,9 @@ func (m *Model) barView() string {
 	}
 	switch b.kind {
 	case barKeyCond:
+		if b.kc.multi {
+			return m.multiKeyBarView(field)
+		}
 		hash, rng := m.keyAttrs()
 		w := max(8, (m.width-40)/3)
 		s := th.Key.Render("Query ") + th.Muted.Render(hash.Name+" = ") + bracket(th, field(fieldPK, w), b.field == fieldPK)
@@ -298,6 +347,51 @@ func (m *Model) barView() string {
 		return th.Key.Render(label+": ") + field(0, m.width-widgets.Width(label)-3)
 	}
 	return ""
+}
+
+// multiKeyBarView draws the key-condition bar of a multi-attribute key:
+// "Query userId = [u1]  status [shipped]  statusAt [2025-]  last begins_with".
+func (m *Model) multiKeyBarView(field func(i, w int) string) string {
+	th := m.c.Theme
+	b := m.bar
+	l := b.kc
+	part, sort := m.keySchema()
+	labels := 0
+	for _, a := range part {
+		labels += widgets.Width(a.Name) + 6
+	}
+	for _, a := range sort {
+		labels += widgets.Width(a.Name) + 4
+	}
+	inputs := l.np + l.ns
+	if skOps[b.op] == "between" {
+		inputs++
+	}
+	w := max(6, (m.width-labels-24)/max(1, inputs))
+	s := th.Key.Render("Query")
+	for i, a := range part {
+		s += th.Muted.Render(" "+a.Name+" = ") + bracket(th, field(l.pk(i), w), b.field == l.pk(i))
+	}
+	if l.ns == 0 {
+		return s
+	}
+	s += th.Muted.Render(" ")
+	for j, a := range sort {
+		s += th.Muted.Render(" "+a.Name+" ") + bracket(th, field(l.sk(j), w), b.field == l.sk(j))
+	}
+	opStyle := th.Text
+	if b.field == l.op() {
+		opStyle = th.Selection
+	}
+	op := skOps[b.op]
+	if op == "" {
+		op = "="
+	}
+	s += th.Muted.Render("  last ") + opStyle.Render(op)
+	if op == "between" {
+		s += th.Muted.Render(" and ") + bracket(th, field(l.sk2(), w), b.field == l.sk2())
+	}
+	return s
 }
 
 // bracket frames a bar field, accented when it has the cursor.
@@ -358,7 +452,7 @@ func (m *Model) gridLine(r int, cols, widths []int, cells []widgets.Cell) string
 		if g == len(m.data.groups)-1 && m.more {
 			count = strconv.Itoa(gr.count) + "+ items" // the next page may hold more
 		}
-		return th.Group.Render("▾ "+m.data.pk+" "+ansi.Truncate(gr.key, m.width/2, "…")) + th.Muted.Render(" · "+count)
+		return th.Group.Render("▾ "+m.data.partitionLabel()+" "+ansi.Truncate(gr.key, m.width/2, "…")) + th.Muted.Render(" · "+count)
 	}
 	idx := m.data.index(pos)
 	it := m.data.items[idx]

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"time"
 
@@ -89,7 +90,7 @@ func (m *Model) startInline() {
 		return
 	}
 	c := m.data.cols[m.col]
-	if c.key {
+	if slices.Contains(m.data.keyNames, c.name) { // an index key attribute is an ordinary one of the item
 		m.fail("edit", m.target()+" · "+c.name, errKeyInline)
 		m.failure.Fix = "y duplicates the item under a new key"
 		return

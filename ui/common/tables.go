@@ -27,17 +27,95 @@ type TableInfo struct {
 	RCU, WCU  int64   // provisioned capacity (0 on demand)
 	Created   time.Time
 	// Indexes are the table's secondary indexes as its description lists
-	// them. The engine's TableDescription has no index members yet, so this
-	// is empty until it gains them.
+	// them: the LSIs, then the GSIs.
 	Indexes []IndexInfo
 }
 
-// IndexInfo describes a secondary index.
+// IndexInfo describes a secondary index. A GSI's key may have up to four
+// partition and four sort attributes (multi-attribute keys): Partition and
+// Sort list them in key schema order. Hash and Range are the first of
+// each, so that single-attribute code reads them as before.
 type IndexInfo struct {
-	Name   string
-	Hash   KeyAttr
-	Range  KeyAttr
-	Global bool
+	Name      string
+	Hash      KeyAttr   // the first partition attribute
+	Range     KeyAttr   // the first sort attribute; Name is "" when none
+	Partition []KeyAttr // every partition attribute, in order
+	Sort      []KeyAttr // every sort attribute, in order (may be empty)
+	Global    bool
+	// Projection is ALL, KEYS_ONLY or INCLUDE.
+	Projection string
+	// Status is ACTIVE, CREATING, UPDATING or DELETING (LSIs are always
+	// ACTIVE); Backfilling is set while a new GSI is being filled.
+	Status      string
+	Backfilling bool
+}
+
+// Kind is "GSI" or "LSI".
+func (ix IndexInfo) Kind() string {
+	if ix.Global {
+		return "GSI"
+	}
+	return "LSI"
+}
+
+// MultiKey reports whether the index has more than one partition or sort
+// attribute.
+func (ix IndexInfo) MultiKey() bool { return len(ix.Partition) > 1 || len(ix.Sort) > 1 }
+
+// Unreadable says why the index cannot be read now ("" when it can): a
+// GSI being created or backfilled, or being deleted.
+func (ix IndexInfo) Unreadable() string {
+	switch {
+	case ix.Backfilling || ix.Status == engine.StatusCreating:
+		return "CREATING: backfilling, not readable until ACTIVE"
+	case ix.Status == engine.StatusDeleting:
+		return "DELETING: no longer readable"
+	}
+	return ""
+}
+
+// KeySchema renders the index key compactly: partition attributes, then
+// " | " and the sort attributes, "userId | status, statusAt".
+func (ix IndexInfo) KeySchema() string {
+	s := joinNames(ix.Partition)
+	if len(ix.Sort) > 0 {
+		s += " | " + joinNames(ix.Sort)
+	}
+	return s
+}
+
+// KeyNames returns the index key attribute names, partition attributes
+// first.
+func (ix IndexInfo) KeyNames() []string {
+	out := make([]string, 0, len(ix.Partition)+len(ix.Sort))
+	for _, a := range ix.Partition {
+		out = append(out, a.Name)
+	}
+	for _, a := range ix.Sort {
+		out = append(out, a.Name)
+	}
+	return out
+}
+
+func joinNames(as []KeyAttr) string {
+	s := ""
+	for i, a := range as {
+		if i > 0 {
+			s += ", "
+		}
+		s += a.Name
+	}
+	return s
+}
+
+// Index returns the table's index called name.
+func (t TableInfo) Index(name string) (IndexInfo, bool) {
+	for _, ix := range t.Indexes {
+		if ix.Name == name {
+			return ix, true
+		}
+	}
+	return IndexInfo{}, false
 }
 
 // KeyNames returns the table's key attribute names, partition key first.
@@ -87,7 +165,44 @@ func InfoFromDescription(d *engine.TableDescription) TableInfo {
 			info.Hash = ka
 		}
 	}
+	for _, l := range d.LocalSecondaryIndexes {
+		ix := indexInfo(l.IndexName, l.KeySchema, l.Projection, types)
+		ix.Status = engine.StatusActive
+		info.Indexes = append(info.Indexes, ix)
+	}
+	for _, g := range d.GlobalSecondaryIndexes {
+		ix := indexInfo(g.IndexName, g.KeySchema, g.Projection, types)
+		ix.Global, ix.Status = true, g.IndexStatus
+		if ix.Status == "" {
+			ix.Status = engine.StatusActive
+		}
+		ix.Backfilling = g.Backfilling != nil && *g.Backfilling
+		info.Indexes = append(info.Indexes, ix)
+	}
 	return info
+}
+
+// indexInfo reads an index's key schema and projection.
+func indexInfo(name string, ks []engine.KeySchemaElement, p *engine.Projection, types map[string]string) IndexInfo {
+	ix := IndexInfo{Name: name, Projection: engine.ProjectionAll}
+	if p != nil && p.ProjectionType != "" {
+		ix.Projection = p.ProjectionType
+	}
+	for _, k := range ks {
+		ka := KeyAttr{Name: k.AttributeName, Type: types[k.AttributeName]}
+		if k.KeyType == engine.KeyTypeRange {
+			ix.Sort = append(ix.Sort, ka)
+		} else {
+			ix.Partition = append(ix.Partition, ka)
+		}
+	}
+	if len(ix.Partition) > 0 {
+		ix.Hash = ix.Partition[0]
+	}
+	if len(ix.Sort) > 0 {
+		ix.Range = ix.Sort[0]
+	}
+	return ix
 }
 
 // TablesMsg carries the tables of the session, described. Tag is the

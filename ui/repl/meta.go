@@ -193,15 +193,28 @@ func (m *Model) described(msg describeMsg) tea.Cmd {
 		lines = append(lines, "  indexes    none")
 	}
 	for _, ix := range t.Indexes {
-		kind := "LSI"
-		if ix.Global {
-			kind = "GSI"
+		line := "  " + ix.Kind() + "        " + ix.Name + ": " + typedKey(ix.Partition)
+		if len(ix.Sort) > 0 {
+			line += " | " + typedKey(ix.Sort)
 		}
-		lines = append(lines, "  "+kind+"        "+ix.Name+": "+ix.Hash.Name+" "+ix.Hash.Type+" "+ix.Range.Name+" "+ix.Range.Type)
+		line += " (" + ix.Projection + ")"
+		if why := ix.Unreadable(); why != "" {
+			line += " · " + why
+		}
+		lines = append(lines, line)
 	}
 	m.appendOut(infoEntry(lines, false))
 	act.Summary = strconv.FormatInt(t.ItemCount, 10) + " items"
 	return common.Report(act)
+}
+
+// typedKey renders key attributes as "userId S, statusAt N".
+func typedKey(as []common.KeyAttr) string {
+	parts := make([]string, len(as))
+	for i, a := range as {
+		parts[i] = a.Name + " " + a.Type
+	}
+	return strings.Join(parts, ", ")
 }
 
 // learnKeys records a table and puts its key attributes first in the
