@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -228,41 +227,7 @@ func createOutput(file string, stdout io.Writer) (w io.Writer, commit func() err
 	if file == "-" {
 		return stdout, func() error { return nil }, func() {}, nil
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*.tmp")
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	abort = func() {
-		tmp.Close()
-		os.Remove(tmp.Name())
-	}
-	w = tmp
-	var zw *gzip.Writer
-	if strings.HasSuffix(strings.ToLower(file), ".gz") {
-		zw = gzip.NewWriter(tmp)
-		w = zw
-	}
-	commit = func() error {
-		var err error
-		if zw != nil {
-			err = zw.Close()
-		}
-		if err == nil {
-			err = tmp.Sync()
-		}
-		if cerr := tmp.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Rename(tmp.Name(), file)
-		}
-		if err != nil {
-			os.Remove(tmp.Name())
-			return fmt.Errorf("write %s: %w", file, err)
-		}
-		return nil
-	}
-	return w, commit, abort, nil
+	return transfer.CreateOutput(file)
 }
 
 // checkpointPath is where an import of input into table on the selected

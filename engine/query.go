@@ -255,23 +255,44 @@ func (db *DB) queryIndex(ctx context.Context, t *table, in *QueryInput, terms []
 	if err != nil {
 		return nil, err
 	}
+	kr.reverse = in.ScanIndexForward != nil && !*in.ScanIndexForward
+	return db.readIndexPage(ctx, t, r, kr, indexPage{op: opQuery, verb: "query", limit: in.Limit, filter: filter, sel: in.Select,
+		proj: proj, consistent: in.ConsistentRead, capacity: in.ReturnConsumedCapacity, tableName: in.TableName, start: start})
+}
+
+// indexPage is what readIndexPage needs of a Query or Scan request.
+type indexPage struct {
+	op         opKind
+	verb       string // for errors: "query" or "scan"
+	limit      *int64
+	filter     condition
+	sel        string
+	proj       projector
+	consistent bool
+	capacity   string // ReturnConsumedCapacity
+	tableName  string // as the request named it (name or ARN)
+	start      time.Time
+}
+
+// readIndexPage reads one page of kr from index r of t — Query and Scan on
+// an index alike — and meters it on the index.
+func (db *DB) readIndexPage(ctx context.Context, t *table, r *indexRead, kr keyRange, q indexPage) (*QueryOutput, error) {
 	if err := r.meter().admit(false, attr.Value{}); err != nil {
 		return nil, err
 	}
-	kr.reverse = in.ScanIndexForward != nil && !*in.ScanIndexForward
 	var p *page
-	err = db.store.View(func(tx *store.Tx) error {
+	err := db.store.View(func(tx *store.Tx) error {
 		var err error
-		p, err = readPage(tx, kr, limitOf(in.Limit), filter.eval, r.load(tx))
+		p, err = readPage(tx, kr, limitOf(q.limit), q.filter.eval, r.load(tx))
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("query %s index %s: %w", t.meta.Name, in.IndexName, err)
+		return nil, fmt.Errorf("%s %s index %s: %w", q.verb, t.meta.Name, r.ix.meta.Name, err)
 	}
-	out := r.pageOutput(p, in.Select, proj)
-	units := readUnits(p.bytes, in.ConsistentRead) + r.fetchUnits
+	out := r.pageOutput(p, q.sel, q.proj)
+	units := readUnits(p.bytes, q.consistent) + r.fetchUnits
 	r.meter().charge(false, attr.Value{}, units)
-	t.meter.request(opQuery, start, len(p.items), p.scanned)
-	out.ConsumedCapacity = r.consumed(ctx, in.ReturnConsumedCapacity, in.TableName, units)
+	t.meter.request(q.op, q.start, len(p.items), p.scanned)
+	out.ConsumedCapacity = r.consumed(ctx, q.capacity, q.tableName, units)
 	return out, nil
 }

@@ -164,22 +164,6 @@ func (db *DB) scanIndex(ctx context.Context, t *table, in *ScanInput, filter con
 	if err != nil {
 		return nil, err
 	}
-	if err := r.meter().admit(false, attr.Value{}); err != nil {
-		return nil, err
-	}
-	var p *page
-	err = db.store.View(func(tx *store.Tx) error {
-		var err error
-		p, err = readPage(tx, kr, limitOf(in.Limit), filter.eval, r.load(tx))
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("scan %s index %s: %w", t.meta.Name, in.IndexName, err)
-	}
-	out := r.pageOutput(p, in.Select, proj)
-	units := readUnits(p.bytes, in.ConsistentRead) + r.fetchUnits
-	r.meter().charge(false, attr.Value{}, units)
-	t.meter.request(opScan, start, len(p.items), p.scanned)
-	out.ConsumedCapacity = r.consumed(ctx, in.ReturnConsumedCapacity, in.TableName, units)
-	return out, nil
+	return db.readIndexPage(ctx, t, r, kr, indexPage{op: opScan, verb: "scan", limit: in.Limit, filter: filter, sel: in.Select,
+		proj: proj, consistent: in.ConsistentRead, capacity: in.ReturnConsumedCapacity, tableName: in.TableName, start: start})
 }

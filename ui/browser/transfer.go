@@ -2,11 +2,9 @@ package browser
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -349,7 +347,7 @@ func (t countingTarget) BatchWriteItem(ctx context.Context, in *engine.BatchWrit
 
 func runExport(ctx context.Context, backend transfer.Source, job *transferJob) tea.Msg {
 	done := transferDoneMsg{id: job.id}
-	w, commit, abort, err := createOutput(job.file)
+	w, commit, abort, err := transfer.CreateOutput(job.file)
 	if err != nil {
 		done.err = err
 		return done
@@ -373,47 +371,6 @@ func runImport(ctx context.Context, backend transfer.Target, job *transferJob) t
 		Log: &log, MaxLogged: maxListed,
 	})
 	return transferDoneMsg{id: job.id, imp: res, log: log.String(), err: err}
-}
-
-// createOutput opens a temporary file beside file that commit renames into
-// place (gzipped for a .gz name) and abort removes: a canceled or failed
-// export never leaves a truncated file, nor replaces the old one.
-func createOutput(file string) (w io.Writer, commit func() error, abort func(), err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*.tmp")
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	abort = func() {
-		tmp.Close()
-		os.Remove(tmp.Name())
-	}
-	w = tmp
-	var zw *gzip.Writer
-	if strings.HasSuffix(strings.ToLower(file), ".gz") {
-		zw = gzip.NewWriter(tmp)
-		w = zw
-	}
-	commit = func() error {
-		var err error
-		if zw != nil {
-			err = zw.Close()
-		}
-		if err == nil {
-			err = tmp.Sync()
-		}
-		if cerr := tmp.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Rename(tmp.Name(), file)
-		}
-		if err != nil {
-			os.Remove(tmp.Name())
-			return fmt.Errorf("write %s: %w", file, err)
-		}
-		return nil
-	}
-	return w, commit, abort, nil
 }
 
 // cancelTransfer stops the running job (Esc).
