@@ -94,14 +94,7 @@ func (db *DB) RestoreTableFromBackup(ctx context.Context, in *RestoreTableFromBa
 	if err != nil {
 		return nil, err
 	}
-	if _, err := db.CreateTable(ctx, cin); err != nil {
-		var api *APIError
-		if errors.As(err, &api) && api.Code == CodeResourceInUse {
-			return nil, &APIError{Code: CodeTableAlreadyExists, Message: "Table already exists: " + in.TargetTableName}
-		}
-		return nil, err
-	}
-	desc, err := db.loadRestoredItems(in.TargetTableName, items)
+	desc, err := db.createRestored(ctx, cin, items)
 	if err != nil {
 		return nil, err
 	}
@@ -344,4 +337,17 @@ func (db *DB) loadRestoredItems(name string, items []attr.Item) (*TableDescripti
 		return nil, err
 	}
 	return t.describe(stats), nil
+}
+
+// createRestored creates the restored table (a name in use is the
+// restore's TableAlreadyExistsException) and loads its items.
+func (db *DB) createRestored(ctx context.Context, cin *CreateTableInput, items []attr.Item) (*TableDescription, error) {
+	if _, err := db.CreateTable(ctx, cin); err != nil {
+		var api *APIError
+		if errors.As(err, &api) && api.Code == CodeResourceInUse {
+			return nil, &APIError{Code: CodeTableAlreadyExists, Message: "Table already exists: " + cin.TableName}
+		}
+		return nil, err
+	}
+	return db.loadRestoredItems(cin.TableName, items)
 }

@@ -96,14 +96,7 @@ func (db *DB) RestoreTableToPointInTime(ctx context.Context, in *RestoreTableToP
 	if err != nil {
 		return nil, err
 	}
-	if _, err := db.CreateTable(ctx, cin); err != nil {
-		var api *APIError
-		if errors.As(err, &api) && api.Code == CodeResourceInUse {
-			return nil, &APIError{Code: CodeTableAlreadyExists, Message: "Table already exists: " + in.TargetTableName}
-		}
-		return nil, err
-	}
-	desc, err := db.loadRestoredItems(in.TargetTableName, items)
+	desc, err := db.createRestored(ctx, cin, items)
 	if err != nil {
 		return nil, err
 	}
