@@ -223,26 +223,7 @@ func (r *indexRead) multiQueryRange(kc *expr.KeyCondition, start attr.Item) (key
 		base = keys.AppendValue(base, nv.Value)
 	}
 	part := string(base)
-	kr := keyRange{prefix: part}
-	enc := func(v attr.Value) string { return part + string(keys.AppendValue(nil, v)) }
-	past := func(v attr.Value) string { return successor(enc(v)) }
-	v1, v2 := kc.RangeValues[0], kc.RangeValues[1]
-	switch kc.RangeOp {
-	case expr.KeyEQ:
-		kr.prefix = enc(v1)
-	case expr.KeyLT:
-		kr.hi = enc(v1)
-	case expr.KeyLE:
-		kr.hi = past(v1)
-	case expr.KeyGT:
-		kr.lo, kr.loIncl = past(v1), true
-	case expr.KeyGE:
-		kr.lo, kr.loIncl = enc(v1), true
-	case expr.KeyBetween:
-		kr.lo, kr.loIncl, kr.hi = enc(v1), true, past(v2)
-	case expr.KeyBeginsWith:
-		kr.prefix = part + string(keys.AppendPrefix(nil, v1))
-	}
+	kr := sortBounds(part, kc.RangeOp, kc.RangeValues)
 	if start == nil {
 		return kr, nil
 	}

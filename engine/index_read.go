@@ -128,26 +128,8 @@ func (r *indexRead) queryRange(kc *expr.KeyCondition, start attr.Item) (keyRange
 		return kr, err
 	}
 	part := string(appendHashed(append([]byte(nil), ix.prefix...), kc.HashValue))
-	kr := keyRange{prefix: part, past: r.past}
-	enc := func(v attr.Value) string { return part + string(keys.AppendValue(nil, v)) }
-	past := func(v attr.Value) string { return successor(enc(v)) }
-	v1, v2 := kc.RangeValues[0], kc.RangeValues[1]
-	switch kc.RangeOp {
-	case expr.KeyEQ:
-		kr.prefix = enc(v1)
-	case expr.KeyLT:
-		kr.hi = enc(v1)
-	case expr.KeyLE:
-		kr.hi = past(v1)
-	case expr.KeyGT:
-		kr.lo, kr.loIncl = past(v1), true
-	case expr.KeyGE:
-		kr.lo, kr.loIncl = enc(v1), true
-	case expr.KeyBetween:
-		kr.lo, kr.loIncl, kr.hi = enc(v1), true, past(v2)
-	case expr.KeyBeginsWith:
-		kr.prefix = part + string(keys.AppendPrefix(nil, v1))
-	}
+	kr := sortBounds(part, kc.RangeOp, kc.RangeValues)
+	kr.past = r.past
 	if start == nil {
 		return kr, nil
 	}
@@ -245,4 +227,33 @@ func (r *indexRead) pageOutput(p *page, sel string, proj projector) *QueryOutput
 		out.LastEvaluatedKey = k
 	}
 	return out
+}
+
+// sortBounds is the range of index entries under part (the store key
+// prefix up to the sort-key attribute) that satisfy op on that attribute.
+// Bounds that must include a value use the smallest key after everything
+// starting with its encoding, so the table key after it does not cut
+// entries off.
+func sortBounds(part string, op expr.KeyOp, vs [2]attr.Value) keyRange {
+	kr := keyRange{prefix: part}
+	enc := func(v attr.Value) string { return part + string(keys.AppendValue(nil, v)) }
+	past := func(v attr.Value) string { return successor(enc(v)) }
+	v1, v2 := vs[0], vs[1]
+	switch op {
+	case expr.KeyEQ:
+		kr.prefix = enc(v1)
+	case expr.KeyLT:
+		kr.hi = enc(v1)
+	case expr.KeyLE:
+		kr.hi = past(v1)
+	case expr.KeyGT:
+		kr.lo, kr.loIncl = past(v1), true
+	case expr.KeyGE:
+		kr.lo, kr.loIncl = enc(v1), true
+	case expr.KeyBetween:
+		kr.lo, kr.loIncl, kr.hi = enc(v1), true, past(v2)
+	case expr.KeyBeginsWith:
+		kr.prefix = part + string(keys.AppendPrefix(nil, v1))
+	}
+	return kr
 }
