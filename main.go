@@ -45,7 +45,7 @@ Commands:
   export    write a table's items as DynamoDB JSON, JSON or CSV lines
   calc      capacity units, partitions and monthly cost for a workload
   auth      explain why a request would be allowed or denied (serve --auth's policies)
-  session   list, create, show and remove sessions (named workspaces, local or remote)
+  session   list, create, show, change and remove sessions (named workspaces, local or remote)
   snapshot  save, restore and list copies of a session's database
   sample    load a sample data model (single-table, product-catalog, time-series) to learn from
   version   print the version
