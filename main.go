@@ -12,11 +12,13 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/charmbracelet/x/term"
 
@@ -291,6 +293,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	retries := fs.Int("on-stream-retries", -1, "retries of a failing --on-stream batch before it is skipped; -1 retries until it succeeds")
 	backoff := fs.Duration("on-stream-backoff", streamhandler.DefaultBackoff, "delay before the first retry of a failing batch; doubles up to a minute")
 	trimHorizon := fs.Bool("on-stream-trim-horizon", false, "start --on-stream handlers at an existing stream's oldest record, not at new ones")
+	regionList := fs.String("regions", "", "simulate global tables across `REGIONS` (comma-separated, e.g. us-east-1,eu-west-1): each its own database, chosen by the request's credential region")
+	replicationDelay := fs.Duration("replication-delay", time.Second, "with --regions, how long a write takes to reach the other regions")
 	security := addSecurityFlags(fs)
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
@@ -298,6 +302,11 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sel, err := source.selector("serve", stderr)
 	if err != nil {
 		return err
+	}
+	multi, err := parseRegions(*regionList, &sel)
+	if err != nil {
+		fmt.Fprintln(stderr, "dynalab serve:", err)
+		return errUsage
 	}
 	if sel.Endpoint != "" {
 		fmt.Fprintln(stderr, "dynalab serve: --endpoint is already a server; serve takes --session, --data or --in-memory")
@@ -333,8 +342,30 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *logRequests {
 		opts.Log = stderr
 	}
-	srv := server.New(server.Chain{db, partiql.NewDispatcher(local.Executor())}, opts)
+	var dispatcher server.Dispatcher = server.Chain{db, partiql.NewDispatcher(local.Executor())}
+	if len(multi) > 1 {
+		if security.authenticated() {
+			fmt.Fprintln(stderr, "dynalab serve: --regions does not combine with authentication yet")
+			return errUsage
+		}
+		router, closeRegions, err := openRegions(db, dispatcher, multi, sel, *s3Dir, *replicationDelay)
+		if err != nil {
+			return err
+		}
+		defer closeRegions()
+		go router.Run(ctx, 0)
+		dispatcher = router
+		opts.RequestContext = router.RequestContext
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", db.MetricsHandler())
+		mux.Handle("/metrics/replication", router.MetricsHandler())
+		opts.Extra = mux
+	}
+	srv := server.New(dispatcher, opts)
 	fmt.Fprintln(stdout, endpoint)
+	if len(multi) > 1 {
+		fmt.Fprintf(stdout, "Regions %s (replication delay %s; metrics %s/metrics/replication)\n", strings.Join(multi, ", "), *replicationDelay, endpoint)
+	}
 	where := path
 	switch {
 	case path == engine.InMemory:

@@ -30,6 +30,9 @@ type ChangeEvent struct {
 	// SequenceNumber is the change's stream record, when the table has a
 	// stream enabled; "" otherwise.
 	SequenceNumber string
+	// Origin is the region a replicated write was made in (ApplyReplica);
+	// "" for a write made here.
+	Origin string
 	// Dropped counts the events this subscriber lost just before this one
 	// because its buffer was full.
 	Dropped int

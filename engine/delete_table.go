@@ -58,6 +58,9 @@ func (db *DB) DeleteTable(ctx context.Context, in *DeleteTableInput) (*DeleteTab
 		if _, err := tx.DeleteRange(store.TTLPrefix(t.meta.ID)); err != nil {
 			return err
 		}
+		if _, err := tx.DeleteRange(replicaClockPrefix(t)); err != nil {
+			return err
+		}
 		if err := dropPITRLog(tx, t.meta.ID); err != nil {
 			return err
 		}

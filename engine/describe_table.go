@@ -96,5 +96,6 @@ func (t *table) describe(s tableStats) *TableDescription {
 	d.OnDemandThroughput = m.describeOnDemand()
 	t.describeStream(d)
 	t.describeIndexes(d, s)
+	t.describeReplicas(d)
 	return d
 }

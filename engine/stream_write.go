@@ -45,10 +45,20 @@ func (t *table) recordChange(tx *store.Tx, key string, old, item attr.Item, ttl 
 	}
 	streamOn := t.meta.Stream != nil && t.meta.Stream.Enabled
 	watched := db.feed.active()
-	if !streamOn && !watched {
+	global := len(t.meta.Replicas) > 0
+	if !streamOn && !watched && !global {
 		return nil
 	}
 	now := db.now()
+	if global && tx.Origin() == "" {
+		// The write's last-writer-wins time (replica.go).
+		if err := t.stampLocalWrite(tx, key, now); err != nil {
+			return err
+		}
+	}
+	if !streamOn && !watched {
+		return nil
+	}
 	name := EventModify
 	switch {
 	case old == nil:
@@ -70,7 +80,7 @@ func (t *table) recordChange(tx *store.Tx, key string, old, item attr.Item, ttl 
 	if watched {
 		ev := ChangeEvent{
 			Table: t.meta.Name, EventName: name, Keys: keys.Clone(), OldImage: old.Clone(), NewImage: item.Clone(),
-			Time: now, TTL: ttl, SequenceNumber: seq,
+			Time: now, TTL: ttl, SequenceNumber: seq, Origin: tx.Origin(),
 		}
 		tx.OnCommit(func() { db.feed.publish(ev) })
 	}

@@ -35,6 +35,7 @@ type tableMeta struct {
 	OnDemand *OnDemandThroughput `json:"onDemand,omitempty"` // on-demand maxima, if ever set (on_demand.go)
 	Policy   *resourcePolicy     `json:"policy,omitempty"`   // resource-based policy (resource_policy.go)
 	PITR     *tablePITR          `json:"pitr,omitempty"`     // point-in-time recovery (pitr.go)
+	Replicas []string            `json:"replicas,omitempty"` // regions of its global table (replica.go)
 }
 
 // table is a catalog entry with what the data plane derives from it.

@@ -55,6 +55,7 @@ type TableDescription struct {
 	CreationDateTime          float64                           `json:"CreationDateTime"`
 	DeletionProtectionEnabled bool                              `json:"DeletionProtectionEnabled"`
 	GlobalSecondaryIndexes    []GlobalSecondaryIndexDescription `json:"GlobalSecondaryIndexes,omitempty"`
+	GlobalTableVersion        string                            `json:"GlobalTableVersion,omitempty"`
 	ItemCount                 int64                             `json:"ItemCount"`
 	KeySchema                 []KeySchemaElement                `json:"KeySchema"`
 	LatestStreamArn           string                            `json:"LatestStreamArn,omitempty"`
@@ -62,6 +63,7 @@ type TableDescription struct {
 	LocalSecondaryIndexes     []LocalSecondaryIndexDescription  `json:"LocalSecondaryIndexes,omitempty"`
 	OnDemandThroughput        *OnDemandThroughput               `json:"OnDemandThroughput,omitempty"`
 	ProvisionedThroughput     *ProvisionedThroughputDescription `json:"ProvisionedThroughput,omitempty"`
+	Replicas                  []ReplicaDescription              `json:"Replicas,omitempty"`
 	StreamSpecification       *StreamSpecification              `json:"StreamSpecification,omitempty"`
 	TableArn                  string                            `json:"TableArn"`
 	TableClassSummary         *TableClassSummary                `json:"TableClassSummary,omitempty"`

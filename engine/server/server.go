@@ -95,6 +95,9 @@ type Options struct {
 	// ShutdownTimeout bounds the graceful shutdown in Serve; zero means
 	// DefaultShutdownTimeout.
 	ShutdownTimeout time.Duration
+	// RequestContext, when set, gives an API request the context it is
+	// dispatched with (e.g. its credential region, regions.Router).
+	RequestContext func(r *http.Request) context.Context
 }
 
 // Server is the DynamoDB JSON 1.0 endpoint: an http.Handler that checks
@@ -175,6 +178,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var start time.Time
 	if s.opt.Log != nil {
 		start = s.now()
+	}
+	if s.opt.RequestContext != nil {
+		r = r.WithContext(s.opt.RequestContext(r))
 	}
 	bp := s.getBuf()
 	o := s.serveAPI(w, r, bp)

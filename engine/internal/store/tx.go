@@ -17,7 +17,15 @@ type Tx struct {
 	stats    map[uint32]Stats // statistics deltas, written once at commit
 	log      bool             // a write transaction of a store with a file
 	buf      []byte           // its changes as log commands, in order
+	origin   string           // SetOrigin's tag
 }
+
+// SetOrigin tags the transaction's changes with where they come from (the
+// engine: the region a replicated write was made in).
+func (t *Tx) SetOrigin(origin string) { t.origin = origin }
+
+// Origin returns SetOrigin's tag, "" by default.
+func (t *Tx) Origin() string { return t.origin }
 
 // set writes value at key and records the change for the file.
 func (t *Tx) set(key, value string) (replaced bool, err error) {

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"dynalab/engine"
+	"dynalab/engine/regions"
+	"dynalab/engine/server"
+	"dynalab/sessions"
+)
+
+// parseRegions reads --regions: nil for the default single-region mode
+// (every region sees the same tables), else the regions, the first being
+// the session's own (sel.Region, which it sets when unset).
+func parseRegions(list string, sel *sessions.Selector) ([]string, error) {
+	var names []string
+	for r := range strings.SplitSeq(list, ",") {
+		if r = strings.TrimSpace(r); r != "" && !slices.Contains(names, r) {
+			names = append(names, r)
+		}
+	}
+	if len(names) < 2 {
+		return nil, nil
+	}
+	if sel.Region != "" && sel.Region != names[0] {
+		return nil, fmt.Errorf("--regions starts with %s but the session's region is %s", names[0], sel.Region)
+	}
+	sel.Region = names[0]
+	return names, nil
+}
+
+// openRegions opens a database per region beside db (the first region's):
+// FILE.REGION for a file, in memory for an in-memory db.
+func openRegions(db *engine.DB, first server.Dispatcher, names []string, sel sessions.Selector, s3Dir string, delay time.Duration) (*regions.Router, func(), error) {
+	rs := []regions.Region{{DB: db, Dispatcher: first}}
+	closeAll := func() {
+		for _, g := range rs[1:] {
+			g.DB.Close()
+		}
+	}
+	for _, name := range names[1:] {
+		path := engine.InMemory
+		if db.Path() != engine.InMemory {
+			path = db.Path() + "." + name
+		}
+		rdb, err := engine.Open(engine.Options{Path: path, Sync: sel.Sync, Region: name, NoThrottle: sel.NoThrottle, S3Dir: s3Dir})
+		if err != nil {
+			closeAll()
+			return nil, nil, fmt.Errorf("open region %s: %w", name, err)
+		}
+		rs = append(rs, regions.Region{DB: rdb})
+	}
+	r := regions.New(rs, regions.Options{Delay: delay})
+	return r, func() {
+		r.Close()
+		var errs []error
+		for _, g := range rs[1:] {
+			errs = append(errs, g.DB.Close())
+		}
+		_ = errors.Join(errs...)
+	}, nil
+}
