@@ -115,11 +115,16 @@ func (db *DB) itemCollectionMetrics(t *table, mode string, pk attr.Value) *ItemC
 		return nil
 	}
 	var size int64
-	_ = db.store.View(func(tx *store.Tx) error {
+	err := db.store.View(func(tx *store.Tx) error {
 		var err error
 		size, err = readCollection(tx, t.collectionKey(pk))
 		return err
 	})
+	if err != nil {
+		// The write has committed; a size that cannot be read is left out
+		// rather than reported wrong.
+		return nil
+	}
 	lo := float64(size >> 30)
 	return &ItemCollectionMetrics{ItemCollectionKey: attr.Item{t.hashName: pk}, SizeEstimateRangeGB: []float64{lo, lo + 1}}
 }

@@ -370,20 +370,28 @@ func (tm *tableMeter) admit(write bool, pk attr.Value) *APIError {
 	sec := tm.meter.now().Unix()
 	tm.mu.Lock()
 	samples := tm.roll(sec)
-	err := tm.check(write, pk, sec)
-	if err != nil && write {
-		tm.cur.throttledW++
-		tm.totals.throttledW++
-	} else if err != nil {
-		tm.cur.throttledR++
-		tm.totals.throttledR++
-	}
+	err := tm.admitLocked(write, pk, sec)
 	tm.mu.Unlock()
 	tm.meter.publish(samples)
 	return err
 }
 
-// check is admit's decision; the caller holds mu.
+// admitLocked is admit's decision, counting a refusal as a throttled
+// request; the caller holds mu.
+func (tm *tableMeter) admitLocked(write bool, pk attr.Value, sec int64) *APIError {
+	err := tm.check(write, pk, sec)
+	switch {
+	case err != nil && write:
+		tm.cur.throttledW++
+		tm.totals.throttledW++
+	case err != nil:
+		tm.cur.throttledR++
+		tm.totals.throttledR++
+	}
+	return err
+}
+
+// check decides whether a request may run; the caller holds mu.
 func (tm *tableMeter) check(write bool, pk attr.Value, sec int64) *APIError {
 	if !tm.meter.throttle {
 		return nil
@@ -434,15 +442,8 @@ func (tm *tableMeter) take(write bool, pk attr.Value, units float64) *APIError {
 	sec := tm.meter.now().Unix()
 	tm.mu.Lock()
 	samples := tm.roll(sec)
-	err := tm.check(write, pk, sec)
-	switch {
-	case err != nil && write:
-		tm.cur.throttledW++
-		tm.totals.throttledW++
-	case err != nil:
-		tm.cur.throttledR++
-		tm.totals.throttledR++
-	default:
+	err := tm.admitLocked(write, pk, sec)
+	if err == nil {
 		tm.chargeLocked(write, pk, units)
 	}
 	tm.mu.Unlock()
@@ -526,11 +527,8 @@ func (tm *tableMeter) takeRead(op opKind, pk attr.Value, units float64, start ti
 	took, sec := end.Sub(start), tm.meter.second(end)
 	tm.mu.Lock()
 	samples := tm.roll(sec)
-	err := tm.check(false, pk, sec)
-	if err != nil {
-		tm.cur.throttledR++
-		tm.totals.throttledR++
-	} else {
+	err := tm.admitLocked(false, pk, sec)
+	if err == nil {
 		tm.chargeLocked(false, pk, units)
 		tm.cur.count(op, took, returned, returned)
 		tm.totals.count(op, took, returned, returned)
