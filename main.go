@@ -269,7 +269,7 @@ func listenWorkbench(addr string) (net.Listener, error) {
 	return nil, fmt.Errorf("no free port in 127.0.0.1:8000-8099 (%w); use --listen or --no-listen", err)
 }
 
-func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlags("serve", "dynalab serve [--listen 127.0.0.1:8000] [--session NAME | --data FILE | --in-memory] [--sync everysecond] [--log-requests] [--on-stream TABLE=COMMAND ...]",
 		"Serve the DynamoDB API (JSON 1.0 over HTTP) so that the aws CLI, every AWS SDK\n"+
 			"and your application can use dynalab instead of the cloud. The first line of\n"+
@@ -352,7 +352,15 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
-		defer closeRegions()
+		defer func() {
+			switch cerr := closeRegions(); {
+			case cerr == nil:
+			case err == nil:
+				err = cerr
+			default: // err is what the user sees; do not lose this one
+				fmt.Fprintf(stderr, "dynalab serve: %v\n", cerr)
+			}
+		}()
 		go router.Run(ctx, 0)
 		dispatcher = router
 		opts.RequestContext = router.RequestContext

@@ -35,7 +35,9 @@ func parseRegions(list string, sel *sessions.Selector) ([]string, error) {
 
 // openRegions opens a database per region beside db (the first region's):
 // FILE.REGION for a file, in memory for an in-memory db.
-func openRegions(db *engine.DB, first server.Dispatcher, names []string, sel sessions.Selector, s3Dir string, delay time.Duration) (*regions.Router, func(), error) {
+// The returned close stops the replicator and closes the other regions'
+// databases, reporting what failed to flush.
+func openRegions(db *engine.DB, first server.Dispatcher, names []string, sel sessions.Selector, s3Dir string, delay time.Duration) (*regions.Router, func() error, error) {
 	rs := []regions.Region{{DB: db, Dispatcher: first}}
 	closeAll := func() {
 		for _, g := range rs[1:] {
@@ -55,12 +57,14 @@ func openRegions(db *engine.DB, first server.Dispatcher, names []string, sel ses
 		rs = append(rs, regions.Region{DB: rdb})
 	}
 	r := regions.New(rs, regions.Options{Delay: delay})
-	return r, func() {
+	return r, func() error {
 		r.Close()
 		var errs []error
-		for _, g := range rs[1:] {
-			errs = append(errs, g.DB.Close())
+		for i, g := range rs[1:] {
+			if err := g.DB.Close(); err != nil {
+				errs = append(errs, fmt.Errorf("close region %s: %w", names[i+1], err))
+			}
 		}
-		_ = errors.Join(errs...)
+		return errors.Join(errs...)
 	}, nil
 }

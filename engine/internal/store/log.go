@@ -351,11 +351,10 @@ func (w *wal) cutTail(f *os.File, end, size int64, why error) error {
 	if len(bytes.Trim(tail, "\x00")) > 0 {
 		if saved, err := os.CreateTemp(filepath.Dir(w.path), filepath.Base(w.path)+".torn-*"); err == nil {
 			_, err = saved.Write(tail)
-			if cerr := saved.Close(); err == nil {
+			if cerr := saved.Close(); err == nil && cerr == nil {
 				msg += "; the dropped bytes are saved in " + saved.Name()
 			} else {
-				_ = os.Remove(saved.Name())
-				_ = cerr
+				os.Remove(saved.Name()) // the warning then does not claim a copy
 			}
 		}
 	}
