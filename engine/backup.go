@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"dynalab/engine/attr"
 	"dynalab/engine/internal/store"
 )
 
@@ -180,19 +181,23 @@ func (db *DB) CreateBackup(ctx context.Context, in *CreateBackupInput) (*CreateB
 	return &CreateBackupOutput{BackupDetails: b.details(BackupStatusAvailable)}, nil
 }
 
-// snapshotItems gzips the table's items, one stored item per line.
+// snapshotItems gzips the table's items, one DynamoDB JSON item per line.
 func snapshotItems(tx *store.Tx, t *table) ([]byte, error) {
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
 	prefix := string(t.prefix)
+	var line []byte
 	var werr error
 	err := tx.Ascend(prefix, func(k, v string) bool {
 		if !strings.HasPrefix(k, prefix) {
 			return false
 		}
-		if _, werr = zw.Write([]byte(v)); werr == nil {
-			_, werr = zw.Write([]byte{'\n'})
+		var it attr.Item
+		if it, werr = decodeStored(v); werr != nil {
+			return false
 		}
+		line = append(attr.AppendItem(line[:0], it), '\n')
+		_, werr = zw.Write(line)
 		return werr == nil
 	})
 	if err := errors.Join(err, werr, zw.Close()); err != nil {

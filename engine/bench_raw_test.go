@@ -27,7 +27,7 @@ func rawEntry(t *table, i int) (key, value string) {
 		"payload": attr.S(strings.Repeat("x", 900)), "count": attr.Int(42),
 		"status": attr.S("ACTIVE"), "owner": attr.S("user-123"),
 	}
-	return t.storageKey(item), string(attr.AppendItem(nil, item))
+	return t.storageKey(item), string(attr.AppendStored(nil, item, item.Size()))
 }
 
 func openRaw(b *testing.B) *buntdb.DB {

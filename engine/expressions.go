@@ -21,7 +21,7 @@ type exprPresence struct {
 
 type exprContext struct {
 	cache *expr.Cache
-	p     *expr.Params
+	p     expr.Params
 }
 
 // newExprContext checks the placeholder maps as the service does before it
@@ -46,11 +46,14 @@ func (db *DB) newExprContext(names map[string]string, values Values, pres exprPr
 	if err := expr.CheckPlaceholders(names, attr.Item(values)); err != nil {
 		return nil, exprError(err)
 	}
-	return &exprContext{cache: db.exprs, p: &expr.Params{Names: names, Values: attr.Item(values)}}, nil
+	return &exprContext{cache: db.exprs, p: expr.Params{Names: names, Values: attr.Item(values)}}, nil
 }
 
 // exprError turns an expression error into the client's ValidationException.
 func exprError(err error) error {
+	if err == nil {
+		return nil
+	}
 	var e *expr.Error
 	if errors.As(err, &e) {
 		return validationError(e.Message)
@@ -96,7 +99,7 @@ func (c *exprContext) condition(param string, text *string) (condition, error) {
 	if err != nil {
 		return condition{}, exprError(err)
 	}
-	bound, err := ast.Bind(c.p)
+	bound, err := ast.Bind(&c.p)
 	if err != nil {
 		return condition{}, exprError(err)
 	}
@@ -130,7 +133,7 @@ func (c *exprContext) projection(text *string, attributesToGet []string) (projec
 	if err != nil {
 		return projector{}, exprError(err)
 	}
-	bound, err := ast.Bind(c.p)
+	bound, err := ast.Bind(&c.p)
 	if err != nil {
 		return projector{}, exprError(err)
 	}
@@ -153,7 +156,7 @@ func (c *exprContext) update(text *string) (updater, error) {
 	if err != nil {
 		return updater{}, exprError(err)
 	}
-	bound, err := ast.Bind(c.p)
+	bound, err := ast.Bind(&c.p)
 	if err != nil {
 		return updater{}, exprError(err)
 	}
@@ -232,7 +235,7 @@ func (c *exprContext) keyCondition(text string) (*expr.Condition, error) {
 	if err != nil {
 		return nil, exprError(err)
 	}
-	bound, err := ast.Bind(c.p)
+	bound, err := ast.Bind(&c.p)
 	return bound, exprError(err)
 }
 

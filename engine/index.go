@@ -336,7 +336,7 @@ func (ix *index) move(tx *store.Tx, t *table, old, item attr.Item) error {
 		return nil // same entry: only non-projected attributes changed
 	}
 	size := proj.Size()
-	replaced, err := tx.Swap(newKey, string(appendEntry(proj, size)))
+	replaced, err := tx.Swap(newKey, bytesString(appendEntry(proj, size)))
 	if err != nil {
 		return err
 	}
@@ -354,7 +354,7 @@ func (ix *index) move(tx *store.Tx, t *table, old, item attr.Item) error {
 
 // appendEntry encodes an index entry of the given size.
 func appendEntry(proj attr.Item, size int) []byte {
-	return attr.AppendItem(make([]byte, 0, size+24*len(proj)+2), proj)
+	return attr.AppendStored(make([]byte, 0, attr.StoredCap(proj, size)), proj, size)
 }
 
 // index returns the named index, or nil.

@@ -201,7 +201,7 @@ func backfillBatch(tx *store.Tx, t *table, ix *index, batch int) (done bool, err
 		}
 		proj := ix.project(t, item)
 		size := proj.Size()
-		if err := tx.Set(key, string(appendEntry(proj, size))); err != nil {
+		if err := tx.Set(key, bytesString(appendEntry(proj, size))); err != nil {
 			return false, err
 		}
 		if err := tx.AddStats(ix.meta.ID, 1, int64(size)); err != nil {

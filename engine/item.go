@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"unsafe"
 
 	"dynalab/engine/attr"
 	"dynalab/engine/internal/keys"
@@ -139,7 +140,7 @@ func (t *table) keyOf(item attr.Item) attr.Item {
 func (t *table) storageKey(key attr.Item) string {
 	buf := make([]byte, 0, len(t.prefix)+8+64)
 	buf = append(buf, t.prefix...)
-	return string(t.appendPartition(buf, key[t.hashName], key[t.rangeName]))
+	return bytesString(t.appendPartition(buf, key[t.hashName], key[t.rangeName]))
 }
 
 // appendPartition appends hash, partition key and (if valid) sort key.
@@ -191,6 +192,10 @@ func readItemSize(tx *store.Tx, key string) (attr.Item, int, error) {
 	return it, size, nil
 }
 
+// bytesString returns b's bytes as a string without copying them. The
+// caller hands b over: nothing may write to it afterwards.
+func bytesString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
 func decodeStored(v string) (attr.Item, error) {
 	it, err := attr.ParseStoredItem(v)
 	if err != nil {
@@ -209,9 +214,8 @@ func (t *table) writeItem(tx *store.Tx, key string, old, item attr.Item) error {
 		return nil
 	}
 	size := item.Size()
-	// Sized for the JSON framing around the data, so encoding never regrows.
-	data := attr.AppendItem(make([]byte, 0, size+24*len(item)+2), item)
-	if err := tx.Set(key, string(data)); err != nil {
+	data := attr.AppendStored(make([]byte, 0, attr.StoredCap(item, size)), item, size)
+	if err := tx.Set(key, bytesString(data)); err != nil {
 		return err
 	}
 	dn, ds := int64(1), int64(size)

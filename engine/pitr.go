@@ -281,9 +281,10 @@ func (t *table) logPITR(tx *store.Tx, key string, item attr.Item) error {
 	if item == nil {
 		return tx.Set(t.pitrKey(key, at), string(pitrDelete))
 	}
-	buf := make([]byte, 1, item.Size()+24*len(item)+3)
+	size := item.Size()
+	buf := make([]byte, 1, 1+attr.StoredCap(item, size))
 	buf[0] = pitrPut
-	return tx.Set(t.pitrKey(key, at), string(attr.AppendItem(buf, item)))
+	return tx.Set(t.pitrKey(key, at), bytesString(attr.AppendStored(buf, item, size)))
 }
 
 // writePITRBase replaces the table's log by its current items at now, a

@@ -21,15 +21,23 @@ const maxJSONDepth = 512
 // attribute values. JSON null yields a nil Item.
 func ParseItem(data []byte) (Item, error) { return parseItem(decoder{data: string(data)}) }
 
-// ParseStoredItem decodes an item this package encoded (AppendItem). It
-// trusts the input to be canonical, skipping the checks a client's input
-// needs, and shares memory with s instead of copying strings out of it. It
-// still never panics on corrupt input: it returns an error.
-func ParseStoredItem(s string) (Item, error) { return parseItem(decoder{data: s, trusted: true}) }
+// ParseStoredItem decodes an item the engine stored: the stored form
+// (AppendStored) or, in databases written before it, DynamoDB JSON
+// (AppendItem). It trusts the input to be canonical, skipping the checks a
+// client's input needs, and shares memory with s instead of copying
+// strings out of it. It still never panics on corrupt input: it returns an
+// error.
+func ParseStoredItem(s string) (Item, error) {
+	it, _, err := ParseStoredItemSize(s)
+	return it, err
+}
 
 // ParseStoredItemSize is ParseStoredItem that also returns the item's
-// Size, summed while decoding instead of by a second walk over the map.
+// Size without a second walk over the map.
 func ParseStoredItemSize(s string) (Item, int, error) {
+	if s != "" && s[0] == storedMarker {
+		return parseStored(s)
+	}
 	d := decoder{data: s, trusted: true}
 	d.skipSpace()
 	if d.consumeLiteral("null") {

@@ -3,10 +3,10 @@ package store
 // The database file is an append-only log that the store writes itself;
 // buntdb holds the data in memory (":memory:") and loads the file on open.
 //
-// Format 2 (this code). The file is buntdb's: RESP commands "set key value"
+// Format 3 (this code). The file is buntdb's: RESP commands "set key value"
 // and "del key". It begins with a header, the command
 //
-//	set m/format 2
+//	set m/format 3
 //
 // and then holds transactions. A transaction is the commands of one
 // Store.Update, in the order they were made, followed by its commit record
@@ -27,11 +27,17 @@ package store
 // reported through Options.Warnf. A torn transaction is thus dropped
 // whole: never half applied, and no complete transaction before it is lost.
 //
+// Format 2 is format 3's framing with every item in DynamoDB JSON; format 3
+// also holds items in the engine's binary stored form (engine/attr's
+// stored.go), which format 2 code cannot read. A format 2 file is read as
+// is and rewritten in format 3 at once, so format 2 code refuses it.
+//
 // Format 1 files (buntdb's own persistence, written by earlier dynalab
 // versions, with no transaction boundaries) are read as buntdb read them —
 // every complete command, an incomplete last command dropped — and
-// rewritten in format 2 at once. Format 1 code refuses a format 2 file (its
-// m/format is 2), so an older dynalab never appends unframed commands to it.
+// rewritten in format 3 at once. Format 1 code refuses a newer file (its
+// m/format is higher), so an older dynalab never appends unframed commands
+// to it.
 //
 // Durability. Update appends its transaction inside buntdb's write lock, so
 // file order is commit order. With SyncAlways it then waits, after
@@ -190,11 +196,11 @@ func openWAL(path string, opts Options, db *buntdb.DB) (*wal, error) {
 		}
 		syncDir(filepath.Dir(path))
 		w.size, w.base = int64(len(header)), int64(len(header))
-	case 1: // format 1: rewrite in format 2
+	case 1, 2: // an older format: rewrite in this one
 		if err := w.compactFile(db, nil); err != nil {
 			return nil, fmt.Errorf("rewrite %s in format %d: %w", path, FormatVersion, err)
 		}
-		w.warnf("dynalab: %s: rewrote the database file in format %d (transaction-framed)", path, FormatVersion)
+		w.warnf("dynalab: %s: rewrote the database file in format %d (it was in format %d)", path, FormatVersion, rec.format)
 	default:
 		if _, err := f.Seek(rec.end, io.SeekStart); err != nil {
 			return nil, err

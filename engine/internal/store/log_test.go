@@ -217,7 +217,7 @@ func TestZeroFilledTail(t *testing.T) {
 
 // TestLegacyFileIsMigrated: a format 1 file (buntdb's own persistence)
 // with an incomplete last command loads as buntdb loaded it and is
-// rewritten in format 2.
+// rewritten in the current format.
 func TestLegacyFileIsMigrated(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "old.db")
 	bdb, err := buntdb.Open(path)
@@ -239,10 +239,10 @@ func TestLegacyFileIsMigrated(t *testing.T) {
 	f.Close()
 	var w warnings
 	s := mustOpen(t, path, Options{Warnf: w.warnf})
-	if got := dump(t, s); fmt.Sprint(got) != fmt.Sprint(map[string]string{keyFormat: "2", "t/Table": `{"name":"Table"}`}) {
+	if got := dump(t, s); fmt.Sprint(got) != fmt.Sprint(map[string]string{keyFormat: strconv.Itoa(FormatVersion), "t/Table": `{"name":"Table"}`}) {
 		t.Fatalf("got %v", got)
 	}
-	if msgs := w.take(); len(msgs) != 2 || !strings.Contains(msgs[1], "rewrote the database file in format 2") {
+	if msgs := w.take(); len(msgs) != 2 || !strings.Contains(msgs[1], fmt.Sprintf("rewrote the database file in format %d (it was in format 1)", FormatVersion)) {
 		t.Fatalf("warnings %q", msgs)
 	}
 	s.Close()
@@ -257,9 +257,39 @@ func TestLegacyFileIsMigrated(t *testing.T) {
 	}
 }
 
+// TestFormat2FileIsRewritten: a format 2 file (JSON items, same framing)
+// keeps its data and is rewritten in the current format, so that format 2
+// code, which cannot read binary items, refuses it from then on.
+func TestFormat2FileIsRewritten(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v2.db")
+	s := mustOpen(t, path, Options{})
+	if err := s.Update(func(tx *Tx) error { return tx.Set("i/k", `{"PK":{"S":"a"}}`) }); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	data, _ := os.ReadFile(path)
+	v2 := appendSet(nil, keyFormat, "2")
+	if !bytes.HasPrefix(data, header) || len(v2) != len(header) {
+		t.Fatalf("unexpected header %q", data)
+	}
+	os.WriteFile(path, append(v2, data[len(header):]...), 0o600)
+	var w warnings
+	s = mustOpen(t, path, Options{Warnf: w.warnf})
+	if got := dump(t, s); got["i/k"] != `{"PK":{"S":"a"}}` || got[keyFormat] != strconv.Itoa(FormatVersion) {
+		t.Fatalf("got %v", got)
+	}
+	if msgs := w.take(); len(msgs) != 1 || !strings.Contains(msgs[0], fmt.Sprintf("rewrote the database file in format %d (it was in format 2)", FormatVersion)) {
+		t.Fatalf("warnings %q", msgs)
+	}
+	s.Close()
+	if data, _ := os.ReadFile(path); !bytes.HasPrefix(data, header) {
+		t.Fatalf("not rewritten: %q", data)
+	}
+}
+
 func TestNewerHeaderIsRefusedUntouched(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "new.db")
-	data := append(appendSet(nil, keyFormat, "3"), "*3\r\n$3\r\nset\r\n$1\r\nk"...) // a torn end, too
+	data := append(appendSet(nil, keyFormat, strconv.Itoa(FormatVersion+1)), "*3\r\n$3\r\nset\r\n$1\r\nk"...) // a torn end, too
 	os.WriteFile(path, data, 0o644)
 	if _, err := Open(path, Options{}); err == nil || !strings.Contains(err.Error(), "newer dynalab") {
 		t.Fatalf("open: %v", err)

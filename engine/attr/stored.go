@@ -1,0 +1,227 @@
+package attr
+
+import (
+	"encoding/binary"
+	"errors"
+	"slices"
+)
+
+// The stored form: the binary encoding the engine keeps its items in.
+// Reading it touches only the framing, never the bytes of string and
+// binary values, which the decoded item shares with the stored string;
+// a GetItem of a 1 KB item reads a few dozen bytes, not a kilobyte of
+// JSON (issue #2's GetItem budget).
+//
+//	item  = marker uvarint(size) uvarint(count) {name value}  names in byte order
+//	name  = uvarint(len) bytes
+//	value = type byte, then
+//	        S, N, B     uvarint(len) bytes   (B raw, N canonical text)
+//	        BOOL        0 or 1
+//	        NULL        nothing
+//	        SS, NS, BS  uvarint(count) {uvarint(len) bytes}
+//	        L           uvarint(count) {value}
+//	        M           uvarint(count) {name value}
+//
+// size is the item's Size, so reading it needs no second walk. Databases
+// written before this form hold DynamoDB JSON (AppendItem); the marker,
+// which no JSON text starts with, tells the two apart, and
+// ParseStoredItem reads both.
+const storedMarker = 0x01
+
+// AppendStored appends the stored form of it, whose Size is size, to dst.
+// Equal items encode to equal bytes.
+func AppendStored(dst []byte, it Item, size int) []byte {
+	dst = append(dst, storedMarker)
+	dst = binary.AppendUvarint(dst, uint64(size))
+	return appendStoredMap(dst, it)
+}
+
+// StoredCap is a capacity for AppendStored's buffer that usually fits the
+// stored form of an item of len(it) attributes and the given size.
+func StoredCap(it Item, size int) int { return size + 4*len(it) + 16 }
+
+func appendStoredMap(dst []byte, m map[string]Value) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(m)))
+	var buf [16]string
+	names := buf[:0]
+	for k := range m {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		dst = appendStoredString(dst, k)
+		dst = appendStoredValue(dst, m[k])
+	}
+	return dst
+}
+
+func appendStoredString(dst []byte, s string) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(s)))
+	return append(dst, s...)
+}
+
+func appendStoredValue(dst []byte, v Value) []byte {
+	dst = append(dst, byte(v.t))
+	switch v.t {
+	case TypeS, TypeN, TypeB:
+		dst = appendStoredString(dst, v.s)
+	case TypeBOOL:
+		if v.b {
+			dst = append(dst, 1)
+		} else {
+			dst = append(dst, 0)
+		}
+	case TypeSS, TypeNS, TypeBS:
+		dst = binary.AppendUvarint(dst, uint64(len(v.list)))
+		for _, e := range v.list {
+			dst = appendStoredString(dst, e.s)
+		}
+	case TypeL:
+		dst = binary.AppendUvarint(dst, uint64(len(v.list)))
+		for _, e := range v.list {
+			dst = appendStoredValue(dst, e)
+		}
+	case TypeM:
+		dst = appendStoredMap(dst, v.m)
+	}
+	return dst
+}
+
+var errCorruptStored = errors.New("corrupt stored item")
+
+// storedDecoder reads the stored form. The input is trusted to be what
+// AppendStored wrote, but a damaged file must still give an error, never a
+// panic or a huge allocation: every count is checked against the bytes
+// left, and nesting is bounded.
+type storedDecoder struct {
+	s   string
+	pos int
+}
+
+func (d *storedDecoder) uvarint() (int, error) {
+	var x uint64
+	var shift uint
+	for i := 0; i < binary.MaxVarintLen64; i++ {
+		if d.pos >= len(d.s) {
+			return 0, errCorruptStored
+		}
+		c := d.s[d.pos]
+		d.pos++
+		if c < 0x80 {
+			if x |= uint64(c) << shift; x > 1<<40 {
+				return 0, errCorruptStored
+			}
+			return int(x), nil
+		}
+		x |= uint64(c&0x7f) << shift
+		shift += 7
+	}
+	return 0, errCorruptStored
+}
+
+// count reads a number of elements, each at least min bytes long.
+func (d *storedDecoder) count(min int) (int, error) {
+	n, err := d.uvarint()
+	if err != nil || n*min > len(d.s)-d.pos {
+		return 0, errCorruptStored
+	}
+	return n, nil
+}
+
+func (d *storedDecoder) str() (string, error) {
+	n, err := d.uvarint()
+	if err != nil || n > len(d.s)-d.pos {
+		return "", errCorruptStored
+	}
+	s := d.s[d.pos : d.pos+n]
+	d.pos += n
+	return s, nil
+}
+
+func (d *storedDecoder) item(depth int) (Item, error) {
+	n, err := d.count(2)
+	if err != nil {
+		return nil, err
+	}
+	it := make(Item, n)
+	for range n {
+		name, err := d.str()
+		if err != nil {
+			return nil, err
+		}
+		v, err := d.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		it[name] = v
+	}
+	return it, nil
+}
+
+func (d *storedDecoder) value(depth int) (Value, error) {
+	if d.pos >= len(d.s) || depth > MaxDepth+1 {
+		return Value{}, errCorruptStored
+	}
+	t := Type(d.s[d.pos])
+	d.pos++
+	switch t {
+	case TypeS, TypeN, TypeB:
+		s, err := d.str()
+		return Value{t: t, s: s}, err
+	case TypeBOOL:
+		if d.pos >= len(d.s) || d.s[d.pos] > 1 {
+			return Value{}, errCorruptStored
+		}
+		d.pos++
+		return Bool(d.s[d.pos-1] == 1), nil
+	case TypeNULL:
+		return Null(), nil
+	case TypeSS, TypeNS, TypeBS:
+		n, err := d.count(1)
+		if err != nil {
+			return Value{}, err
+		}
+		list := make([]Value, n)
+		for i := range list {
+			s, err := d.str()
+			if err != nil {
+				return Value{}, err
+			}
+			list[i] = Value{t: t.ElemType(), s: s}
+		}
+		return Value{t: t, list: list}, nil
+	case TypeL:
+		n, err := d.count(1)
+		if err != nil {
+			return Value{}, err
+		}
+		list := make([]Value, n)
+		for i := range list {
+			if list[i], err = d.value(depth + 1); err != nil {
+				return Value{}, err
+			}
+		}
+		return Value{t: t, list: list}, nil
+	case TypeM:
+		m, err := d.item(depth)
+		return Value{t: t, m: m}, err
+	}
+	return Value{}, errCorruptStored
+}
+
+// parseStored decodes the stored form (s starts with storedMarker).
+func parseStored(s string) (Item, int, error) {
+	d := storedDecoder{s: s, pos: 1}
+	size, err := d.uvarint()
+	if err != nil {
+		return nil, 0, err
+	}
+	it, err := d.item(1)
+	if err != nil {
+		return nil, 0, err
+	}
+	if d.pos != len(s) {
+		return nil, 0, errCorruptStored
+	}
+	return it, size, nil
+}

@@ -1,0 +1,95 @@
+package attr
+
+import (
+	"strings"
+	"testing"
+)
+
+// storedSamples are items of every type, nesting and awkward text.
+var storedSamples = []string{
+	`{}`,
+	`{"a":{"S":"xyz"},"n":{"N":"-12.50"},"b":{"B":"AAEC"},"t":{"BOOL":true},"f":{"BOOL":false},"z":{"NULL":true}}`,
+	`{"l":{"L":[{"S":"a"},{"M":{"k":{"NS":["1","22"]}}},{"L":[]},{"M":{}}]},"ss":{"SS":["a","bc"]},"bs":{"BS":["AA==","AQ=="]}}`,
+	`{"":{"S":""},"ünï\"cødé\\":{"S":"tab\tquote\"nul\u0000"},"big":{"N":"99999999999999999999999999999999999999"},"tiny":{"N":"-1E-130"}}`,
+	`{"m":{"M":{"m":{"M":{"m":{"M":{"x":{"L":[{"NULL":true},{"BOOL":true}]}}}}}}}}`,
+}
+
+// TestStoredRoundTrip: the stored form decodes to the item it encoded,
+// with its Size, and equal items encode to equal bytes.
+func TestStoredRoundTrip(t *testing.T) {
+	samples := append([]string{`{"p":{"S":"` + strings.Repeat("x", 70000) + `"}}`}, storedSamples...)
+	for _, in := range samples {
+		it, err := ParseItem([]byte(in))
+		if err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		stored := string(AppendStored(nil, it, it.Size()))
+		got, size, err := ParseStoredItemSize(stored)
+		if err != nil || !got.Equal(it) || size != it.Size() {
+			t.Errorf("%.80s: got %v size %d (want %d), %v", in, got, size, it.Size(), err)
+		}
+		again, _ := ParseItem([]byte(in))
+		if s2 := string(AppendStored(nil, again, again.Size())); s2 != stored {
+			t.Errorf("%.80s: equal items encode differently", in)
+		}
+	}
+}
+
+// TestStoredReadsJSON: databases written before the stored form hold
+// DynamoDB JSON, which ParseStoredItem still reads.
+func TestStoredReadsJSON(t *testing.T) {
+	for _, in := range storedSamples {
+		want, _ := ParseItem([]byte(in))
+		got, size, err := ParseStoredItemSize(string(AppendItem(nil, want)))
+		if err != nil || !got.Equal(want) || size != want.Size() {
+			t.Errorf("%s: got %v size %d, %v", in, got, size, err)
+		}
+	}
+}
+
+// TestStoredCorrupt: a damaged stored item is an error, never a panic or a
+// huge allocation.
+func TestStoredCorrupt(t *testing.T) {
+	it, _ := ParseItem([]byte(storedSamples[2]))
+	good := string(AppendStored(nil, it, it.Size()))
+	for i := 1; i < len(good); i++ {
+		if _, _, err := ParseStoredItemSize(good[:i]); err == nil {
+			t.Errorf("truncated at %d: no error", i)
+		}
+	}
+	for _, bad := range []string{
+		"\x01", "\x01\x00", "\x01\x00\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01",
+		"\x01\x00\x01\x01a\x63",     // unknown type
+		"\x01\x00\x01\x01a\x04\x02", // BOOL 2
+		good + "x",                  // trailing bytes
+	} {
+		if _, _, err := ParseStoredItemSize(bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+	deep := "\x01\x00"
+	for range 100 {
+		deep += "\x01\x01m\x06"
+	}
+	if _, _, err := ParseStoredItemSize(deep + "\x00"); err == nil {
+		t.Error("100 levels of M: no error")
+	}
+}
+
+func FuzzParseStored(f *testing.F) {
+	for _, in := range storedSamples {
+		it, _ := ParseItem([]byte(in))
+		f.Add(string(AppendStored(nil, it, it.Size())))
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		it, _, err := ParseStoredItemSize(s)
+		if err != nil {
+			return
+		}
+		// What decodes encodes and decodes back to an equal item.
+		again, _, err := ParseStoredItemSize(string(AppendStored(nil, it, it.Size())))
+		if err != nil || !again.Equal(it) {
+			t.Fatalf("round trip of %q: %v", s, err)
+		}
+	})
+}
