@@ -91,17 +91,43 @@ func (db *DB) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*Bat
 		processed := 0
 		var throttled *APIError
 		var written []collectionWrite
+		unprocessed := func(w write, err *APIError) {
+			// Throttled writes come back unprocessed, as the service does.
+			throttled = err
+			out.UnprocessedItems[w.t.meta.Name] = append(out.UnprocessedItems[w.t.meta.Name], w.req)
+		}
 		err := db.store.Update(func(tx *store.Tx) error {
 			for _, w := range writes {
+				if w.item != nil && !w.t.writesNeedOld() {
+					// A put that needs nothing of the old item but its size
+					// writes blind. Admission does not depend on the units,
+					// so the new item's are taken first, the rest after.
+					size := w.item.Size()
+					u := writeUnits(size)
+					if err := w.t.meter.take(true, w.pk, u); err != nil {
+						unprocessed(w, err)
+						continue
+					}
+					oldSize, err := w.t.overwriteItem(tx, w.key, w.item, size)
+					if err != nil {
+						return err
+					}
+					if more := writeUnits(max(oldSize, size)) - u; more > 0 {
+						w.t.meter.charge(true, w.pk, more)
+						u += more
+					}
+					processed++
+					written = append(written, collectionWrite{w.t, w.pk})
+					units[w.t.meta.Name] += u
+					continue
+				}
 				old, err := readItem(tx, w.key)
 				if err != nil {
 					return err
 				}
 				u := writeUnits(max(old.Size(), w.item.Size()))
 				if err := w.t.meter.take(true, w.pk, u); err != nil {
-					// Throttled writes come back unprocessed, as the service does.
-					throttled = err
-					out.UnprocessedItems[w.t.meta.Name] = append(out.UnprocessedItems[w.t.meta.Name], w.req)
+					unprocessed(w, err)
 					continue
 				}
 				processed++

@@ -27,7 +27,16 @@ func benchItem(pk, sk string) attr.Item {
 
 func benchDB(b *testing.B) *engine.DB {
 	b.Helper()
-	db := enginetest.Open(b, engine.Options{Sync: "never"})
+	return benchTable(b, enginetest.Open(b, engine.Options{Sync: "never"}))
+}
+
+// benchMemDB is benchDB without a file, as serve --in-memory runs.
+func benchMemDB(b *testing.B) *engine.DB {
+	b.Helper()
+	return benchTable(b, enginetest.Open(b, engine.Options{Path: engine.InMemory}))
+}
+
+func benchTable(b *testing.B, db *engine.DB) *engine.DB {
 	_, err := db.CreateTable(context.Background(), &engine.CreateTableInput{
 		TableName: "Bench",
 		AttributeDefinitions: []engine.AttributeDefinition{

@@ -238,6 +238,41 @@ func (t *table) writeItem(tx *store.Tx, key string, old, item attr.Item) error {
 	return t.recordChange(tx, key, old, item, false)
 }
 
+// writesNeedOld reports whether writing an item needs the item it
+// replaces: for its index entries, TTL schedule, stream record, change
+// feed or replication. Otherwise overwriteItem can write it blind.
+func (t *table) writesNeedOld() bool {
+	return len(t.indexes) > 0 || (t.meta.TTL != nil && t.meta.TTL.Enabled) ||
+		(t.meta.Stream != nil && t.meta.Stream.Enabled) || len(t.meta.Replicas) > 0 ||
+		(t.db != nil && t.db.feed.active())
+}
+
+// overwriteItem is writeItem for a table whose writes need nothing of the
+// old item but its size (!writesNeedOld): it writes item, of the given
+// size, without reading what it replaces first, and returns the replaced
+// item's size, 0 if there was none.
+func (t *table) overwriteItem(tx *store.Tx, key string, item attr.Item, size int) (oldSize int, err error) {
+	data := bytesString(attr.AppendStored(make([]byte, 0, attr.StoredCap(item, size)), item, size))
+	prev, replaced, err := tx.Replace(key, data)
+	if err != nil {
+		return 0, err
+	}
+	dn := int64(1)
+	if replaced {
+		if prev == data { // equal items encode alike: nothing changed
+			return size, nil
+		}
+		if oldSize, err = attr.StoredSize(prev); err != nil {
+			return 0, fmt.Errorf("corrupt stored item: %w", err)
+		}
+		dn = 0
+	}
+	if err := tx.AddStats(t.meta.ID, dn, int64(size-oldSize)); err != nil {
+		return 0, err
+	}
+	return oldSize, t.recordChange(tx, key, nil, item, false)
+}
+
 // deleteItem removes the item at key, which holds old, and records the
 // change.
 func (t *table) deleteItem(tx *store.Tx, key string, old attr.Item) error {

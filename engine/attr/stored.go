@@ -209,6 +209,17 @@ func (d *storedDecoder) value(depth int) (Value, error) {
 	return Value{}, errCorruptStored
 }
 
+// StoredSize returns the Size of a stored item without decoding it (the
+// stored form carries it; an item of an older file is decoded).
+func StoredSize(s string) (int, error) {
+	if s != "" && s[0] == storedMarker {
+		d := storedDecoder{s: s, pos: 1}
+		return d.uvarint()
+	}
+	_, size, err := ParseStoredItemSize(s)
+	return size, err
+}
+
 // parseStored decodes the stored form (s starts with storedMarker).
 func parseStored(s string) (Item, int, error) {
 	d := storedDecoder{s: s, pos: 1}

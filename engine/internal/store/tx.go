@@ -28,12 +28,12 @@ func (t *Tx) SetOrigin(origin string) { t.origin = origin }
 func (t *Tx) Origin() string { return t.origin }
 
 // set writes value at key and records the change for the file.
-func (t *Tx) set(key, value string) (replaced bool, err error) {
-	_, replaced, err = t.tx.Set(key, value, nil)
+func (t *Tx) set(key, value string) (prev string, replaced bool, err error) {
+	prev, replaced, err = t.tx.Set(key, value, nil)
 	if err == nil && t.log {
 		t.buf = appendSet(t.buf, key, value)
 	}
-	return replaced, err
+	return prev, replaced, err
 }
 
 // del removes key and records the change for the file; a missing key is
@@ -59,8 +59,14 @@ func (t *Tx) Get(key string) (string, error) { return t.tx.Get(key) }
 
 // Set writes value at key.
 func (t *Tx) Set(key, value string) error {
-	_, err := t.set(key, value)
+	_, _, err := t.set(key, value)
 	return err
+}
+
+// Replace writes value at key and returns the value it replaced, if any:
+// one lookup where Get and Set take two.
+func (t *Tx) Replace(key, value string) (prev string, replaced bool, err error) {
+	return t.set(key, value)
 }
 
 // Delete removes key; a missing key is not an error.
@@ -74,7 +80,8 @@ func (t *Tx) Delete(key string) error {
 
 // Swap writes value at key and reports whether it replaced a value.
 func (t *Tx) Swap(key, value string) (replaced bool, err error) {
-	return t.set(key, value)
+	_, replaced, err = t.set(key, value)
+	return replaced, err
 }
 
 // Take removes key and reports whether it held a value.
@@ -111,7 +118,7 @@ func (t *Tx) NextTableID() (uint32, error) {
 		}
 	}
 	n++
-	if _, err := t.set(keySeq, strconv.FormatUint(n, 10)); err != nil {
+	if _, _, err := t.set(keySeq, strconv.FormatUint(n, 10)); err != nil {
 		return 0, err
 	}
 	return uint32(n), nil
@@ -204,7 +211,7 @@ func (t *Tx) flushStats() error {
 		}
 		s.Items += d.Items
 		s.Bytes += d.Bytes
-		if _, err := t.set(StatsKey(tid), strconv.FormatInt(s.Items, 10)+" "+strconv.FormatInt(s.Bytes, 10)); err != nil {
+		if _, _, err := t.set(StatsKey(tid), strconv.FormatInt(s.Items, 10)+" "+strconv.FormatInt(s.Bytes, 10)); err != nil {
 			return err
 		}
 	}
