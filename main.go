@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -296,8 +297,16 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	regionList := fs.String("regions", "", "simulate global tables across `REGIONS` (comma-separated, e.g. us-east-1,eu-west-1): each its own database, chosen by the request's credential region")
 	replicationDelay := fs.Duration("replication-delay", time.Second, "with --regions, how long a write takes to reach the other regions")
 	security := addSecurityFlags(fs)
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the server to `FILE` until it stops (go tool pprof FILE)")
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	sel, err := source.selector("serve", stderr)
 	if err != nil {
@@ -403,6 +412,19 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	}
 	fmt.Fprintln(stderr, "dynalab: shut down cleanly")
 	return db.Close()
+}
+
+// startCPUProfile profiles the process into path until stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile %s: %w", path, err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
