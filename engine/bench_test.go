@@ -31,12 +31,12 @@ func benchDB(b *testing.B) *engine.DB {
 }
 
 // benchMemDB is benchDB without a file, as serve --in-memory runs.
-func benchMemDB(b *testing.B) *engine.DB {
+func benchMemDB(b testing.TB) *engine.DB {
 	b.Helper()
 	return benchTable(b, enginetest.Open(b, engine.Options{Path: engine.InMemory}))
 }
 
-func benchTable(b *testing.B, db *engine.DB) *engine.DB {
+func benchTable(b testing.TB, db *engine.DB) *engine.DB {
 	_, err := db.CreateTable(context.Background(), &engine.CreateTableInput{
 		TableName: "Bench",
 		AttributeDefinitions: []engine.AttributeDefinition{

@@ -51,6 +51,13 @@ func wireOp[In, Out any](fn func(*DB, context.Context, *In) (*Out, error), table
 // JSON request body and returns the JSON response body. Errors a client
 // should see are *APIError; a target this engine does not serve yields
 // ErrUnknownOperation.
+//
+// Dispatch keeps body: what it decodes shares body's memory instead of
+// copying it (a 25-item BatchWriteItem is 25 KB), so the caller must never
+// change body afterwards; engine/server hands over a fresh buffer per
+// request. What the engine keeps past the request (cached expressions,
+// idempotency tokens, hot-key names) it copies out, so that no long-lived
+// value holds a whole request body in memory.
 func (db *DB) Dispatch(ctx context.Context, target string, body []byte) ([]byte, CallInfo, error) {
 	ops := handlers
 	name, ok := strings.CutPrefix(target, TargetPrefix)
@@ -82,7 +89,8 @@ func decodeRequest(body []byte, in any) error {
 		return &APIError{Code: CodeSerialization}
 	}
 	if wd, ok := in.(wireDecoder); ok {
-		r := attr.NewReader(body)
+		// The body is Dispatch's to keep: what is decoded shares its memory.
+		r := attr.NewStringReader(bytesString(body))
 		if err := wd.decodeWire(r); err != nil {
 			return fromAttrError(err)
 		}

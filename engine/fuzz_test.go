@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"sort"
@@ -53,7 +54,8 @@ func FuzzDispatch(f *testing.F) {
 		if name == "DeleteTable" || name == "UpdateTable" {
 			name = "DescribeTable" // keep the table the other operations use
 		}
-		_, _, err := db.Dispatch(ctx, TargetPrefix+name, body)
+		// Dispatch keeps its body; the fuzzer reuses the slice.
+		_, _, err := db.Dispatch(ctx, TargetPrefix+name, bytes.Clone(body))
 		if err == nil {
 			return
 		}

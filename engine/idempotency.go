@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"strings"
 	"sync"
 	"time"
 )
@@ -44,7 +45,8 @@ func (m *idempotency) begin(token, fingerprint string, now time.Time) (out *Tran
 		}
 		return e.out, true, nil
 	}
-	m.tokens[token] = &idemEntry{fingerprint: fingerprint, at: now}
+	// Kept ten minutes: a copy, not a view into the request body.
+	m.tokens[strings.Clone(token)] = &idemEntry{fingerprint: fingerprint, at: now}
 	return nil, false, nil
 }
 

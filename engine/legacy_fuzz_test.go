@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"testing"
@@ -34,7 +35,8 @@ func FuzzLegacy(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, op uint8, body []byte) {
 		name := ops[int(op)%len(ops)]
-		_, _, err := db.Dispatch(ctx, TargetPrefix+name, body)
+		// Dispatch keeps its body; the fuzzer reuses the slice.
+		_, _, err := db.Dispatch(ctx, TargetPrefix+name, bytes.Clone(body))
 		var api *APIError
 		if err != nil && (!errors.As(err, &api) || api.Code == CodeInternalServerError) {
 			t.Fatalf("%s %q: %v", name, body, err)

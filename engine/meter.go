@@ -360,7 +360,7 @@ func keyText(pk attr.Value) string {
 	if pk.Type() == attr.TypeB {
 		return base64.StdEncoding.EncodeToString(pk.Bytes())
 	}
-	return pk.Str()
+	return strings.Clone(pk.Str()) // kept in the history: not the request's memory
 }
 
 // admit decides whether a request may run: nil, or the throttling error

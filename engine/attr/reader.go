@@ -14,8 +14,13 @@ type Reader struct {
 	err error
 }
 
-// NewReader returns a Reader over a request body.
+// NewReader returns a Reader over a request body. What it decodes does
+// not share memory with body.
 func NewReader(body []byte) *Reader { return &Reader{d: decoder{data: string(body)}} }
+
+// NewStringReader returns a Reader over a request body held in a string.
+// What it decodes shares memory with body (strings are substrings of it).
+func NewStringReader(body string) *Reader { return &Reader{d: decoder{data: body}} }
 
 // Err returns the first error the Reader met.
 func (r *Reader) Err() error { return r.err }

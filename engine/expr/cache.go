@@ -1,6 +1,9 @@
 package expr
 
-import "sync"
+import (
+	"strings"
+	"sync"
+)
 
 // Cache memoizes Parse results (errors included: they depend only on the
 // text too) so the request path only binds. It is bounded: when full, an
@@ -39,7 +42,7 @@ func (c *Cache) Len() int {
 
 // Condition returns ParseCondition(param, text), memoized.
 func (c *Cache) Condition(param, text string) (*ConditionExpr, error) {
-	e, err := c.get(param, text, func() (any, error) { return ParseCondition(param, text) })
+	e, err := c.get(param, text, func(text string) (any, error) { return ParseCondition(param, text) })
 	x, _ := e.(*ConditionExpr)
 	return x, err
 }
@@ -51,21 +54,24 @@ func (c *Cache) KeyCondition(text string) (*ConditionExpr, error) {
 
 // Update returns ParseUpdate(text), memoized.
 func (c *Cache) Update(text string) (*UpdateExpr, error) {
-	e, err := c.get(ParamUpdate, text, func() (any, error) { return ParseUpdate(text) })
+	e, err := c.get(ParamUpdate, text, func(text string) (any, error) { return ParseUpdate(text) })
 	x, _ := e.(*UpdateExpr)
 	return x, err
 }
 
 // Projection returns ParseProjection(text), memoized.
 func (c *Cache) Projection(text string) (*ProjectionExpr, error) {
-	e, err := c.get(ParamProjection, text, func() (any, error) { return ParseProjection(text) })
+	e, err := c.get(ParamProjection, text, func(text string) (any, error) { return ParseProjection(text) })
 	x, _ := e.(*ProjectionExpr)
 	return x, err
 }
 
-func (c *Cache) get(param, text string, parse func() (any, error)) (any, error) {
+// get returns the cached parse of text, or parses it. A parse that is
+// kept is of a copy of text: the expression, its AST's names and its error
+// message share that copy's memory, not the request body text came from.
+func (c *Cache) get(param, text string, parse func(text string) (any, error)) (any, error) {
 	if c == nil || c.max <= 0 {
-		return parse()
+		return parse(text)
 	}
 	key := cacheKey{param: param, text: text}
 	c.mu.RLock()
@@ -74,7 +80,9 @@ func (c *Cache) get(param, text string, parse func() (any, error)) (any, error) 
 	if ok {
 		return e.expr, e.err
 	}
-	expr, err := parse()
+	text = strings.Clone(text)
+	key.text = text
+	expr, err := parse(text)
 	c.mu.Lock()
 	if _, ok := c.m[key]; !ok {
 		for k := range c.m {

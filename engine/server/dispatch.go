@@ -14,8 +14,8 @@ import (
 // serve, anything else = internal error (500 InternalServerError, logged).
 //
 // body is the request body exactly as received (gzip already decoded). It
-// is only valid during the call: the server reuses its memory afterwards, so
-// Dispatch must copy whatever it keeps. For a target it does not serve it
+// is the dispatcher's: the server never reuses its memory, so Dispatch may
+// keep references into it (engine.DB.Dispatch decodes without copying). For a target it does not serve it
 // must return engine.ErrUnknownOperation whatever the body holds: the
 // server then checks the body's JSON itself. Dispatch may be called
 // concurrently.

@@ -182,9 +182,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.opt.RequestContext != nil {
 		r = r.WithContext(s.opt.RequestContext(r))
 	}
-	bp := s.getBuf()
-	o := s.serveAPI(w, r, bp)
-	s.putBuf(bp)
+	// The request body is handed to the dispatcher, never pooled.
+	var body []byte
+	o := s.serveAPI(w, r, &body)
 	if s.opt.Log != nil {
 		s.logRequest(start, r, o)
 	}
@@ -223,7 +223,7 @@ func (s *Server) tooLarge(w http.ResponseWriter) outcome {
 	return outcome{status: http.StatusRequestEntityTooLarge, code: "RequestEntityTooLarge"}
 }
 
-// serveAPI answers a POST. bp is a pooled buffer for the request body.
+// serveAPI answers a POST, reading the request body into *bp.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, bp *[]byte) outcome {
 	if r.ContentLength > MaxBodyBytes {
 		// Refused unread; net/http closes the connection after the answer.
