@@ -34,9 +34,13 @@ func TestRequestFingerprint(t *testing.T) {
 		"put table":                   func(in *TransactWriteItemsInput) { in.TransactItems[0].Put.TableName = "U" },
 		"update expression":           func(in *TransactWriteItemsInput) { in.TransactItems[1].Update.UpdateExpression = str("SET #n = :w") },
 		"update name":                 func(in *TransactWriteItemsInput) { in.TransactItems[1].Update.ExpressionAttributeNames["#m"] = "x" },
-		"update value":                func(in *TransactWriteItemsInput) { in.TransactItems[1].Update.ExpressionAttributeValues[":v"] = attr.S("2") },
-		"check key":                   func(in *TransactWriteItemsInput) { in.TransactItems[2].ConditionCheck.Key["PK"] = attr.S("C") },
-		"on failure":                  func(in *TransactWriteItemsInput) { in.TransactItems[3].Delete.ReturnValuesOnConditionCheckFailure = "ALL_OLD" },
+		"update value": func(in *TransactWriteItemsInput) {
+			in.TransactItems[1].Update.ExpressionAttributeValues[":v"] = attr.S("2")
+		},
+		"check key": func(in *TransactWriteItemsInput) { in.TransactItems[2].ConditionCheck.Key["PK"] = attr.S("C") },
+		"on failure": func(in *TransactWriteItemsInput) {
+			in.TransactItems[3].Delete.ReturnValuesOnConditionCheckFailure = "ALL_OLD"
+		},
 		"delete becomes check": func(in *TransactWriteItemsInput) {
 			d := in.TransactItems[3].Delete
 			in.TransactItems[3] = TransactWriteItem{ConditionCheck: &TransactCondition{TableName: d.TableName, Key: d.Key}}
