@@ -44,3 +44,14 @@ func BenchmarkParseStoredBinary(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseItem decodes the item as a client sends it (untrusted).
+func BenchmarkParseItem(b *testing.B) {
+	data := []byte(benchStored())
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseItem(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

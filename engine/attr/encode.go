@@ -103,8 +103,13 @@ const hexDigits = "0123456789abcdef"
 // appendString appends s as a JSON string, escaping only what JSON requires.
 func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
+	start := indexSpecial(s, false) // nothing before it needs escaping
+	if start == len(s) {
+		dst = append(dst, s...)
+		return append(dst, '"')
+	}
+	dst = append(dst, s[:start]...)
+	for i := start; i < len(s); i++ {
 		c := s[i]
 		if c >= 0x20 && c != '"' && c != '\\' {
 			continue

@@ -565,7 +565,7 @@ func (d *decoder) str() (string, error) {
 		}
 	}
 	s := d.data[start : start+end]
-	if !d.trusted {
+	if !d.trusted && !plainASCII(s) {
 		for i := 0; i < len(s); i++ {
 			if s[i] < 0x20 {
 				return "", errMalformed
