@@ -41,6 +41,26 @@ func BenchmarkDispatch(b *testing.B) {
 			}
 		}
 	})
+	// 20-item collections, enough of them that no partition's read limit
+	// (3,000 RCU a second) is reached.
+	const collections = 100
+	for p := range collections {
+		for i := range 20 {
+			body := fmt.Appendf(nil, `{"TableName":"Bench","Item":{"PK":{"S":"q%d"},"SK":{"S":"s%02d"},"payload":{"S":"%s"},"count":{"N":"42"},"status":{"S":"ACTIVE"},"owner":{"S":"user-123"}}}`, p, i, payload)
+			if _, _, err := db.Dispatch(ctx, engine.TargetPrefix+"PutItem", body); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("Query", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			body := fmt.Appendf(nil, `{"TableName":"Bench","KeyConditionExpression":"PK = :pk","ExpressionAttributeValues":{":pk":{"S":"q%d"}}}`, i%collections)
+			if _, _, err := db.Dispatch(ctx, engine.TargetPrefix+"Query", body); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("UpdateItem", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {

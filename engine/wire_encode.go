@@ -16,6 +16,27 @@ type wireEncoder interface {
 	appendWire(dst []byte) []byte
 }
 
+// wireSizer is a wireEncoder that can tell about how long its encoding
+// is, so that a 20 KB Query page is encoded into one buffer instead of a
+// growing one (growslice was 15% of the server's CPU on Query).
+type wireSizer interface {
+	wireSize() int
+}
+
+// itemsWireSize estimates the JSON length of items.
+func itemsWireSize(items ...attr.Item) int {
+	n := 64
+	for _, it := range items {
+		n += it.Size() + 16*len(it) + 2
+	}
+	return n
+}
+
+func (out *GetItemOutput) wireSize() int { return itemsWireSize(out.Item) }
+func (out *QueryOutput) wireSize() int {
+	return itemsWireSize(out.Items...) + itemsWireSize(out.LastEvaluatedKey)
+}
+
 // object builds a JSON object member by member.
 type object struct {
 	b     []byte
@@ -121,7 +142,11 @@ func (out *QueryOutput) appendWire(dst []byte) []byte {
 // encodeResponse encodes an operation's output.
 func encodeResponse(out any) ([]byte, error) {
 	if we, ok := out.(wireEncoder); ok {
-		return we.appendWire(make([]byte, 0, 256)), nil
+		size := 256
+		if ws, ok := out.(wireSizer); ok {
+			size = ws.wireSize()
+		}
+		return we.appendWire(make([]byte, 0, size)), nil
 	}
 	return json.Marshal(out)
 }

@@ -41,6 +41,12 @@ func sortedNames(m map[string]Value) []string {
 func AppendValue(dst []byte, v Value) []byte {
 	switch v.t {
 	case TypeS:
+		if v.plain {
+			dst = append(dst, `{"S":"`...)
+			dst = append(dst, v.s...)
+			dst = append(dst, '"')
+			break
+		}
 		dst = append(dst, `{"S":`...)
 		dst = appendString(dst, v.s)
 	case TypeN:

@@ -118,6 +118,7 @@ type decoder struct {
 	verr    error // first validation error; reported once the input proved well-formed
 	trusted bool  // input is our own canonical encoding: skip client-input checks
 	size    int   // item size of the top-level item read so far (Item.Size)
+	plain   bool  // the string str read last is printable ASCII without escapes
 }
 
 var errMalformed = serialization("")
@@ -326,8 +327,9 @@ func (d *decoder) value(depth int) (Value, error) {
 func (d *decoder) typed(t Type, depth int) (Value, error) {
 	switch t {
 	case TypeS:
+		d.plain = false
 		s, err := d.expectString("String")
-		return Value{t: TypeS, s: s}, err
+		return Value{t: TypeS, s: s, plain: d.plain}, err
 	case TypeN:
 		s, err := d.expectString("String")
 		if err != nil || d.trusted {
@@ -565,7 +567,11 @@ func (d *decoder) str() (string, error) {
 		}
 	}
 	s := d.data[start : start+end]
-	if !d.trusted && !plainASCII(s) {
+	d.plain = false
+	if !d.trusted {
+		d.plain = plainASCII(s)
+	}
+	if !d.trusted && !d.plain {
 		for i := 0; i < len(s); i++ {
 			if s[i] < 0x20 {
 				return "", errMalformed

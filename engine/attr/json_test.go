@@ -150,6 +150,10 @@ func FuzzParseItem(f *testing.F) {
 		if !again.Equal(it) {
 			t.Fatalf("round trip changed %s", AppendItem(nil, it))
 		}
+		// A plain hint never changes the JSON: it only skips the scan.
+		if a, b := AppendItem(nil, it), AppendItem(nil, withoutPlain(it)); string(a) != string(b) {
+			t.Fatalf("plain hint changed the JSON: %s vs %s", a, b)
+		}
 		_ = it.Size()
 	})
 }

@@ -15,7 +15,9 @@ import (
 //	item  = marker uvarint(size) uvarint(count) {name value}  names in byte order
 //	name  = uvarint(len) bytes
 //	value = type byte, then
-//	        S, N, B     uvarint(len) bytes   (B raw, N canonical text)
+//	        S, N, B     uvarint(len) bytes   (B raw, N canonical text;
+//	                    S's type byte has plainFlag set when the text
+//	                    needs no escaping in JSON)
 //	        BOOL        0 or 1
 //	        NULL        nothing
 //	        SS, NS, BS  uvarint(count) {uvarint(len) bytes}
@@ -27,6 +29,10 @@ import (
 // which no JSON text starts with, tells the two apart, and
 // ParseStoredItem reads both.
 const storedMarker = 0x01
+
+// plainFlag marks, in an S value's type byte, text that needs no escaping
+// in JSON, so that responses copy it instead of scanning it.
+const plainFlag = 0x80
 
 // AppendStored appends the stored form of it, whose Size is size, to dst.
 // Equal items encode to equal bytes.
@@ -61,7 +67,11 @@ func appendStoredString(dst []byte, s string) []byte {
 }
 
 func appendStoredValue(dst []byte, v Value) []byte {
-	dst = append(dst, byte(v.t))
+	if v.t == TypeS && v.plain {
+		dst = append(dst, byte(v.t)|plainFlag)
+	} else {
+		dst = append(dst, byte(v.t))
+	}
 	switch v.t {
 	case TypeS, TypeN, TypeB:
 		dst = appendStoredString(dst, v.s)
@@ -165,6 +175,9 @@ func (d *storedDecoder) value(depth int) (Value, error) {
 	t := Type(d.s[d.pos])
 	d.pos++
 	switch t {
+	case TypeS | plainFlag:
+		s, err := d.str()
+		return Value{t: TypeS, s: s, plain: true}, err
 	case TypeS, TypeN, TypeB:
 		s, err := d.str()
 		return Value{t: t, s: s}, err

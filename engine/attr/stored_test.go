@@ -93,3 +93,56 @@ func FuzzParseStored(f *testing.F) {
 		}
 	})
 }
+
+// TestPlainHint: a client's S value that needs no JSON escaping is marked
+// so on decoding, keeps the mark through the stored form, and encodes to
+// the same JSON as an unmarked one.
+func TestPlainHint(t *testing.T) {
+	in := `{"p":{"S":"plain text, long enough to take the word-at-a-time path"},"q":{"S":"tab\there"},"u":{"S":"caf\u00e9"},"s":{"S":"short"},"e":{"S":"a\"b"},"l":{"L":[{"S":"x"}]}}`
+	it, err := ParseItem([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{"p": true, "q": false, "u": false, "s": true, "e": false}
+	for name, plain := range want {
+		if it[name].plain != plain {
+			t.Errorf("%s: plain %v, want %v", name, it[name].plain, plain)
+		}
+	}
+	stored, _, err := ParseStoredItemSize(string(AppendStored(nil, it, it.Size())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, plain := range want {
+		if stored[name].plain != plain {
+			t.Errorf("stored %s: plain %v, want %v", name, stored[name].plain, plain)
+		}
+	}
+	if got, unmarked := string(AppendItem(nil, stored)), string(AppendItem(nil, withoutPlain(it))); got != unmarked {
+		t.Errorf("marked %s\nunmarked %s", got, unmarked)
+	}
+}
+
+// withoutPlain returns a copy of it with every plain hint cleared.
+func withoutPlain(it Item) Item {
+	out := make(Item, len(it))
+	for k, v := range it {
+		out[k] = clearPlain(v)
+	}
+	return out
+}
+
+func clearPlain(v Value) Value {
+	v.plain = false
+	if v.list != nil {
+		l := make([]Value, len(v.list))
+		for i, e := range v.list {
+			l[i] = clearPlain(e)
+		}
+		v.list = l
+	}
+	if v.m != nil {
+		v.m = withoutPlain(v.m)
+	}
+	return v
+}

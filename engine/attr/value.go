@@ -94,11 +94,15 @@ func (t Type) SetOf() Type {
 // Value is one attribute value. The zero Value is invalid (Type 0) and is
 // used to mean "absent".
 type Value struct {
-	t    Type
-	b    bool             // BOOL
-	s    string           // S text, N canonical decimal, B raw bytes
-	list []Value          // L elements; SS/NS/BS members (as S/N/B values)
-	m    map[string]Value // M
+	t Type
+	b bool // BOOL
+	// plain, for S, says the text needs no escaping in JSON, so encoding
+	// it is a copy (a hint: set where it is known for free — a decoded
+	// request, the stored form — and false is always right).
+	plain bool
+	s     string           // S text, N canonical decimal, B raw bytes
+	list  []Value          // L elements; SS/NS/BS members (as S/N/B values)
+	m     map[string]Value // M
 }
 
 // Item is an item, a key, or any other map from attribute names to values.
@@ -230,7 +234,7 @@ func (v Value) Str() string { return v.s }
 func (v Value) Bytes() []byte { return []byte(v.s) }
 
 // BoolValue returns a BOOL value's truth.
-func (v Value) BoolValue() bool { return v.b }
+func (v Value) BoolValue() bool { return v.t == TypeBOOL && v.b }
 
 // List returns an L value's elements (read-only).
 func (v Value) List() []Value { return v.list }
