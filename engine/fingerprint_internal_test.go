@@ -57,3 +57,18 @@ func TestRequestFingerprint(t *testing.T) {
 		}
 	}
 }
+
+// TestRequestFingerprintIgnoresEscaping: the same string sent escaped or
+// not is the same request.
+func TestRequestFingerprintIgnoresEscaping(t *testing.T) {
+	var a, b TransactWriteItemsInput
+	if err := decodeRequest([]byte(`{"TransactItems":[{"Put":{"TableName":"T","Item":{"PK":{"S":"abc"}}}}]}`), &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := decodeRequest([]byte(`{"TransactItems":[{"Put":{"TableName":"T","Item":{"PK":{"S":"\u0061bc"}}}}]}`), &b); err != nil {
+		t.Fatal(err)
+	}
+	if requestFingerprint(&a) != requestFingerprint(&b) {
+		t.Fatal("an escaped string changed the fingerprint")
+	}
+}

@@ -259,7 +259,7 @@ func (t *table) overwriteItem(tx *store.Tx, key string, item attr.Item, size int
 	}
 	dn := int64(1)
 	if replaced {
-		if prev == data { // equal items encode alike: nothing changed
+		if prev == data { // the same item (equal items may differ in hints: then this is a full write)
 			return size, nil
 		}
 		if oldSize, err = attr.StoredSize(prev); err != nil {

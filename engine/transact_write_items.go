@@ -413,7 +413,7 @@ func (x *TransactUpdate) members() txMembers {
 
 // requestFingerprint identifies a request's content for idempotency: the
 // SHA-256 of its members in a fixed order, each length-prefixed, items in
-// their (canonical) stored form. The SDKs send a ClientRequestToken with
+// canonical DynamoDB JSON. The SDKs send a ClientRequestToken with
 // every transaction, so this runs on each one: encoding/json here cost a
 // quarter of the server's CPU under load.
 func requestFingerprint(in *TransactWriteItemsInput) string {
@@ -434,7 +434,7 @@ func requestFingerprint(in *TransactWriteItemsInput) string {
 	item := func(it attr.Item) {
 		b = binary.AppendUvarint(b, uint64(len(it)))
 		if it != nil {
-			b = attr.AppendStored(b, it, it.Size())
+			b = attr.AppendItem(b, it)
 		}
 	}
 	str(in.ReturnConsumedCapacity)

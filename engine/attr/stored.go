@@ -35,7 +35,8 @@ const storedMarker = 0x01
 const plainFlag = 0x80
 
 // AppendStored appends the stored form of it, whose Size is size, to dst.
-// Equal items encode to equal bytes.
+// Equal items encode to equal bytes when their S values' plain hints agree
+// (AppendItem's JSON is canonical regardless).
 func AppendStored(dst []byte, it Item, size int) []byte {
 	dst = append(dst, storedMarker)
 	dst = binary.AppendUvarint(dst, uint64(size))
