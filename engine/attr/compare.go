@@ -30,31 +30,31 @@ func Equal(a, b Value) bool {
 	case TypeBOOL, TypeNULL:
 		return a.b == b.b
 	case TypeL:
-		if len(a.list) != len(b.list) {
+		if len(a.elems()) != len(b.elems()) {
 			return false
 		}
-		for i := range a.list {
-			if !Equal(a.list[i], b.list[i]) {
+		for i := range a.elems() {
+			if !Equal(a.elems()[i], b.elems()[i]) {
 				return false
 			}
 		}
 		return true
 	case TypeM:
-		if len(a.m) != len(b.m) {
+		if len(a.fields()) != len(b.fields()) {
 			return false
 		}
-		for k, av := range a.m {
-			bv, ok := b.m[k]
+		for k, av := range a.fields() {
+			bv, ok := b.fields()[k]
 			if !ok || !Equal(av, bv) {
 				return false
 			}
 		}
 		return true
 	case TypeSS, TypeNS, TypeBS:
-		if len(a.list) != len(b.list) {
+		if len(a.elems()) != len(b.elems()) {
 			return false
 		}
-		for _, e := range a.list {
+		for _, e := range a.elems() {
 			if !b.HasMember(e) {
 				return false
 			}
@@ -69,7 +69,7 @@ func (v Value) HasMember(m Value) bool {
 	if !v.t.IsSet() || m.t != v.t.ElemType() {
 		return false
 	}
-	for _, e := range v.list {
+	for _, e := range v.elems() {
 		if e.s == m.s {
 			return true
 		}
@@ -93,8 +93,8 @@ func (it Item) Equal(other Item) bool {
 
 // Union returns the members of a and b (same set type), a's first.
 func Union(a, b Value) Value {
-	out := append([]Value(nil), a.list...)
-	for _, m := range b.list {
+	out := append([]Value(nil), a.elems()...)
+	for _, m := range b.elems() {
 		if !a.HasMember(m) {
 			out = append(out, m)
 		}
@@ -106,7 +106,7 @@ func Union(a, b Value) Value {
 // remain (the service then removes the attribute).
 func Difference(a, b Value) Value {
 	var out []Value
-	for _, m := range a.list {
+	for _, m := range a.elems() {
 		if !b.HasMember(m) {
 			out = append(out, m)
 		}

@@ -68,7 +68,7 @@ func AppendValue(dst []byte, v Value) []byte {
 		dst = append(dst, `{"`...)
 		dst = append(dst, v.t.String()...)
 		dst = append(dst, `":[`...)
-		for i, m := range v.list {
+		for i, m := range v.elems() {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
@@ -88,7 +88,7 @@ func AppendValue(dst []byte, v Value) []byte {
 		dst = append(dst, ']')
 	case TypeL:
 		dst = append(dst, `{"L":[`...)
-		for i, e := range v.list {
+		for i, e := range v.elems() {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
@@ -97,7 +97,7 @@ func AppendValue(dst []byte, v Value) []byte {
 		dst = append(dst, ']')
 	case TypeM:
 		dst = append(dst, `{"M":`...)
-		dst = AppendItem(dst, v.m)
+		dst = AppendItem(dst, v.fields())
 	default:
 		return append(dst, "null"...)
 	}

@@ -472,7 +472,7 @@ func (d *decoder) set(t Type) (Value, error) {
 		}
 	}
 	if d.trusted {
-		return Value{t: t, list: members}, nil
+		return Value{t: t, x: &composite{list: members}}, nil
 	}
 	canon := make([]string, len(members))
 	for i, m := range members {
@@ -481,7 +481,7 @@ func (d *decoder) set(t Type) (Value, error) {
 	if err := checkSet(t, canon, texts); err != nil {
 		d.invalid(err)
 	}
-	return Value{t: t, list: members}, nil
+	return Value{t: t, x: &composite{list: members}}, nil
 }
 
 // checkSet applies the non-empty and no-duplicates rules. canon holds the

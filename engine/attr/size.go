@@ -21,25 +21,25 @@ func (v Value) Size() int {
 		return 1
 	case TypeSS, TypeBS:
 		n := 0
-		for _, e := range v.list {
+		for _, e := range v.elems() {
 			n += len(e.s)
 		}
 		return n
 	case TypeNS:
 		n := 0
-		for _, e := range v.list {
+		for _, e := range v.elems() {
 			n += numberSize(e.s)
 		}
 		return n
 	case TypeL:
 		n := 3
-		for _, e := range v.list {
+		for _, e := range v.elems() {
 			n += 1 + e.Size()
 		}
 		return n
 	case TypeM:
 		n := 3
-		for k, e := range v.m {
+		for k, e := range v.fields() {
 			n += 1 + len(k) + e.Size()
 		}
 		return n
@@ -63,12 +63,12 @@ func (v Value) Depth() int {
 	d := 0
 	switch v.t {
 	case TypeL:
-		for _, e := range v.list {
+		for _, e := range v.elems() {
 			d = max(d, e.Depth())
 		}
 		return d + 1
 	case TypeM:
-		for _, e := range v.m {
+		for _, e := range v.fields() {
 			d = max(d, e.Depth())
 		}
 		return d + 1

@@ -83,17 +83,17 @@ func appendStoredValue(dst []byte, v Value) []byte {
 			dst = append(dst, 0)
 		}
 	case TypeSS, TypeNS, TypeBS:
-		dst = binary.AppendUvarint(dst, uint64(len(v.list)))
-		for _, e := range v.list {
+		dst = binary.AppendUvarint(dst, uint64(len(v.elems())))
+		for _, e := range v.elems() {
 			dst = appendStoredString(dst, e.s)
 		}
 	case TypeL:
-		dst = binary.AppendUvarint(dst, uint64(len(v.list)))
-		for _, e := range v.list {
+		dst = binary.AppendUvarint(dst, uint64(len(v.elems())))
+		for _, e := range v.elems() {
 			dst = appendStoredValue(dst, e)
 		}
 	case TypeM:
-		dst = appendStoredMap(dst, v.m)
+		dst = appendStoredMap(dst, v.fields())
 	}
 	return dst
 }
@@ -203,7 +203,7 @@ func (d *storedDecoder) value(depth int) (Value, error) {
 			}
 			list[i] = Value{t: t.ElemType(), s: s}
 		}
-		return Value{t: t, list: list}, nil
+		return Value{t: t, x: &composite{list: list}}, nil
 	case TypeL:
 		n, err := d.count(1)
 		if err != nil {
@@ -215,10 +215,10 @@ func (d *storedDecoder) value(depth int) (Value, error) {
 				return Value{}, err
 			}
 		}
-		return Value{t: t, list: list}, nil
+		return Value{t: t, x: &composite{list: list}}, nil
 	case TypeM:
 		m, err := d.item(depth)
-		return Value{t: t, m: m}, err
+		return Value{t: t, x: &composite{m: m}}, err
 	}
 	return Value{}, errCorruptStored
 }

@@ -134,15 +134,15 @@ func withoutPlain(it Item) Item {
 
 func clearPlain(v Value) Value {
 	v.plain = false
-	if v.list != nil {
-		l := make([]Value, len(v.list))
-		for i, e := range v.list {
+	if v.elems() != nil {
+		l := make([]Value, len(v.elems()))
+		for i, e := range v.elems() {
 			l[i] = clearPlain(e)
 		}
-		v.list = l
+		v.x = &composite{list: l}
 	}
-	if v.m != nil {
-		v.m = withoutPlain(v.m)
+	if v.fields() != nil {
+		v.x = &composite{m: withoutPlain(v.fields())}
 	}
 	return v
 }

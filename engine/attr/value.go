@@ -100,9 +100,33 @@ type Value struct {
 	// it is a copy (a hint: set where it is known for free — a decoded
 	// request, the stored form — and false is always right).
 	plain bool
-	s     string           // S text, N canonical decimal, B raw bytes
-	list  []Value          // L elements; SS/NS/BS members (as S/N/B values)
-	m     map[string]Value // M
+	s     string // S text, N canonical decimal, B raw bytes
+	// x holds what only L, M and sets have, behind a pointer so that a
+	// Value is 32 bytes, not 56: items are maps of Values, and the size of
+	// their slots is what decoding one allocates and touches.
+	x *composite
+}
+
+// composite holds what only L, M and set values have.
+type composite struct {
+	list []Value          // L elements; SS/NS/BS members (as S/N/B values)
+	m    map[string]Value // M
+}
+
+// elems returns an L value's elements or a set's members.
+func (v Value) elems() []Value {
+	if v.x == nil {
+		return nil
+	}
+	return v.x.list
+}
+
+// fields returns an M value's map.
+func (v Value) fields() map[string]Value {
+	if v.x == nil {
+		return nil
+	}
+	return v.x.m
 }
 
 // Item is an item, a key, or any other map from attribute names to values.
@@ -128,7 +152,7 @@ func L(elems []Value) Value {
 	if elems == nil {
 		elems = []Value{}
 	}
-	return Value{t: TypeL, list: elems}
+	return Value{t: TypeL, x: &composite{list: elems}}
 }
 
 // M returns a map value. The map is kept, not copied.
@@ -136,7 +160,7 @@ func M(m map[string]Value) Value {
 	if m == nil {
 		m = map[string]Value{}
 	}
-	return Value{t: TypeM, m: m}
+	return Value{t: TypeM, x: &composite{m: m}}
 }
 
 // N returns a number value from decimal text, validated and canonicalized
@@ -182,7 +206,7 @@ func NewSet(t Type, members []Value) (Value, error) {
 	if err := checkSet(t, texts, nil); err != nil {
 		return Value{}, err
 	}
-	return Value{t: t, list: members}, nil
+	return Value{t: t, x: &composite{list: members}}, nil
 }
 
 // SS returns a string set; see NewSet for the rules.
@@ -218,7 +242,9 @@ func BS(members ...[]byte) (Value, error) {
 
 // setFromValidMembers builds a set whose members are known to be valid and
 // distinct (set arithmetic results).
-func setFromValidMembers(t Type, members []Value) Value { return Value{t: t, list: members} }
+func setFromValidMembers(t Type, members []Value) Value {
+	return Value{t: t, x: &composite{list: members}}
+}
 
 // Type returns the value's type; 0 for the zero (absent) Value.
 func (v Value) Type() Type { return v.t }
@@ -237,15 +263,15 @@ func (v Value) Bytes() []byte { return []byte(v.s) }
 func (v Value) BoolValue() bool { return v.t == TypeBOOL && v.b }
 
 // List returns an L value's elements (read-only).
-func (v Value) List() []Value { return v.list }
+func (v Value) List() []Value { return v.elems() }
 
 // Map returns an M value's entries (read-only).
-func (v Value) Map() map[string]Value { return v.m }
+func (v Value) Map() map[string]Value { return v.fields() }
 
 // Members returns the members of a set as S, N or B values (read-only).
 func (v Value) Members() []Value {
 	if v.t.IsSet() {
-		return v.list
+		return v.elems()
 	}
 	return nil
 }
@@ -258,9 +284,9 @@ func (v Value) Len() int {
 	case TypeS, TypeB:
 		return len(v.s)
 	case TypeL, TypeSS, TypeNS, TypeBS:
-		return len(v.list)
+		return len(v.elems())
 	case TypeM:
-		return len(v.m)
+		return len(v.fields())
 	}
 	return -1
 }
@@ -270,17 +296,17 @@ func (v Value) Len() int {
 func (v Value) Clone() Value {
 	switch v.t {
 	case TypeL, TypeSS, TypeNS, TypeBS:
-		l := make([]Value, len(v.list))
-		for i, e := range v.list {
+		l := make([]Value, len(v.elems()))
+		for i, e := range v.elems() {
 			l[i] = e.Clone()
 		}
-		v.list = l
+		v.x = &composite{list: l}
 	case TypeM:
-		m := make(map[string]Value, len(v.m))
-		for k, e := range v.m {
+		m := make(map[string]Value, len(v.fields()))
+		for k, e := range v.fields() {
 			m[k] = e.Clone()
 		}
-		v.m = m
+		v.x = &composite{m: m}
 	}
 	return v
 }
