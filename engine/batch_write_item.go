@@ -62,10 +62,14 @@ func (db *DB) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*Bat
 			pk   attr.Value
 			req  WriteRequest
 		}
-		var writes []write
+		total := 0
+		for _, reqs := range in.RequestItems {
+			total += len(reqs)
+		}
+		writes := make([]write, 0, total)
 		for _, name := range names {
 			t := tables[name]
-			seen := map[string]bool{}
+			seen := make(map[string]bool, len(in.RequestItems[name]))
 			for _, r := range in.RequestItems[name] {
 				var w write
 				if r.PutRequest != nil {
@@ -90,7 +94,7 @@ func (db *DB) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*Bat
 		idx := map[string][]float64{} // index write units (index_capacity.go)
 		processed := 0
 		var throttled *APIError
-		var written []collectionWrite
+		written := make([]collectionWrite, 0, total)
 		unprocessed := func(w write, err *APIError) {
 			// Throttled writes come back unprocessed, as the service does.
 			throttled = err
