@@ -138,9 +138,12 @@ func (t *table) keyOf(item attr.Item) attr.Item {
 
 // storageKey returns the store key of the item with the given key values.
 func (t *table) storageKey(key attr.Item) string {
-	buf := make([]byte, 0, len(t.prefix)+8+64)
+	pk, sk := key[t.hashName], key[t.rangeName]
+	// The string shares buf, which buntdb keeps as the item's key: sized
+	// for the usual encoding (terminators, a few bytes of slack), not more.
+	buf := make([]byte, 0, len(t.prefix)+8+len(pk.Str())+len(sk.Str())+8)
 	buf = append(buf, t.prefix...)
-	return bytesString(t.appendPartition(buf, key[t.hashName], key[t.rangeName]))
+	return bytesString(t.appendPartition(buf, pk, sk))
 }
 
 // appendPartition appends hash, partition key and (if valid) sort key.
