@@ -15,7 +15,9 @@ func benchStored() string {
 	}))
 }
 
-func BenchmarkParseStoredItemSize(b *testing.B) {
+// BenchmarkParseStoredJSON decodes the item as databases before the stored
+// form (format 2) hold it.
+func BenchmarkParseStoredJSON(b *testing.B) {
 	s := benchStored()
 	b.ReportAllocs()
 	for b.Loop() {

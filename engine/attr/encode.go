@@ -109,7 +109,7 @@ const hexDigits = "0123456789abcdef"
 // appendString appends s as a JSON string, escaping only what JSON requires.
 func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
-	start := indexSpecial(s, false) // nothing before it needs escaping
+	start := indexEscape(s) // nothing before it needs escaping
 	if start == len(s) {
 		dst = append(dst, s...)
 		return append(dst, '"')

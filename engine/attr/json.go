@@ -327,7 +327,6 @@ func (d *decoder) value(depth int) (Value, error) {
 func (d *decoder) typed(t Type, depth int) (Value, error) {
 	switch t {
 	case TypeS:
-		d.plain = false
 		s, err := d.expectString("String")
 		return Value{t: TypeS, s: s, plain: d.plain}, err
 	case TypeN:
@@ -545,7 +544,8 @@ func hasDuplicates(texts []string) bool {
 // common case — no escapes — returns a substring of the input without
 // copying.
 func (d *decoder) str() (string, error) {
-	d.pos++ // opening quote
+	d.plain = false // until the text proves plain below
+	d.pos++         // opening quote
 	start := d.pos
 	// Names, type keys and most values are short: a plain loop beats
 	// IndexByte's call overhead there; long strings use IndexByte.
@@ -567,10 +567,7 @@ func (d *decoder) str() (string, error) {
 		}
 	}
 	s := d.data[start : start+end]
-	d.plain = false
-	if !d.trusted {
-		d.plain = plainASCII(s)
-	}
+	d.plain = !d.trusted && plainASCII(s)
 	if !d.trusted && !d.plain {
 		for i := 0; i < len(s); i++ {
 			if s[i] < 0x20 {

@@ -20,22 +20,22 @@ func hasZeroByte(w uint64) bool { return (w-lows)&^w&highs != 0 }
 // hasLess reports whether some byte of w is below n (n <= 128).
 func hasLess(w uint64, n byte) bool { return (w-lows*uint64(n))&^w&highs != 0 }
 
-// specialIn reports whether the eight bytes of w may hold a quote, a
-// backslash, a control character or, when high is set, a byte >= 0x80.
-func specialIn(w uint64, high bool) bool {
-	return hasZeroByte(w^(lows*'"')) || hasZeroByte(w^(lows*'\\')) || hasLess(w, 0x20) || (high && w&highs != 0)
+// needsEscape reports whether the eight bytes of w may hold a quote, a
+// backslash or a control character: a byte JSON text must escape.
+func needsEscape(w uint64) bool {
+	return hasZeroByte(w^(lows*'"')) || hasZeroByte(w^(lows*'\\')) || hasLess(w, 0x20)
 }
+
+// words returns s's bytes as a slice without copying them, for 8-byte loads.
+func words(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // plainASCII reports whether s holds only bytes 0x20 to 0x7f: no control
 // characters, nothing a UTF-8 check would need to look at.
 func plainASCII(s string) bool {
-	i := 0
-	if len(s) >= 8 {
-		b := unsafe.Slice(unsafe.StringData(s), len(s))
-		for ; i+8 <= len(b); i += 8 {
-			if w := binary.LittleEndian.Uint64(b[i:]); hasLess(w, 0x20) || w&highs != 0 {
-				return false
-			}
+	b, i := words(s), 0
+	for ; i+8 <= len(b); i += 8 {
+		if w := binary.LittleEndian.Uint64(b[i:]); hasLess(w, 0x20) || w&highs != 0 {
+			return false
 		}
 	}
 	for ; i < len(s); i++ {
@@ -46,21 +46,17 @@ func plainASCII(s string) bool {
 	return true
 }
 
-// indexSpecial returns the index of the first byte of s that is '"', '\\',
-// a control character (< 0x20) or, when high is set, >= 0x80; len(s) if
-// there is none.
-func indexSpecial(s string, high bool) int {
-	i := 0
-	if len(s) >= 8 {
-		b := unsafe.Slice(unsafe.StringData(s), len(s))
-		for ; i+8 <= len(b); i += 8 {
-			if specialIn(binary.LittleEndian.Uint64(b[i:]), high) {
-				break
-			}
+// indexEscape returns the index of the first byte of s that JSON text must
+// escape ('"', '\\' or a control character), len(s) if there is none.
+func indexEscape(s string) int {
+	b, i := words(s), 0
+	for ; i+8 <= len(b); i += 8 {
+		if needsEscape(binary.LittleEndian.Uint64(b[i:])) {
+			break
 		}
 	}
 	for ; i < len(s); i++ {
-		if c := s[i]; c == '"' || c == '\\' || c < 0x20 || (high && c >= 0x80) {
+		if c := s[i]; c == '"' || c == '\\' || c < 0x20 {
 			return i
 		}
 	}

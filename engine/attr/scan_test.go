@@ -6,27 +6,25 @@ import (
 	"testing"
 )
 
-func naiveSpecial(s string, high bool) int {
+func naiveEscape(s string) int {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == '"' || c == '\\' || c < 0x20 || (high && c >= 0x80) {
+		if c := s[i]; c == '"' || c == '\\' || c < 0x20 {
 			return i
 		}
 	}
 	return len(s)
 }
 
-// TestIndexSpecial compares the word-at-a-time scan with a byte loop on
+// TestIndexEscape compares the word-at-a-time scan with a byte loop on
 // strings with one special byte at every position, and on random bytes.
-func TestIndexSpecial(t *testing.T) {
+func TestIndexEscape(t *testing.T) {
 	for _, special := range []byte{'"', '\\', 0, 0x1f, 0x80, 0xff, 0x20, 0x7f, '!', '#', '[', ']'} {
 		for n := range 40 {
 			for at := range n {
 				b := []byte(strings.Repeat("x", n))
 				b[at] = special
-				for _, high := range []bool{false, true} {
-					if got, want := indexSpecial(string(b), high), naiveSpecial(string(b), high); got != want {
-						t.Fatalf("%q high=%v: %d, want %d", b, high, got, want)
-					}
+				if got, want := indexEscape(string(b)), naiveEscape(string(b)); got != want {
+					t.Fatalf("%q: %d, want %d", b, got, want)
 				}
 			}
 		}
@@ -40,10 +38,8 @@ func TestIndexSpecial(t *testing.T) {
 				b[i] = byte(r.IntN(256))
 			}
 		}
-		for _, high := range []bool{false, true} {
-			if got, want := indexSpecial(string(b), high), naiveSpecial(string(b), high); got != want {
-				t.Fatalf("%q high=%v: %d, want %d", b, high, got, want)
-			}
+		if got, want := indexEscape(string(b)), naiveEscape(string(b)); got != want {
+			t.Fatalf("%q: %d, want %d", b, got, want)
 		}
 	}
 }

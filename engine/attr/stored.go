@@ -3,7 +3,6 @@ package attr
 import (
 	"encoding/binary"
 	"errors"
-	"slices"
 )
 
 // The stored form: the binary encoding the engine keeps its items in.
@@ -49,13 +48,7 @@ func StoredCap(it Item, size int) int { return size + 4*len(it) + 16 }
 
 func appendStoredMap(dst []byte, m map[string]Value) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(m)))
-	var buf [16]string
-	names := buf[:0]
-	for k := range m {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	for _, k := range names {
+	for _, k := range sortedNames(m) {
 		dst = appendStoredString(dst, k)
 		dst = appendStoredValue(dst, m[k])
 	}
@@ -109,25 +102,18 @@ type storedDecoder struct {
 	pos int
 }
 
+// uvarint reads a length or count; no honest one comes near 1<<40.
 func (d *storedDecoder) uvarint() (int, error) {
-	var x uint64
-	var shift uint
-	for i := 0; i < binary.MaxVarintLen64; i++ {
-		if d.pos >= len(d.s) {
-			return 0, errCorruptStored
-		}
-		c := d.s[d.pos]
+	if d.pos < len(d.s) && d.s[d.pos] < 0x80 { // one byte: most of them
 		d.pos++
-		if c < 0x80 {
-			if x |= uint64(c) << shift; x > 1<<40 {
-				return 0, errCorruptStored
-			}
-			return int(x), nil
-		}
-		x |= uint64(c&0x7f) << shift
-		shift += 7
+		return int(d.s[d.pos-1]), nil
 	}
-	return 0, errCorruptStored
+	x, n := binary.Uvarint(words(d.s)[d.pos:])
+	if n <= 0 || x > 1<<40 {
+		return 0, errCorruptStored
+	}
+	d.pos += n
+	return int(x), nil
 }
 
 // count reads a number of elements, each at least min bytes long.

@@ -98,12 +98,12 @@ func FuzzParseStored(f *testing.F) {
 // so on decoding, keeps the mark through the stored form, and encodes to
 // the same JSON as an unmarked one.
 func TestPlainHint(t *testing.T) {
-	in := `{"p":{"S":"plain text, long enough to take the word-at-a-time path"},"q":{"S":"tab\there"},"u":{"S":"caf\u00e9"},"s":{"S":"short"},"e":{"S":"a\"b"},"l":{"L":[{"S":"x"}]}}`
+	in := `{"p":{"S":"plain text, long enough to take the word-at-a-time path"},"q":{"S":"tab\there"},"u":{"S":"caf\u00e9"},"r":{"S":"raw café, not ASCII"},"s":{"S":"short"},"e":{"S":"a\"b"},"l":{"L":[{"S":"x"}]}}`
 	it, err := ParseItem([]byte(in))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]bool{"p": true, "q": false, "u": false, "s": true, "e": false}
+	want := map[string]bool{"p": true, "q": false, "u": false, "r": false, "s": true, "e": false}
 	for name, plain := range want {
 		if it[name].plain != plain {
 			t.Errorf("%s: plain %v, want %v", name, it[name].plain, plain)
