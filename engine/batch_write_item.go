@@ -95,60 +95,57 @@ func (db *DB) BatchWriteItem(ctx context.Context, in *BatchWriteItemInput) (*Bat
 		processed := 0
 		var throttled *APIError
 		written := make([]collectionWrite, 0, total)
-		unprocessed := func(w write, err *APIError) {
-			// Throttled writes come back unprocessed, as the service does.
-			throttled = err
-			out.UnprocessedItems[w.t.meta.Name] = append(out.UnprocessedItems[w.t.meta.Name], w.req)
+		// apply writes w and charges its table; a throttled write (refused)
+		// changes nothing.
+		apply := func(tx *store.Tx, w write) (u float64, refused *APIError, err error) {
+			if w.item != nil && !w.t.writesNeedOld() {
+				// A put that needs nothing of the old item but its size
+				// writes blind. Admission does not depend on the units, so
+				// the new item's are taken first, the rest after.
+				size := w.item.Size()
+				u = writeUnits(size)
+				if refused := w.t.meter.take(true, w.pk, u); refused != nil {
+					return 0, refused, nil
+				}
+				oldSize, err := w.t.overwriteItem(tx, w.key, w.item, size)
+				if more := writeUnits(max(oldSize, size)) - u; err == nil && more > 0 {
+					w.t.meter.charge(true, w.pk, more)
+					u += more
+				}
+				return u, nil, err
+			}
+			old, err := readItem(tx, w.key)
+			if err != nil {
+				return 0, nil, err
+			}
+			u = writeUnits(max(old.Size(), w.item.Size()))
+			if refused := w.t.meter.take(true, w.pk, u); refused != nil {
+				return 0, refused, nil
+			}
+			idx[w.t.meta.Name] = w.t.indexWrites(idx[w.t.meta.Name], old, w.item, 1)
+			switch {
+			case w.item != nil:
+				err = w.t.writeItem(tx, w.key, old, w.item)
+			case old != nil:
+				err = w.t.deleteItem(tx, w.key, old)
+			}
+			return u, nil, err
 		}
 		err := db.store.Update(func(tx *store.Tx) error {
 			for _, w := range writes {
-				if w.item != nil && !w.t.writesNeedOld() {
-					// A put that needs nothing of the old item but its size
-					// writes blind. Admission does not depend on the units,
-					// so the new item's are taken first, the rest after.
-					size := w.item.Size()
-					u := writeUnits(size)
-					if err := w.t.meter.take(true, w.pk, u); err != nil {
-						unprocessed(w, err)
-						continue
-					}
-					oldSize, err := w.t.overwriteItem(tx, w.key, w.item, size)
-					if err != nil {
-						return err
-					}
-					if more := writeUnits(max(oldSize, size)) - u; more > 0 {
-						w.t.meter.charge(true, w.pk, more)
-						u += more
-					}
-					processed++
-					written = append(written, collectionWrite{w.t, w.pk})
-					units[w.t.meta.Name] += u
-					continue
-				}
-				old, err := readItem(tx, w.key)
+				u, refused, err := apply(tx, w)
 				if err != nil {
 					return err
 				}
-				u := writeUnits(max(old.Size(), w.item.Size()))
-				if err := w.t.meter.take(true, w.pk, u); err != nil {
-					unprocessed(w, err)
+				if refused != nil {
+					// Throttled writes come back unprocessed, as the service does.
+					throttled = refused
+					out.UnprocessedItems[w.t.meta.Name] = append(out.UnprocessedItems[w.t.meta.Name], w.req)
 					continue
 				}
 				processed++
 				written = append(written, collectionWrite{w.t, w.pk})
 				units[w.t.meta.Name] += u
-				idx[w.t.meta.Name] = w.t.indexWrites(idx[w.t.meta.Name], old, w.item, 1)
-				if w.item == nil {
-					if old != nil {
-						if err := w.t.deleteItem(tx, w.key, old); err != nil {
-							return err
-						}
-					}
-					continue
-				}
-				if err := w.t.writeItem(tx, w.key, old, w.item); err != nil {
-					return err
-				}
 			}
 			return nil
 		})
