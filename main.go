@@ -306,7 +306,11 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 		if err != nil {
 			return err
 		}
-		defer stop()
+		defer func() {
+			if perr := stop(); perr != nil {
+				fmt.Fprintln(stderr, "dynalab serve:", perr) // the profile is lost, the data is not
+			}
+		}()
 	}
 	sel, err := source.selector("serve", stderr)
 	if err != nil {
@@ -414,8 +418,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	return db.Close()
 }
 
-// startCPUProfile profiles the process into path until stop is called.
-func startCPUProfile(path string) (stop func(), err error) {
+// startCPUProfile profiles the process into path until stop is called;
+// stop reports a profile that could not be written out.
+func startCPUProfile(path string) (stop func() error, err error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, fmt.Errorf("cpu profile: %w", err)
@@ -424,7 +429,13 @@ func startCPUProfile(path string) (stop func(), err error) {
 		f.Close()
 		return nil, fmt.Errorf("cpu profile %s: %w", path, err)
 	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+	return func() error {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("cpu profile %s: %w", path, err)
+		}
+		return nil
+	}, nil
 }
 
 func runCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {

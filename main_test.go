@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -55,11 +56,12 @@ func TestVersion(t *testing.T) {
 // lock are left as they should be.
 func TestServe(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "serve.db")
+	profile := filepath.Join(t.TempDir(), "cpu.out")
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--data", path, "--listen", "127.0.0.1:0"}, pw, io.Discard)
+		done <- run(ctx, []string{"serve", "--data", path, "--listen", "127.0.0.1:0", "--cpuprofile", profile}, pw, io.Discard)
 		pw.Close()
 	}()
 	lines := bufio.NewScanner(pr)
@@ -103,6 +105,10 @@ func TestServe(t *testing.T) {
 		t.Fatalf("reopen after shutdown: %v", err)
 	}
 	db.Close()
+	// --cpuprofile wrote a whole profile (gzipped protobuf) on shutdown.
+	if data, err := os.ReadFile(profile); err != nil || len(data) < 2 || data[0] != 0x1f || data[1] != 0x8b {
+		t.Fatalf("cpu profile: %d bytes, %v", len(data), err)
+	}
 }
 
 // TestServeSIGTERM builds the real binary, writes through it, stops it with

@@ -15,10 +15,10 @@ import (
 //
 // body is the request body exactly as received (gzip already decoded). It
 // is the dispatcher's: the server never reuses its memory, so Dispatch may
-// keep references into it (engine.DB.Dispatch decodes without copying). For a target it does not serve it
-// must return engine.ErrUnknownOperation whatever the body holds: the
-// server then checks the body's JSON itself. Dispatch may be called
-// concurrently.
+// keep references into it (engine.DB.Dispatch decodes without copying).
+// For a target it does not serve it must return engine.ErrUnknownOperation
+// whatever the body holds: the server then checks the body's JSON itself.
+// Dispatch may be called concurrently.
 type Dispatcher interface {
 	Dispatch(ctx context.Context, target string, body []byte) (resp []byte, info engine.CallInfo, err error)
 }
