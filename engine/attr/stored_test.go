@@ -146,3 +146,20 @@ func clearPlain(v Value) Value {
 	}
 	return v
 }
+
+// TestStoredSize: the size read from the stored form's header, or decoded
+// from an older file's JSON, is the item's Size (blind overwrites charge
+// and count with it).
+func TestStoredSize(t *testing.T) {
+	for _, in := range storedSamples {
+		it, _ := ParseItem([]byte(in))
+		for _, stored := range []string{string(AppendStored(nil, it, it.Size())), string(AppendItem(nil, it))} {
+			if got, err := StoredSize(stored); err != nil || got != it.Size() {
+				t.Errorf("%.40q: %d, %v; want %d", stored, got, err, it.Size())
+			}
+		}
+	}
+	if _, err := StoredSize("\x01"); err == nil {
+		t.Error("a header without its size: no error")
+	}
+}
