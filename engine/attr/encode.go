@@ -15,8 +15,8 @@ func AppendItem(dst []byte, it Item) []byte {
 		return append(dst, "null"...)
 	}
 	dst = append(dst, '{')
-	names := sortedNames(it)
-	for i, k := range names {
+	var buf [16]string
+	for i, k := range appendSortedNames(buf[:0], it) {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
@@ -27,9 +27,9 @@ func AppendItem(dst []byte, it Item) []byte {
 	return append(dst, '}')
 }
 
-func sortedNames(m map[string]Value) []string {
-	var buf [16]string
-	names := buf[:0]
+// appendSortedNames appends m's names to names and sorts them. Callers
+// pass a small array's slice, so that the usual item sorts on the stack.
+func appendSortedNames(names []string, m map[string]Value) []string {
 	for k := range m {
 		names = append(names, k)
 	}

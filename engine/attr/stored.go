@@ -48,7 +48,8 @@ func StoredCap(it Item, size int) int { return size + 4*len(it) + 16 }
 
 func appendStoredMap(dst []byte, m map[string]Value) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(m)))
-	for _, k := range sortedNames(m) {
+	var buf [16]string
+	for _, k := range appendSortedNames(buf[:0], m) {
 		dst = appendStoredString(dst, k)
 		dst = appendStoredValue(dst, m[k])
 	}
