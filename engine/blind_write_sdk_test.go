@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -100,5 +101,128 @@ func TestBlindPutsReadOldImagesWhenWatched(t *testing.T) {
 	ev := <-events
 	if ev.EventName != engine.EventModify || ev.OldImage == nil || ev.OldImage.Size() != 200 || ev.NewImage.Size() != 300 {
 		t.Fatalf("event %s, old %d bytes, new %d bytes; want MODIFY 200 -> 300", ev.EventName, ev.OldImage.Size(), ev.NewImage.Size())
+	}
+}
+
+// TestBlindConditionalPutRollsBack: a conditional PutItem on such a table
+// writes first and judges its condition on the item it replaced
+// (put_item.go); a failed condition must leave the old item, the table's
+// statistics and the file as they were, and return the old item.
+func TestBlindConditionalPutRollsBack(t *testing.T) {
+	e := newSDKEnv(t, engine.Options{})
+	createAppTable(t, e.c)
+	ctx := enginetest.Ctx(t)
+	putItem(t, e.c, "AppTable", padItem("c", "a", 200))
+	put := func(c *dynamodb.Client, size int, cond string) (*dynamodb.PutItemOutput, error) {
+		return c.PutItem(ctx, &dynamodb.PutItemInput{
+			TableName: aws.String("AppTable"), Item: padItem("c", "a", size), ConditionExpression: aws.String(cond),
+			ReturnValues:                        types.ReturnValueAllOld,
+			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+		})
+	}
+	check := func(t *testing.T, c *dynamodb.Client, wantSize int) {
+		t.Helper()
+		g, err := c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("AppTable"), Key: key("c", "a"), ConsistentRead: aws.Bool(true)})
+		if err != nil || itemSize(g.Item) != wantSize {
+			t.Fatalf("item is %d bytes (%v), want %d", itemSize(g.Item), err, wantSize)
+		}
+		d, err := c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("AppTable")})
+		if err != nil || *d.Table.ItemCount != 1 || *d.Table.TableSizeBytes != int64(wantSize) {
+			t.Fatalf("DescribeTable: %v; want ItemCount 1, TableSizeBytes %d", err, wantSize)
+		}
+	}
+	_, err := put(e.c, 1000, "attribute_not_exists(PK)")
+	var ccf *types.ConditionalCheckFailedException
+	if !errors.As(err, &ccf) || itemSize(ccf.Item) != 200 {
+		t.Fatalf("want ConditionalCheckFailedException with the 200-byte item, got %v", err)
+	}
+	check(t, e.c, 200)
+	out, err := put(e.c, 1000, "attribute_exists(PK)")
+	if err != nil || itemSize(out.Attributes) != 200 {
+		t.Fatalf("conditional put: %v, old item %d bytes; want the 200-byte item", err, itemSize(out.Attributes))
+	}
+	check(t, e.c, 1000)
+	if _, err := put(e.c, 300, "attribute_not_exists(PK)"); !errors.As(err, &ccf) {
+		t.Fatalf("want ConditionalCheckFailedException, got %v", err)
+	}
+	db := enginetest.Reopen(t, e.db, engine.Options{})
+	check(t, enginetest.Client(t, db), 1000)
+}
+
+// TestBlindTransactionPutsRollBack: a transaction's Puts on such a table
+// are written while their conditions are judged (transact_write_items.go's
+// putBlind). A cancelled transaction must leave nothing of them — in the
+// items, the table's statistics or the file — and report the replaced item
+// a failed condition asks for.
+func TestBlindTransactionPutsRollBack(t *testing.T) {
+	e := newSDKEnv(t, engine.Options{})
+	createAppTable(t, e.c)
+	ctx := enginetest.Ctx(t)
+	putItem(t, e.c, "AppTable", padItem("t", "a", 200))
+	putItem(t, e.c, "AppTable", padItem("t", "b", 300))
+	put := func(it av, cond string) types.TransactWriteItem {
+		return types.TransactWriteItem{Put: &types.Put{
+			TableName: aws.String("AppTable"), Item: it, ConditionExpression: aws.String(cond),
+			ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+		}}
+	}
+	stats := func(t *testing.T) (int64, int64) {
+		t.Helper()
+		d, err := e.c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("AppTable")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *d.Table.ItemCount, *d.Table.TableSizeBytes
+	}
+	size := func(t *testing.T, c *dynamodb.Client, sk string) int {
+		t.Helper()
+		g, err := c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("AppTable"), Key: key("t", sk), ConsistentRead: aws.Bool(true)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return itemSize(g.Item)
+	}
+
+	// Replace a (condition holds), add c (new), replace b (condition fails).
+	_, err := e.c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		put(padItem("t", "a", 1000), "attribute_exists(PK)"),
+		put(padItem("t", "c", 1000), "attribute_not_exists(PK)"),
+		put(padItem("t", "b", 1000), "attribute_not_exists(PK)"),
+	}})
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) || len(tce.CancellationReasons) != 3 {
+		t.Fatalf("want TransactionCanceledException with 3 reasons, got %v", err)
+	}
+	if r := tce.CancellationReasons; aws.ToString(r[0].Code) != "None" || aws.ToString(r[1].Code) != "None" ||
+		aws.ToString(r[2].Code) != "ConditionalCheckFailed" || itemSize(r[2].Item) != 300 {
+		t.Fatalf("reasons %s/%s/%s, failed item %d bytes; want None/None/ConditionalCheckFailed with the 300-byte item",
+			aws.ToString(r[0].Code), aws.ToString(r[1].Code), aws.ToString(r[2].Code), itemSize(r[2].Item))
+	}
+	if a, b, c := size(t, e.c, "a"), size(t, e.c, "b"), size(t, e.c, "c"); a != 200 || b != 300 || c != 0 {
+		t.Fatalf("after the cancelled transaction: a %d, b %d, c %d bytes; want 200, 300, absent", a, b, c)
+	}
+	if n, b := stats(t); n != 2 || b != 500 {
+		t.Fatalf("after the cancelled transaction: ItemCount %d, TableSizeBytes %d; want 2, 500", n, b)
+	}
+
+	// The same writes with conditions that hold all commit.
+	if _, err := e.c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		put(padItem("t", "a", 1000), "attribute_exists(PK)"),
+		put(padItem("t", "c", 1000), "attribute_not_exists(PK)"),
+		put(padItem("t", "b", 1000), "attribute_exists(PK)"),
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if n, b := stats(t); n != 3 || b != 3000 {
+		t.Fatalf("after the committed transaction: ItemCount %d, TableSizeBytes %d; want 3, 3000", n, b)
+	}
+
+	// And the file holds exactly what committed.
+	db := enginetest.Reopen(t, e.db, engine.Options{})
+	c := enginetest.Client(t, db)
+	for _, sk := range []string{"a", "b", "c"} {
+		if got := size(t, c, sk); got != 1000 {
+			t.Errorf("after reopen: %s is %d bytes, want 1000", sk, got)
+		}
 	}
 }

@@ -105,6 +105,19 @@ func (db *DB) PutItem(ctx context.Context, in *PutItemInput) (*PutItemOutput, er
 				oldSize, err = t.overwriteItem(tx, key, in.Item, in.Item.Size())
 				return err
 			}
+			if !t.writesNeedOld() {
+				// Write first and judge the condition on the item replaced:
+				// one btree walk; a failed condition rolls the write back.
+				r, replaced, err := t.replaceItem(tx, key, in.Item)
+				if err != nil {
+					return err
+				}
+				old, oldSize = replaced, replaced.Size()
+				if !cond.eval(old) {
+					return conditionFailed(old, in.ReturnValuesOnConditionCheckFailure)
+				}
+				return r.record(tx, t, key, in.Item)
+			}
 			var err error
 			if old, err = readItem(tx, key); err != nil {
 				return err

@@ -162,15 +162,24 @@ func (db *DB) transactWrite(ctx context.Context, in *TransactWriteItemsInput) (*
 }
 
 // runTransaction evaluates every action against the current items, and
-// writes only when all succeed.
+// writes only when all succeed. A Put that needs nothing of the old item
+// is written as it is evaluated (replaceItem); when any action fails, the
+// error rolls the store transaction back, that write included.
 func runTransaction(tx *store.Tx, actions []txAction, units map[string]float64, idx map[string][]float64) error {
 	reasons := make([]CancellationReason, len(actions))
 	olds := make([]attr.Item, len(actions))
 	news := make([]attr.Item, len(actions))
+	blind := make([]*replacement, len(actions))
 	failed := false
 	for i, a := range actions {
 		reasons[i].Code = "None"
-		old, err := readItem(tx, a.skey)
+		var old attr.Item
+		var err error
+		if a.kind == "Put" && !a.t.writesNeedOld() {
+			blind[i], old, err = a.t.replaceItem(tx, a.skey, a.item)
+		} else {
+			old, err = readItem(tx, a.skey)
+		}
 		if err != nil {
 			return err
 		}
@@ -214,6 +223,10 @@ func runTransaction(tx *store.Tx, actions []txAction, units map[string]float64, 
 	}
 	for i, a := range actions {
 		switch {
+		case blind[i] != nil:
+			if err := blind[i].record(tx, a.t, a.skey, a.item); err != nil {
+				return err
+			}
 		case a.kind == "Delete" && olds[i] != nil:
 			if err := a.t.deleteItem(tx, a.skey, olds[i]); err != nil {
 				return err
