@@ -35,14 +35,14 @@ var goldenPanes = map[string]goldenCase{
 	}},
 	"2-browser": {setup: func(t *testing.T, tm *teatest.TestModel) {
 		tm.Send(altKey('2'))
-		waitOutput(t, tm, "AppTable") // the tables are loaded
+		waitOutput(t, tm, "ListTables · 1 table") // the browser has its tables: Enter opens one
 		tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 		waitOutput(t, tm, "7 items loaded")
 		tm.Type("jj")
 	}},
 	"2-browser-export": {setup: func(t *testing.T, tm *teatest.TestModel) {
 		tm.Send(altKey('2'))
-		waitOutput(t, tm, "AppTable")
+		waitOutput(t, tm, "ListTables · 1 table")
 		tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 		waitOutput(t, tm, "7 items loaded")
 		tm.Type("x")
@@ -50,7 +50,7 @@ var goldenPanes = map[string]goldenCase{
 	}},
 	"2-browser-index": {prepare: ordersWithMultiKeyGSI, setup: func(t *testing.T, tm *teatest.TestModel) {
 		tm.Send(altKey('2'))
-		waitOutput(t, tm, "Orders")
+		waitOutput(t, tm, "ListTables · 2 tables")
 		tm.Type("j")
 		tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 		waitOutput(t, tm, "3 items loaded")
