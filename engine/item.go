@@ -254,70 +254,63 @@ func (t *table) writesNeedOld() bool {
 // size, without reading what it replaces first, and returns the replaced
 // item's size, 0 if there was none.
 func (t *table) overwriteItem(tx *store.Tx, key string, item attr.Item, size int) (oldSize int, err error) {
-	data := encodeItem(item, size)
-	prev, replaced, err := tx.Replace(key, data)
+	r, err := replace(tx, key, item, size)
 	if err != nil {
 		return 0, err
 	}
-	return t.recordOverwrite(tx, key, item, size, data, prev, replaced)
+	return t.recordReplacement(tx, key, item, &r)
 }
 
-// replacement is an item written by replaceItem and not yet recorded.
+// replacement is an item written by replace and not yet recorded.
 type replacement struct {
 	data, prev string // the stored item written, the one it replaced
 	replaced   bool
 	size       int // the written item's Size
 }
 
-// replaceItem writes item at key in one btree walk instead of a read and a
-// write, for a table whose writes need nothing of the old item
-// (!writesNeedOld), and returns the item it replaced (nil if none) so that
-// the caller can judge a condition on it. A caller that keeps the write
-// records it (replacement.record); one that refuses it fails the store
-// transaction, which rolls the write back.
-func (t *table) replaceItem(tx *store.Tx, key string, item attr.Item) (*replacement, attr.Item, error) {
-	r := &replacement{size: item.Size()}
-	r.data = encodeItem(item, r.size)
+// replace writes item, whose Size is size, at key in one btree walk: for
+// a table whose writes need nothing of the old item (!writesNeedOld), so
+// that a condition can be judged on what the write replaced instead of
+// reading it first. A caller that keeps the write records it
+// (recordReplacement); one that refuses it fails the store transaction,
+// which rolls the write back.
+func replace(tx *store.Tx, key string, item attr.Item, size int) (replacement, error) {
+	r := replacement{size: size, data: encodeItem(item, size)}
 	var err error
-	if r.prev, r.replaced, err = tx.Replace(key, r.data); err != nil || !r.replaced {
-		return r, nil, err
-	}
-	old, err := attr.ParseStoredItem(r.prev)
-	if err != nil {
-		return nil, nil, fmt.Errorf("corrupt stored item: %w", err)
-	}
-	return r, old, nil
+	r.prev, r.replaced, err = tx.Replace(key, r.data)
+	return r, err
 }
 
-// record completes the write: the table's statistics and the change.
-func (r *replacement) record(tx *store.Tx, t *table, key string, item attr.Item) error {
-	_, err := t.recordOverwrite(tx, key, item, r.size, r.data, r.prev, r.replaced)
-	return err
+// old decodes the replaced item, nil if there was none.
+func (r *replacement) old() (attr.Item, error) {
+	if !r.replaced {
+		return nil, nil
+	}
+	return decodeStored(r.prev)
+}
+
+// recordReplacement completes the write r made of item: the table's
+// statistics and the change record. It returns the replaced item's size.
+func (t *table) recordReplacement(tx *store.Tx, key string, item attr.Item, r *replacement) (oldSize int, err error) {
+	dn := int64(1)
+	if r.replaced {
+		if r.prev == r.data { // the same item (equal items may differ in hints: then this is a full write)
+			return r.size, nil
+		}
+		if oldSize, err = attr.StoredSize(r.prev); err != nil {
+			return 0, fmt.Errorf("corrupt stored item: %w", err)
+		}
+		dn = 0
+	}
+	if err := tx.AddStats(t.meta.ID, dn, int64(r.size-oldSize)); err != nil {
+		return 0, err
+	}
+	return oldSize, t.recordChange(tx, key, nil, item, false)
 }
 
 // encodeItem returns the stored form of item, whose Size is size.
 func encodeItem(item attr.Item, size int) string {
 	return bytesString(attr.AppendStored(make([]byte, 0, attr.StoredCap(item, size)), item, size))
-}
-
-// recordOverwrite completes a blind write of item (size bytes, stored as
-// data) that replaced prev, if replaced: the table's statistics and the
-// change record. It returns the replaced item's size.
-func (t *table) recordOverwrite(tx *store.Tx, key string, item attr.Item, size int, data, prev string, replaced bool) (oldSize int, err error) {
-	dn := int64(1)
-	if replaced {
-		if prev == data { // the same item (equal items may differ in hints: then this is a full write)
-			return size, nil
-		}
-		if oldSize, err = attr.StoredSize(prev); err != nil {
-			return 0, fmt.Errorf("corrupt stored item: %w", err)
-		}
-		dn = 0
-	}
-	if err := tx.AddStats(t.meta.ID, dn, int64(size-oldSize)); err != nil {
-		return 0, err
-	}
-	return oldSize, t.recordChange(tx, key, nil, item, false)
 }
 
 // deleteItem removes the item at key, which holds old, and records the

@@ -99,36 +99,40 @@ func (db *DB) PutItem(ctx context.Context, in *PutItemInput) (*PutItemOutput, er
 		// Without a condition or old values to return, a table whose
 		// writes need nothing of the old item but its size writes blind.
 		blind := cond.c == nil && in.ReturnValues != ReturnAllOld
+		size := in.Item.Size()
 		err := db.store.Update(func(tx *store.Tx) error {
-			if blind && !t.writesNeedOld() {
-				var err error
-				oldSize, err = t.overwriteItem(tx, key, in.Item, in.Item.Size())
-				return err
-			}
-			if !t.writesNeedOld() {
-				// Write first and judge the condition on the item replaced:
-				// one btree walk; a failed condition rolls the write back.
-				r, replaced, err := t.replaceItem(tx, key, in.Item)
-				if err != nil {
+			var err error
+			if t.writesNeedOld() {
+				if old, err = readItem(tx, key); err != nil {
 					return err
 				}
-				old, oldSize = replaced, replaced.Size()
+				oldSize = old.Size()
 				if !cond.eval(old) {
 					return conditionFailed(old, in.ReturnValuesOnConditionCheckFailure)
 				}
-				return r.record(tx, t, key, in.Item)
+				return t.writeItem(tx, key, old, in.Item)
 			}
-			var err error
-			if old, err = readItem(tx, key); err != nil {
+			if blind {
+				oldSize, err = t.overwriteItem(tx, key, in.Item, size)
+				return err
+			}
+			// Write first and judge the condition on the item replaced: one
+			// btree walk; a failed condition rolls the write back.
+			r, err := replace(tx, key, in.Item, size)
+			if err == nil {
+				old, err = r.old()
+			}
+			if err != nil {
 				return err
 			}
 			oldSize = old.Size()
 			if !cond.eval(old) {
 				return conditionFailed(old, in.ReturnValuesOnConditionCheckFailure)
 			}
-			return t.writeItem(tx, key, old, in.Item)
+			_, err = t.recordReplacement(tx, key, in.Item, &r)
+			return err
 		})
-		units := writeUnits(max(in.Item.Size(), oldSize))
+		units := writeUnits(max(size, oldSize))
 		if err != nil {
 			t.meter.chargeFailed(err, true, pk, units)
 			return wrapWrite(err, "put item into", t)

@@ -163,7 +163,7 @@ func (db *DB) transactWrite(ctx context.Context, in *TransactWriteItemsInput) (*
 
 // runTransaction evaluates every action against the current items, and
 // writes only when all succeed. A Put that needs nothing of the old item
-// is written as it is evaluated (replaceItem); when any action fails, the
+// is written as it is evaluated (replace); when any action fails, the
 // error rolls the store transaction back, that write included.
 func runTransaction(tx *store.Tx, actions []txAction, units map[string]float64, idx map[string][]float64) error {
 	reasons := make([]CancellationReason, len(actions))
@@ -176,7 +176,11 @@ func runTransaction(tx *store.Tx, actions []txAction, units map[string]float64, 
 		var old attr.Item
 		var err error
 		if a.kind == "Put" && !a.t.writesNeedOld() {
-			blind[i], old, err = a.t.replaceItem(tx, a.skey, a.item)
+			var r replacement
+			if r, err = replace(tx, a.skey, a.item, a.item.Size()); err == nil {
+				old, err = r.old()
+			}
+			blind[i] = &r
 		} else {
 			old, err = readItem(tx, a.skey)
 		}
@@ -224,7 +228,7 @@ func runTransaction(tx *store.Tx, actions []txAction, units map[string]float64, 
 	for i, a := range actions {
 		switch {
 		case blind[i] != nil:
-			if err := blind[i].record(tx, a.t, a.skey, a.item); err != nil {
+			if _, err := a.t.recordReplacement(tx, a.skey, a.item, blind[i]); err != nil {
 				return err
 			}
 		case a.kind == "Delete" && olds[i] != nil:
