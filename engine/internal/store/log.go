@@ -126,9 +126,10 @@ type wal struct {
 
 // recovered is what scanning a file found.
 type recovered struct {
-	format int    // 0 new or empty file, 1 legacy, 2 this format
+	format int    // 0 new or empty file, 1 legacy, 2 or 3 framed
 	end    int64  // bytes to keep
 	seq    uint64 // last commit record's sequence number
+	txns   int    // transactions kept
 }
 
 // openWAL opens (creating if needed) the file at path, cuts off a torn
@@ -306,12 +307,33 @@ func (w *wal) recover(f *os.File) (recovered, error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return rec, err
 	}
-	sc := scanner{r: bufio.NewReaderSize(f, readBuffer(size)), size: size, legacy: rec.format == 1}
+	if rec.format == 1 {
+		// Only format 1 lacks commit records: a file that has them was
+		// written in a later format, and its header is damaged. Reading it
+		// as format 1 would apply torn and damaged transactions in part.
+		if d, err := inspectFile(f, 0, size); err != nil {
+			return rec, err
+		} else if len(d.marks) > 0 {
+			return rec, &CorruptError{Path: w.path, After: len(d.marks), Reason: "it does not name the file's format"}
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return rec, err
+		}
+	}
 	var why error
 	if rec.format == 1 {
+		sc := scanner{r: bufio.NewReaderSize(f, readBuffer(size)), size: size, legacy: true}
 		rec.end, why = sc.scanLegacy()
 	} else {
-		rec.end, rec.seq, why = sc.scanLog()
+		readFrom := func(off int64) ([]byte, error) { return readAt(f, off, size) }
+		fs, err := scanFramed(bufio.NewReaderSize(f, readBuffer(size)), size, readFrom)
+		if err != nil {
+			return rec, err
+		}
+		if fs.after > 0 {
+			return rec, &CorruptError{Path: w.path, Offset: fs.end, After: fs.after, Reason: describe(fs.why)}
+		}
+		rec.end, rec.seq, rec.txns, why = fs.end, fs.seq, fs.txns, fs.why
 	}
 	if rec.end < size {
 		if err := w.cutTail(f, rec.end, size, why); err != nil {
@@ -344,16 +366,11 @@ func (w *wal) cutTail(f *os.File, end, size int64, why error) error {
 		return fmt.Errorf("read the torn end of %s: %w", w.path, err)
 	}
 	what := "an incomplete transaction"
-	if errors.Is(why, errCorrupt) {
+	if errors.Is(why, errCorrupt) || errors.Is(why, errChecksum) || errors.Is(why, errSequence) {
 		what = "an unreadable transaction"
 	}
-	msg := fmt.Sprintf("dynalab: %s: dropped %s at the end of the file (%d bytes from offset %d: %v; a crash or power loss in the middle of a write); everything before it is intact",
-		w.path, what, len(tail), end, why)
-	// The torn transaction's own commit record may be among the dropped
-	// bytes; more than one means damage before the end, not a torn append.
-	if k := bytes.Count(tail, []byte("\r\n$8\r\nm/commit\r\n")); k > 1 {
-		msg += fmt.Sprintf("; the dropped bytes hold %d commit records: the file was damaged before its end, not only torn", k)
-	}
+	msg := fmt.Sprintf("dynalab: %s: dropped %s at the end of the file (%d bytes from offset %d: %s; a crash or power loss in the middle of a write); everything before it is intact",
+		w.path, what, len(tail), end, describe(why))
 	if len(bytes.Trim(tail, "\x00")) > 0 {
 		if saved, err := os.CreateTemp(filepath.Dir(w.path), filepath.Base(w.path)+".torn-*"); err == nil {
 			_, err = saved.Write(tail)
@@ -374,42 +391,126 @@ func (w *wal) cutTail(f *os.File, end, size int64, why error) error {
 	return nil
 }
 
-var errCorrupt = errors.New("not a valid command or commit record")
+// Why a scan stopped before the end of the file.
+var (
+	errCorrupt   = errors.New("not a valid command")
+	errChecksum  = errors.New("its checksum does not match its commit record")
+	errSequence  = errors.New("its commit record is out of sequence")
+	errNoCommit  = errors.New("its commands end without a commit record")
+	errBadHeader = errors.New("the file's header is not a valid command")
+)
+
+// describe says what a scan found where it stopped.
+func describe(why error) string {
+	switch {
+	case why == nil:
+		return errNoCommit.Error()
+	case errors.Is(why, io.ErrUnexpectedEOF):
+		return "the file ends inside it"
+	}
+	return why.Error()
+}
+
+// inspectFile reads f from end to size and looks for complete
+// transactions after the damage there (damage.go).
+func inspectFile(f *os.File, end, size int64) (damage, error) {
+	rest, err := readAt(f, end, size)
+	return inspect(rest), err
+}
+
+func readAt(f *os.File, from, size int64) ([]byte, error) {
+	b := make([]byte, size-from)
+	if _, err := f.ReadAt(b, from); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("read %s from offset %d: %w", f.Name(), from, err)
+	}
+	return b, nil
+}
+
+// framedScan is what scanning a framed (format 2 or later) file found.
+type framedScan struct {
+	end   int64  // bytes that check out
+	seq   uint64 // the last commit record's sequence number
+	txns  int    // transactions that check out
+	why   error  // what stopped the scan before the end, if it stopped
+	after int    // complete transactions found after end: damage, not a torn end
+	head  int64  // where the header ends (0 if it is unreadable)
+}
+
+// scanFramed scans a framed file of size bytes from r and, where the scan
+// stops early, looks at the rest (readFrom reads it) for transactions that
+// were complete.
+func scanFramed(r *bufio.Reader, size int64, readFrom func(off int64) ([]byte, error)) (framedScan, error) {
+	sc := scanner{r: r, size: size}
+	var fs framedScan
+	fs.end, fs.seq, fs.txns, fs.why = sc.scanLog()
+	fs.head = sc.headerEnd
+	if fs.end == size {
+		return fs, nil
+	}
+	rest, err := readFrom(fs.end)
+	if err != nil {
+		return fs, err
+	}
+	d := inspect(rest)
+	if errors.Is(fs.why, errSequence) && fs.txns == 1 && d.continues() {
+		// The first transaction's sequence number is not checked against
+		// anything; it is the damaged one when the two after it agree.
+		fs.end, fs.txns = sc.headerEnd, 0
+		if rest, err = readFrom(fs.end); err != nil {
+			return fs, err
+		}
+		d = inspect(rest)
+	}
+	fs.after = d.committed
+	if fs.end == 0 { // a damaged header: every transaction follows it
+		fs.after = len(d.marks)
+	}
+	return fs, nil
+}
 
 // scanner reads the commands of a file.
 type scanner struct {
-	r      *bufio.Reader
-	size   int64
-	pos    int64 // bytes consumed
-	legacy bool
-	cmd    []byte // the raw bytes of the last command
-	args   [5][]byte
-	nargs  int
+	r         *bufio.Reader
+	size      int64
+	pos       int64 // bytes consumed
+	legacy    bool
+	cmd       []byte // the raw bytes of the last command
+	headerEnd int64  // where the header ends (scanLog)
+	args      [5][]byte
+	nargs     int
 }
 
-// scanLog returns the end of the last valid commit record of a format 2
-// file and its sequence number; why says what stopped the scan early.
-func (s *scanner) scanLog() (end int64, seq uint64, why error) {
+// scanLog returns the end of the last valid commit record of a framed
+// file, its sequence number and how many transactions precede it; why
+// says what stopped the scan early (nil: the file ends after complete
+// commands that have no commit record).
+func (s *scanner) scanLog() (end int64, seq uint64, txns int, why error) {
 	// The header.
 	if err := s.next(); err != nil || s.nargs != 3 || string(s.args[1]) != keyFormat {
-		return 0, 0, fmt.Errorf("bad header: %w", cmp(err, errCorrupt))
+		return 0, 0, 0, errBadHeader
 	}
-	end = s.pos
+	end, s.headerEnd = s.pos, s.pos
 	crc := uint32(0)
 	first := true
 	for {
 		if err := s.next(); err != nil {
 			if errors.Is(err, io.EOF) {
-				return end, seq, nil
+				return end, seq, txns, nil
 			}
-			return end, seq, err
+			return end, seq, txns, err
 		}
 		if s.nargs == 3 && string(s.args[1]) == keyCommit {
 			n, c, ok := parseCommit(s.args[2])
-			if !ok || c != crc || (!first && n != seq+1) {
-				return end, seq, fmt.Errorf("commit record does not match its transaction: %w", errCorrupt)
+			switch {
+			case !ok:
+				return end, seq, txns, errCorrupt
+			case c != crc:
+				return end, seq, txns, errChecksum
+			case !first && n != seq+1:
+				return end, seq, txns, errSequence
 			}
 			end, seq, crc, first = s.pos, n, 0, false
+			txns++
 			continue
 		}
 		crc = crc32.Update(crc, castagnoli, s.cmd)
@@ -431,13 +532,6 @@ func (s *scanner) scanLegacy() (int64, error) {
 		}
 		end = s.pos
 	}
-}
-
-func cmp(err, def error) error {
-	if err != nil {
-		return err
-	}
-	return def
 }
 
 // parseCommit reads "<seq> <crc>".

@@ -159,39 +159,6 @@ func TestTornLastTransactionAtEveryOffset(t *testing.T) {
 	}
 }
 
-// TestDamageBeforeTheEnd: a changed byte inside an earlier transaction
-// fails its checksum; the file is kept up to the transaction before it,
-// the rest saved, and the warning says the damage is not only a torn end.
-func TestDamageBeforeTheEnd(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "d.db")
-	s := mustOpen(t, path, Options{Sync: SyncNever})
-	var sizes []int64
-	for i := range 5 {
-		if err := s.Update(func(tx *Tx) error { return tx.Set("k"+strconv.Itoa(i), "value") }); err != nil {
-			t.Fatal(err)
-		}
-		sizes = append(sizes, fileSize(t, path))
-	}
-	s.Close()
-	data, _ := os.ReadFile(path)
-	i := bytes.Index(data[sizes[1]:], []byte("value")) + int(sizes[1])
-	data[i] = 'V' // inside k2's transaction
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var w warnings
-	s = mustOpen(t, path, Options{Warnf: w.warnf})
-	defer s.Close()
-	got := dump(t, s)
-	if _, ok := got["k1"]; !ok || len(got) != 3 { // m/format, k0, k1
-		t.Fatalf("after damage: %v", got)
-	}
-	msgs := w.take()
-	if len(msgs) != 1 || !strings.Contains(msgs[0], "unreadable transaction") || !strings.Contains(msgs[0], "damaged before its end") || !strings.Contains(msgs[0], ".torn-") {
-		t.Fatalf("warnings %q", msgs)
-	}
-}
-
 // TestZeroFilledTail: a power loss can leave the file longer than what
 // was written, the rest zeros.
 func TestZeroFilledTail(t *testing.T) {
