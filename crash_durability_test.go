@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -28,14 +27,8 @@ func TestSigkillLosesNoAcknowledgedWrite(t *testing.T) {
 	if runtime.GOOS == "windows" || testing.Short() {
 		t.Skip("needs a build of the binary and POSIX SIGKILL; skipped on Windows and under -short")
 	}
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go command to build the binary")
-	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "dynalab")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := binary(t)
 	path := filepath.Join(dir, "kill.db")
 	ctx := enginetest.Ctx(t)
 	payload := strings.Repeat("p", 500)

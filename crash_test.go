@@ -33,14 +33,8 @@ func TestCrashKeepsWritesAndStreamRecordsTogether(t *testing.T) {
 	if runtime.GOOS == "windows" || testing.Short() {
 		t.Skip("needs a build of the binary and POSIX SIGKILL; skipped on Windows and under -short")
 	}
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go command to build the binary")
-	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "dynalab")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := binary(t)
 	path := filepath.Join(dir, "crash.db")
 	ctx := enginetest.Ctx(t)
 

@@ -51,6 +51,7 @@ Commands:
   session   list, create, show, change and remove sessions (named workspaces, local or remote)
   snapshot  save, restore and list copies of a session's database
   sample    load a sample data model (single-table, product-catalog, time-series) to learn from
+  repair    make a corrupt database file usable again, keeping the original beside it
   version   print the version
   help      show this help, or help for a command: dynalab help serve
 
@@ -89,6 +90,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = sessionCmd(rest, stdout, stderr)
 	case "snapshot":
 		err = snapshotCmd(rest, stdout, stderr)
+	case "repair":
+		err = repairCmd(rest, stdout, stderr)
 	case "sample":
 		err = sampleCmd(ctx, rest, stdout, stderr)
 	case "version":

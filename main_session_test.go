@@ -293,10 +293,7 @@ func TestWorkbenchRemoteSessionInTmux(t *testing.T) {
 		t.Skip("end-to-end test")
 	}
 	dir := sessionHome(t)
-	bin := filepath.Join(dir, "dynalab")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := binary(t)
 	endpoint := serveInProcess(t, "--in-memory")
 	if code, _, errOut := cli(t, "session", "new", "far", "--endpoint", endpoint); code != 0 {
 		t.Fatal(errOut)

@@ -118,10 +118,7 @@ func TestServeSIGTERM(t *testing.T) {
 		t.Skip("needs a POSIX signal and a build")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "dynalab")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := binary(t)
 	path := filepath.Join(dir, "data.db")
 	cmd := exec.Command(bin, "serve", "--data", path, "--listen", "127.0.0.1:0", "--sync", "never")
 	stdout, _ := cmd.StdoutPipe()

@@ -33,10 +33,7 @@ func TestWorkbenchInTmux(t *testing.T) {
 		t.Skip("end-to-end test")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "dynalab")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := binary(t)
 	home := filepath.Join(dir, "home")
 	port := freePort(t)
 	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)

@@ -64,6 +64,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -105,11 +106,14 @@ type wal struct {
 	wrap   func(File) File
 
 	// Guarded by Store.wmu (and, for f, also by smu with syncing set).
-	f      File
-	size   int64  // bytes of complete transactions in the file
-	seq    uint64 // sequence number of the last appended transaction
-	base   int64  // size after the last compaction
-	closed bool
+	f         File
+	size      int64  // bytes of complete transactions in the file
+	seq       uint64 // sequence number of the last appended transaction
+	base      int64  // size after the last compaction
+	live      int64  // what a compaction would write: measured after open, then kept
+	liveKnown bool   // the measurement is done
+	retryAt   int64  // after a failed compaction: no other before this size
+	closed    bool
 
 	appended atomic.Uint64 // seq of the last appended transaction
 	failed   atomic.Pointer[error]
@@ -143,7 +147,7 @@ func openWAL(path string, opts Options, db *buntdb.DB) (*wal, error) {
 	}
 	// A compaction interrupted by a crash leaves its temporary file.
 	_ = os.Remove(compactPath(path))
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600) // private: every item is in it
 	if err != nil {
 		return nil, err
 	}
@@ -645,6 +649,20 @@ func appendDel(buf []byte, key string) []byte {
 	return appendBulk(buf, key)
 }
 
+// liveLen is the length of "set key value" in RESP: what the pair adds to
+// a compacted file.
+func liveLen(key, value string) int64 {
+	return int64(len("*3\r\n$3\r\nset\r\n") + bulkLen(len(key)) + bulkLen(len(value)))
+}
+
+func bulkLen(n int) int {
+	d := 1
+	for x := n; x >= 10; x /= 10 {
+		d++
+	}
+	return 1 + d + 2 + n + 2
+}
+
 func appendBulk(buf []byte, s string) []byte {
 	buf = append(buf, '$')
 	buf = strconv.AppendInt(buf, int64(len(s)), 10)
@@ -830,9 +848,19 @@ func (w *wal) compactFile(db *buntdb.DB, lock sync.Locker) error {
 		lock.Unlock()
 	}
 	tmp := compactPath(w.path)
-	out, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o666)
+	// The new file takes the old one's mode, whatever the umask.
+	mode := os.FileMode(0o600)
+	if fi, err := os.Stat(w.path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	out, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, mode)
 	if err != nil {
 		return err
+	}
+	if err := out.Chmod(mode); err != nil && runtime.GOOS != "windows" {
+		out.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("chmod %s: %w", tmp, err)
 	}
 	done := false
 	defer func() {
@@ -853,6 +881,11 @@ func (w *wal) compactFile(db *buntdb.DB, lock sync.Locker) error {
 	var buf []byte
 	pivot := ""
 	for more := true; more; {
+		select {
+		case <-w.stop:
+			return buntdb.ErrDatabaseClosed
+		default:
+		}
 		more = false
 		buf = buf[:0]
 		err := db.View(func(tx *buntdb.Tx) error {
@@ -923,7 +956,7 @@ func (w *wal) compactFile(db *buntdb.DB, lock sync.Locker) error {
 	} else {
 		syncDir(filepath.Dir(w.path))
 	}
-	f, err := os.OpenFile(w.path, os.O_RDWR, 0o666)
+	f, err := os.OpenFile(w.path, os.O_RDWR, 0)
 	if err == nil {
 		_, err = f.Seek(0, io.SeekEnd)
 	}

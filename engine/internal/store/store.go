@@ -154,7 +154,7 @@ func Open(path string, opts Options) (*Store, error) {
 	s := &Store{path: path}
 	if path != InMemory {
 		if dir := filepath.Dir(path); dir != "" {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
 				return nil, fmt.Errorf("create directory for %s: %w", path, err)
 			}
 		}
@@ -187,7 +187,86 @@ func Open(path string, opts Options) (*Store, error) {
 		s.releaseLock()
 		return nil, err
 	}
+	if s.log != nil {
+		s.compacts.Add(1)
+		go s.measureLive()
+	}
 	return s, nil
+}
+
+// measureLive counts the file's live bytes after open, off the request
+// path, and compacts the file at once if it is over its bound: each
+// process compacts once the file doubles, so restarts alone could
+// otherwise grow it without limit. Writes made meanwhile are counted by
+// their transactions too; the few bytes they may count twice only move
+// the next compaction a little.
+func (s *Store) measureLive() {
+	defer s.compacts.Done()
+	w := s.log
+	var live int64
+	pivot := ""
+	for more := true; more; {
+		select {
+		case <-w.stop:
+			return
+		default:
+		}
+		more = false
+		err := s.db.View(func(tx *buntdb.Tx) error {
+			n := 0
+			return tx.AscendGreaterOrEqual("", pivot, func(k, v string) bool {
+				if n == 10000 {
+					pivot, more = k, true
+					return false
+				}
+				n++
+				if k != keyFormat && k != keyCommit {
+					live += liveLen(k, v)
+				}
+				return true
+			})
+		})
+		if err != nil {
+			return // closed
+		}
+	}
+	s.wmu.Lock()
+	w.live += live + int64(len(header))
+	w.liveKnown = true
+	over := !w.closed && w.overBound()
+	s.wmu.Unlock()
+	if over {
+		s.compact()
+	}
+}
+
+// overBound reports whether the file is due for compaction: past twice
+// its live bytes and the automatic-compaction threshold. The caller holds
+// Store.wmu.
+func (w *wal) overBound() bool {
+	if w.size <= w.retryAt {
+		return false
+	}
+	if w.liveKnown {
+		return w.size > 2*w.live+autoCompactMin
+	}
+	return w.size > autoCompactMin && w.size > 2*w.base
+}
+
+// compact rewrites the file unless a compaction is running; the caller
+// owns a count in s.compacts.
+func (s *Store) compact() {
+	w := s.log
+	if !w.compacting.CompareAndSwap(false, true) {
+		return
+	}
+	defer w.compacting.Store(false)
+	if err := w.compactFile(s.db, &s.wmu); err != nil && !errors.Is(err, buntdb.ErrDatabaseClosed) {
+		w.warnf("dynalab: compact %s: %v", s.path, err)
+		s.wmu.Lock()
+		w.retryAt = 2 * w.size // not before it has doubled again
+		s.wmu.Unlock()
+	}
 }
 
 func (s *Store) acquireLock(endpoint string) error {
@@ -222,7 +301,7 @@ func (s *Store) SetEndpoint(endpoint string) error {
 func (s *Store) writeLockInfo(endpoint string) error {
 	data, _ := json.Marshal(LockInfo{PID: os.Getpid(), Endpoint: endpoint, Since: time.Now().UTC()})
 	// The lock is on the file itself; its content is advisory information.
-	if err := os.WriteFile(LockPath(s.path), data, 0o644); err != nil {
+	if err := os.WriteFile(LockPath(s.path), data, 0o600); err != nil {
 		return fmt.Errorf("write lock file for %s: %w", s.path, err)
 	}
 	return nil
@@ -232,7 +311,7 @@ func (s *Store) releaseLock() {
 	if s.lock == nil {
 		return
 	}
-	_ = os.WriteFile(LockPath(s.path), nil, 0o644)
+	_ = os.WriteFile(LockPath(s.path), nil, 0o600)
 	_ = s.lock.Unlock()
 	s.lock = nil
 }
@@ -355,18 +434,15 @@ func (s *Store) update(fn func(tx *Tx) error) (uint64, error) {
 	for _, f := range t.onCommit {
 		f()
 	}
-	if w := s.log; w != nil && w.size > autoCompactMin && w.size > 2*w.base && w.compacting.CompareAndSwap(false, true) {
-		s.compacts.Add(1)
-		go func() {
-			defer s.compacts.Done()
-			defer w.compacting.Store(false)
-			if err := w.compactFile(s.db, &s.wmu); err != nil && !errors.Is(err, buntdb.ErrDatabaseClosed) {
-				w.warnf("dynalab: compact %s: %v", s.path, err)
-				s.wmu.Lock()
-				w.base = w.size // retry once it has doubled again
-				s.wmu.Unlock()
-			}
-		}()
+	if w := s.log; w != nil {
+		w.live += t.live
+		if w.overBound() && !w.compacting.Load() {
+			s.compacts.Add(1)
+			go func() {
+				defer s.compacts.Done()
+				s.compact()
+			}()
+		}
 	}
 	return seq, nil
 }

@@ -17,6 +17,7 @@ type Tx struct {
 	stats    map[uint32]Stats // statistics deltas, written once at commit
 	log      bool             // a write transaction of a store with a file
 	buf      []byte           // its changes as log commands, in order
+	live     int64            // change in the file's live bytes (liveLen)
 	origin   string           // SetOrigin's tag
 }
 
@@ -32,6 +33,10 @@ func (t *Tx) set(key, value string) (prev string, replaced bool, err error) {
 	prev, replaced, err = t.tx.Set(key, value, nil)
 	if err == nil && t.log {
 		t.buf = appendSet(t.buf, key, value)
+		t.live += liveLen(key, value)
+		if replaced {
+			t.live -= liveLen(key, prev)
+		}
 	}
 	return prev, replaced, err
 }
@@ -39,9 +44,10 @@ func (t *Tx) set(key, value string) (prev string, replaced bool, err error) {
 // del removes key and records the change for the file; a missing key is
 // ErrNotFound and no change.
 func (t *Tx) del(key string) error {
-	_, err := t.tx.Delete(key)
+	prev, err := t.tx.Delete(key)
 	if err == nil && t.log {
 		t.buf = appendDel(t.buf, key)
+		t.live -= liveLen(key, prev)
 	}
 	return err
 }
