@@ -3,7 +3,6 @@ package partiql_test
 import (
 	"errors"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -11,9 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"dynalab/engine"
 	"dynalab/engine/enginetest"
-	"dynalab/engine/server"
 	"dynalab/partiql"
 )
 
@@ -368,38 +365,3 @@ func TestQueryVersusScan(t *testing.T) {
 	}
 }
 
-// TestRemote runs a script against an endpoint through aws-sdk-go-v2, as
-// dynalab run --endpoint does; EXPLAIN plans from DescribeTable there.
-func TestRemote(t *testing.T) {
-	db := enginetest.Open(t, engine.Options{})
-	x := partiql.New(db, partiql.Options{})
-	srv := httptest.NewServer(server.New(server.Chain{db, partiql.NewDispatcher(x)}, server.Options{}))
-	t.Cleanup(srv.Close)
-	ctx := enginetest.Ctx(t)
-	_, err := db.CreateTable(ctx, &engine.CreateTableInput{TableName: "AppTable", BillingMode: engine.BillingPayPerRequest,
-		AttributeDefinitions: []engine.AttributeDefinition{{AttributeName: "PK", AttributeType: "S"}, {AttributeName: "SK", AttributeType: "S"}},
-		KeySchema:            []engine.KeySchemaElement{{AttributeName: "PK", KeyType: "HASH"}, {AttributeName: "SK", KeyType: "RANGE"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	remote := partiql.NewRemote(partiql.RemoteOptions{Endpoint: srv.URL})
-	var out, errOut strings.Builder
-	r := &partiql.Runner{Backend: remote, Out: &out, Err: &errOut, Format: partiql.FormatDDB}
-	script := `INSERT INTO AppTable VALUE {'PK': 'p', 'SK': 's', 'b': <<1, 2>>, 'm': {'l': [true, null, 'x']}};
-SELECT * FROM AppTable WHERE PK = 'p';
-EXPLAIN SELECT * FROM AppTable WHERE PK = 'p';
-SELECT * FROM Nope`
-	err = r.Run(ctx, "remote.sql", script)
-	if err == nil || errOut.String() != "remote.sql:4:1: ResourceNotFoundException: Requested resource not found\n" {
-		t.Fatalf("%v %q", err, errOut.String())
-	}
-	for _, want := range []string{
-		`{"PK":{"S":"p"},"SK":{"S":"s"},"b":{"NS":["1","2"]},"m":{"M":{"l":{"L":[{"BOOL":true},{"NULL":true},{"S":"x"}]}}}}`,
-		`"Operation": "Query"`,
-		`"NoEstimate": "not available against a remote endpoint (estimates need the embedded engine)"`,
-	} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("output lacks %s:\n%s", want, out.String())
-		}
-	}
-}

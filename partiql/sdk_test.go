@@ -3,6 +3,7 @@ package partiql_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -25,7 +26,6 @@ var (
 	_ partiql.DB        = (*engine.DB)(nil)
 	_ server.Dispatcher = (*partiql.Dispatcher)(nil)
 	_ partiql.Backend   = (*partiql.Executor)(nil)
-	_ partiql.Backend   = (*partiql.Remote)(nil)
 )
 
 // serve opens a database with §9's tables (Music, Orders) and the seed's
@@ -67,7 +67,7 @@ func itemsText(t *testing.T, items []map[string]types.AttributeValue) string {
 	t.Helper()
 	var lines []string
 	for _, it := range items {
-		a, err := partiql.FromSDKItem(it)
+		a, err := fromSDKItem(it)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -278,4 +278,52 @@ func TestSeedStatements(t *testing.T) {
 	if err != nil || itemsText(t, out.Items) != `{"name":{"S":"Alice K"}}` {
 		t.Fatalf("%v %v", out, err)
 	}
+}
+
+// fromSDKItem converts an item from aws-sdk-go-v2's form.
+func fromSDKItem(m map[string]types.AttributeValue) (attr.Item, error) {
+	it := make(attr.Item, len(m))
+	for k, v := range m {
+		a, err := fromSDK(v)
+		if err != nil {
+			return nil, err
+		}
+		it[k] = a
+	}
+	return it, nil
+}
+
+func fromSDK(v types.AttributeValue) (attr.Value, error) {
+	switch v := v.(type) {
+	case *types.AttributeValueMemberS:
+		return attr.S(v.Value), nil
+	case *types.AttributeValueMemberN:
+		return attr.N(v.Value)
+	case *types.AttributeValueMemberB:
+		return attr.B(v.Value), nil
+	case *types.AttributeValueMemberBOOL:
+		return attr.Bool(v.Value), nil
+	case *types.AttributeValueMemberNULL:
+		return attr.Null(), nil
+	case *types.AttributeValueMemberM:
+		m, err := fromSDKItem(v.Value)
+		return attr.M(m), err
+	case *types.AttributeValueMemberL:
+		l := make([]attr.Value, len(v.Value))
+		for i, e := range v.Value {
+			a, err := fromSDK(e)
+			if err != nil {
+				return attr.Value{}, err
+			}
+			l[i] = a
+		}
+		return attr.L(l), nil
+	case *types.AttributeValueMemberSS:
+		return attr.SS(v.Value...)
+	case *types.AttributeValueMemberNS:
+		return attr.NS(v.Value...)
+	case *types.AttributeValueMemberBS:
+		return attr.BS(v.Value...)
+	}
+	return attr.Value{}, fmt.Errorf("unsupported attribute value %T", v)
 }

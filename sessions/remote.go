@@ -62,9 +62,9 @@ type Remote struct {
 	client   *http.Client
 	ownHTTP  bool
 
+	planner *partiql.Executor // plans EXPLAIN from this endpoint's DescribeTable
+
 	mu      sync.Mutex
-	pq      *partiql.Remote // plans EXPLAIN; rebuilt when credentials change
-	pqCreds aws.Credentials
 	feeds   map[int]context.CancelFunc // running change feeds, stopped by Close
 	feedSeq int
 	closed  bool
@@ -129,6 +129,7 @@ func OpenRemote(ctx context.Context, name string, opts RemoteOptions) (*Remote, 
 	if r.endpoint == "" {
 		r.endpoint = awsEndpoint(r.region)
 	}
+	r.planner = partiql.New(r, partiql.Options{})
 	return r, nil
 }
 
@@ -288,37 +289,18 @@ func (r *Remote) ExecuteStatement(ctx context.Context, in *partiql.ExecuteStatem
 // Explain plans a statement from the endpoint's DescribeTable; the
 // estimates need the embedded engine and are not made.
 func (r *Remote) Explain(ctx context.Context, stmt partiql.Statement, params []attr.Value) (*partiql.Explanation, error) {
-	pq, err := r.planner(ctx)
+	p, err := r.planner.Plan(ctx, stmt, params)
 	if err != nil {
 		return nil, err
 	}
-	return pq.Explain(ctx, stmt, params)
+	// Estimates run the reads they estimate: free in the embedded
+	// engine, billed on a remote endpoint.
+	return &partiql.Explanation{Plan: p, NoEstimate: "not available against a remote endpoint (estimates need the embedded engine)"}, nil
 }
 
 // Schema describes a table's keys, for statements' output.
 func (r *Remote) Schema(ctx context.Context, table string, withIndexes bool) (*partiql.Schema, error) {
-	pq, err := r.planner(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return pq.Schema(ctx, table, withIndexes)
-}
-
-// planner returns the partiql.Remote that plans EXPLAIN, signed with the
-// current credentials (which may have been refreshed since the last one).
-func (r *Remote) planner(ctx context.Context) (*partiql.Remote, error) {
-	c, err := r.creds.Retrieve(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("%s: credentials: %w", r.endpoint, err)
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.pq == nil || c.AccessKeyID != r.pqCreds.AccessKeyID || c.SecretAccessKey != r.pqCreds.SecretAccessKey || c.SessionToken != r.pqCreds.SessionToken {
-		r.pq = partiql.NewRemote(partiql.RemoteOptions{Endpoint: r.endpoint, Region: r.region,
-			AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken})
-		r.pqCreds = c
-	}
-	return r.pq, nil
+	return r.planner.Schema(ctx, table, withIndexes)
 }
 
 // Run executes one PartiQL statement on the endpoint, or explains it for

@@ -454,3 +454,41 @@ func mustN(t *testing.T, s string) attr.Value {
 	}
 	return v
 }
+
+// TestRemoteScript runs a script against an endpoint, as dynalab run
+// --endpoint does: statements go to ExecuteStatement; EXPLAIN plans here
+// from the endpoint's DescribeTable, without estimates.
+func TestRemoteScript(t *testing.T) {
+	db, endpoint := secondServer(t)
+	ctx := context.Background()
+	_, err := db.CreateTable(ctx, &engine.CreateTableInput{TableName: "AppTable", BillingMode: engine.BillingPayPerRequest,
+		AttributeDefinitions: []engine.AttributeDefinition{{AttributeName: "PK", AttributeType: "S"}, {AttributeName: "SK", AttributeType: "S"}},
+		KeySchema:            []engine.KeySchemaElement{{AttributeName: "PK", KeyType: "HASH"}, {AttributeName: "SK", KeyType: "RANGE"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	remote, err := OpenRemote(ctx, "r", RemoteOptions{Endpoint: endpoint, Placeholder: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer remote.Close()
+	var out, errOut strings.Builder
+	r := &partiql.Runner{Backend: PartiQL(remote), Out: &out, Err: &errOut, Format: partiql.FormatDDB}
+	script := `INSERT INTO AppTable VALUE {'PK': 'p', 'SK': 's', 'b': <<1, 2>>, 'm': {'l': [true, null, 'x']}};
+SELECT * FROM AppTable WHERE PK = 'p';
+EXPLAIN SELECT * FROM AppTable WHERE PK = 'p';
+SELECT * FROM Nope`
+	err = r.Run(ctx, "remote.sql", script)
+	if err == nil || errOut.String() != "remote.sql:4:1: ResourceNotFoundException: Requested resource not found\n" {
+		t.Fatalf("%v %q", err, errOut.String())
+	}
+	for _, want := range []string{
+		`{"PK":{"S":"p"},"SK":{"S":"s"},"b":{"NS":["1","2"]},"m":{"M":{"l":{"L":[{"BOOL":true},{"NULL":true},{"S":"x"}]}}}}`,
+		`"Operation": "Query"`,
+		`"NoEstimate": "not available against a remote endpoint (estimates need the embedded engine)"`,
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %s:\n%s", want, out.String())
+		}
+	}
+}
