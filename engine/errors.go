@@ -117,6 +117,16 @@ func Validationf(format string, args ...any) *APIError {
 
 func validationError(msg string) *APIError { return &APIError{Code: CodeValidation, Message: msg} }
 
+// messageOf is an error's message as a client sees it: an *APIError's
+// Message, otherwise its text.
+func messageOf(err error) string {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.Message
+	}
+	return err.Error()
+}
+
 func invalidParam(format string, args ...any) *APIError {
 	return &APIError{Code: CodeValidation, Message: "One or more parameter values were invalid: " + fmt.Sprintf(format, args...)}
 }

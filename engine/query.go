@@ -213,7 +213,7 @@ func (t *table) queryRange(kc *expr.KeyCondition, start attr.Item) (keyRange, er
 		return r, validationError("The provided starting key is invalid: The provided key element does not match the schema")
 	}
 	if err := t.checkKey(start); err != nil {
-		return r, validationError("The provided starting key is invalid: " + err.(*APIError).Message)
+		return r, validationError("The provided starting key is invalid: " + messageOf(err))
 	}
 	r.after = t.storageKey(start)
 	if !attr.Equal(start[t.hashName], kc.HashValue) || !kc.MatchRange(start[t.rangeName]) {

@@ -147,7 +147,7 @@ func (t *table) scanRange(segment, total *int64, start attr.Item) (keyRange, err
 	}
 	if start != nil {
 		if err := t.checkKey(start); err != nil {
-			return r, validationError("The provided starting key is invalid: " + err.(*APIError).Message)
+			return r, validationError("The provided starting key is invalid: " + messageOf(err))
 		}
 		r.after = t.storageKey(start)
 	}

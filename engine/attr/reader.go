@@ -1,6 +1,7 @@
 package attr
 
 import (
+	"errors"
 	"strconv"
 )
 
@@ -301,7 +302,11 @@ func (r *Reader) Values() (Item, error) {
 			return err
 		}
 		if r.d.verr != nil && invalid == nil {
-			invalid = validation("ExpressionAttributeValues contains invalid value: " + r.d.verr.(*Error).Message + " for key " + k)
+			msg := r.d.verr.Error()
+			if e, ok := errors.AsType[*Error](r.d.verr); ok {
+				msg = e.Message
+			}
+			invalid = validation("ExpressionAttributeValues contains invalid value: " + msg + " for key " + k)
 		}
 		r.d.verr = saved
 		out[k] = v
