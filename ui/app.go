@@ -116,7 +116,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.layout()
 		return a, nil
 	case tea.KeyMsg:
-		return a, a.handleKey(msg)
+		return a, a.handleKeys(msg)
 	case common.ThemeRequestMsg:
 		th, err := themes.NamedFor(msg.Name, a.c.Theme.Renderer())
 		if err == nil {
@@ -143,6 +143,35 @@ func (a *App) broadcast(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return tea.Batch(cmds...)
+}
+
+// handleKeys handles one key message. Bubble Tea delivers letters that
+// arrive together (key repeat, SSH, a fast typist: "jjj") as one message
+// of several runes, which matches no binding. Outside text input each rune
+// is its own key, handled in order; once one of them opens a text input
+// ("/" in the browser), the rest are typed into it. Pastes stay text.
+func (a *App) handleKeys(msg tea.KeyMsg) tea.Cmd {
+	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 || msg.Paste || a.typing() {
+		return a.handleKey(msg)
+	}
+	var cmds []tea.Cmd
+	for i, r := range msg.Runes {
+		one := msg
+		if a.typing() {
+			one.Runes = msg.Runes[i:]
+			cmds = append(cmds, a.handleKey(one))
+			break
+		}
+		one.Runes = []rune{r}
+		cmds = append(cmds, a.handleKey(one))
+	}
+	return tea.Batch(cmds...)
+}
+
+// typing reports whether keys go to a text input: the command line, or
+// the focused pane's (an overlay takes keys of its own).
+func (a *App) typing() bool {
+	return a.cmdline != nil || (a.overlay == overlayNone && a.panes[a.focus].Capturing())
 }
 
 // handleKey applies the global keys, then gives the key to the focused

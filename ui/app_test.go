@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -469,5 +470,33 @@ func TestCapacityFromEngine(t *testing.T) {
 	if len(got) != 1 || !got[0].Time.Equal(at) || got[0].Table != "AppTable" || got[0].ConsumedRCU != 1.5 || got[0].ConsumedWCU != 6 ||
 		got[0].ProvisionedWCU != 5 || got[0].ThrottledWrites != 2 || len(got[0].HotKeys) != 1 || got[0].HotKeys[0] != (HotKey{Key: "USER#u1", Units: 6}) {
 		t.Fatalf("samples %+v", got)
+	}
+}
+
+// TestKeysThatArriveTogetherAllCount: Bubble Tea delivers 30 j typed
+// together as one message of 30 runes; each is a Down key, as 30 Down
+// arrows are, and a burst that opens a text input types the rest into it.
+func TestKeysThatArriveTogetherAllCount(t *testing.T) {
+	b := uitest.NewBackend(t)
+	b.MakeTable(t, "Burst", "PK", "SK")
+	for i := range 40 {
+		b.Put(t, "Burst", fmt.Sprintf(`{"PK":{"S":"P"},"SK":{"S":"S%02d"}}`, i))
+	}
+	a, err := New(context.Background(), Options{Backend: b, Theme: uitest.Theme(t, "dark"), Clock: uitest.Clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	send(t, a, tea.WindowSizeMsg{Width: 120, Height: 40})
+	send(t, a, uitest.Exec(a.Init())...)
+	press(t, a, "alt+2", "enter")
+	send(t, a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(strings.Repeat("j", 30))})
+	press(t, a, "enter")
+	if v := view(a); !strings.Contains(v, `"S30"`) {
+		t.Fatalf("after 30 j in one message the item opened is not S30:\n%s", v)
+	}
+	press(t, a, "esc")
+	send(t, a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("k/S05")})
+	if v := view(a); !strings.Contains(v, "S05") || a.Pane(common.PaneBrowser).Capturing() == false {
+		t.Fatalf("a burst that opens the search bar should type the rest into it:\n%s", v)
 	}
 }

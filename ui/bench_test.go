@@ -71,3 +71,28 @@ func BenchmarkFirstFrame(b *testing.B) {
 		_ = a.View()
 	}
 }
+
+// benchBurst is 30 letters that arrive in one message (j, then k: down and
+// back up the REPL's result) and the frame after them, n rows loaded.
+func benchBurst(b *testing.B, n int) {
+	a := benchApp(b, n)
+	down := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jjjjjjjjjjjjjjjjjjjjjjjjjjjjjj")}
+	up := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("kkkkkkkkkkkkkkkkkkkkkkkkkkkkkk")}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		k := down
+		if i%2 == 1 {
+			k = up
+		}
+		i++
+		a.Update(k)
+		_ = a.View()
+	}
+}
+
+// BenchmarkAppLetterBurst30x10k: a 30-letter burst and its frame, 10,000 rows.
+func BenchmarkAppLetterBurst30x10k(b *testing.B) { benchBurst(b, 10_000) }
+
+// BenchmarkAppLetterBurst30x100k: the same with 100,000 rows.
+func BenchmarkAppLetterBurst30x100k(b *testing.B) { benchBurst(b, 100_000) }
