@@ -440,7 +440,7 @@ func (m *Model) applyBar() tea.Cmd {
 		f, err := parseFilter(src)
 		if err != nil {
 			m.fail("filter", m.target(), err)
-			m.failure.Fix = "e.g. status = shipped and total > 10 · begins_with(SK, ORDER#) · exists(gift)"
+			m.failure.Fix = "e.g. status = shipped and total > 10 · begins_with(SK, ORDER#) · exists(gift) · size(tags) > 2"
 			return nil
 		}
 		m.bar, m.filter = nil, f

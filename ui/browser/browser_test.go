@@ -189,6 +189,36 @@ func TestFilterBar(t *testing.T) {
 	}
 }
 
+// TestFiltersWithoutValues: exists(…), attribute_exists(…) and
+// attribute_not_exists(…) have no values, and an empty
+// ExpressionAttributeValues is refused by the service; size(…) compares.
+func TestFiltersWithoutValues(t *testing.T) {
+	for _, tc := range []struct {
+		filter string
+		shown  int
+	}{
+		{"exists(gift)", 1},
+		{"attribute_exists(status)", 4},
+		{"attribute_not_exists(status)", 3},
+		{"not_exists(tags) and exists(name)", 1},
+		{"size(SK) > 7", 4},
+		{"size(tags) = 2 or size(lines) between 2 and 3", 2},
+	} {
+		m, _ := newBrowser(t, 100, 20)
+		openTable(t, m, "AppTable")
+		press(t, m, "f")
+		uitest.Drive(t, m, uitest.Type(tc.filter)...)
+		press(t, m, "enter")
+		if f := m.LastFailure(); f != nil {
+			t.Errorf("%s: %s", tc.filter, f.Message())
+			continue
+		}
+		if st := m.Status(); st.Shown != tc.shown || st.Scanned != 7 {
+			t.Errorf("%s: %d shown of %d scanned; want %d of 7", tc.filter, st.Shown, st.Scanned, tc.shown)
+		}
+	}
+}
+
 func TestParseFilter(t *testing.T) {
 	for _, tc := range []struct{ in, expr string }{
 		{"a = 1", "#f0 = :f0"},
@@ -197,6 +227,7 @@ func TestParseFilter(t *testing.T) {
 		{"price between 1 and 2", "#f0 BETWEEN :f0 AND :f1"},
 		{"status in (a, b)", "#f0 IN (:f0, :f1)"},
 		{"dims.h >= 30", "#f0.#f1 >= :f0"},
+		{"size(tags) > 1 and size(a.b) between 1 and 2", "size(#f0) > :f0 AND size(#f1.#f2) BETWEEN :f1 AND :f2"},
 	} {
 		f, err := parseFilter(tc.in)
 		if err != nil {
@@ -211,7 +242,7 @@ func TestParseFilter(t *testing.T) {
 	if f.values[":f0"].Type() != attr.TypeS || f.values[":f1"].Type() != attr.TypeN || f.values[":f2"].Type() != attr.TypeNULL {
 		t.Errorf("value types: %v", f.values)
 	}
-	for _, bad := range []string{"", "a", "a =", "a = 'x", "f(a)", "a = 1 b = 2", "(a = 1"} {
+	for _, bad := range []string{"", "a", "a =", "a = 'x", "f(a)", "a = 1 b = 2", "(a = 1", "size(a)", "size(a = 1"} {
 		if _, err := parseFilter(bad); err == nil {
 			t.Errorf("%q: no error", bad)
 		}

@@ -18,9 +18,10 @@ import (
 //	unary      = "not" unary | "(" expr ")" | function | comparison
 //	function   = ("begins_with" | "contains") "(" path "," value ")"
 //	           | ("exists" | "not_exists") "(" path ")"
-//	comparison = path ("=" | "<>" | "!=" | "<" | "<=" | ">" | ">=") value
-//	           | path "between" value "and" value
-//	           | path "in" "(" value { "," value } ")"
+//	comparison = operand ("=" | "<>" | "!=" | "<" | "<=" | ">" | ">=") value
+//	           | operand "between" value "and" value
+//	           | operand "in" "(" value { "," value } ")"
+//	operand    = path | "size" "(" path ")"
 //	path       = name { "." name }
 //	value      = 'text' | "text" | number | true | false | null | bareword
 //
@@ -200,7 +201,7 @@ func (p *filterParser) unary() (string, error) {
 			return "", err
 		}
 		return "(" + e + ")", p.expect('p', ")", "')'")
-	case t.kind == 'i' && p.toks[p.i+1].kind == 'p' && p.toks[p.i+1].text == "(":
+	case t.kind == 'i' && p.toks[p.i+1].kind == 'p' && p.toks[p.i+1].text == "(" && !p.word(t, "size"):
 		return p.function()
 	}
 	return p.comparison()
@@ -230,13 +231,13 @@ func (p *filterParser) function() (string, error) {
 	case "not_exists", "attribute_not_exists":
 		out = "attribute_not_exists(" + path + ")"
 	default:
-		return "", p.errAt(t, "unknown function "+t.text+": use begins_with, contains, exists or not_exists")
+		return "", p.errAt(t, "unknown function "+t.text+": use begins_with, contains, exists, not_exists, or size(…) in a comparison")
 	}
 	return out, p.expect('p', ")", "')'")
 }
 
 func (p *filterParser) comparison() (string, error) {
-	path, err := p.path()
+	path, err := p.operand()
 	if err != nil {
 		return "", err
 	}
@@ -279,6 +280,21 @@ func (p *filterParser) comparison() (string, error) {
 		return path + " IN (" + strings.Join(vs, ", ") + ")", nil
 	}
 	return "", p.errAt(t, "expected an operator (= <> < <= > >= between in) after "+path)
+}
+
+// operand reads a path, or size(path): DynamoDB's size function, which a
+// filter may compare like an attribute.
+func (p *filterParser) operand() (string, error) {
+	if t := p.peek(); p.word(t, "size") && p.toks[p.i+1].kind == 'p' && p.toks[p.i+1].text == "(" {
+		p.next()
+		p.next()
+		path, err := p.path()
+		if err != nil {
+			return "", err
+		}
+		return "size(" + path + ")", p.expect('p', ")", "')'")
+	}
+	return p.path()
 }
 
 // path reads a name or a dotted path into #placeholders.

@@ -154,9 +154,14 @@ func buildListing(t common.TableInfo, index string, part, sort []common.KeyAttr,
 		filter = &f.expr
 	}
 	if !kc.active() {
+		// The service refuses an empty ExpressionAttributeValues (or
+		// Names): a filter such as exists(gift) has no values.
 		in := &engine.ScanInput{TableName: t.Name, IndexName: index, FilterExpression: filter, ReturnConsumedCapacity: engine.CapacityTotal}
 		if len(names) > 0 {
-			in.ExpressionAttributeNames, in.ExpressionAttributeValues = names, values
+			in.ExpressionAttributeNames = names
+		}
+		if len(values) > 0 {
+			in.ExpressionAttributeValues = values
 		}
 		return listing{scan: in}, nil
 	}
