@@ -40,6 +40,7 @@ type App struct {
 
 	width, height int
 	overlay       overlay
+	overlayTop    int             // the first line an overlay shows (scrolled)
 	failure       *common.Failure // shown by overlayError
 	unsaved       []string        // shown by overlayQuit
 
@@ -184,6 +185,21 @@ func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	switch a.overlay {
 	case overlayHelp, overlayError:
+		switch msg.String() {
+		case "up", "k":
+			a.overlayTop--
+		case "down", "j":
+			a.overlayTop++
+		case "pgup", "ctrl+b":
+			a.overlayTop -= 10
+		case "pgdown", "ctrl+f", " ":
+			a.overlayTop += 10
+		case "home", "g":
+			a.overlayTop = 0
+		case "end", "G":
+			a.overlayTop = 1 << 20 // clamped when drawn
+		}
+		a.overlayTop = max(0, a.overlayTop)
 		if msg.Type == tea.KeyEsc || msg.Type == tea.KeyEnter || key.Matches(msg, g.Help) || key.Matches(msg, g.ErrorDetail) || msg.String() == "q" {
 			a.overlay = overlayNone
 		}
@@ -209,11 +225,11 @@ func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
 	pane := a.panes[a.focus]
 	switch {
 	case key.Matches(msg, g.Help) && (msg.Type == tea.KeyF1 || !pane.Capturing()):
-		a.overlay = overlayHelp
+		a.overlay, a.overlayTop = overlayHelp, 0
 		return nil
 	case key.Matches(msg, g.ErrorDetail):
 		if a.failure = pane.LastFailure(); a.failure != nil {
-			a.overlay = overlayError
+			a.overlay, a.overlayTop = overlayError, 0
 		} else {
 			a.notice = "no error on screen · the activity pane (alt+5) keeps every one"
 		}
@@ -307,7 +323,7 @@ func (a *App) command(cmd string) tea.Cmd {
 	case "theme":
 		return func() tea.Msg { return common.ThemeRequestMsg{Name: strings.TrimSpace(arg)} }
 	case "help", "h":
-		a.overlay = overlayHelp
+		a.overlay, a.overlayTop = overlayHelp, 0
 	case "":
 	default:
 		a.notice = "unknown command :" + cmd + " · :q quits, :theme NAME switches theme"

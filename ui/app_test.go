@@ -500,3 +500,28 @@ func TestKeysThatArriveTogetherAllCount(t *testing.T) {
 		t.Fatalf("a burst that opens the search bar should type the rest into it:\n%s", v)
 	}
 }
+
+// TestHelpScrollsWhenItDoesNotFit: at 80×24 the help overlay has more
+// lines than fit; it says so, where it is, and scrolls to the rest, the
+// global keys at its end included.
+func TestHelpScrollsWhenItDoesNotFit(t *testing.T) {
+	a, _ := newTestApp(t, 80, 24)
+	press(t, a, "esc", "alt+2", "enter", "f1")
+	v := view(a)
+	if !strings.Contains(v, "↓ more · lines 1–") || strings.Contains(v, "↑ more") {
+		t.Fatalf("the first screen of help does not say there is more:\n%s", v)
+	}
+	press(t, a, "end")
+	v = view(a)
+	if !strings.Contains(v, "↑ more · lines ") || strings.Contains(v, "↓ more") || !strings.Contains(v, "quit (asks if unsaved)") {
+		t.Fatalf("the end of help:\n%s", v)
+	}
+	press(t, a, "home")
+	if v := view(a); !strings.Contains(v, "lines 1–") {
+		t.Fatalf("home:\n%s", v)
+	}
+	press(t, a, "esc")
+	if strings.Contains(view(a), "lines 1–") {
+		t.Fatal("esc did not close help")
+	}
+}

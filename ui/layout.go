@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -71,7 +72,7 @@ func (a *App) View() string {
 	case overlayHelp:
 		body = widgets.Overlay(body, a.helpBox(bodyH), a.width, bodyH)
 	case overlayError:
-		body = widgets.Overlay(body, a.errorBox(), a.width, bodyH)
+		body = widgets.Overlay(body, a.errorBox(bodyH), a.width, bodyH)
 	case overlayQuit:
 		body = widgets.Overlay(body, a.quitBox(), a.width, bodyH)
 	}
@@ -214,15 +215,37 @@ func (a *App) helpBox(h int) string {
 	lines = append(lines, helpLines(th, pane.FullHelp(), inner)...)
 	lines = append(lines, "", th.Muted.Render("everywhere"))
 	lines = append(lines, helpLines(th, a.global.FullHelp(), inner)...)
-	lines = append(lines, "", th.Muted.Render("esc, F1 or ? closes"))
-	if len(lines) > h-4 {
-		lines = lines[:max(1, h-4)]
+	return widgets.Dialog(th, "Help", a.scrolled(lines, h, "esc, F1 or ? closes"), a.width-4)
+}
+
+// scrolled is the part of an overlay's lines that fits in h rows (the
+// dialog's frame takes four) from the overlay's scroll position, with the
+// closing hint last. What does not fit is marked, with the keys that
+// scroll and where the window is: "↓ more · lines 1–17 of 31".
+func (a *App) scrolled(lines []string, h int, hint string) []string {
+	th := a.c.Theme
+	room := max(1, h-4-2) // the lines, a blank line and the hint
+	if len(lines) <= room {
+		a.overlayTop = 0
+		return append(lines, "", th.Muted.Render(hint))
 	}
-	return widgets.Dialog(th, "Help", lines, a.width-4)
+	room = max(1, room-1) // and the position line
+	a.overlayTop = max(0, min(a.overlayTop, len(lines)-room))
+	top := a.overlayTop
+	out := append([]string(nil), lines[top:top+room]...)
+	var more []string
+	if top > 0 {
+		more = append(more, "↑ more")
+	}
+	if top+room < len(lines) {
+		more = append(more, "↓ more")
+	}
+	more = append(more, fmt.Sprintf("lines %d–%d of %d", top+1, top+room, len(lines)), "↑↓/pgup/pgdn scroll")
+	return append(out, th.Accent.Render(strings.Join(more, " · ")), "", th.Muted.Render(hint))
 }
 
 // errorBox is the F2 overlay: the whole error.
-func (a *App) errorBox() string {
+func (a *App) errorBox(h int) string {
 	th := a.c.Theme
 	var lines []string
 	for _, l := range strings.Split(a.failure.Full(), "\n") {
@@ -230,8 +253,7 @@ func (a *App) errorBox() string {
 			lines = append(lines, th.Text.Render(w))
 		}
 	}
-	lines = append(lines, "", th.Muted.Render("esc or F2 closes · the activity pane (alt+5) keeps every error"))
-	return widgets.Dialog(th, "Error", lines, a.width-4)
+	return widgets.Dialog(th, "Error", a.scrolled(lines, h, "esc or F2 closes · the activity pane (alt+5) keeps every error"), a.width-4)
 }
 
 // quitBox asks before losing unsaved work.

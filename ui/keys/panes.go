@@ -96,7 +96,7 @@ func NewBrowser() Browser {
 		New:       bind(k("a"), "a", "new item"),
 		Duplicate: bind(k("y"), "y", "duplicate"),
 		Delete:    bind(k("d"), "d", "delete"),
-		Mark:      bind(k(" "), "space", "mark"),
+		Mark:      bind(k(" "), "space", "mark, move down"),
 		Export:    bind(k("x"), "x", "export to a file"),
 		Import:    bind(k("I"), "I", "import a file"),
 		Cancel:    bind(k("esc"), "esc", "cancel a running import/export"),
