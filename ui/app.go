@@ -44,6 +44,9 @@ type App struct {
 	failure       *common.Failure // shown by overlayError
 	unsaved       []string        // shown by overlayQuit
 
+	sideHidden bool // F3: no side column in wide windows
+	zoomed     bool // F4: the focused pane takes the whole window
+
 	quitArmed bool // Ctrl+C was pressed once
 	cmdline   *widgets.Editor
 	notice    string // a root message in the footer
@@ -240,6 +243,16 @@ func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
 			a.setFocus(common.PaneID(i))
 			return nil
 		}
+	}
+	switch {
+	case key.Matches(msg, g.Side):
+		a.sideHidden, a.zoomed = !a.sideHidden, false
+		a.layout()
+		return nil
+	case key.Matches(msg, g.Zoom):
+		a.zoomed = !a.zoomed
+		a.layout()
+		return nil
 	}
 	if !pane.Capturing() {
 		switch {

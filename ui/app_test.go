@@ -525,3 +525,38 @@ func TestHelpScrollsWhenItDoesNotFit(t *testing.T) {
 		t.Fatal("esc did not close help")
 	}
 }
+
+// TestMainPaneBreathes: in a wide window the focused pane gets most of the
+// width (the streams column a third at most); F3 hides and shows the side
+// column, F4 zooms the focused pane and back, and help lists both.
+func TestMainPaneBreathes(t *testing.T) {
+	a, _ := newTestApp(t, 120, 40)
+	framed := func(title string) bool { return strings.Contains(view(a), "─ "+title+" ─") }
+	if lw := a.leftWidth(); lw < 76 || !framed("3 Streams") {
+		t.Fatalf("the focused REPL gets %d of 120 columns", lw)
+	}
+	press(t, a, "esc", "alt+3")
+	if lw := a.leftWidth(); lw > 120/3 {
+		t.Fatalf("with the streams focused the REPL column keeps %d columns", lw)
+	}
+	press(t, a, "alt+1", "f3")
+	if framed("3 Streams") || !strings.Contains(view(a), "sql>") {
+		t.Fatalf("F3 did not hide the side column:\n%s", view(a))
+	}
+	press(t, a, "f3")
+	if !framed("3 Streams") {
+		t.Fatal("F3 again did not show it")
+	}
+	press(t, a, "f4")
+	if framed("3 Streams") {
+		t.Fatal("F4 did not zoom the REPL")
+	}
+	press(t, a, "f4")
+	if !framed("3 Streams") {
+		t.Fatal("F4 again did not unzoom")
+	}
+	press(t, a, "f1")
+	if v := view(a); !strings.Contains(v, "show/hide the side column") || !strings.Contains(v, "zoom the pane") {
+		t.Fatalf("help lacks F3 and F4:\n%s", v)
+	}
+}

@@ -23,11 +23,24 @@ const (
 // chrome is the lines around the panes: tabs, key hints, status.
 const chrome = 3
 
-// wide reports whether the side-by-side layout applies.
-func (a *App) wide() bool { return a.width >= WideWidth && a.height >= WideHeight }
+// wide reports whether the side-by-side layout applies: a window large
+// enough, the side column not hidden (F3) and no pane zoomed (F4).
+func (a *App) wide() bool {
+	return a.width >= WideWidth && a.height >= WideHeight && !a.sideHidden && !a.zoomed
+}
 
-// leftWidth is the left column's width in the wide layout.
-func (a *App) leftWidth() int { return a.width * 3 / 5 }
+// sideWidth is the narrow column's width in the wide layout: a third of
+// the window, at most 44 columns, so that the focused pane keeps the rest.
+func (a *App) sideWidth() int { return min(44, a.width/3) }
+
+// leftWidth is the left column's width in the wide layout: the main share
+// when the left pane is focused, the side share when the streams are.
+func (a *App) leftWidth() int {
+	if a.focus == common.PaneStreams {
+		return a.sideWidth()
+	}
+	return a.width - a.sideWidth()
+}
 
 // layout gives every pane its size for the current window and focus.
 func (a *App) layout() {

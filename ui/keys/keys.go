@@ -24,6 +24,8 @@ type Global struct {
 	Quit        key.Binding
 	Command     key.Binding // outside text inputs
 	Back        key.Binding
+	Side        key.Binding // show or hide the side column (wide windows)
+	Zoom        key.Binding // the focused pane takes the whole window
 }
 
 // NewGlobal returns the global keymap.
@@ -36,6 +38,8 @@ func NewGlobal() Global {
 		Quit:        bind(k("ctrl+c"), "ctrl+c ×2", "quit"),
 		Command:     bind(k(":"), ":q", "quit (asks if unsaved)"),
 		Back:        bind(k("esc"), "esc", "back / cancel (never quits)"),
+		Side:        bind(k("f3"), "F3", "show/hide the side column"),
+		Zoom:        bind(k("f4"), "F4", "zoom the pane / unzoom"),
 	}
 	names := []string{"REPL", "browser", "streams", "capacity", "activity"}
 	for i := range g.Jump {
@@ -58,7 +62,7 @@ func (g Global) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (g Global) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{g.NextPane, g.PrevPane, g.jumps()},
+		{g.NextPane, g.PrevPane, g.jumps(), g.Side, g.Zoom},
 		{g.Help, g.ErrorDetail, g.Back, g.Quit, g.Command},
 	}
 }
