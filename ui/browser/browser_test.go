@@ -586,3 +586,54 @@ func TestHjklAndArrowsMove(t *testing.T) {
 		t.Errorf("h, left: column %d", m.col)
 	}
 }
+
+// TestFilterAsksBeforeReadingOn: a filter that matches little reads up to
+// the page budget, then asks with what it covered and what the rest would
+// cost; no stops it (only n and L read more), yes reads the rest. The
+// status line says how much of the table the filter has covered.
+func TestFilterAsksBeforeReadingOn(t *testing.T) {
+	b := uitest.NewBackend(t)
+	b.MakeTable(t, "Big", "PK", "SK")
+	for i := range 1200 {
+		gift := ""
+		if i == 1100 {
+			gift = `,"gift":{"BOOL":true}`
+		}
+		b.Put(t, "Big", fmt.Sprintf(`{"PK":{"S":"P%04d"},"SK":{"S":"S"}%s}`, i, gift))
+	}
+	for _, answer := range []string{"n", "y"} {
+		m := browserFor(t, b, 100, 24)
+		openTable(t, m, "Big")
+		scans := b.Calls("Scan")
+		press(t, m, "f")
+		uitest.Drive(t, m, uitest.Type("exists(gift)")...)
+		press(t, m, "enter")
+		if got := b.Calls("Scan") - scans; got != 1+pageBudget {
+			t.Fatalf("%d Scans before asking; want %d", got, 1+pageBudget)
+		}
+		v := plain(m.View())
+		if m.confirm == nil || !strings.Contains(v, "Read on?") || !strings.Contains(v, "over 400 of ~1200 items (4 pages)") ||
+			!strings.Contains(v, "~800 items") || !strings.Contains(v, "RCU?") {
+			t.Fatalf("no question with the coverage and the estimate:\n%s", v)
+		}
+		if st := m.Status(); !strings.Contains(st.Note, "filter over 400 of ~1200 items") {
+			t.Errorf("status note %q", st.Note)
+		}
+		press(t, m, answer)
+		switch answer {
+		case "n":
+			press(t, m, "j", "j", "G")
+			if got := b.Calls("Scan") - scans; got != 1+pageBudget || m.confirm != nil {
+				t.Fatalf("after no, %d Scans and a question %v", got, m.confirm != nil)
+			}
+			press(t, m, "L")
+			if st := m.Status(); st.Shown != 1 || st.More {
+				t.Fatalf("L after no: %+v", st)
+			}
+		case "y":
+			if st := m.Status(); st.Shown != 1 || st.More || !strings.Contains(st.Note, "all read") {
+				t.Fatalf("after yes: %+v", st)
+			}
+		}
+	}
+}

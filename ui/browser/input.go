@@ -1,6 +1,8 @@
 package browser
 
 import (
+	"cmp"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -16,11 +18,15 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, k.Confirm.Yes):
 			c := m.confirm
 			m.confirm = nil
-			m.notice = "writing…"
+			m.notice = cmp.Or(c.yesNotice, "writing…")
 			return c.yes()
 		case key.Matches(msg, k.Confirm.No):
+			c := m.confirm
 			m.confirm = nil
-			m.notice = "canceled: nothing written"
+			m.notice = cmp.Or(c.noNotice, "canceled: nothing written")
+			if c.no != nil {
+				c.no()
+			}
 		}
 		return nil
 	}

@@ -69,6 +69,11 @@ type Model struct {
 	scanned  int
 	capacity float64
 	load     *loadState
+	// autoPages counts the pages read without being asked while a filter
+	// or search narrows the rows; at pageBudget the browser asks first.
+	autoPages int
+	readOn    bool // the user said to read on past the budget
+	autoHold  bool // the user said not to: only n and L read more
 
 	cursor int // shown position
 	top    int // first display line on screen
@@ -176,8 +181,11 @@ func (m *Model) Status() common.Status {
 	}
 	if m.data != nil {
 		s.Shown = m.data.shown()
-		if m.search != "" {
+		switch {
+		case m.search != "":
 			s.Note = "search over " + strconv.Itoa(len(m.data.items)) + " loaded rows: " + strconv.Itoa(m.data.shown()) + " match"
+		case m.filter != nil:
+			s.Note = "filter " + m.coverage()
 		}
 	}
 	if m.load != nil {
@@ -396,6 +404,7 @@ func (m *Model) relist() tea.Cmd {
 	m.detailTop = 0
 	clear(m.marked)
 	m.pages, m.scanned, m.capacity, m.more, m.lastKey = 0, 0, 0, false, nil
+	m.autoPages, m.readOn, m.autoHold = 0, false, false
 	m.failure = nil
 	return m.nextPage(false)
 }

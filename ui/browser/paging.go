@@ -1,8 +1,13 @@
 package browser
 
 import (
+	"fmt"
+	"math"
+	"strconv"
+
 	tea "github.com/charmbracelet/bubbletea"
 
+	"dynalab/themes"
 	"dynalab/ui/common"
 )
 
@@ -73,10 +78,16 @@ func (m *Model) pageLoaded(msg pageMsg) tea.Cmd {
 	return tea.Batch(common.Report(act), m.prefetch())
 }
 
+// pageBudget is how many pages past the first a filter or search reads
+// before asking: one that matches little would otherwise read the whole
+// table unasked, page after page, and on AWS that is money.
+const pageBudget = 3
+
 // prefetch loads the next page when the cursor nears the end of what is
-// loaded, so scrolling never waits at a page boundary.
+// loaded, so scrolling never waits at a page boundary. While a filter or
+// search narrows the rows it reads up to the page budget, then asks.
 func (m *Model) prefetch() tea.Cmd {
-	if m.load != nil || !m.more || m.data == nil || m.failure != nil {
+	if m.load != nil || !m.more || m.data == nil || m.failure != nil || m.confirm != nil {
 		return nil
 	}
 	left := m.data.displayRows()
@@ -86,7 +97,73 @@ func (m *Model) prefetch() tea.Cmd {
 	if left > 2*m.gridHeight() {
 		return nil
 	}
+	if m.filter != nil || m.search != "" {
+		if m.autoHold {
+			return nil
+		}
+		if !m.readOn && m.autoPages >= pageBudget {
+			m.askToReadOn()
+			return nil
+		}
+		m.autoPages++
+	}
 	return m.nextPage(false)
+}
+
+// askToReadOn asks before reading the rest of the table for a filter or
+// search, with what it has covered and what the rest would cost.
+func (m *Model) askToReadOn() {
+	what := "the filter"
+	if m.filter == nil {
+		what = "the search"
+	}
+	est := m.estimateRest()
+	m.confirm = &confirmation{
+		title: "Read on?",
+		body: func(th *themes.Theme, width int) []string {
+			return []string{
+				th.Text.Render(what + " matched " + plural(m.data.shown(), "row") + " in " + plural(m.pages, "page")),
+				th.Muted.Render("it has covered " + m.coverage()),
+				th.Warning.Render(est),
+			}
+		},
+		yes: func() tea.Cmd {
+			m.readOn = true
+			return m.nextPage(true)
+		},
+		no: func() {
+			m.autoHold = true
+		},
+		yesNotice: "reading the rest · esc stops",
+		noNotice:  "stopped: " + what + " " + m.coverage() + " · n reads the next page, L all",
+	}
+}
+
+// coverage says how much of the table the listing has read: "over 400
+// of ~2,407 items (4 pages)".
+func (m *Model) coverage() string {
+	s := "over " + strconv.Itoa(m.scanned)
+	if n := m.table.ItemCount; n > 0 && m.index == "" {
+		s += " of ~" + strconv.FormatInt(max(n, int64(m.scanned)), 10)
+	}
+	s += " items (" + plural(m.pages, "page")
+	if !m.more {
+		s += ", all read"
+	}
+	return s + ")"
+}
+
+// estimateRest says what reading the rest would take, from the table's
+// item count and the capacity the pages so far consumed.
+func (m *Model) estimateRest() string {
+	n := m.table.ItemCount
+	if n <= int64(m.scanned) || m.scanned == 0 {
+		return "read the remaining pages (the table's size is not known yet)?"
+	}
+	rest := n - int64(m.scanned)
+	pages := (rest + bulkPageSiz - 1) / bulkPageSiz
+	units := m.capacity / float64(m.scanned) * float64(rest)
+	return fmt.Sprintf("read about %s more (~%s items), about %s RCU?", plural(int(pages), "page"), strconv.FormatInt(rest, 10), strconv.FormatFloat(math.Ceil(units*10)/10, 'f', -1, 64))
 }
 
 // moveTo puts the cursor on shown position pos (clamped) and keeps it on

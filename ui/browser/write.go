@@ -26,6 +26,9 @@ type confirmation struct {
 	what  string // what would be lost by quitting now
 	body  func(th *themes.Theme, width int) []string
 	yes   func() tea.Cmd
+	no    func() // nil: nothing to undo
+	// The notices after yes and no; by default those of a write.
+	yesNotice, noNotice string
 }
 
 // editKind says what an $EDITOR round trip makes.
