@@ -560,3 +560,23 @@ func TestMainPaneBreathes(t *testing.T) {
 		t.Fatalf("help lacks F3 and F4:\n%s", v)
 	}
 }
+
+// TestQuitAsksWithAHalfTypedStatement: a statement typed in the REPL and
+// not run is unsaved work; :q from another pane asks first.
+func TestQuitAsksWithAHalfTypedStatement(t *testing.T) {
+	a, _ := newTestApp(t, 100, 30)
+	send(t, a, uitest.Type("SELECT * FROM")...)
+	press(t, a, "esc", "alt+2")
+	send(t, a, uitest.Type(":q")...)
+	if press(t, a, "enter") {
+		t.Fatal("quit with a half-typed statement without asking")
+	}
+	if v := view(a); !strings.Contains(v, "a statement being typed in the REPL") {
+		t.Fatalf("no question:\n%s", v)
+	}
+	press(t, a, "n", "alt+1", "i", "ctrl+u")
+	send(t, a, uitest.Type(":q")...)
+	if !press(t, a, "enter") {
+		t.Fatal(":q with nothing typed did not quit")
+	}
+}

@@ -2,6 +2,8 @@ package repl
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -145,9 +147,18 @@ func (m *Model) Status() common.Status {
 // LastFailure implements common.Component.
 func (m *Model) LastFailure() *common.Failure { return m.failure }
 
-// Unsaved implements common.Component: the REPL keeps nothing unsaved
-// (history is written as statements run).
-func (m *Model) Unsaved() string { return "" }
+// Unsaved implements common.Component: a statement typed and not run
+// (history keeps every statement run; a draft is lost on quitting).
+func (m *Model) Unsaved() string {
+	v := strings.TrimSpace(m.ed.Value())
+	if v == "" || slices.Contains(m.hist.Entries(), v) {
+		return "" // nothing typed, or a statement the history keeps
+	}
+	if n := strings.Count(v, "\n") + 1; n > 1 {
+		return fmt.Sprintf("a statement being typed in the REPL (%d lines)", n)
+	}
+	return "a statement being typed in the REPL"
+}
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
