@@ -2,7 +2,9 @@ package browser
 
 import (
 	"context"
+	"dynalab/sessions"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -635,5 +637,40 @@ func TestFilterAsksBeforeReadingOn(t *testing.T) {
 				t.Fatalf("after yes: %+v", st)
 			}
 		}
+	}
+}
+
+// TestUnreachableEndpointIsNotAnEmptySession: with the endpoint down the
+// tables list says it could not list them, why (connection refused, with
+// the address) and what to do — not "No tables yet".
+func TestUnreachableEndpointIsNotAnEmptySession(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoint := "http://" + ln.Addr().String()
+	ln.Close() // nothing listens there now
+	remote, err := sessions.OpenRemote(context.Background(), "down", sessions.RemoteOptions{Endpoint: endpoint, Placeholder: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer remote.Close()
+	c := uitest.Common(t, uitest.NewBackend(t), "dark")
+	c.Backend = remote
+	m := New(c, nil)
+	m.SetSize(100, 20)
+	m.SetFocused(true)
+	uitest.Drive(t, m, uitest.Exec(common.LoadTables(c, ""))...)
+	v := plain(m.View())
+	for _, want := range []string{"Could not list the tables of " + endpoint, "ListTables", "connection refused", "Fix: nothing listens there: start the endpoint"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "No tables yet") {
+		t.Errorf("an unreachable endpoint shown as an empty session:\n%s", v)
+	}
+	if f := m.LastFailure(); f == nil || !strings.Contains(f.Fix, "start the endpoint") {
+		t.Errorf("F2's failure: %+v", f)
 	}
 }

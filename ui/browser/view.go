@@ -1,6 +1,7 @@
 package browser
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 
@@ -161,6 +162,18 @@ func (m *Model) messageLine() string {
 func (m *Model) tablesView() []string {
 	th := m.c.Theme
 	lines := []string{th.Accent.Render("Tables") + th.Muted.Render(" · session "+m.c.Backend.Name())}
+	if len(m.tables) == 0 && m.tablesErr != nil {
+		// Not an empty session: the list could not be read. Say why and
+		// what to do, never "no tables yet".
+		lines = append(lines, "", th.Error.Render("Could not list the tables of "+cmp.Or(m.c.Backend.Endpoint(), m.c.Backend.Name())+":"))
+		for _, l := range widgets.Wrap(m.tablesErr.Err.Error(), max(20, m.width-4)) {
+			lines = append(lines, th.Text.Render("  "+l))
+		}
+		if m.tablesErr.Fix != "" {
+			lines = append(lines, "", th.Muted.Render("Fix: "+m.tablesErr.Fix))
+		}
+		return append(lines, "", th.Muted.Render("then r reloads this list."))
+	}
 	if len(m.tables) == 0 {
 		ep := m.c.Backend.Endpoint()
 		if ep == "" {

@@ -2,10 +2,14 @@ package common
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"net"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
@@ -153,6 +157,8 @@ func FixFor(err error) string {
 		return ""
 	case errors.As(err, &perr):
 		return "correct the statement at the caret and run it again"
+	case unreachable(err) != "":
+		return unreachable(err)
 	case errors.As(err, &api):
 		return fixForAPI(api)
 	case errors.As(err, &aerr):
@@ -163,9 +169,33 @@ func FixFor(err error) string {
 	return "see the full text (F2)"
 }
 
+// unreachable is the fix for an endpoint that could not be reached, or ""
+// when err is something else.
+func unreachable(err error) string {
+	var dns *net.DNSError
+	var cert *tls.CertificateVerificationError
+	var nerr net.Error
+	var op *net.OpError
+	switch {
+	case errors.As(err, &dns):
+		return "the endpoint's host name does not resolve: check --endpoint or dynalab session show"
+	case errors.Is(err, syscall.ECONNREFUSED), errors.As(err, &op) && op.Op == "dial" && !op.Timeout():
+		return "nothing listens there: start the endpoint (dynalab serve, DynamoDB Local…), or check --endpoint or dynalab session show"
+	case errors.As(err, &cert):
+		return "the endpoint's TLS certificate is not trusted: check its address, or trust its CA"
+	case errors.As(err, &nerr) && nerr.Timeout():
+		return "the endpoint did not answer in time: is it reachable from here?"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF):
+		return "the endpoint dropped the connection: is it a DynamoDB endpoint? check --endpoint"
+	}
+	return ""
+}
+
 func fixForAPI(e *engine.APIError) string {
 	msg := strings.ToLower(e.Message)
 	switch e.Code {
+	case "UnknownOperationException":
+		return "this endpoint does not implement the operation (dynalite has no Streams or PartiQL, Alternator no PartiQL)"
 	case engine.CodeResourceNotFound, engine.CodeTableNotFound:
 		return "check the table name: .tables lists them"
 	case engine.CodeResourceInUse:

@@ -3,7 +3,11 @@ package common_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -90,5 +94,26 @@ func TestDoEndsAtDeadline(t *testing.T) {
 	_, err := common.Do(ctx, func(context.Context) (int, error) { <-block; return 1, nil })
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestFixesForUnreachableEndpoints: a fix says what is wrong with the
+// endpoint and what to do, never "see the full text".
+func TestFixesForUnreachableEndpoints(t *testing.T) {
+	_, dnsErr := net.DefaultResolver.LookupHost(context.Background(), "no-such-host.invalid")
+	for _, tc := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"refused", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}, "nothing listens there: start the endpoint"},
+		{"dns", fmt.Errorf("ListTables http://nope: %w", dnsErr), "host name does not resolve"},
+		{"timeout", &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}, "did not answer in time"},
+		{"reset", fmt.Errorf("read: %w", syscall.ECONNRESET), "dropped the connection"},
+		{"no such API", &engine.APIError{Code: "UnknownOperationException", Message: "An unknown operation was requested."}, "does not implement the operation"},
+	} {
+		if got := common.FixFor(tc.err); !strings.Contains(got, tc.want) {
+			t.Errorf("%s: fix %q, want %q", tc.name, got, tc.want)
+		}
 	}
 }
