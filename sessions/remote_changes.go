@@ -3,6 +3,7 @@ package sessions
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"net/url"
 	"slices"
@@ -72,6 +73,9 @@ type FeedStatus struct {
 	// Err is why the last round failed (the feed retries); nil once one
 	// succeeds.
 	Err error
+	// Unsupported is set, with Err, when the endpoint has no Streams API
+	// (dynalite, for one): the feed has stopped and will not retry.
+	Unsupported bool
 }
 
 func (s *FeedStatus) same(o *FeedStatus) bool {
@@ -170,6 +174,8 @@ type feed struct {
 	tables  []string                 // the endpoint's tables, at the last discovery
 	started bool                     // the first discovery is done
 	sent    *FeedStatus
+	// unsupported: the endpoint has no Streams API; the feed stops.
+	unsupported bool
 }
 
 // tailedStream is a stream the feed reads.
@@ -211,6 +217,12 @@ func (f *feed) run(ctx context.Context) {
 			return
 		}
 		if err != nil {
+			if missingAPI(err) {
+				// Said once; retrying cannot help.
+				f.unsupported = true
+				f.report(ctx, fmt.Errorf("%s has no DynamoDB Streams API, so its changes cannot be tailed: %w", f.r.StreamsEndpoint(), err))
+				return
+			}
 			f.report(ctx, err)
 			if !sleep(ctx, errPause) {
 				return
@@ -252,7 +264,7 @@ func sleep(ctx context.Context, d time.Duration) bool {
 
 // report sends the feed's status when it changed.
 func (f *feed) report(ctx context.Context, err error) {
-	st := &FeedStatus{Endpoint: f.r.StreamsEndpoint(), Err: err}
+	st := &FeedStatus{Endpoint: f.r.StreamsEndpoint(), Err: err, Unsupported: f.unsupported}
 	if f.sent != nil {
 		st.Streamed, st.NoStream = f.sent.Streamed, f.sent.NoStream
 	}
@@ -581,4 +593,12 @@ func RecordTime(rec *engine.StreamRecord) time.Time {
 func isCode(err error, code string) bool {
 	var api *engine.APIError
 	return errors.As(err, &api) && api.Code == code
+}
+
+// missingAPI reports whether err says the endpoint does not implement the
+// operation asked for (UnknownOperationException, as DynamoDB and the
+// emulators answer an X-Amz-Target they do not know).
+func missingAPI(err error) bool {
+	var api *engine.APIError
+	return errors.As(err, &api) && api.Code == "UnknownOperationException"
 }

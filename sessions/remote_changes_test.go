@@ -2,9 +2,12 @@ package sessions
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -271,4 +274,35 @@ func compareSeq(a, b string) int {
 		return len(a) - len(b)
 	}
 	return strings.Compare(a, b)
+}
+
+// TestRemoteChangesStopOnAMissingStreamsAPI: an endpoint without the
+// Streams API (dynalite, for one) answers UnknownOperationException; the
+// feed says so once and stops instead of retrying forever.
+func TestRemoteChangesStopOnAMissingStreamsAPI(t *testing.T) {
+	isolateAWSConfig(t)
+	var streamsCalls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		target := r.Header.Get("X-Amz-Target")
+		if strings.HasPrefix(target, "DynamoDBStreams_20120810.") {
+			streamsCalls.Add(1)
+			w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+			w.WriteHeader(http.StatusBadRequest)
+			w.Write([]byte(`{"__type":"com.amazonaws.dynamodb.v20120810#UnknownOperationException"}`))
+			return
+		}
+		w.Write([]byte(`{"TableNames":[]}`)) // ListTables
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch := openPlaceholder(t, srv.URL).Changes(ctx, fastFeed)
+	st := waitStatus(t, ch, func(s *FeedStatus) bool { return s.Err != nil })
+	if !st.Unsupported || !strings.Contains(st.Err.Error(), "has no DynamoDB Streams API") {
+		t.Fatalf("status %+v", st)
+	}
+	drainClosed(t, ch)
+	if n := streamsCalls.Load(); n != 1 {
+		t.Fatalf("%d Streams API calls; the feed should stop after the first", n)
+	}
 }

@@ -88,7 +88,7 @@ func ChangesFromStreams(src <-chan sessions.StreamChange) <-chan ChangeEvent {
 		for c := range src {
 			if st := c.Status; st != nil {
 				out <- ChangeEvent{Feed: &FeedStatus{Source: st.Endpoint,
-					Streamed: st.Streamed, NoStream: st.NoStream, Err: st.Err}}
+					Streamed: st.Streamed, NoStream: st.NoStream, Err: st.Err, Unsupported: st.Unsupported}}
 				continue
 			}
 			rec := &c.Record

@@ -62,6 +62,8 @@ type FeedStatus struct {
 	// Err is why the feed's last poll failed; it keeps retrying. nil
 	// once a poll succeeds.
 	Err error
+	// Unsupported: the endpoint has no Streams API; the feed has stopped.
+	Unsupported bool
 }
 
 // ParseKind returns the Kind of a stream record's eventName, or 0.

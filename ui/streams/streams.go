@@ -193,7 +193,11 @@ func (m *Model) receive(evs []Event) {
 func (m *Model) feedStatus(st *FeedStatus) {
 	m.status = st
 	m.failure = nil
-	if st.Err != nil {
+	switch {
+	case st.Err != nil && st.Unsupported:
+		m.failure = common.NewFailure("Streams API", st.Source, st.Err, m.c.Now())
+		m.failure.Fix = "this endpoint cannot show changes here (the feed has stopped); the REPL and Browser still work"
+	case st.Err != nil:
 		m.failure = common.NewFailure("Streams API", st.Source, st.Err, m.c.Now())
 		m.failure.Fix = "check that the endpoint is up and the credentials allow dynamodb:GetRecords; the feed retries on its own"
 	}
