@@ -59,7 +59,7 @@ func editorRun(t *testing.T, editor EditorFunc, each func(tm *teatest.TestModel)
 func waitFor(t *testing.T, tm *teatest.TestModel, text string) {
 	t.Helper()
 	teatest.WaitFor(t, tm.Output(), func(out []byte) bool { return bytes.Contains(out, []byte(text)) },
-		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+		teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(10*time.Millisecond)) // generous: CI machines are shared
 }
 
 // Opening an item in $EDITOR and saving it unchanged writes nothing and
