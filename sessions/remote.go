@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -63,6 +64,9 @@ type Remote struct {
 	ownHTTP  bool
 
 	planner *partiql.Executor // plans EXPLAIN from this endpoint's DescribeTable
+	// clientSide: the endpoint has no PartiQL, so the planner also runs
+	// statements, through GetItem, Query, Scan and the rest.
+	clientSide atomic.Bool
 
 	mu      sync.Mutex
 	feeds   map[int]context.CancelFunc // running change feeds, stopped by Close
@@ -283,8 +287,54 @@ func (r *Remote) TransactWriteItems(ctx context.Context, in *engine.TransactWrit
 // ExecuteStatement runs a PartiQL statement on the endpoint (which plans
 // it); Operation and ScannedCount stay unknown.
 func (r *Remote) ExecuteStatement(ctx context.Context, in *partiql.ExecuteStatementInput) (*partiql.ExecuteStatementOutput, error) {
-	return call[partiql.ExecuteStatementOutput](ctx, r, "ExecuteStatement", in)
+	if !r.clientSide.Load() {
+		out, err := call[partiql.ExecuteStatementOutput](ctx, r, "ExecuteStatement", in)
+		if !missingAPI(err) {
+			return out, err
+		}
+		r.clientSide.Store(true) // detected once per session
+	}
+	return r.planner.ExecuteStatement(ctx, in)
 }
+
+// BatchExecuteStatement runs statements as one batch on the endpoint, or
+// here when the endpoint has no PartiQL.
+func (r *Remote) BatchExecuteStatement(ctx context.Context, in *partiql.BatchExecuteStatementInput) (*partiql.BatchExecuteStatementOutput, error) {
+	if !r.clientSide.Load() {
+		out, err := call[partiql.BatchExecuteStatementOutput](ctx, r, "BatchExecuteStatement", in)
+		if !missingAPI(err) {
+			return out, err
+		}
+		r.clientSide.Store(true)
+	}
+	return r.planner.BatchExecuteStatement(ctx, in)
+}
+
+// ExecuteTransaction runs statements as one transaction on the endpoint,
+// or, when it has no PartiQL, as the TransactWriteItems or
+// TransactGetItems they stand for.
+func (r *Remote) ExecuteTransaction(ctx context.Context, in *partiql.ExecuteTransactionInput) (*partiql.ExecuteTransactionOutput, error) {
+	if !r.clientSide.Load() {
+		out, err := call[partiql.ExecuteTransactionOutput](ctx, r, "ExecuteTransaction", in)
+		if !missingAPI(err) {
+			return out, err
+		}
+		r.clientSide.Store(true)
+	}
+	out, err := r.planner.ExecuteTransaction(ctx, in)
+	if missingAPI(err) {
+		// dynalite, for one, has no transactions at all: running the
+		// statements one by one would not be a transaction.
+		return nil, &engine.APIError{Code: engine.CodeValidation, Message: r.endpoint +
+			" has neither PartiQL nor TransactWriteItems/TransactGetItems, so the transaction cannot run atomically there; nothing was written"}
+	}
+	return out, err
+}
+
+// ClientSidePartiQL reports whether statements are planned here and run
+// through the item API because the endpoint has no PartiQL (dynalite,
+// ScyllaDB Alternator): found out on the first statement it refused.
+func (r *Remote) ClientSidePartiQL() bool { return r.clientSide.Load() }
 
 // Explain plans a statement from the endpoint's DescribeTable; the
 // estimates need the embedded engine and are not made.
@@ -295,7 +345,11 @@ func (r *Remote) Explain(ctx context.Context, stmt partiql.Statement, params []a
 	}
 	// Estimates run the reads they estimate: free in the embedded
 	// engine, billed on a remote endpoint.
-	return &partiql.Explanation{Plan: p, NoEstimate: "not available against a remote endpoint (estimates need the embedded engine)"}, nil
+	ex := &partiql.Explanation{Plan: p, NoEstimate: "not available against a remote endpoint (estimates need the embedded engine)"}
+	if r.clientSide.Load() {
+		ex.NoEstimate += "; this endpoint has no PartiQL, so dynalab runs the plan client-side through its item API"
+	}
+	return ex, nil
 }
 
 // Schema describes a table's keys, for statements' output.
@@ -327,8 +381,12 @@ func (r *Remote) Run(ctx context.Context, statement string, params []attr.Value,
 	}
 	// The endpoint reports neither how many items it examined nor which
 	// operation it ran: Count and ScannedCount stay 0 (unknown), so that
-	// no "0 scanned" is shown.
+	// no "0 scanned" is shown. Run client-side, the plan says both.
 	res := &Result{Items: out.Items, Operation: "ExecuteStatement"}
+	if out.Operation != "" {
+		res.Operation = string(out.Operation) + " (client-side PartiQL)"
+		res.Count, res.ScannedCount = len(out.Items), out.ScannedCount
+	}
 	if out.NextToken != nil {
 		res.NextToken = *out.NextToken
 	}
