@@ -40,9 +40,11 @@ type App struct {
 
 	width, height int
 	overlay       overlay
-	overlayTop    int             // the first line an overlay shows (scrolled)
-	failure       *common.Failure // shown by overlayError
-	unsaved       []string        // shown by overlayQuit
+	overlayTop    int                               // the first line an overlay shows (scrolled)
+	failure       *common.Failure                   // shown by overlayError
+	seen          [common.PaneCount]*common.Failure // each pane's failure last collected
+	latest        *common.Failure                   // the latest failure of any pane
+	unsaved       []string                          // shown by overlayQuit
 
 	sideHidden bool // F3: no side column in wide windows
 	zoomed     bool // F4: the focused pane takes the whole window
@@ -114,6 +116,32 @@ func (a *App) setFocus(id common.PaneID) {
 
 // Update implements tea.Model.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := a.update(msg)
+	a.collectFailures()
+	return a, cmd
+}
+
+// collectFailures gives every failure a pane shows to the activity pane
+// the moment it appears — filter bars, key conditions and parse errors
+// included, not only what a pane reports itself — and remembers the
+// latest, which F2 shows from any pane.
+func (a *App) collectFailures() {
+	for i, p := range a.panes {
+		id := common.PaneID(i)
+		f := p.LastFailure()
+		if id == common.PaneActivity || f == nil || f == a.seen[i] {
+			continue
+		}
+		a.seen[i] = f
+		if a.latest == nil || !f.Time.Before(a.latest.Time) {
+			a.latest = f
+		}
+		a.panes[common.PaneActivity].Update(common.ActivityMsg{Activity: common.Activity{
+			Time: f.Time, Source: p.Title(), Operation: f.Operation, Target: f.Target, Failure: f}})
+	}
+}
+
+func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.width, a.height = msg.Width, msg.Height
@@ -231,7 +259,7 @@ func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
 		a.overlay, a.overlayTop = overlayHelp, 0
 		return nil
 	case key.Matches(msg, g.ErrorDetail):
-		if a.failure = pane.LastFailure(); a.failure != nil {
+		if a.failure = a.latestFailure(); a.failure != nil {
 			a.overlay, a.overlayTop = overlayError, 0
 		} else {
 			a.notice = "no error on screen · the activity pane (alt+5) keeps every one"
@@ -269,6 +297,16 @@ func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	a.notice = ""
 	return pane.Update(msg)
+}
+
+// latestFailure is the newest error of any pane: the focused pane's, or
+// one another pane showed since.
+func (a *App) latestFailure() *common.Failure {
+	a.collectFailures()
+	if f := a.panes[a.focus].LastFailure(); f != nil && (a.latest == nil || !f.Time.Before(a.latest.Time)) {
+		return f
+	}
+	return a.latest
 }
 
 // ctrlC quits on the second press in a row; the first says so.

@@ -580,3 +580,29 @@ func TestQuitAsksWithAHalfTypedStatement(t *testing.T) {
 		t.Fatal(":q with nothing typed did not quit")
 	}
 }
+
+// TestEveryErrorLandsInActivity: a filter bar's mistake, which the browser
+// shows but does not report as an operation, is listed in Activity the
+// moment it appears; F2 from another pane shows it as the latest error;
+// an operation's detail shows its request as sent and the response.
+func TestEveryErrorLandsInActivity(t *testing.T) {
+	a, _ := newTestApp(t, 120, 40)
+	press(t, a, "esc", "alt+2", "enter", "f")
+	send(t, a, uitest.Type("total >")...)
+	press(t, a, "enter", "esc", "esc", "alt+5")
+	v := view(a)
+	if !strings.Contains(v, "✗ Browser") || !strings.Contains(v, "filter, column 8: expected a value") {
+		t.Fatalf("the filter's error is not in Activity:\n%s", v)
+	}
+	press(t, a, "alt+1", "esc", "f2")
+	if v := view(a); !strings.Contains(v, "filter, column 8: expected a value") {
+		t.Fatalf("F2 from the REPL does not show the latest error:\n%s", v)
+	}
+	press(t, a, "esc", "alt+5", "e", "e", "g", "enter") // all entries, the first: the browser's Scan
+	v = view(a)
+	for _, want := range []string{"Request:", `{"TableName":"AppTable"`, `"Limit":100`, "Response:  Count 7, ScannedCount 7, LastEvaluatedKey none"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the Scan's detail lacks %q:\n%s", want, v)
+		}
+	}
+}

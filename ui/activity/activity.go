@@ -1,6 +1,7 @@
 package activity
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 	"time"
@@ -108,10 +109,18 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.Update(common.ActivityMsg{Activity: msg.a})
 		return m.next()
 	case common.ActivityMsg:
-		m.entries = append(m.entries, msg.Activity)
-		if msg.Activity.Failure != nil {
+		if f := msg.Activity.Failure; f != nil {
+			// The root reports a failure as soon as a pane shows it; the
+			// pane's own report, with request and timing, completes it.
+			for i := range m.entries {
+				if m.entries[i].Failure == f {
+					m.entries[i] = merge(m.entries[i], msg.Activity)
+					return nil
+				}
+			}
 			m.failures++
 		}
+		m.entries = append(m.entries, msg.Activity)
 		if n := len(m.entries) - MaxEntries; n > 0 {
 			m.entries = m.entries[n:]
 			if m.cursor >= 0 {
@@ -176,6 +185,9 @@ func (m *Model) View() string {
 		if e.Failure != nil {
 			text = e.Failure.Full()
 		}
+		if e.Request != "" {
+			text += "\nRequest:\n" + e.Request
+		}
 		for _, l := range strings.Split(text, "\n") {
 			for _, w := range widgets.Wrap(l, m.width) {
 				lines = append(lines, th.Text.Render(w))
@@ -229,4 +241,15 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// merge completes entry a with what b knows and a does not.
+func merge(a, b common.Activity) common.Activity {
+	a.Summary = cmp.Or(a.Summary, b.Summary)
+	a.Request = cmp.Or(a.Request, b.Request)
+	a.Duration = cmp.Or(a.Duration, b.Duration)
+	if a.Source == "" || b.Source != "" && b.Duration > 0 {
+		a.Source = b.Source
+	}
+	return a
 }

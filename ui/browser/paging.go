@@ -7,6 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"dynalab/engine/attr"
 	"dynalab/themes"
 	"dynalab/ui/common"
 )
@@ -51,7 +52,7 @@ func (m *Model) pageLoaded(msg pageMsg) tea.Cmd {
 	all := m.load.all
 	m.load = nil
 	op := m.lst.operation()
-	act := common.Activity{Time: m.c.Now(), Source: "Browser", Operation: op, Target: m.target(), Duration: msg.dur}
+	act := common.Activity{Time: m.c.Now(), Source: "Browser", Operation: op, Target: m.target(), Duration: msg.dur, Request: msg.req}
 	if msg.err != nil {
 		act.Failure = m.fail(op, m.target(), msg.err)
 		return common.Report(act)
@@ -75,6 +76,7 @@ func (m *Model) pageLoaded(msg pageMsg) tea.Cmd {
 	if m.more {
 		act.Summary += ", more"
 	}
+	act.Summary += fmt.Sprintf("\nResponse:  Count %d, ScannedCount %d, LastEvaluatedKey %s", out.Count, out.ScannedCount, lastKeyText(out.LastEvaluatedKey))
 	return tea.Batch(common.Report(act), m.prefetch())
 }
 
@@ -196,4 +198,12 @@ func (m *Model) follow() {
 		m.top = row - h + 1
 	}
 	m.top = max(0, min(m.top, m.data.displayRows()-1))
+}
+
+// lastKeyText is a LastEvaluatedKey as its wire JSON, or "none".
+func lastKeyText(k attr.Item) string {
+	if len(k) == 0 {
+		return "none"
+	}
+	return string(attr.AppendItem(nil, k))
 }

@@ -3,6 +3,7 @@ package browser
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -243,6 +244,7 @@ type pageMsg struct {
 	out *engine.QueryOutput
 	err error
 	dur time.Duration
+	req string // the request as sent, in its wire JSON, for the activity pane
 }
 
 // fetch returns a command reading one page of l from start.
@@ -253,16 +255,19 @@ func (m *Model) fetch(id int, l listing, start attr.Item, limit int64) tea.Cmd {
 	return func() tea.Msg {
 		defer cancel()
 		t0 := now()
+		var req []byte
 		out, err := common.Do(ctx, func(ctx context.Context) (*engine.QueryOutput, error) {
 			if l.query != nil {
 				in := *l.query
 				in.ExclusiveStartKey, in.Limit = start, &limit
+				req, _ = json.Marshal(&in)
 				return be.Query(ctx, &in)
 			}
 			in := *l.scan
 			in.ExclusiveStartKey, in.Limit = start, &limit
+			req, _ = json.Marshal(&in)
 			return be.Scan(ctx, &in)
 		})
-		return pageMsg{id: id, out: out, err: err, dur: now().Sub(t0)}
+		return pageMsg{id: id, out: out, err: err, dur: now().Sub(t0), req: string(req)}
 	}
 }

@@ -34,6 +34,7 @@ type Activity struct {
 	Summary   string        // the outcome, when it succeeded
 	Duration  time.Duration // how long it took
 	Failure   *Failure      // set when it failed
+	Request   string        // the request as sent (its wire JSON), when known
 }
 
 // ActivityMsg reports a finished operation to the activity pane.
