@@ -16,12 +16,14 @@ import (
 type barKind int
 
 const (
-	barKeyCond barKind = iota // partition key value, sort key operator and values
-	barFilter                 // a filter expression
-	barSearch                 // a search over loaded rows
-	barInline                 // one attribute of one item
-	barExport                 // the file to export to
-	barImport                 // the file to import
+	barKeyCond   barKind = iota // partition key value, sort key operator and values
+	barFilter                   // a filter expression
+	barSearch                   // a search over loaded rows
+	barInline                   // one attribute of one item
+	barExport                   // the file to export to
+	barImport                   // the file to import
+	barNewTable                 // a table spec (common.ParseTableSpec)
+	barDropTable                // the name of the table to delete, typed to confirm
 )
 
 // Fields of the key-condition bar of a single-attribute key.
@@ -98,6 +100,12 @@ type bar struct {
 // transfer reports a path bar of an export or import, drawn on the
 // message line.
 func (b *bar) transfer() bool { return b.kind == barExport || b.kind == barImport }
+
+// onMessageLine reports a bar drawn on the message line: a transfer's, or
+// the tables list's.
+func (b *bar) onMessageLine() bool {
+	return b.transfer() || b.kind == barNewTable || b.kind == barDropTable
+}
 
 // fieldView draws field i of the open bar, w cells wide.
 func (m *Model) fieldView(i, w int) string {
@@ -181,6 +189,13 @@ func (m *Model) barHelp() []key.Binding {
 		return []key.Binding{k.Submit, k.NextField, k.PrevField, k.Complete, k.Leave}
 	case barFilter:
 		return []key.Binding{k.Submit, k.Complete, k.Leave}
+	case barNewTable, barDropTable:
+		submit := k.Submit
+		submit.SetHelp("enter", "create")
+		if m.bar.kind == barDropTable {
+			submit.SetHelp("enter", "delete, if the name matches")
+		}
+		return []key.Binding{submit, k.Leave}
 	case barExport, barImport:
 		submit := k.Submit
 		submit.SetHelp("enter", "export")
@@ -416,6 +431,8 @@ func sortedSet(m map[string]bool) []string {
 func (m *Model) applyBar() tea.Cmd {
 	b := m.bar
 	switch b.kind {
+	case barNewTable, barDropTable:
+		return m.applyTableBar()
 	case barKeyCond:
 		l := b.kc
 		kc := keyCond{op: skOps[b.op], sk2: b.fields[l.sk2()].Value()}

@@ -674,3 +674,43 @@ func TestUnreachableEndpointIsNotAnEmptySession(t *testing.T) {
 		t.Errorf("F2's failure: %+v", f)
 	}
 }
+
+// TestCreateAndDeleteTablesFromTheList: an empty session offers the sample
+// models and a new table; n creates one from a one-line spec; D deletes
+// one only when its name is typed.
+func TestCreateAndDeleteTablesFromTheList(t *testing.T) {
+	b := uitest.NewBackend(t)
+	m := browserFor(t, b, 120, 24)
+	v := plain(m.View())
+	for _, want := range []string{"No tables yet", "dynalab sample load single-table --session", "press n for a new table"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the empty list lacks %q:\n%s", want, v)
+		}
+	}
+	press(t, m, "n")
+	uitest.Drive(t, m, uitest.Type("Orders PK:S SK:S gsi ByStatus status:S")...)
+	press(t, m, "enter")
+	if len(m.tables) != 1 || m.tables[0].Name != "Orders" || len(m.tables[0].Indexes) != 1 {
+		t.Fatalf("tables %+v; view:\n%s", m.tables, plain(m.View()))
+	}
+	press(t, m, "n")
+	uitest.Drive(t, m, uitest.Type("Bad PK")...)
+	press(t, m, "enter")
+	if f := m.LastFailure(); f == nil || !strings.Contains(f.Message(), "expected a key attribute") || m.bar == nil {
+		t.Fatalf("a bad spec: %v, bar open %v", f, m.bar != nil)
+	}
+	press(t, m, "esc", "D")
+	if !strings.Contains(plain(m.View()), "delete Orders and its 0 items? type its name:") {
+		t.Fatalf("no question:\n%s", plain(m.View()))
+	}
+	uitest.Drive(t, m, uitest.Type("Order")...)
+	press(t, m, "enter")
+	if b.Calls("DeleteTable") != 0 || m.bar == nil {
+		t.Fatal("deleted without the exact name")
+	}
+	uitest.Drive(t, m, uitest.Type("s")...)
+	press(t, m, "enter")
+	if b.Calls("DeleteTable") != 1 || len(m.tables) != 0 {
+		t.Fatalf("not deleted: %d calls, tables %+v", b.Calls("DeleteTable"), m.tables)
+	}
+}

@@ -87,6 +87,15 @@ func (m *Model) tablesKey(msg tea.KeyMsg) tea.Cmd {
 		m.openTransfer(true)
 	case key.Matches(msg, k.Import):
 		m.openTransfer(false)
+	case key.Matches(msg, k.NewTable):
+		m.bar = newBar(barNewTable)
+		m.failure = nil
+	case key.Matches(msg, k.DropTable):
+		if n > 0 {
+			b := newBar(barDropTable)
+			b.table = m.tables[m.tableCursor].Name
+			m.bar, m.failure = b, nil
+		}
 	case msg.Type == tea.KeyEsc:
 		m.notice = "this is the tables list · tab moves to the next pane"
 	}

@@ -231,7 +231,7 @@ func (m *Model) viewHelp() []key.Binding {
 	k := m.keys
 	switch m.view {
 	case viewTables:
-		return []key.Binding{k.List.Up, k.List.Down, k.Open, k.Reload, k.Export, k.Import}
+		return []key.Binding{k.List.Up, k.List.Down, k.Open, k.NewTable, k.DropTable, k.Reload, k.Export, k.Import}
 	case viewDetail:
 		return []key.Binding{k.List.Up, k.List.Down, k.EditExt, k.Duplicate, k.Delete, k.Back}
 	}
@@ -258,7 +258,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	case m.bar != nil:
 		return [][]key.Binding{m.barHelp()}
 	case m.view == viewTables:
-		return [][]key.Binding{k.List.Bindings(), {k.Open, k.Reload}, {k.Export, k.Import, k.Cancel}}
+		return [][]key.Binding{k.List.Bindings(), {k.Open, k.Reload, k.NewTable, k.DropTable}, {k.Export, k.Import, k.Cancel}}
 	case m.view == viewDetail:
 		return [][]key.Binding{{k.List.Up, k.List.Down, k.List.PageUp, k.List.PageDown}, {k.EditExt, k.Duplicate, k.Delete, k.Back}}
 	}
@@ -299,6 +299,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.edited(msg)
 	case writeMsg:
 		return m.written(msg)
+	case tableDoneMsg:
+		return m.tableDone(msg)
 	case transferTickMsg:
 		return m.transferTicked(msg)
 	case transferDoneMsg:

@@ -129,6 +129,8 @@ func (m *Model) messageLine() string {
 	switch {
 	case m.bar != nil && m.bar.transfer():
 		return widgets.Truncate(m.transferBarView(th), w)
+	case m.bar != nil && m.bar.onMessageLine():
+		return widgets.Truncate(m.tableBarView(th), w)
 	case m.job != nil:
 		return th.Warning.Render(widgets.Truncate(m.progressLine(), w))
 	case m.failure != nil:
@@ -179,7 +181,10 @@ func (m *Model) tablesView() []string {
 		if ep == "" {
 			ep = "<endpoint>"
 		}
-		return append(lines, "", th.Muted.Render("No tables yet. Create one through the endpoint, for example:"), "",
+		name := m.c.Backend.Name()
+		return append(lines, "", th.Muted.Render("No tables yet. Start from a sample model: in another terminal, run"), "",
+			th.Text.Render("  dynalab sample load single-table --session "+name+"   # or product-catalog, time-series"),
+			"", th.Muted.Render("or press ")+th.Key.Render("n")+th.Muted.Render(" for a new table here (e.g. AppTable PK:S SK:S), or create one through the endpoint:"), "",
 			th.Text.Render("  aws dynamodb create-table --endpoint-url "+ep+" \\"),
 			th.Text.Render("    --table-name AppTable --billing-mode PAY_PER_REQUEST \\"),
 			th.Text.Render("    --attribute-definitions AttributeName=PK,AttributeType=S AttributeName=SK,AttributeType=S \\"),

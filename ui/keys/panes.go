@@ -69,6 +69,8 @@ type Browser struct {
 	Export    key.Binding
 	Import    key.Binding
 	Cancel    key.Binding // a running import or export
+	NewTable  key.Binding // in the tables list
+	DropTable key.Binding // in the tables list
 	// in a bar (a text input)
 	Submit    key.Binding
 	NextField key.Binding
@@ -100,6 +102,8 @@ func NewBrowser() Browser {
 		Export:    bind(k("x"), "x", "export to a file"),
 		Import:    bind(k("I"), "I", "import a file"),
 		Cancel:    bind(k("esc"), "esc", "cancel a running import/export"),
+		NewTable:  bind(k("n"), "n", "new table"),
+		DropTable: bind(k("D"), "D", "delete table"),
 		Submit:    bind(k("enter"), "enter", "run"),
 		NextField: bind(k("down"), "↓", "next field"),
 		PrevField: bind(k("up"), "↑", "previous field"),

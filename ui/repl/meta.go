@@ -23,6 +23,8 @@ var metaHelp = []string{
 	"Meta-commands (Enter runs them; no ; needed):",
 	"  .tables            list the tables with key schema, item count and size",
 	"  .describe TABLE    describe a table",
+	"  .create SPEC       create a table: " + common.TableSpecHelp,
+	"  .drop TABLE        delete a table (asks you to type its name)",
 	"  .read FILE         run the statements of a file, in order (Esc stops)",
 	"  .queries           list the session's saved queries (dynalab sample load adds some)",
 	"  .q NAME            put saved query NAME at the prompt (Enter runs it)",
@@ -78,6 +80,17 @@ func (m *Model) meta(line string) tea.Cmd {
 			return usage(".describe TABLE")
 		}
 		return m.describeCmd(strings.Trim(arg, `"`), false)
+	case ".create":
+		if arg == "" {
+			return usage(".create " + common.TableSpecHelp)
+		}
+		return m.createTableCmd(arg)
+	case ".drop":
+		if arg == "" {
+			return usage(".drop TABLE")
+		}
+		m.askDrop(strings.Trim(arg, `"`))
+		return nil
 	case ".read":
 		if arg == "" {
 			return usage(".read FILE")

@@ -28,11 +28,12 @@ type Model struct {
 	focused       bool
 	editing       bool // the editor has the keys (else the transcript does)
 
-	ed     widgets.Editor
-	hist   *History
-	search *searchState
-	comp   *compState
-	notice string // one line under the transcript: hints, completion menu
+	ed          widgets.Editor
+	pendingDrop string // .drop asked: the next line must be this table's name
+	hist        *History
+	search      *searchState
+	comp        *compState
+	notice      string // one line under the transcript: hints, completion menu
 
 	out     []*entry
 	scroll  int // lines scrolled up from the bottom of the transcript
@@ -220,6 +221,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.tablesLoaded(msg)
 	case describeMsg:
 		return m.described(msg)
+	case tableMadeMsg:
+		return m.tableMade(msg)
 	case readMsg:
 		return m.readDone(msg)
 	case exportMsg:

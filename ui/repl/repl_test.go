@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"dynalab/engine"
 	"dynalab/engine/attr"
 	"dynalab/sessions"
 	"dynalab/ui/common"
@@ -510,3 +511,38 @@ func TestBackendErrorIsShownNotSwallowed(t *testing.T) {
 type engineError struct{}
 
 func (*engineError) Error() string { return "boom" }
+
+// TestCreateAndDropTables: .create makes a table from a one-line spec and
+// says what it made; .drop asks for the name to be typed, keeps the table
+// on anything else, and deletes it on the name.
+func TestCreateAndDropTables(t *testing.T) {
+	m, b := newREPL(t, 0)
+	typeLine(t, m, ".create Orders PK:S SK:S gsi ByStatus status:S provisioned 5 2")
+	v := plain(m.View())
+	if !strings.Contains(v, "created table Orders: PK S · SK S · provisioned 5 RCU / 2 WCU · GSI ByStatus") {
+		t.Fatalf("no report of the new table:\n%s", v)
+	}
+	if info, err := b.DB.DescribeTable(context.Background(), &engine.DescribeTableInput{TableName: "Orders"}); err != nil || len(info.Table.GlobalSecondaryIndexes) != 1 {
+		t.Fatalf("Orders: %v", err)
+	}
+	typeLine(t, m, ".create Bad PK")
+	if f := m.LastFailure(); f == nil || !strings.Contains(f.Message(), "expected a key attribute") {
+		t.Fatalf("a bad spec: %v", f)
+	}
+	typeLine(t, m, ".drop Orders")
+	if v := plain(m.View()); !strings.Contains(v, "Type its name, Orders,") {
+		t.Fatalf("no question:\n%s", v)
+	}
+	typeLine(t, m, "orders")
+	if v := plain(m.View()); !strings.Contains(v, "kept Orders") {
+		t.Fatalf("a wrong name did not keep it:\n%s", v)
+	}
+	if b.Calls("DeleteTable") != 0 {
+		t.Fatal("deleted without the name")
+	}
+	typeLine(t, m, ".drop Orders")
+	typeLine(t, m, "Orders")
+	if v := plain(m.View()); !strings.Contains(v, "deleted table Orders") || b.Calls("DeleteTable") != 1 {
+		t.Fatalf("not deleted:\n%s", v)
+	}
+}

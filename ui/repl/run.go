@@ -34,6 +34,10 @@ func (m *Model) submit() tea.Cmd {
 	text := m.ed.Value()
 	trim := strings.TrimSpace(text)
 	switch {
+	case m.pendingDrop != "":
+		m.ed.Reset()
+		m.appendOut(echoEntry(trim))
+		return m.confirmDrop(trim)
 	case trim == "":
 		return nil
 	case isMeta(trim) && !strings.Contains(trim, "\n"):
