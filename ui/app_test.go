@@ -14,6 +14,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"dynalab/engine"
+	"dynalab/engine/attr"
 	"dynalab/themes"
 	"dynalab/ui/common"
 	"dynalab/ui/internal/uitest"
@@ -604,5 +605,38 @@ func TestEveryErrorLandsInActivity(t *testing.T) {
 		if !strings.Contains(v, want) {
 			t.Errorf("the Scan's detail lacks %q:\n%s", want, v)
 		}
+	}
+}
+
+// TestCountsFollowTheChangeFeed: the Browser's table list and title keep
+// a local table's item count and size true through writes from anywhere
+// (here, straight to the engine, as another client's would be).
+func TestCountsFollowTheChangeFeed(t *testing.T) {
+	b := uitest.NewBackend(t)
+	b.Seed(t)
+	src, cancel := b.DB.Subscribe(64)
+	a, err := New(context.Background(), Options{Backend: b, Theme: uitest.Theme(t, "dark"), Clock: uitest.Clock, Changes: ChangesFromEngine(src)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	send(t, a, tea.WindowSizeMsg{Width: 120, Height: 40})
+	send(t, a, uitest.Exec(common.LoadTables(a.c, ""))...) // the first table list, before the writes
+	press(t, a, "esc", "alt+2", "enter")
+	if !strings.Contains(view(a), "7 items") {
+		t.Fatalf("before:\n%s", view(a))
+	}
+	b.Put(t, "AppTable", `{"PK":{"S":"USER#u9"},"SK":{"S":"PROFILE"},"name":{"S":"Kay"}}`)
+	b.Put(t, "AppTable", `{"PK":{"S":"USER#u9"},"SK":{"S":"ORDER#1"}}`)
+	if _, err := b.DB.DeleteItem(context.Background(), &engine.DeleteItemInput{TableName: "AppTable", Key: attr.Item{"PK": attr.S("USER#u1"), "SK": attr.S("PROFILE")}}); err != nil {
+		t.Fatal(err)
+	}
+	cancel() // the feed ends after these three changes, so reading it never blocks
+	send(t, a, uitest.Exec(a.panes[common.PaneStreams].Init())...)
+	d, err := b.DB.DescribeTable(context.Background(), &engine.DescribeTableInput{TableName: "AppTable"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("8 items · %d B", d.Table.TableSizeBytes); !strings.Contains(view(a), want) {
+		t.Fatalf("the title does not follow the writes (want %q):\n%s", want, view(a))
 	}
 }

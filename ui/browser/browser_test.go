@@ -714,3 +714,16 @@ func TestCreateAndDeleteTablesFromTheList(t *testing.T) {
 		t.Fatalf("not deleted: %d calls, tables %+v", b.Calls("DeleteTable"), m.tables)
 	}
 }
+
+// TestRemoteCountsSayWhatTheyAre: a remote table's count is DescribeTable's,
+// which AWS refreshes about every six hours; the title says so.
+func TestRemoteCountsSayWhatTheyAre(t *testing.T) {
+	b := uitest.NewBackend(t)
+	b.Seed(t)
+	b.SessKind = sessions.KindRemote
+	m := browserFor(t, b, 140, 20)
+	openTable(t, m, "AppTable")
+	if v := plain(m.View()); !strings.Contains(v, "~7 items") || !strings.Contains(v, "refreshed by AWS about every 6 hours") {
+		t.Fatalf("title:\n%s", v)
+	}
+}

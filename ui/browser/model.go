@@ -301,6 +301,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.written(msg)
 	case tableDoneMsg:
 		return m.tableDone(msg)
+	case common.TablesChangedMsg:
+		return common.DescribeTables(m.c, msg.Tables)
+	case common.TableInfoMsg:
+		m.countsChanged(msg)
+		return nil
 	case transferTickMsg:
 		return m.transferTicked(msg)
 	case transferDoneMsg:

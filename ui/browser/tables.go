@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"dynalab/engine"
+	"dynalab/sessions"
 	"dynalab/themes"
 	"dynalab/ui/common"
 	"dynalab/ui/widgets"
@@ -105,4 +106,30 @@ func (m *Model) tableDone(msg tableDoneMsg) tea.Cmd {
 	act.Summary = m.notice
 	m.tablesAsked = true
 	return tea.Batch(common.Report(act), common.LoadTables(m.c, "browser"))
+}
+
+// countsChanged takes tables described again after writes: counts and
+// sizes stay true through this pane's writes and every other client's.
+func (m *Model) countsChanged(msg common.TableInfoMsg) {
+	for _, t := range msg.Tables {
+		for i := range m.tables {
+			if m.tables[i].Name == t.Name {
+				m.tables[i] = t
+			}
+		}
+		if m.table.Name == t.Name {
+			m.table.ItemCount, m.table.SizeBytes = t.ItemCount, t.SizeBytes
+		}
+	}
+}
+
+// countText is what the title line says of the table's size: exact for a
+// local session; for a remote one, what DescribeTable says, which AWS
+// refreshes only about every six hours.
+func (m *Model) countText() string {
+	n := strconv.FormatInt(m.table.ItemCount, 10) + " items · " + humanBytes(m.table.SizeBytes)
+	if m.c.Backend.Kind() == sessions.KindRemote {
+		return "~" + n + " (DescribeTable's count, refreshed by AWS about every 6 hours)"
+	}
+	return n
 }

@@ -245,7 +245,7 @@ func humanBytes(n int64) string {
 func (m *Model) titleLine() string {
 	th := m.c.Theme
 	s := th.Accent.Render(m.table.Name) + th.Muted.Render("  "+m.table.KeySchema())
-	s += th.Muted.Render(" · " + strconv.FormatInt(m.table.ItemCount, 10) + " items · " + humanBytes(m.table.SizeBytes))
+	s += th.Muted.Render(" · " + m.countText())
 	if ix, ok := m.table.Index(m.index); ok {
 		s += th.Muted.Render(" · index ") + th.Text.Render(m.index) + th.Muted.Render("  "+ix.KeySchema()+" ("+ix.Kind()+", "+ix.Projection+")")
 	}

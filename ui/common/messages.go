@@ -1,6 +1,7 @@
 package common
 
 import (
+	"dynalab/engine"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -43,4 +44,31 @@ type ActivityMsg struct{ Activity Activity }
 // Report returns a command that reports a.
 func Report(a Activity) tea.Cmd {
 	return func() tea.Msg { return ActivityMsg{Activity: a} }
+}
+
+// TablesChangedMsg names the tables a local session's change feed saw
+// writes to (every committed write, from any client), so that the panes
+// showing their counts describe them again: the engine's counts are exact
+// and a DescribeTable costs nothing locally. Counting the changes instead
+// would double-count those made while the table list first loaded.
+type TablesChangedMsg struct{ Tables []string }
+
+// TableInfoMsg carries tables described again.
+type TableInfoMsg struct{ Tables []TableInfo }
+
+// DescribeTables describes the named tables again; tables that cannot be
+// described (deleted meanwhile) are left out.
+func DescribeTables(c *Common, names []string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := c.OpContext()
+		defer cancel()
+		var out []TableInfo
+		for _, n := range names {
+			d, err := c.Backend.DescribeTable(ctx, &engine.DescribeTableInput{TableName: n})
+			if err == nil {
+				out = append(out, InfoFromDescription(d.Table))
+			}
+		}
+		return TableInfoMsg{Tables: out}
+	}
 }

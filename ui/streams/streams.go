@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"dynalab/engine/attr"
+	"dynalab/sessions"
 	"dynalab/ui/common"
 	"dynalab/ui/keys"
 	"dynalab/ui/widgets"
@@ -150,11 +151,12 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.receive(msg.events)
+		deltas := m.deltas(msg.events)
 		if msg.closed {
 			m.closed = true
-			return nil
+			return deltas
 		}
-		return Listen(m.feed)
+		return tea.Batch(Listen(m.feed), deltas)
 	case tea.KeyMsg:
 		if m.focused {
 			m.handleKey(msg)
@@ -507,4 +509,23 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// deltas names the tables a local session's changes touched, for the
+// panes that show their counts. Only a local engine's feed sees every
+// committed write; a remote feed sees tables with streams only.
+func (m *Model) deltas(evs []Event) tea.Cmd {
+	if m.c.Backend == nil || m.c.Backend.Kind() != sessions.KindLocal {
+		return nil
+	}
+	var tables []string
+	for _, ev := range evs {
+		if ev.Feed == nil && ev.Table != "" && !slices.Contains(tables, ev.Table) {
+			tables = append(tables, ev.Table)
+		}
+	}
+	if len(tables) == 0 {
+		return nil
+	}
+	return func() tea.Msg { return common.TablesChangedMsg{Tables: tables} }
 }

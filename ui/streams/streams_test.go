@@ -11,6 +11,7 @@ import (
 
 	"dynalab/engine/attr"
 	"dynalab/sessions"
+	"dynalab/ui/common"
 	"dynalab/ui/internal/uitest"
 )
 
@@ -170,8 +171,15 @@ func TestDroppedAndClosed(t *testing.T) {
 	m := New(uitest.Common(t, uitest.NewBackend(t), "dark"), ch)
 	m.SetSize(100, 10)
 	msgs := uitest.Exec(m.Init())
-	if next := m.Update(msgs[0]); next != nil {
-		t.Error("read re-armed on a closed feed")
+	for _, msg := range uitest.Exec(m.Update(msgs[0])) {
+		switch msg := msg.(type) {
+		case common.TablesChangedMsg:
+			if len(msg.Tables) != 1 {
+				t.Errorf("tables changed: %v", msg.Tables)
+			}
+		default:
+			t.Errorf("read re-armed on a closed feed: %T", msg)
+		}
 	}
 	view := ansi.Strip(m.View())
 	if !strings.Contains(view, "7 changes dropped") || !strings.Contains(view, "feed ended") {
