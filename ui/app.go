@@ -66,12 +66,21 @@ func newApp(c *common.Common, opts Options, pricing capacity.Pricing) *App {
 		common.PaneREPL:     repl.New(c, opts.HistoryPath),
 		common.PaneBrowser:  br,
 		common.PaneStreams:  streams.New(c, opts.Changes),
-		common.PaneCapacity: capacity.New(c, opts.Capacity, pricing),
+		common.PaneCapacity: capacity.New(c, quietCapacity(opts.Capacity), pricing),
 		common.PaneActivity: activity.New(c).WithFeed(opts.Auth),
 	}
 	a.styleHelp()
 	a.setFocus(common.PaneREPL)
 	return a
+}
+
+// quietCapacity holds back an idle table's samples (capacity.Quiet), so
+// that an idle workbench draws nothing; nil stays nil (no feed).
+func quietCapacity(feed <-chan CapacitySample) <-chan CapacitySample {
+	if feed == nil {
+		return nil
+	}
+	return capacity.Quiet(feed)
 }
 
 // Focused returns the focused pane.

@@ -1,10 +1,13 @@
 package capacity
 
 import (
+	"cmp"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -51,9 +54,39 @@ type series struct {
 	rcu, wcu         []float64 // per second, oldest first
 	provRCU, provWCU float64
 	onDemand         bool
-	thrR, thrW       []int // throttled requests per second, oldest first
-	hot              []HotKey
+	thrR, thrW       []int              // throttled requests per second, oldest first
+	hot              []HotKey           // hottest first, smoothed (hotUnits)
+	hotUnits         map[string]float64 // units per key, decaying by hotDecay a second
 	last             Sample
+}
+
+// hotDecay smooths the hot keys over about ten seconds, so that their
+// shares do not flip from one second's 100% to the next's 50/50.
+const hotDecay = 0.9
+
+func (sr *series) decayHot() {
+	for k, u := range sr.hotUnits {
+		if u *= hotDecay; u < 0.01 {
+			delete(sr.hotUnits, k)
+		} else {
+			sr.hotUnits[k] = u
+		}
+	}
+}
+
+// hottest lists the keys by their smoothed units, hottest first.
+func (sr *series) hottest() []HotKey {
+	hot := make([]HotKey, 0, len(sr.hotUnits))
+	for k, u := range sr.hotUnits {
+		hot = append(hot, HotKey{Key: k, Units: u})
+	}
+	slices.SortFunc(hot, func(a, b HotKey) int {
+		if c := cmp.Compare(b.Units, a.Units); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+	return hot
 }
 
 // New returns the pane reading feed (nil: no feed yet) and costing with
@@ -156,14 +189,28 @@ func (m *Model) add(s Sample) {
 		m.order = append(m.order, name)
 		slices.Sort(m.order)
 	}
+	// Seconds the feed held back (an idle table, see Quiet) were zeros.
+	if !sr.last.Time.IsZero() {
+		gap := int(s.Time.Sub(sr.last.Time)/time.Second) - 1
+		for range min(max(gap, 0), History) {
+			sr.rcu, sr.wcu = push(sr.rcu, 0), push(sr.wcu, 0)
+			sr.thrR, sr.thrW = pushInt(sr.thrR, 0), pushInt(sr.thrW, 0)
+			sr.decayHot()
+		}
+	}
 	sr.rcu = push(sr.rcu, s.ConsumedRCU)
 	sr.wcu = push(sr.wcu, s.ConsumedWCU)
 	sr.thrR = pushInt(sr.thrR, s.ThrottledReads)
 	sr.thrW = pushInt(sr.thrW, s.ThrottledWrites)
 	sr.provRCU, sr.provWCU, sr.onDemand = s.ProvisionedRCU, s.ProvisionedWCU, s.OnDemand
-	if len(s.HotKeys) > 0 {
-		sr.hot = s.HotKeys
+	sr.decayHot()
+	for _, h := range s.HotKeys {
+		if sr.hotUnits == nil {
+			sr.hotUnits = map[string]float64{}
+		}
+		sr.hotUnits[h.Key] += h.Units
 	}
+	sr.hot = sr.hottest()
 	sr.last = s
 }
 
@@ -303,12 +350,13 @@ func (m *Model) block(sr *series, selected bool, win int) []string {
 		titleStyle, mark = th.Accent, "› "
 	}
 	head := th.Accent.Render(mark) + titleStyle.Render(name) + th.Muted.Render(" · "+billing+" · ≈ $"+strconv.FormatFloat(cost, 'f', 2, 64)+"/month")
-	sparkW := max(8, m.width-46)
+	sparkW := max(8, m.width-54) // the numbers after it take up to 54 cells
 	thrR, thrW := sum(tail(sr.thrR, win)), sum(tail(sr.thrW, win))
 	line := func(label string, xs []float64, prov, peak float64, thr int) string {
 		top := max(peak, prov, 1)
+		// Fixed-width numbers: the line keeps its layout second to second.
 		s := th.Muted.Render("  "+label+" ") + th.Spark.Render(widgets.Sparkline(buckets(xs, sparkW), sparkW, top))
-		s += th.Text.Render(" now " + num(last(xs)) + " · peak " + num(peak))
+		s += th.Text.Render(fmt.Sprintf(" now %5s · peak %5s", num(last(xs)), num(peak)))
 		if prov > 0 {
 			s += th.Limit.Render(" / " + num(prov))
 		}

@@ -49,9 +49,9 @@ func TestSamplesDrawn(t *testing.T) {
 	view := ansi.Strip(m.View())
 	for _, want := range []string{
 		"› AppTable · on demand · ≈ $",
-		"RCU ", "now 9 · peak 9", "hot keys: USER#u1 75% · USER#u2 25%",
+		"RCU ", "now     9 · peak     9", "hot keys: USER#u1 75% · USER#u2 25%",
 		"Orders · provisioned 10 RCU / 5 WCU · ≈ $3.32/month",
-		"now 12 · peak 12 / 10 · throttled 60",
+		"now    12 · peak    12 / 10 · throttled 60",
 	} {
 		if !strings.Contains(view, want) {
 			t.Errorf("view lacks %q:\n%s", want, view)
@@ -90,5 +90,61 @@ func TestBucketsKeepPeaks(t *testing.T) {
 	}
 	if len(buckets([]float64{1, 2}, 5)) != 2 {
 		t.Error("short series changed")
+	}
+}
+
+// TestQuietHoldsBackIdleSeconds: an idle table's samples are passed on
+// once (to list it) and while a spike still scrolls across the longest
+// window, then held back; the pane fills the held-back seconds with zeros
+// when the next sample arrives, so its series stay one value per second.
+func TestQuietHoldsBackIdleSeconds(t *testing.T) {
+	src := make(chan Sample, 2000)
+	at := func(s int) time.Time { return uitest.Epoch.Add(time.Duration(s) * time.Second) }
+	for s := range 1000 {
+		smp := Sample{Time: at(s), Table: "T", OnDemand: true}
+		if s == 10 {
+			smp.ConsumedRCU = 5
+		}
+		src <- smp
+	}
+	src <- Sample{Time: at(1000), Table: "T", OnDemand: true, ConsumedWCU: 2}
+	close(src)
+	var got []Sample
+	for s := range Quiet(src) {
+		got = append(got, s)
+	}
+	// 0 (listed), 10 (busy), 11..910 (the spike within 15 minutes), 1000.
+	if want := 1 + 1 + 900 + 1; len(got) != want {
+		t.Fatalf("%d samples passed on; want %d", len(got), want)
+	}
+	m := New(uitest.Common(t, uitest.NewBackend(t), "dark"), nil, DefaultPricing)
+	for _, s := range got {
+		m.add(s)
+	}
+	sr := m.series["T"]
+	if len(sr.rcu) != History || len(sr.wcu) != History || last(sr.wcu) != 2 {
+		t.Fatalf("series of %d/%d values; want %d, one per second", len(sr.rcu), len(sr.wcu), History)
+	}
+}
+
+// TestHotKeysAreSmoothed: one second all on one key, the next all on
+// another does not flip the shares from 100% to 0%: they move gradually.
+func TestHotKeysAreSmoothed(t *testing.T) {
+	m := New(uitest.Common(t, uitest.NewBackend(t), "dark"), nil, DefaultPricing)
+	for s := range 10 {
+		key := "A"
+		if s%2 == 1 {
+			key = "B"
+		}
+		m.add(Sample{Time: uitest.Epoch.Add(time.Duration(s) * time.Second), Table: "T", OnDemand: true,
+			HotKeys: []HotKey{{Key: key, Units: 10}}})
+	}
+	hot := m.series["T"].hot
+	if len(hot) != 2 {
+		t.Fatalf("hot keys %+v", hot)
+	}
+	share := hot[0].Units / (hot[0].Units + hot[1].Units)
+	if share > 0.6 {
+		t.Fatalf("alternating keys: the hottest has %.0f%%, want about half", share*100)
 	}
 }

@@ -69,3 +69,34 @@ func Listen(feed <-chan Sample) tea.Cmd {
 		return samplesMsg{feed: feed, samples: batch}
 	}
 }
+
+// Quiet passes on the samples that change what the pane shows, and holds
+// back those of a table idle (nothing consumed, nothing throttled) for as
+// long as the longest window: they would only redraw the same zeros every
+// second, which keeps an idle workbench busy. The pane fills the seconds
+// held back with zeros when the table's next sample arrives, so its
+// series stay one value per second.
+func Quiet(src <-chan Sample) <-chan Sample {
+	out := make(chan Sample, cap(src))
+	go func() {
+		defer close(out)
+		lastBusy := map[string]time.Time{}
+		for s := range src {
+			name := s.Table + "." + s.Index
+			busy := s.ConsumedRCU != 0 || s.ConsumedWCU != 0 || s.ThrottledReads != 0 || s.ThrottledWrites != 0
+			t, seen := lastBusy[name]
+			switch {
+			case busy:
+				lastBusy[name] = s.Time
+			case seen && s.Time.Sub(t) <= time.Duration(windows[len(windows)-1])*time.Second:
+				// zeros still scroll a spike across the window
+			case !seen:
+				lastBusy[name] = time.Time{} // listed once, then quiet
+			default:
+				continue
+			}
+			out <- s
+		}
+	}()
+	return out
+}
