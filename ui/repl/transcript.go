@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"dynalab/engine/attr"
 	"dynalab/partiql"
 	"dynalab/sessions"
@@ -142,27 +140,24 @@ func planEntry(plan string) *entry {
 		out := []string{th.Muted.Render("plan")}
 		for i, l := range strings.Split(strings.TrimRight(plan, "\n"), "\n") {
 			k, v, ok := strings.Cut(l, ":")
-			var s string
+			head, body := "  "+k+":", v
+			headStyle, bodyStyle := th.Key, th.Text
 			switch {
 			case !ok:
-				s = th.Text.Render("  " + l)
+				head, body = "", "  "+l
 			case i == 0:
-				s = th.Accent.Render("  "+k+":") + th.Accent.Render(v)
-			default:
-				s = th.Key.Render("  "+k+":") + th.Text.Render(v)
+				headStyle, bodyStyle = th.Accent, th.Accent
 			}
-			// Long lines wrap under their value, so no part of the plan is lost.
-			indent := widgets.Width(k) + 3
+			// Long lines wrap at spaces, under their value, so that no part
+			// of the plan is lost and no word is cut.
+			indent := widgets.Width(head) + 1
 			if indent > width/2 {
 				indent = 4
 			}
-			parts := strings.Split(ansi.Hardwrap(s, width, true), "\n")
-			out = append(out, parts[0])
-			if len(parts) > 1 {
-				rest := ansi.Hardwrap(strings.Join(parts[1:], ""), max(width-indent, 8), true)
-				for _, part := range strings.Split(rest, "\n") {
-					out = append(out, strings.Repeat(" ", indent)+part)
-				}
+			rows := widgets.WrapFirst(body, max(width-widgets.Width(head), 8), max(width-indent, 8))
+			out = append(out, headStyle.Render(head)+bodyStyle.Render(rows[0]))
+			for _, r := range rows[1:] {
+				out = append(out, strings.Repeat(" ", indent)+bodyStyle.Render(strings.TrimLeft(r, " ")))
 			}
 		}
 		return out

@@ -402,12 +402,52 @@ func (e *Editor) View(o EditorView) []string {
 			out = append(out, prompt(true)+scrollCells(cells, e.col, textW, o))
 			continue
 		}
-		for i := 0; i == 0 || i < len(cells); i += textW {
-			part := cells[i:min(len(cells), i+textW)]
-			out = append(out, prompt(row == 0 && i == 0)+joinCells(part, o))
+		// A line longer than the width wraps at word boundaries; the
+		// wrapped rows get no prompt, so that "...>" still means a new
+		// line of the statement.
+		for i, part := range wrapCells(cells, textW) {
+			p := prompt(row == 0)
+			if i > 0 {
+				p = strings.Repeat(" ", pw)
+			}
+			out = append(out, p+joinCells(part, o))
 		}
 	}
 	return out
+}
+
+// wrapCells cuts a line's cells into rows at most w cells wide (rowStarts).
+func wrapCells(cells []cell, w int) [][]cell {
+	starts := rowStarts(len(cells), w, func(i int) bool { return cells[i].text == " " })
+	rows := make([][]cell, len(starts))
+	for i, st := range starts {
+		end := len(cells)
+		if i+1 < len(starts) {
+			end = starts[i+1]
+		}
+		rows[i] = cells[st:end]
+	}
+	return rows
+}
+
+// rowStarts is where each row of an n-cell line wrapped at w cells
+// begins: each row ends after its last space, so that no word is cut and
+// no row starts with the space between two words (a word longer than the
+// row is cut where it must be).
+func rowStarts(n, w int, space func(int) bool) []int {
+	starts := []int{0}
+	for at := 0; n-at > w; {
+		cut := at + w // no space to break after: cut the word
+		for b := at + w; b > at+1; b-- {
+			if space(b - 1) {
+				cut = b
+				break
+			}
+		}
+		starts = append(starts, cut)
+		at = cut
+	}
+	return starts
 }
 
 // cell is one character of a line with its style and display width.
@@ -487,8 +527,22 @@ func (e *Editor) CursorRow(o EditorView) int {
 	pw := max(ansi.StringWidth(o.Prompt), ansi.StringWidth(o.Continue))
 	textW := max(o.Width-pw, 1)
 	r := 0
-	for i := 0; i < e.row; i++ {
-		r += max(1, (len(e.lines[i])+textW-1)/textW)
+	for i := 0; i <= e.row; i++ {
+		line := e.lines[i]
+		n := len(line)
+		if i == e.row && o.ShowCursor && e.col == n {
+			n++ // the cursor's cell after the text, as View draws it
+		}
+		starts := rowStarts(n, textW, func(j int) bool { return j >= len(line) || line[j] == ' ' })
+		if i < e.row {
+			r += len(starts)
+			continue
+		}
+		for k := len(starts) - 1; k >= 0; k-- {
+			if e.col >= starts[k] {
+				return r + k
+			}
+		}
 	}
-	return r + e.col/textW
+	return r
 }

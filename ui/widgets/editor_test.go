@@ -104,3 +104,28 @@ func TestEditorViewWrapsAndHighlights(t *testing.T) {
 		t.Errorf("cursor row %d", e.CursorRow(o))
 	}
 }
+
+// TestEditorWrapsAtWords: a long line wraps after a space, not inside a
+// word; its wrapped rows have no prompt (the continuation prompt marks a
+// new line of the statement only); CursorRow follows the same wrapping.
+func TestEditorWrapsAtWords(t *testing.T) {
+	th := uitest.Theme(t, "dark")
+	var e Editor
+	e.SetValue("SELECT name FROM Orders WHERE status = 'shipped'\nAND total > 10")
+	o := EditorView{Width: 24, Prompt: "sql> ", Continue: "...> ", Base: th.Text, Cursor: th.Cursor, ShowCursor: true}
+	var got []string
+	for _, l := range e.View(o) {
+		got = append(got, strings.TrimRight(ansi.Strip(l), " "))
+	}
+	want := []string{"sql> SELECT name FROM", "     Orders WHERE", "     status = 'shipped'", "...> AND total > 10"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("rows\n%q\nwant\n%q", got, want)
+	}
+	e.SetValue("SELECT name FROM Orders WHERE status")
+	for col, row := range map[int]int{0: 0, 16: 0, 17: 1, 30: 1, 36: 2} { // at the end, the cursor cell wraps "status"
+		e.row, e.col = 0, col
+		if r := e.CursorRow(o); r != row {
+			t.Errorf("cursor at %d: row %d, want %d", col, r, row)
+		}
+	}
+}

@@ -85,3 +85,15 @@ func Wrap(s string, w int) []string {
 	}
 	return out
 }
+
+// WrapFirst wraps plain text s at spaces into a first row of at most first
+// cells and further rows of at most rest cells; a word longer than a row
+// is cut where it must be.
+func WrapFirst(s string, first, rest int) []string {
+	rows := strings.Split(ansi.Wrap(s, max(first, 1), " "), "\n")
+	if len(rows) == 1 {
+		return rows
+	}
+	tail := strings.TrimPrefix(s, rows[0])
+	return append(rows[:1], strings.Split(ansi.Wrap(strings.TrimLeft(tail, " "), max(rest, 1), " "), "\n")...)
+}

@@ -196,3 +196,30 @@ func TestOverlayKeepsSize(t *testing.T) {
 		t.Error("box missing")
 	}
 }
+
+// TestWrapFirstKeepsWords: rows fit their widths, words are never cut when
+// they fit a row, and no text is lost or repeated.
+func TestWrapFirstKeepsWords(t *testing.T) {
+	s := " Query on AppTable.GSI2-multi (userId = 'u123'): examines that user's items instead of every item in the table"
+	for _, w := range []int{12, 20, 33, 80} {
+		rows := WrapFirst(s, w, w-4)
+		if strings.ReplaceAll(strings.Join(rows, ""), " ", "") != strings.ReplaceAll(s, " ", "") {
+			t.Fatalf("width %d: text changed: %q", w, rows)
+		}
+		for i, r := range rows {
+			limit := w
+			if i > 0 {
+				limit = w - 4
+			}
+			if Width(r) > limit {
+				t.Errorf("width %d: row %q is %d cells", w, r, Width(r))
+			}
+		}
+		joined := " " + strings.Join(rows, " ") + " "
+		for _, word := range strings.Fields(s) {
+			if Width(word) <= w-4 && !strings.Contains(joined, " "+word+" ") {
+				t.Errorf("width %d: %q was cut: %q", w, word, rows)
+			}
+		}
+	}
+}
