@@ -111,7 +111,7 @@ func (mk *multiKey) checkValues(ix *index, item attr.Item) error {
 		}
 		want := mk.types[name]
 		if v.Type() != want {
-			return invalidParam("Type mismatch for Index Key %s Expected: %s Actual: %s IndexName: %s", name, want, v.Type(), ix.meta.Name)
+			return keyMismatchError(invalidParam("Type mismatch for Index Key %s Expected: %s Actual: %s IndexName: %s", name, want, v.Type(), ix.meta.Name))
 		}
 		if (want == attr.TypeS || want == attr.TypeB) && v.Len() == 0 {
 			kind := "string"

@@ -1,0 +1,28 @@
+package engine_test
+
+import "strings"
+
+// round2Requests are the validation-order rows of issue #24 (fidelity
+// round 2). "PS" cites paritysuite/dynamodb-conformance, whose tests were
+// captured against the service (tests/tier3/...); other citations as in
+// TestValidationOrder.
+func round2Requests() []invalidRequest {
+	deep := strings.Repeat(`{"M":{"n":`, 32) + `{"S":"leaf"}` + strings.Repeat(`}}`, 32)
+	const nest = "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit"
+	const canceledVE = "Transaction cancelled, please refer cancellation reasons for specific reasons [ValidationError]"
+	syntax := `Invalid ConditionExpression: Syntax error; token: "<EOF>", near: "("`
+	badCond := `{"ConditionCheck":{` + kTab + `,"ConditionExpression":"attribute_not_exists("}}`
+	big := strings.Repeat("x", 400*1024)
+	return []invalidRequest{
+		// Section 3: one action's key or item (PS error-messages/transactWriteItems, transactGetItems,
+		// limits/itemSizeBySurface, limits/nestingDepth, validation-ordering/transactions).
+		{"TransactWriteItems", `{"TransactItems":[{"Put":{"TableName":"Tab","Item":{"PK":{"N":"5"},"SK":{"N":"1"}}}}]}`, typeTxCanceled, canceledVE, "PS Put wrong-typed key: ValidationError reason", false},
+		{"TransactWriteItems", `{"TransactItems":[{"Delete":{"TableName":"Tab","Key":{"PK":{"L":[{"S":"x"}]},"SK":{"N":"1"}}}}]}`, typeTxCanceled, canceledVE, "PS Delete non-scalar Key: ValidationError reason", false},
+		{"TransactWriteItems", `{"TransactItems":[{"Update":{"TableName":"Tab","Key":{"PK":{"S":""},"SK":{"N":"1"}},"UpdateExpression":"SET a = :v","ExpressionAttributeValues":{":v":{"S":"x"}}}}]}`, typeValidation, "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: PK", "PS Update empty-string Key: whole request, item wording", false},
+		{"TransactWriteItems", `{"TransactItems":[{"Update":{` + kTab + `,"UpdateExpression":"SET p = :p","ExpressionAttributeValues":{":p":{"S":"` + big + `"}}}}]}`, typeTxCanceled, canceledVE, "PS Update past 400 KB: ValidationError reason", false},
+		{"TransactWriteItems", `{"TransactItems":[{"Put":{` + iTab + `,"p":{"S":"` + big + `"}}}}]}`, typeValidation, "Item size has exceeded the maximum allowed size", "PS Put past 400 KB: whole request", false},
+		{"TransactWriteItems", `{"TransactItems":[{"Put":{` + iTab + `,"d":` + deep + `}}},` + badCond + `]}`, typeValidation, nest, "PS too deep item first beats a malformed condition second", false},
+		{"TransactWriteItems", `{"TransactItems":[{"Put":{"TableName":"Missing","Item":{"PK":{"S":"a"}}}},` + badCond + `]}`, typeValidation, syntax, "PS malformed condition beats a missing table", false},
+		{"TransactGetItems", `{"TransactItems":[{"Get":{"TableName":"Tab","Key":{}}}]}`, typeTxCanceled, canceledVE, "PS TransactGetItems missing key attribute", false},
+	}
+}
