@@ -13,6 +13,8 @@ func round2Requests() []invalidRequest {
 	syntax := `Invalid ConditionExpression: Syntax error; token: "<EOF>", near: "("`
 	badCond := `{"ConditionCheck":{` + kTab + `,"ConditionExpression":"attribute_not_exists("}}`
 	big := strings.Repeat("x", 400*1024)
+	const tabARN = "arn:aws:dynamodb:us-east-1:000000000000:table/Tab"
+	const missingARN = "arn:aws:dynamodb:us-east-1:000000000000:table/Missing"
 	return []invalidRequest{
 		// Section 3: one action's key or item (PS error-messages/transactWriteItems, transactGetItems,
 		// limits/itemSizeBySurface, limits/nestingDepth, validation-ordering/transactions).
@@ -24,5 +26,12 @@ func round2Requests() []invalidRequest {
 		{"TransactWriteItems", `{"TransactItems":[{"Put":{` + iTab + `,"d":` + deep + `}}},` + badCond + `]}`, typeValidation, nest, "PS too deep item first beats a malformed condition second", false},
 		{"TransactWriteItems", `{"TransactItems":[{"Put":{"TableName":"Missing","Item":{"PK":{"S":"a"}}}},` + badCond + `]}`, typeValidation, syntax, "PS malformed condition beats a missing table", false},
 		{"TransactGetItems", `{"TransactItems":[{"Get":{"TableName":"Tab","Key":{}}}]}`, typeTxCanceled, canceledVE, "PS TransactGetItems missing key attribute", false},
+
+		// Section 5: control plane ("ACK" is the ack-api-quirks lab's ValidationException
+		// catalogue, DDB-TABLE-442, verified 2026-10-09; "XDB227" ExtendDB pull request 227).
+		{"CreateTable", `{"TableName":"New","AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"},{"AttributeName":"k","AttributeType":"S"}],"KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}`, typeValidation, "Attribute Name is duplicated: k", "ACK duplicate definition before the count rule", false},
+		{"ListTagsOfResource", `{"ResourceArn":"` + tabARN + `/index/byX"}`, typeValidation, inv + "Invalid resource arn provided, only table or stream is accepted. Provided resource arn: " + tabARN + "/index/byX", "ACK index ARN", false},
+		{"TagResource", `{"ResourceArn":"` + tabARN + `/index/byX","Tags":[{"Key":"a","Value":"b"}]}`, typeValidation, inv + "Invalid resource arn provided, only table or stream is accepted. Provided resource arn: " + tabARN + "/index/byX", "ACK index ARN", false},
+		{"ListTagsOfResource", `{"ResourceArn":"` + missingARN + `"}`, typeNotFound, "Requested resource not found: ResourceArn: " + missingARN + " not found", "XDB227 missing table", false},
 	}
 }
