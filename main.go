@@ -242,8 +242,12 @@ func workbenchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	events, unsubscribe := local.Subscribe(1024)
 	samples, unsubscribeCapacity := local.SubscribeCapacity(1024)
+	notices, onThrottle := ui.ThrottleFeed(64)
+	local.DB.OnThrottle(onThrottle)
 	err = ui.Run(ctx, ui.Options{Backend: local, ThemeName: *theme, HistoryPath: history,
-		Changes: ui.ChangesFromEngine(events), Capacity: ui.CapacityFromEngine(samples), ImportCheckpoint: importCheckpoint(sel), Auth: authFeed})
+		Changes: ui.ChangesFromEngine(events), Capacity: ui.CapacityFromEngine(samples), ImportCheckpoint: importCheckpoint(sel), Auth: authFeed,
+		Notices: notices})
+	local.DB.OnThrottle(nil)
 	unsubscribe()
 	unsubscribeCapacity()
 	stopServing()
@@ -350,6 +354,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	defer local.Close()
 	db, path := local.DB, local.Path()
 	db.SetS3Dir(*s3Dir)
+	// Suites written for DynamoDB Local (which never throttles) crawl on
+	// 1-unit tables: say once per table how to turn throttling off.
+	db.OnThrottle(func(n engine.ThrottleNotice) { fmt.Fprintln(stderr, "dynalab serve:", n) })
 
 	opts := server.Options{Region: sel.Region, Extra: db.MetricsHandler()}
 	if err := security.configure(&opts, sel.Region, db); err != nil {

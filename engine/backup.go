@@ -279,7 +279,7 @@ func (db *DB) DescribeBackup(ctx context.Context, in *DescribeBackupInput) (*Des
 	if err != nil {
 		return nil, err
 	}
-	return &DescribeBackupOutput{BackupDescription: b.description(BackupStatusAvailable, db.ttlSettle, db.now())}, nil
+	return &DescribeBackupOutput{BackupDescription: b.description(BackupStatusAvailable)}, nil
 }
 
 // DeleteBackup deletes a backup; the response describes it as DELETED.
@@ -309,7 +309,7 @@ func (db *DB) DeleteBackup(ctx context.Context, in *DeleteBackupInput) (*DeleteB
 			return nil, fmt.Errorf("delete backup file of %s: %w", b.ARN, err)
 		}
 	}
-	return &DeleteBackupOutput{BackupDescription: b.description(BackupStatusDeleted, db.ttlSettle, db.now())}, nil
+	return &DeleteBackupOutput{BackupDescription: b.description(BackupStatusDeleted)}, nil
 }
 
 // lookupBackup validates a BackupArn and reads its metadata record. Like
@@ -390,7 +390,7 @@ func (b *backupMeta) details(status string) *BackupDetails {
 	}
 }
 
-func (b *backupMeta) description(status string, settle time.Duration, now time.Time) *BackupDescription {
+func (b *backupMeta) description(status string) *BackupDescription {
 	m := &b.Table
 	src := &SourceTableDetails{
 		BillingMode: m.BillingMode, ItemCount: b.Items, KeySchema: m.KeySchema, OnDemandThroughput: m.describeOnDemand(),
@@ -415,7 +415,7 @@ func (b *backupMeta) description(status string, settle time.Duration, now time.T
 		feat.StreamDescription = &StreamSpecification{StreamEnabled: &on, StreamViewType: s.ViewType}
 	}
 	if ttl := m.TTL; ttl != nil && ttl.Enabled {
-		feat.TimeToLiveDescription = &TimeToLiveDescription{TimeToLiveStatus: ttl.status(now, settle), AttributeName: ttl.Attribute}
+		feat.TimeToLiveDescription = &TimeToLiveDescription{TimeToLiveStatus: ttl.reported(), AttributeName: ttl.Attribute}
 	}
 	return &BackupDescription{BackupDetails: b.details(status), SourceTableDetails: src, SourceTableFeatureDetails: feat}
 }

@@ -187,6 +187,16 @@ func checkCreateTableRules(in *CreateTableInput) error {
 	for i, k := range in.KeySchema {
 		keys[i] = k.AttributeName
 	}
+	// A name defined twice is refused before the definitions are counted
+	// against the keys (the ack-api-quirks lab's ValidationException
+	// catalogue, DDB-TABLE-442: "Attribute Name is duplicated: <ATTR>").
+	seen := map[string]bool{}
+	for _, d := range defs {
+		if seen[d] {
+			return Validationf("Attribute Name is duplicated: %s", d)
+		}
+		seen[d] = true
+	}
 	if len(keys) > len(defs) {
 		return validationError("Invalid KeySchema: Some index key attribute have no definition")
 	}
@@ -219,13 +229,6 @@ func checkCreateTableRules(in *CreateTableInput) error {
 		if err := checkDefinitionsUsed(in, defs); err != nil {
 			return err
 		}
-	}
-	seen := map[string]bool{}
-	for _, d := range defs {
-		if seen[d] {
-			return invalidParam("Duplicate AttributeName in AttributeDefinitions: %s", d)
-		}
-		seen[d] = true
 	}
 	for _, k := range keys {
 		if len(k) > 255 {

@@ -34,8 +34,10 @@ type Options struct {
 	// ShardRollover is how long a stream shard stays open before it is
 	// closed and replaced by a child; default 4h, as the service's shards.
 	ShardRollover time.Duration
-	// TTLSettle is how long an UpdateTimeToLive change is ENABLING or
-	// DISABLING before it settles; default 1s, negative settles at once.
+	// TTLSettle is how long an UpdateTimeToLive change takes to settle
+	// (the sweeper waits, another change is refused), though
+	// DescribeTimeToLive reports it at once; default 1s, negative settles
+	// at once.
 	TTLSettle time.Duration
 	// NoThrottle turns throttling off: capacity is still metered and
 	// reported, but no request is refused for want of it. By default

@@ -78,7 +78,13 @@ func (db *DB) DeleteTable(ctx context.Context, in *DeleteTableInput) (*DeleteTab
 	delete(db.tables, name)
 	db.meter.drop(t.meta.ID)
 	stream.commit(db)
+	// The service's DeleteTable response describes the table without its
+	// schema, creation time or indexes (API reference, DeleteTable sample
+	// response: TableArn, ItemCount, ProvisionedThroughput, TableName,
+	// TableSizeBytes, TableStatus DELETING).
 	desc := t.describe(stats)
 	desc.TableStatus = StatusDeleting
+	desc.KeySchema, desc.AttributeDefinitions, desc.CreationDateTime = nil, nil, 0
+	desc.GlobalSecondaryIndexes, desc.LocalSecondaryIndexes = nil, nil
 	return &DeleteTableOutput{TableDescription: desc}, nil
 }

@@ -51,6 +51,18 @@ type APIError struct {
 	// ThrottlingReasons says, for ProvisionedThroughputExceededException and
 	// ThrottlingException, what was throttled and why.
 	ThrottlingReasons []ThrottlingReason
+
+	// keyMismatch marks a key attribute of the wrong type or shape, or a
+	// missing one: a transaction reports it as the action's ValidationError
+	// cancellation reason, not as a ValidationException of its own.
+	keyMismatch bool
+}
+
+// keyMismatchError is a ValidationException that a transaction reports
+// per action (APIError.keyMismatch).
+func keyMismatchError(e *APIError) *APIError {
+	e.keyMismatch = true
+	return e
 }
 
 // ThrottlingReason is one entry of a throttling error's ThrottlingReasons:

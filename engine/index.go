@@ -165,7 +165,7 @@ func (ix *index) checkValues(item attr.Item) error {
 			want = ix.rangeType
 		}
 		if v.Type() != want {
-			return invalidParam("Type mismatch for Index Key %s Expected: %s Actual: %s IndexName: %s", name, want, v.Type(), ix.meta.Name)
+			return keyMismatchError(invalidParam("Type mismatch for Index Key %s Expected: %s Actual: %s IndexName: %s", name, want, v.Type(), ix.meta.Name))
 		}
 		if (want == attr.TypeS || want == attr.TypeB) && v.Len() == 0 {
 			kind := "string"

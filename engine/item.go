@@ -17,11 +17,20 @@ const (
 	maxNameBytes     = 65535
 )
 
-var errKeySchema = validationError("The provided key element does not match the schema")
+var errKeySchema = keyMismatchError(validationError("The provided key element does not match the schema"))
 
 // checkKey validates a Key parameter (GetItem, DeleteItem, UpdateItem):
 // exactly the key attributes, with the schema's types, non-empty, in size.
-func (t *table) checkKey(key attr.Item) error {
+func (t *table) checkKey(key attr.Item) error { return t.checkKeyWorded(key, false) }
+
+// checkTransactKey is checkKey for a transaction's Update, Delete and
+// ConditionCheck, whose empty-value error the service words as for an
+// item's key ("One or more parameter values are not valid. ...", four
+// regions' capture in paritysuite/dynamodb-conformance
+// tests/tier3/error-messages/transactWriteItems.test.ts).
+func (t *table) checkTransactKey(key attr.Item) error { return t.checkKeyWorded(key, true) }
+
+func (t *table) checkKeyWorded(key attr.Item, itemWording bool) error {
 	n := 1
 	if t.rangeName != "" {
 		n = 2
@@ -39,11 +48,11 @@ func (t *table) checkKey(key attr.Item) error {
 			return errKeySchema
 		}
 	}
-	if err := checkKeyValue(t.hashName, hv, true, false); err != nil {
+	if err := checkKeyValue(t.hashName, hv, true, itemWording); err != nil {
 		return err
 	}
 	if t.rangeName != "" {
-		return checkKeyValue(t.rangeName, rv, false, false)
+		return checkKeyValue(t.rangeName, rv, false, itemWording)
 	}
 	return nil
 }
@@ -85,10 +94,10 @@ func (t *table) checkItem(item attr.Item) error {
 	for _, name := range t.keyNames() {
 		v, ok := item[name]
 		if !ok {
-			return invalidParam("Missing the key %s in the item", name)
+			return keyMismatchError(invalidParam("Missing the key %s in the item", name))
 		}
 		if want := t.keyType(name); v.Type() != want {
-			return invalidParam("Type mismatch for key %s expected: %s actual: %s", name, want, v.Type())
+			return keyMismatchError(invalidParam("Type mismatch for key %s expected: %s actual: %s", name, want, v.Type()))
 		}
 		if err := checkKeyValue(name, v, name == t.hashName, true); err != nil {
 			return err
@@ -122,7 +131,7 @@ func checkItemStructure(item attr.Item) error {
 		}
 	}
 	if item.Depth() > attr.MaxDepth {
-		return validationError("Nesting Levels have exceeded supported limits")
+		return validationError(attr.MsgNestingTooDeep)
 	}
 	return nil
 }

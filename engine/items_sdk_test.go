@@ -449,7 +449,7 @@ func TestUpdateActions(t *testing.T) {
 		{"SET reaching 32 levels", av{"m": nestedMaps(30)}, "SET m" + strings.Repeat(".x", 29) + ".y = :v", nil, av{":v": mapv(av{"z": s("deep")})},
 			av{"m": deepen(nestedMaps(30), 29, "y", mapv(av{"z": s("deep")}))}, ""},
 		{"SET past 32 levels", av{"m": nestedMaps(30)}, "SET m" + strings.Repeat(".x", 29) + ".y = :v", nil, av{":v": mapv(av{"z": mapv(av{"w": s("deep")})})},
-			nil, "Nesting Levels have exceeded supported limits"},
+			nil, "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit"},
 		// Missing items.
 		{"SET creates the item", nil, "SET a = :v", nil, av{":v": s("A")}, av{"a": s("A")}, ""},
 		{"ADD creates the item", nil, "ADD cnt :one", nil, av{":one": n("1")}, av{"cnt": n("1")}, ""},

@@ -243,7 +243,7 @@ func (l *legacy) check() error {
 	if err := checkExpected(l.expected); err != nil {
 		return err
 	}
-	if err := checkConds(l.filter); err != nil {
+	if err := checkConds(l.filter, true); err != nil {
 		return err
 	}
 	return nil
@@ -354,14 +354,18 @@ func checkOperands(op string, vs []attr.Value, anyEquality bool) error {
 }
 
 // checkConds validates QueryFilter, ScanFilter or KeyConditions entries
-// (dynalite validateConditions).
-func checkConds(conds []legacyCond) error {
+// (dynalite validateConditions); anyEquality lets EQ and NE take every
+// type, as QueryFilter and ScanFilter do on the service (ScyllaDB's
+// test/alternator/test_query_filter.py test_query_filter_eq and
+// test_query_filter_ne, run against DynamoDB, filter lists, maps, sets and
+// BOOL with them; dynalite's narrower table is wrong there).
+func checkConds(conds []legacyCond, anyEquality bool) error {
 	for i := range conds {
 		c := &conds[i]
 		if c.invalid != nil {
 			return fromAttrError(c.invalid)
 		}
-		if err := checkOperands(c.op, c.list, false); err != nil {
+		if err := checkOperands(c.op, c.list, anyEquality); err != nil {
 			return err
 		}
 	}

@@ -29,7 +29,7 @@ func (l *legacy) keyTerms(bound *expr.Condition, index bool) ([]expr.KeyTerm, er
 		terms, err := expr.KeyTermsUpTo(bound, most)
 		return terms, exprError(err)
 	}
-	if err := checkConds(l.keyConditions); err != nil {
+	if err := checkConds(l.keyConditions, false); err != nil {
 		return nil, err
 	}
 	if n := len(l.keyConditions); n < 1 || n > most {

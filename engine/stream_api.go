@@ -221,8 +221,14 @@ func (db *DB) DescribeStream(ctx context.Context, in *DescribeStreamInput) (*Des
 	c.maxInt(in.Limit, "limit", maxStreamsPage)
 	shardIDLength(&c, in.ExclusiveStartShardId, "exclusiveStartShardId", false)
 	if f := in.ShardFilter; f != nil {
+		// The model marks neither member required, but a filter without a
+		// Type, or CHILD_SHARDS without the parent's ShardId, is refused
+		// (issue #24, seen on the service; ScyllaDB's Alternator tests only
+		// match "ValidationException"). The texts are guesses in the model
+		// constraints' form: no public source gives the service's wording.
+		c.notNull(f.Type != "", "shardFilter.type")
 		c.enum(f.Type, "shardFilter.type", "CHILD_SHARDS")
-		shardIDLength(&c, f.ShardId, "shardFilter.shardId", false)
+		shardIDLength(&c, f.ShardId, "shardFilter.shardId", f.Type == "CHILD_SHARDS")
 	}
 	if err := c.err(); err != nil {
 		return nil, err

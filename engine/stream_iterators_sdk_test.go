@@ -239,6 +239,14 @@ func TestShardRolloverAndTrimming(t *testing.T) {
 	if err != nil || len(children.StreamDescription.Shards) != 1 || *children.StreamDescription.Shards[0].ShardId != *second.ShardId {
 		t.Fatalf("CHILD_SHARDS: %v %+v", err, children)
 	}
+	// A filter without a Type, or CHILD_SHARDS without the parent, is
+	// refused (issue #24, seen on the service; the texts are guesses).
+	_, err = e.sc.DescribeStream(e.ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arn),
+		ShardFilter: &stypes.ShardFilter{ShardId: first.ShardId}})
+	wantCode(t, err, "ValidationException", "1 validation error detected: Value null at 'shardFilter.type' failed to satisfy constraint: Member must not be null")
+	_, err = e.sc.DescribeStream(e.ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arn),
+		ShardFilter: &stypes.ShardFilter{Type: stypes.ShardFilterTypeChildShards}})
+	wantCode(t, err, "ValidationException", "1 validation error detected: Value null at 'shardFilter.shardId' failed to satisfy constraint: Member must not be null")
 	page, err := e.sc.DescribeStream(e.ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arn), Limit: aws.Int32(1)})
 	if err != nil || len(page.StreamDescription.Shards) != 1 || aws.ToString(page.StreamDescription.LastEvaluatedShardId) != *first.ShardId {
 		t.Fatalf("DescribeStream Limit 1: %v %+v", err, page)

@@ -426,6 +426,12 @@ func TestDeleteTable(t *testing.T) {
 		aws.ToString(d.TableArn) != aws.ToString(first.TableArn) || aws.ToString(d.TableId) != aws.ToString(first.TableId) {
 		t.Fatalf("DeleteTable: %s", tableSummary(d))
 	}
+	// As the API reference's DeleteTable sample response: no schema,
+	// creation time or index lists; the sizes and throughput are there.
+	if d := out.TableDescription; d.KeySchema != nil || d.AttributeDefinitions != nil || d.CreationDateTime != nil ||
+		d.GlobalSecondaryIndexes != nil || d.LocalSecondaryIndexes != nil || aws.ToInt64(d.ItemCount) != 3 || d.TableSizeBytes == nil {
+		t.Fatalf("DeleteTable describes too much or too little: %s", tableSummary(d))
+	}
 	gone := aws.String("Gone")
 	const dataPlane = "Requested resource not found"
 	for name, call := range map[string]func() error{

@@ -310,6 +310,11 @@ func taggableTable(arn string) (string, error) {
 	if strings.HasPrefix(rest, "/backup/") || strings.HasPrefix(rest, "/export/") {
 		return "", invalidParam("Provided Arn is not a DynamoDB resource arn: %s", arn)
 	}
+	if strings.HasPrefix(rest, "/index/") {
+		// An index is not taggable (the ack-api-quirks lab's
+		// ValidationException catalogue, DDB-TABLE-442, verified 2026-10-09).
+		return "", invalidParam("Invalid resource arn provided, only table or stream is accepted. Provided resource arn: %s", arn)
+	}
 	if rest != "" {
 		return "", errTagTableNotFound(arn)
 	}
@@ -338,10 +343,12 @@ func parseTableARN(arn string) (name, rest string, ok bool) {
 	return name, rest, true
 }
 
-// errTagTableNotFound is the tag operations' ResourceNotFoundException,
-// with the service's spelling (errors.md: "ResourcArn", sic).
+// errTagTableNotFound is the tag operations' ResourceNotFoundException as
+// the service words it now ("ResourceArn: <arn> not found", ExtendDB's
+// pull request 227, verified against DynamoDB in 2026); dynalite's older
+// capture (errors.md) had "ResourcArn", sic.
 func errTagTableNotFound(arn string) *APIError {
-	return &APIError{Code: CodeResourceNotFound, Message: "Requested resource not found: ResourcArn: " + arn + " not found"}
+	return &APIError{Code: CodeResourceNotFound, Message: "Requested resource not found: ResourceArn: " + arn + " not found"}
 }
 
 // updateCatalog changes the catalog record of the named table with fn and

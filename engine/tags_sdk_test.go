@@ -1,7 +1,8 @@
 package engine_test
 
-// Tags over the wire. Expected texts: errors.md (ResourceNotFoundException
-// of the tag operations, "ResourcArn" sic), limits.md §1, and the
+// Tags over the wire. Expected texts: ExtendDB pull request 227 (the tag
+// operations' ResourceNotFoundException, "ResourceArn" as the service words
+// it now; errors.md's older "ResourcArn" sic), limits.md §1, and the
 // ack-api-quirks DynamoDB lab (findings DDB-TABLE-071/105/106/107/108/372).
 
 import (
@@ -132,9 +133,11 @@ func TestTagErrors(t *testing.T) {
 			"Invalid TableArn: Invalid ResourceArn provided as input arn:aws:dynamodb:us-east-1:000000000000:table/ab"},
 		{"backup arn", arn + "/backup/01700000000000-0badf00d", []types.Tag{tag("a", "b")}, "ValidationException",
 			"One or more parameter values were invalid: Provided Arn is not a DynamoDB resource arn: " + arn + "/backup/01700000000000-0badf00d"},
+		{"index arn", arn + "/index/byX", []types.Tag{tag("a", "b")}, "ValidationException",
+			"One or more parameter values were invalid: Invalid resource arn provided, only table or stream is accepted. Provided resource arn: " + arn + "/index/byX"},
 		{"empty tags", missing, []types.Tag{}, "ValidationException", "Atleast one Tag needs to be provided as Input."},
 		{"missing table", missing, []types.Tag{tag("a", "b")}, "ResourceNotFoundException",
-			"Requested resource not found: ResourcArn: " + missing + " not found"},
+			"Requested resource not found: ResourceArn: " + missing + " not found"},
 		{"long key", arn, []types.Tag{tag("ok", "1"), tag(long, "x")}, "ValidationException", "The Tag Key provided is invalid, Key: " + long},
 		{"empty key", arn, []types.Tag{tag("", "x")}, "ValidationException", "The Tag Key provided is invalid, Key: "},
 		{"long value", arn, []types.Tag{tag("k", strings.Repeat("v", 257))}, "ValidationException",
@@ -159,8 +162,10 @@ func TestTagErrors(t *testing.T) {
 	wantAPIError(t, err, "ValidationException", "Atleast one Tag Key needs to be provided as Input.")
 	_, err = e.c.UntagResource(ctx, &dynamodb.UntagResourceInput{ResourceArn: aws.String(arn), TagKeys: []string{"aws:foo"}})
 	wantAPIError(t, err, "ValidationException", "Tag Key cannot be prefixed with aws:, Key: aws:foo")
+	_, err = e.c.ListTagsOfResource(ctx, &dynamodb.ListTagsOfResourceInput{ResourceArn: aws.String(arn + "/index/byX")})
+	wantAPIError(t, err, "ValidationException", "One or more parameter values were invalid: Invalid resource arn provided, only table or stream is accepted. Provided resource arn: "+arn+"/index/byX")
 	_, err = e.c.ListTagsOfResource(ctx, &dynamodb.ListTagsOfResourceInput{ResourceArn: aws.String(missing)})
-	wantAPIError(t, err, "ResourceNotFoundException", "Requested resource not found: ResourcArn: "+missing+" not found")
+	wantAPIError(t, err, "ResourceNotFoundException", "Requested resource not found: ResourceArn: "+missing+" not found")
 }
 
 func TestTagLimit(t *testing.T) {

@@ -82,7 +82,7 @@ func (db *DB) TransactGetItems(ctx context.Context, in *TransactGetItemsInput) (
 		for i, it := range in.TransactItems {
 			t := tables[tableNameFromARN(it.Get.TableName)]
 			if err := t.checkKey(it.Get.Key); err != nil {
-				return err
+				return actionError(err, i, len(in.TransactItems))
 			}
 			keys[i] = t.storageKey(it.Get.Key)
 			if seen[keys[i]] {

@@ -36,7 +36,21 @@ type tableTTL struct {
 	ChangedMillis int64  `json:"changed"`
 }
 
-// status is the setting's status at now: a change settles after settle.
+// reported is the status DescribeTimeToLive reports: ENABLED or DISABLED
+// from the moment UpdateTimeToLive returns, as the service does (ScyllaDB's
+// test/alternator/test_ttl.py test_ttl_enable and test_ttl_disable, run
+// against DynamoDB, read ENABLED right after enabling and DISABLED right
+// after disabling). The change still settles internally (status).
+func (c *tableTTL) reported() string {
+	if c != nil && c.Enabled {
+		return TTLEnabled
+	}
+	return TTLDisabled
+}
+
+// status is the setting's internal status at now: a change settles after
+// settle. Until then the sweeper leaves the table alone and another change
+// is refused ("modified multiple times within a fixed interval").
 func (c *tableTTL) status(now time.Time, settle time.Duration) string {
 	if c == nil {
 		return TTLDisabled
@@ -86,9 +100,9 @@ type DescribeTimeToLiveOutput struct {
 	TimeToLiveDescription *TimeToLiveDescription `json:"TimeToLiveDescription"`
 }
 
-// UpdateTimeToLive enables or disables TTL on a table. The change is
-// ENABLING or DISABLING for Options.TTLSettle and then settles; changing it
-// again before then fails as the service's "modified multiple times"
+// UpdateTimeToLive enables or disables TTL on a table. DescribeTimeToLive
+// reports the change at once; internally it settles after Options.TTLSettle,
+// and changing it again before then fails as the service's "modified multiple times"
 // refusal does (the service's interval is about an hour). Enabling builds
 // the schedule from the table's items; disabling drops it.
 func (db *DB) UpdateTimeToLive(ctx context.Context, in *UpdateTimeToLiveInput) (*UpdateTimeToLiveOutput, error) {
@@ -200,7 +214,7 @@ func (db *DB) DescribeTimeToLive(ctx context.Context, in *DescribeTimeToLiveInpu
 	if t == nil {
 		return nil, errTableNotFound(name)
 	}
-	d := &TimeToLiveDescription{TimeToLiveStatus: t.meta.TTL.status(db.now(), db.ttlSettle)}
+	d := &TimeToLiveDescription{TimeToLiveStatus: t.meta.TTL.reported()}
 	if d.TimeToLiveStatus != TTLDisabled {
 		d.AttributeName = t.meta.TTL.Attribute
 	}

@@ -50,14 +50,14 @@ type TableClassSummary struct {
 // TableDescription is what DescribeTable and the other control-plane
 // operations report about a table.
 type TableDescription struct {
-	AttributeDefinitions      []AttributeDefinition             `json:"AttributeDefinitions"`
+	AttributeDefinitions      []AttributeDefinition             `json:"AttributeDefinitions,omitempty"`
 	BillingModeSummary        *BillingModeSummary               `json:"BillingModeSummary,omitempty"`
-	CreationDateTime          float64                           `json:"CreationDateTime"`
+	CreationDateTime          float64                           `json:"CreationDateTime,omitempty"`
 	DeletionProtectionEnabled bool                              `json:"DeletionProtectionEnabled"`
 	GlobalSecondaryIndexes    []GlobalSecondaryIndexDescription `json:"GlobalSecondaryIndexes,omitempty"`
 	GlobalTableVersion        string                            `json:"GlobalTableVersion,omitempty"`
 	ItemCount                 int64                             `json:"ItemCount"`
-	KeySchema                 []KeySchemaElement                `json:"KeySchema"`
+	KeySchema                 []KeySchemaElement                `json:"KeySchema,omitempty"`
 	LatestStreamArn           string                            `json:"LatestStreamArn,omitempty"`
 	LatestStreamLabel         string                            `json:"LatestStreamLabel,omitempty"`
 	LocalSecondaryIndexes     []LocalSecondaryIndexDescription  `json:"LocalSecondaryIndexes,omitempty"`

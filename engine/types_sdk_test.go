@@ -201,10 +201,10 @@ func TestAttributeValueLimits(t *testing.T) {
 		wantAPIError(t, put(withKey("lim", "empty", av{"": s("v")})), "ValidationException", "Empty attribute name")
 	})
 	t.Run("32 nested maps is too deep", func(t *testing.T) {
-		wantAPIError(t, put(withKey("lim", "deep", av{"v": nestedMaps(32)})), "ValidationException", "Nesting Levels have exceeded supported limits")
+		wantAPIError(t, put(withKey("lim", "deep", av{"v": nestedMaps(32)})), "ValidationException", "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit")
 	})
 	t.Run("32 nested lists is too deep", func(t *testing.T) {
-		wantAPIError(t, put(withKey("lim", "deep", av{"v": nestedLists(32)})), "ValidationException", "Nesting Levels have exceeded supported limits")
+		wantAPIError(t, put(withKey("lim", "deep", av{"v": nestedLists(32)})), "ValidationException", "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit")
 	})
 	t.Run("NULL false", func(t *testing.T) {
 		wantAPIError(t, put(withKey("lim", "null", av{"v": &types.AttributeValueMemberNULL{Value: false}})), "ValidationException",

@@ -364,4 +364,3 @@ func TestQueryVersusScan(t *testing.T) {
 		}
 	}
 }
-

@@ -67,7 +67,7 @@ func newApp(c *common.Common, opts Options, pricing capacity.Pricing) *App {
 		common.PaneBrowser:  br,
 		common.PaneStreams:  streams.New(c, opts.Changes),
 		common.PaneCapacity: capacity.New(c, quietCapacity(opts.Capacity), pricing),
-		common.PaneActivity: activity.New(c).WithFeed(opts.Auth),
+		common.PaneActivity: activity.New(c).WithFeed(opts.Auth).WithFeed(opts.Notices),
 	}
 	a.styleHelp()
 	a.setFocus(common.PaneREPL)

@@ -37,6 +37,8 @@ type Options struct {
 	Capacity <-chan CapacitySample
 	// Auth is the served endpoint's authorization decisions (AuthFeed), listed in the activity pane; nil for none.
 	Auth <-chan AuthEvent
+	// Notices are the engine's notices (ThrottleFeed), listed in the activity pane; nil for none.
+	Notices <-chan AuthEvent
 	// ImportCheckpoint says where an import from the browser keeps its
 	// checkpoint and how to resume it — the CLI's, so that `dynalab
 	// import --resume` continues an import canceled in the workbench; nil

@@ -318,7 +318,7 @@ func (d *decoder) value(depth int) (Value, error) {
 		d.invalid(validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"))
 	}
 	if depth > MaxDepth && (v.t == TypeM || v.t == TypeL) {
-		d.invalid(validation("Nesting Levels have exceeded supported limits"))
+		d.invalid(validation(MsgNestingTooDeep))
 	}
 	return v, nil
 }

@@ -91,7 +91,7 @@ func TestNesting(t *testing.T) {
 	if it.Depth() != 32 {
 		t.Fatalf("depth = %d, want 32", it.Depth())
 	}
-	if _, err := ParseItem([]byte(nest(32))); err == nil || err.Error() != "Nesting Levels have exceeded supported limits" {
+	if _, err := ParseItem([]byte(nest(32))); err == nil || err.Error() != "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit" {
 		t.Fatalf("33 levels: %v", err)
 	}
 	if _, err := ParseItem([]byte(nest(100000))); err == nil {

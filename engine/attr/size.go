@@ -7,6 +7,13 @@ const MaxItemSize = 400 * 1024
 // M or L level below it.
 const MaxDepth = 32
 
+// MsgNestingTooDeep is the service's error for a value nested deeper than
+// MaxDepth, as us-east-1 and eu-west-2 word it (captured in
+// paritysuite/dynamodb-conformance tests/tier3/validation-ordering/
+// transactions.test.ts, NEST_BARE, and tests/tier3/limits/nestingDepth.test.ts;
+// older captures, dynalite's among them, end after "limits").
+const MsgNestingTooDeep = "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit"
+
 // Size returns the value's size in bytes by the service's rules: UTF-8 bytes
 // of strings, raw bytes of binaries, the number formula, one byte for BOOL and
 // NULL, three bytes plus one per element for L and M (plus the key bytes of

@@ -31,7 +31,7 @@ type Model struct {
 	cursor     int // index into the visible entries; -1 follows the newest
 	detail     bool
 	failures   int
-	feed       <-chan common.Activity // see WithFeed
+	feeds      []<-chan common.Activity // see WithFeed
 }
 
 // New returns an empty activity pane.
@@ -40,7 +40,7 @@ func New(c *common.Common) *Model {
 }
 
 // Init implements common.Component.
-func (m *Model) Init() tea.Cmd { return m.next() }
+func (m *Model) Init() tea.Cmd { return m.waitAll() }
 
 // Title implements common.Component.
 func (m *Model) Title() string { return "Activity" }
@@ -107,7 +107,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case feedMsg:
 		m.Update(common.ActivityMsg{Activity: msg.a})
-		return m.next()
+		return m.next(msg.i)
 	case common.ActivityMsg:
 		if f := msg.Activity.Failure; f != nil {
 			// The root reports a failure as soon as a pane shows it; the

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
 	"dynalab/ui/common"
@@ -50,5 +51,30 @@ func TestActivityFeed(t *testing.T) {
 	}
 	if New(uitest.Common(t, uitest.NewBackend(t), "dark")).Init() != nil {
 		t.Error("a pane without a feed waits for one")
+	}
+}
+
+// TestActivityFeeds: the pane listens to several feeds at once (the
+// served endpoint's decisions and the engine's throttle notices).
+func TestActivityFeeds(t *testing.T) {
+	auth, notices := make(chan common.Activity, 1), make(chan common.Activity, 1)
+	m := New(uitest.Common(t, uitest.NewBackend(t), "dark")).WithFeed(auth).WithFeed(nil).WithFeed(notices)
+	m.SetSize(160, 12)
+	notices <- common.Activity{Time: uitest.Epoch, Source: "Capacity", Operation: "Throttled", Target: "T", Summary: `table "T" throttled`}
+	batch, ok := m.Init()().(tea.BatchMsg)
+	if !ok || len(batch) != 2 {
+		t.Fatalf("Init waits on %d feeds, want 2", len(batch))
+	}
+	// The notices feed's wait delivers its entry and waits again.
+	next := m.Update(batch[1]())
+	if view := ansi.Strip(m.View()); !strings.Contains(view, `✓ Capacity Throttled T · table "T" throttled`) {
+		t.Errorf("view lacks the notice:\n%s", view)
+	}
+	notices <- common.Activity{Time: uitest.Epoch, Source: "Capacity", Operation: "Throttled", Target: "U", Summary: "second"}
+	m.Update(next())
+	auth <- common.Activity{Time: uitest.Epoch, Source: "Auth", Operation: "GetItem", Target: "T", Summary: "allowed"}
+	m.Update(batch[0]())
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "3 operations") {
+		t.Errorf("view:\n%s", view)
 	}
 }
