@@ -54,6 +54,11 @@ type Options struct {
 	// ImportTable: object KEY of bucket B is the file S3Dir/B/KEY
 	// (export_s3.go). "" refuses those operations; see also SetS3Dir.
 	S3Dir string
+	// ReadOnly opens an existing database file without ever writing it:
+	// every write (API, PartiQL, import) is refused with
+	// AccessDeniedException naming the mode, and the background work that
+	// writes (TTL deletions, stream trimming) does not run.
+	ReadOnly bool
 	// Warnf receives the storage layer's warnings (a torn transaction
 	// dropped on open, a failed background fsync); nil sends them to the
 	// standard library's log package.
@@ -107,7 +112,7 @@ func Open(opts Options) (*DB, error) {
 	if warnf == nil {
 		warnf = log.Printf
 	}
-	st, err := store.Open(path, store.Options{Sync: policy, Endpoint: opts.Endpoint, Warnf: warnf})
+	st, err := store.Open(path, store.Options{Sync: policy, Endpoint: opts.Endpoint, Warnf: warnf, ReadOnly: opts.ReadOnly})
 	if err != nil {
 		return nil, err
 	}
@@ -141,6 +146,9 @@ func Open(opts Options) (*DB, error) {
 	if err := errors.Join(db.loadCatalog(), db.loadStreams()); err != nil {
 		st.Close()
 		return nil, err
+	}
+	if opts.ReadOnly {
+		opts.SweepInterval = -1 // its work writes
 	}
 	db.startBackground(opts.SweepInterval)
 	return db, nil

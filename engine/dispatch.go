@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"dynalab/engine/internal/store"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -74,7 +75,21 @@ func (db *DB) Dispatch(ctx context.Context, target string, body []byte) ([]byte,
 		return nil, info, ErrUnknownOperation
 	}
 	resp, err := h(db, ctx, body, &info)
+	if errors.Is(err, store.ErrReadOnly) {
+		err = readOnlyError(name)
+	}
 	return resp, info, err
+}
+
+// ErrReadOnly is returned (wrapped) by the operations that write when the
+// database is open read-only (Options.ReadOnly).
+var ErrReadOnly = store.ErrReadOnly
+
+// readOnlyError is how a client sees a write refused by the read-only
+// mode: AccessDeniedException, which SDKs do not retry, naming the mode.
+// (The service has no such mode; an IAM deny is the nearest answer.)
+func readOnlyError(op string) *APIError {
+	return &APIError{Code: CodeAccessDenied, Message: "dynalab serves this database read-only (--read-only): " + op + " is refused"}
 }
 
 // decodeRequest decodes a request body into in, reporting problems as the

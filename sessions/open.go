@@ -36,6 +36,9 @@ type Selector struct {
 	// GSIDelay is a local database's simulated GSI propagation delay
 	// (engine.Options.GSIPropagationDelay); 0 is none.
 	GSIDelay time.Duration
+	// ReadOnly opens a local database without ever writing it
+	// (engine.Options.ReadOnly): every write is refused, naming the mode.
+	ReadOnly bool
 
 	// ViaHolder reaches a local database that a running dynalab holds
 	// through the endpoint that process records in the lock file, instead
@@ -58,6 +61,9 @@ func (s Selector) Validate() error {
 	}
 	if s.Profile != "" && (s.Data != "" || s.InMemory) {
 		return errors.New("--profile applies to remote endpoints and sessions, not to --data or --in-memory")
+	}
+	if s.ReadOnly && (s.Endpoint != "" || s.InMemory) {
+		return errors.New("--read-only applies to a local database file; on a remote endpoint use credentials that can only read")
 	}
 	if s.Session != "" {
 		if err := validateName("session", s.Session); err != nil {
@@ -108,6 +114,9 @@ func Open(ctx context.Context, sel Selector) (Backend, error) {
 		return nil, err
 	}
 	if st.Kind == KindRemote {
+		if sel.ReadOnly {
+			return nil, fmt.Errorf("--read-only applies to a local database; session %q is remote: use credentials that can only read", name)
+		}
 		opts := RemoteOptions{Endpoint: st.Endpoint, Region: st.Region, Profile: st.Profile}
 		if sel.Region != "" {
 			opts.Region = sel.Region
@@ -132,7 +141,7 @@ func Open(ctx context.Context, sel Selector) (Backend, error) {
 // that process's endpoint.
 func openLocal(name, session, path string, sel Selector) (Backend, error) {
 	db, err := engine.Open(engine.Options{Path: path, Sync: sel.Sync, Region: sel.Region, NoThrottle: sel.NoThrottle,
-		GSIPropagationDelay: sel.GSIDelay})
+		GSIPropagationDelay: sel.GSIDelay, ReadOnly: sel.ReadOnly})
 	if err == nil {
 		return &Local{name: name, DB: db, exec: partiql.New(db, partiql.Options{})}, nil
 	}

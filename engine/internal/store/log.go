@@ -100,8 +100,9 @@ var headerPrefix = []byte("*3\r\n$3\r\nset\r\n$8\r\nm/format\r\n$")
 
 // wal is a store's file.
 type wal struct {
-	path   string
-	policy SyncPolicy
+	path     string
+	readOnly bool // never write the file (Options.ReadOnly)
+	policy   SyncPolicy
 	warnf  func(format string, args ...any)
 	wrap   func(File) File
 
@@ -140,14 +141,19 @@ type recovered struct {
 // tail and loads the rest into db. Nothing is changed in a file of a newer
 // format.
 func openWAL(path string, opts Options, db *buntdb.DB) (*wal, error) {
-	w := &wal{path: path, policy: opts.Sync, warnf: opts.Warnf, wrap: opts.WrapFile, stop: make(chan struct{})}
+	w := &wal{path: path, readOnly: opts.ReadOnly, policy: opts.Sync, warnf: opts.Warnf, wrap: opts.WrapFile, stop: make(chan struct{})}
 	w.cond = sync.NewCond(&w.smu)
 	if w.warnf == nil {
 		w.warnf = func(string, ...any) {}
 	}
-	// A compaction interrupted by a crash leaves its temporary file.
-	_ = os.Remove(compactPath(path))
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600) // private: every item is in it
+	flag := os.O_CREATE | os.O_RDWR
+	if w.readOnly {
+		flag = os.O_RDONLY
+	} else {
+		// A compaction interrupted by a crash leaves its temporary file.
+		_ = os.Remove(compactPath(path))
+	}
+	f, err := os.OpenFile(path, flag, 0o600) // private: every item is in it
 	if err != nil {
 		return nil, err
 	}
@@ -185,6 +191,13 @@ func openWAL(path string, opts Options, db *buntdb.DB) (*wal, error) {
 	w.f, w.size, w.seq, w.base = w.wrapped(f), rec.end, rec.seq, rec.end
 	w.appended.Store(rec.seq)
 	w.durable = rec.seq
+	switch {
+	case w.readOnly:
+		// Served as it is: an older format is read as it is, a new or
+		// empty file holds nothing, a torn end was left in place.
+		ok = true
+		return w, nil
+	}
 	switch rec.format {
 	case 0: // new: write the header
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
@@ -339,7 +352,9 @@ func (w *wal) recover(f *os.File) (recovered, error) {
 		}
 		rec.end, rec.seq, rec.txns, why = fs.end, fs.seq, fs.txns, fs.why
 	}
-	if rec.end < size {
+	if rec.end < size && w.readOnly {
+		w.warnf("dynalab: %s: serving the file read-only without its incomplete end (%d bytes from offset %d: %s); the file was not changed", w.path, size-rec.end, rec.end, describe(why))
+	} else if rec.end < size {
 		if err := w.cutTail(f, rec.end, size, why); err != nil {
 			return rec, err
 		}

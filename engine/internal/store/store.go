@@ -108,7 +108,15 @@ type Options struct {
 	// WrapFile, when set, wraps the database file the store writes through:
 	// fault injection for tests (a full disk, a failing fsync).
 	WrapFile func(File) File
+	// ReadOnly opens an existing file without ever writing it: no torn
+	// end cut, no format upgrade, no compaction; Update returns
+	// ErrReadOnly.
+	ReadOnly bool
 }
+
+// ErrReadOnly is returned by Update (and Shrink) on a store opened with
+// Options.ReadOnly.
+var ErrReadOnly = errors.New("the database is open read-only (--read-only): nothing can be written")
 
 // ErrLocked is returned (wrapped) when another process holds the database.
 var ErrLocked = errors.New("database is in use by another process")
@@ -124,6 +132,7 @@ type Store struct {
 	wmu      sync.Mutex
 	buf      []byte // the write transaction's commands; guarded by wmu
 	compacts sync.WaitGroup
+	readOnly bool
 }
 
 // LockInfo is what the lock file records about the process holding a database.
@@ -151,7 +160,12 @@ func ReadLockInfo(path string) (LockInfo, error) {
 // for InMemory. The file is locked for the life of the Store; a second
 // process gets an error naming the file.
 func Open(path string, opts Options) (*Store, error) {
-	s := &Store{path: path}
+	s := &Store{path: path, readOnly: opts.ReadOnly}
+	if opts.ReadOnly && path != InMemory {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("open %s read-only: %w", path, err)
+		}
+	}
 	if path != InMemory {
 		if dir := filepath.Dir(path); dir != "" {
 			if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -187,7 +201,7 @@ func Open(path string, opts Options) (*Store, error) {
 		s.releaseLock()
 		return nil, err
 	}
-	if s.log != nil {
+	if s.log != nil && !s.readOnly {
 		s.compacts.Add(1)
 		go s.measureLive()
 	}
@@ -355,6 +369,9 @@ func (s *Store) Close() error {
 
 // Shrink rewrites the file to its live contents now.
 func (s *Store) Shrink() error {
+	if s.readOnly {
+		return ErrReadOnly
+	}
 	if s.log == nil {
 		return nil
 	}
@@ -392,6 +409,9 @@ var readTxs = sync.Pool{New: func() any { return new(Tx) }}
 // concurrent writers: group commit). Its changes are visible to other
 // transactions as soon as it is appended, before that fsync.
 func (s *Store) Update(fn func(tx *Tx) error) error {
+	if s.readOnly {
+		return ErrReadOnly
+	}
 	seq, err := s.update(fn)
 	if err != nil || seq == 0 || s.log.policy != SyncAlways {
 		return err
