@@ -640,3 +640,24 @@ func TestCountsFollowTheChangeFeed(t *testing.T) {
 		t.Fatalf("the title does not follow the writes (want %q):\n%s", want, view(a))
 	}
 }
+
+// TestOpenTableAtStart: dynalab -t TABLE starts on the Browser with the
+// table's items on the first frame; an unknown table is an error naming
+// the tables there are.
+func TestOpenTableAtStart(t *testing.T) {
+	b := uitest.NewBackend(t)
+	b.Seed(t)
+	a, err := New(context.Background(), Options{Backend: b, Theme: uitest.Theme(t, "dark"), Clock: uitest.Clock, Table: "AppTable"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Update(tea.WindowSizeMsg{Width: 120, Height: 40}) // the first frame: nothing else has run
+	v := view(a)
+	if a.Focused() != common.PaneBrowser || !strings.Contains(v, "USER#u1") || !strings.Contains(v, "PRODUCT#p1") || !strings.Contains(v, "Scan AppTable") {
+		t.Fatalf("first frame:\n%s", v)
+	}
+	_, err = New(context.Background(), Options{Backend: b, Theme: uitest.Theme(t, "dark"), Table: "Nope"})
+	if err == nil || !strings.Contains(err.Error(), "has no table Nope (tables: AppTable)") {
+		t.Fatalf("unknown table: %v", err)
+	}
+}

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"dynalab/ui/browser"
 	"errors"
+	"fmt"
 	"io"
 	"os/exec"
 	"time"
@@ -59,6 +61,9 @@ type Options struct {
 	// InlineScreen draws in the terminal's main screen instead of the
 	// alternate one.
 	InlineScreen bool
+	// Table, when set, is the table the Browser shows on the first frame
+	// (dynalab -t TABLE): focused, with its first page loaded.
+	Table string
 }
 
 // Run runs the workbench until the user quits or ctx is canceled, and
@@ -119,5 +124,47 @@ func New(ctx context.Context, opts Options) (*App, error) {
 		pricing = *opts.Pricing
 	}
 	c := &common.Common{Ctx: ctx, Backend: opts.Backend, Theme: opts.Theme, Clock: opts.Clock, Timeout: opts.Timeout}
-	return newApp(c, opts, pricing), nil
+	a := newApp(c, opts, pricing)
+	if opts.Table != "" {
+		if err := a.openAtStart(opts.Table); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// openAtStart opens a table in the Browser before the first frame: the
+// table list and the table's first page are read now, so that the
+// workbench starts on its items.
+func (a *App) openAtStart(name string) error {
+	tables, ok := common.LoadTables(a.c, "")().(common.TablesMsg)
+	if !ok || tables.Err != nil {
+		return fmt.Errorf("open table %s: list the tables of %s: %w", name, a.c.Backend.Name(), tables.Err)
+	}
+	a.Update(tables)
+	br := a.panes[common.PaneBrowser].(*browser.Model)
+	cmd, err := br.OpenTable(name)
+	if err != nil {
+		return err
+	}
+	a.setFocus(common.PaneBrowser)
+	a.deliver(cmd)
+	return nil
+}
+
+// deliver runs cmd now and gives its messages to the app, without running
+// the commands they return (a prefetch, say: the program runs those).
+func (a *App) deliver(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	switch msg := cmd().(type) {
+	case tea.BatchMsg:
+		for _, c := range msg {
+			a.deliver(c)
+		}
+	case nil:
+	default:
+		a.Update(msg)
+	}
 }

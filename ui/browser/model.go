@@ -1,9 +1,11 @@
 package browser
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -376,6 +378,23 @@ func (m *Model) keySchema() (part, sort []common.KeyAttr) {
 		sort = []common.KeyAttr{m.table.Range}
 	}
 	return part, sort
+}
+
+// OpenTable shows the named table's items, from the start; the table
+// list must be loaded. An unknown name is an error naming the tables.
+func (m *Model) OpenTable(name string) (tea.Cmd, error) {
+	t, ok := m.tableNamed(name)
+	if !ok {
+		names := make([]string, len(m.tables))
+		for i, t := range m.tables {
+			names[i] = t.Name
+		}
+		if len(names) == 0 {
+			return nil, fmt.Errorf("session %s has no table %s (it has no tables yet)", m.c.Backend.Name(), name)
+		}
+		return nil, fmt.Errorf("session %s has no table %s (tables: %s)", m.c.Backend.Name(), name, strings.Join(names, ", "))
+	}
+	return m.open(t), nil
 }
 
 // open shows a table's items, listing them from the start.
