@@ -727,3 +727,23 @@ func TestRemoteCountsSayWhatTheyAre(t *testing.T) {
 		t.Fatalf("title:\n%s", v)
 	}
 }
+
+// TestSplitItemFollowsTheCursor: v shows the item under the grid, and it
+// follows the cursor; v again hides it.
+func TestSplitItemFollowsTheCursor(t *testing.T) {
+	m, _ := newBrowser(t, 100, 30)
+	openTable(t, m, "AppTable")
+	press(t, m, "v")
+	first := plain(m.View())
+	if !strings.Contains(first, "── ") || !strings.Contains(first, "item 1 of 7") {
+		t.Fatalf("no item under the grid:\n%s", first)
+	}
+	press(t, m, "j")
+	if v := plain(m.View()); !strings.Contains(v, "item 2 of 7") {
+		t.Fatalf("the item does not follow the cursor:\n%s", v)
+	}
+	press(t, m, "v")
+	if strings.Contains(plain(m.View()), "item 2 of 7") {
+		t.Fatal("v did not hide the item")
+	}
+}

@@ -180,6 +180,9 @@ func (m *Model) itemsKey(msg tea.KeyMsg) tea.Cmd {
 		m.openTransfer(true)
 	case key.Matches(msg, k.Import):
 		m.openTransfer(false)
+	case key.Matches(msg, k.Split):
+		m.split = !m.split
+		m.follow()
 	case key.Matches(msg, k.Mark):
 		if m.data.shown() > 0 {
 			i := m.data.index(m.cursor)

@@ -84,6 +84,7 @@ type Model struct {
 	marked map[int]bool
 
 	detailTop int
+	split     bool // the cursor's item shown under the grid
 
 	bar     *bar
 	picker  *indexPicker // the index switcher, when open
@@ -268,7 +269,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		k.List.Bindings(),
 		keys.Enabled(k.Open, k.KeyCond, k.Filter, k.Search, k.Index, k.NextPage, k.LoadAll, k.Reload),
 		keys.Enabled(k.Edit, k.EditExt, k.New, k.Duplicate, k.Mark, k.Delete, k.Back),
-		{k.Export, k.Import, k.Cancel},
+		{k.Split, k.Export, k.Import, k.Cancel},
 	}
 }
 

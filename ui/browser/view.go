@@ -15,8 +15,14 @@ import (
 const gutterW = 2
 
 // gridHeight is the number of grid lines: the pane less its title,
-// condition, header and message lines.
-func (m *Model) gridHeight() int { return max(1, m.height-4) }
+// condition, header and message lines, and in the split layout less the
+// item under the grid (half of what is left).
+func (m *Model) gridHeight() int {
+	if m.split && m.view == viewItems {
+		return max(3, (m.height-4)/2)
+	}
+	return max(1, m.height-4)
+}
 
 // visibleCols returns the columns on screen: key columns always, then the
 // others from colOff on, while they fit.
@@ -456,7 +462,27 @@ func (m *Model) itemsView() []string {
 	for r := m.top; r < total && r < m.top+h; r++ {
 		lines = append(lines, m.gridLine(r, cols, widths, cells))
 	}
+	if m.split {
+		lines = append(lines, m.splitItem(3+h)...)
+	}
 	return lines
+}
+
+// splitItem is the item under the cursor below the grid (split layout),
+// from line `at` to the message line, cut with a marker when it does not
+// fit: Enter shows it whole.
+func (m *Model) splitItem(at int) []string {
+	th := m.c.Theme
+	out := make([]string, 0, m.height)
+	it := m.data.item(m.cursor)
+	head := "── " + widgets.KeyText(it, m.data.keyNames) + " · item " + strconv.Itoa(m.cursor+1) + " of " + strconv.Itoa(m.data.shown()) + " · " + humanBytes(int64(it.Size())) + " "
+	out = append(out, th.Muted.Render(widgets.Truncate(head+strings.Repeat("─", max(0, m.width-widgets.Width(head))), m.width)))
+	room := max(1, m.height-1-at-1) // less the message line and the header
+	body := m.detailLines()
+	if len(body) > room {
+		body = append(body[:room-1:room-1], th.Muted.Render("  … "+strconv.Itoa(len(body)-room+1)+" more lines · enter shows the whole item"))
+	}
+	return append(out, body...)
 }
 
 // gridLine renders display line r: a group header or a row. cells is

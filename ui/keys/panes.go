@@ -69,6 +69,7 @@ type Browser struct {
 	Export    key.Binding
 	Import    key.Binding
 	Cancel    key.Binding // a running import or export
+	Split     key.Binding // the item under the grid, following the cursor
 	NewTable  key.Binding // in the tables list
 	DropTable key.Binding // in the tables list
 	// in a bar (a text input)
@@ -102,6 +103,7 @@ func NewBrowser() Browser {
 		Export:    bind(k("x"), "x", "export to a file"),
 		Import:    bind(k("I"), "I", "import a file"),
 		Cancel:    bind(k("esc"), "esc", "cancel a running import/export"),
+		Split:     bind(k("v"), "v", "split: the item under the grid"),
 		NewTable:  bind(k("n"), "n", "new table"),
 		DropTable: bind(k("D"), "D", "delete table"),
 		Submit:    bind(k("enter"), "enter", "run"),
