@@ -125,7 +125,7 @@ func TestPartiQLTransactionWithoutPartiQL(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	endpoint := serveWithout(t, db)
+	endpoint := serveDispatcher(t, server.Chain{db}) // no PartiQL
 	ctx := context.Background()
 	r := openPlaceholder(t, endpoint)
 	if _, err := r.CreateTable(ctx, &engine.CreateTableInput{TableName: "AppTable", BillingMode: engine.BillingPayPerRequest,
@@ -154,25 +154,4 @@ func TestPartiQLTransactionWithoutPartiQL(t *testing.T) {
 	if err != nil || len(res.Items) != 2 {
 		t.Fatalf("after the transactions: %+v %v", res, err)
 	}
-}
-
-// serveWithout serves db's item API on loopback with no PartiQL, until
-// the test ends.
-func serveWithout(t *testing.T, db *engine.DB) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	srv := server.New(server.Chain{db}, server.Options{})
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	return "http://" + ln.Addr().String()
 }

@@ -23,13 +23,19 @@ import (
 // does, until the test ends, and returns its endpoint.
 func serveDB(t *testing.T, db *engine.DB) string {
 	t.Helper()
+	return serveDispatcher(t, server.Chain{db, partiql.NewDispatcher(partiql.New(db, partiql.Options{}))})
+}
+
+// serveDispatcher serves d on a loopback port until the test ends.
+func serveDispatcher(t *testing.T, d server.Dispatcher) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	srv := server.New(server.Chain{db, partiql.NewDispatcher(partiql.New(db, partiql.Options{}))}, server.Options{})
+	srv := server.New(d, server.Options{})
 	go func() { done <- srv.Serve(ctx, ln) }()
 	t.Cleanup(func() {
 		cancel()
