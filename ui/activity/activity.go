@@ -2,7 +2,6 @@ package activity
 
 import (
 	"cmp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -68,7 +67,7 @@ func (m *Model) Unsaved() string { return "" }
 
 // Status implements common.Component.
 func (m *Model) Status() common.Status {
-	return common.Status{Operation: "Activity", Note: plural(len(m.entries), "operation") + ", " + plural(m.failures, "failure")}
+	return common.Status{Operation: "Activity", Note: common.Plural(len(m.entries), "operation") + ", " + common.Plural(m.failures, "failure")}
 }
 
 // ShortHelp implements help.KeyMap.
@@ -170,7 +169,7 @@ func (m *Model) View() string {
 	}
 	th := m.c.Theme
 	vis := m.visible()
-	head := th.Muted.Render(plural(len(m.entries), "operation") + " · " + plural(m.failures, "failure"))
+	head := th.Muted.Render(common.Plural(len(m.entries), "operation") + " · " + common.Plural(m.failures, "failure"))
 	if m.errorsOnly {
 		head += th.Warning.Render(" · errors only (e shows all)")
 	}
@@ -234,13 +233,6 @@ func (m *Model) line(e common.Activity, selected bool) string {
 		return th.Selection.Render(widgets.Pad(widgets.Truncate(text, m.width), m.width))
 	}
 	return markStyle.Render(widgets.Truncate(text, m.width))
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
 }
 
 // merge completes entry a with what b knows and a does not.

@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"dynalab/engine/attr"
+	"dynalab/ui/common"
 	"dynalab/ui/widgets"
 )
 
@@ -389,7 +390,7 @@ func completionNotice(cands []string) string {
 	shown := cands[:min(len(cands), 8)]
 	s := "tab: " + strings.Join(shown, "  ")
 	if len(cands) > len(shown) {
-		s += "  … " + plural(len(cands)-len(shown), "more")
+		s += "  … " + common.Plural(len(cands)-len(shown), "more")
 	}
 	return s
 }

@@ -2,12 +2,13 @@ package browser
 
 import (
 	"context"
-	"dynalab/sessions"
 	"fmt"
 	"net"
 	"strings"
 	"testing"
 	"time"
+
+	"dynalab/sessions"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"

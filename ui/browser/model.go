@@ -170,7 +170,7 @@ func (m *Model) Unsaved() string {
 // Status implements common.Component.
 func (m *Model) Status() common.Status {
 	if m.view == viewTables {
-		s := common.Status{Operation: m.lastOp, Note: plural(len(m.tables), "table")}
+		s := common.Status{Operation: m.lastOp, Note: common.Plural(len(m.tables), "table")}
 		if m.job != nil {
 			s.Running = m.jobRunning()
 		}
@@ -317,13 +317,6 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
-}
-
 // fail records a failure for the message line.
 func (m *Model) fail(op, target string, err error) *common.Failure {
 	m.failure = common.NewFailure(op, target, err, m.c.Now())
@@ -354,7 +347,7 @@ func (m *Model) tablesLoaded(msg common.TablesMsg) tea.Cmd {
 	if !mine {
 		return nil
 	}
-	act.Summary = plural(len(m.tables), "table")
+	act.Summary = common.Plural(len(m.tables), "table")
 	return common.Report(act)
 }
 

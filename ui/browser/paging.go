@@ -22,7 +22,7 @@ func (m *Model) nextPage(all bool) tea.Cmd {
 		return nil
 	}
 	if m.pages > 0 && !m.more {
-		m.notice = "no more pages: all " + plural(len(m.data.items), "item") + " are loaded"
+		m.notice = "no more pages: all " + common.Plural(len(m.data.items), "item") + " are loaded"
 		return nil
 	}
 	m.seq++
@@ -41,7 +41,7 @@ func (m *Model) stopLoading() {
 	}
 	m.load.cancel()
 	m.load = nil
-	m.notice = "stopped: " + plural(len(m.data.items), "item") + " loaded, n loads the next page"
+	m.notice = "stopped: " + common.Plural(len(m.data.items), "item") + " loaded, n loads the next page"
 }
 
 // pageLoaded adds a page to the grid.
@@ -72,7 +72,7 @@ func (m *Model) pageLoaded(msg pageMsg) tea.Cmd {
 		return m.nextPage(true)
 	}
 	m.follow()
-	act.Summary = plural(len(m.data.items), "item") + " loaded"
+	act.Summary = common.Plural(len(m.data.items), "item") + " loaded"
 	if m.more {
 		act.Summary += ", more"
 	}
@@ -124,7 +124,7 @@ func (m *Model) askToReadOn() {
 		title: "Read on?",
 		body: func(th *themes.Theme, width int) []string {
 			return []string{
-				th.Text.Render(what + " matched " + plural(m.data.shown(), "row") + " in " + plural(m.pages, "page")),
+				th.Text.Render(what + " matched " + common.Plural(m.data.shown(), "row") + " in " + common.Plural(m.pages, "page")),
 				th.Muted.Render("it has covered " + m.coverage()),
 				th.Warning.Render(est),
 			}
@@ -148,7 +148,7 @@ func (m *Model) coverage() string {
 	if n := m.table.ItemCount; n > 0 && m.index == "" {
 		s += " of ~" + strconv.FormatInt(max(n, int64(m.scanned)), 10)
 	}
-	s += " items (" + plural(m.pages, "page")
+	s += " items (" + common.Plural(m.pages, "page")
 	if !m.more {
 		s += ", all read"
 	}
@@ -165,7 +165,7 @@ func (m *Model) estimateRest() string {
 	rest := n - int64(m.scanned)
 	pages := (rest + bulkPageSiz - 1) / bulkPageSiz
 	units := m.capacity / float64(m.scanned) * float64(rest)
-	return fmt.Sprintf("read about %s more (~%s items), about %s RCU?", plural(int(pages), "page"), strconv.FormatInt(rest, 10), strconv.FormatFloat(math.Ceil(units*10)/10, 'f', -1, 64))
+	return fmt.Sprintf("read about %s more (~%s items), about %s RCU?", common.Plural(int(pages), "page"), strconv.FormatInt(rest, 10), strconv.FormatFloat(math.Ceil(units*10)/10, 'f', -1, 64))
 }
 
 // moveTo puts the cursor on shown position pos (clamped) and keeps it on

@@ -22,7 +22,7 @@ func (m *Model) tableBarView(th *themes.Theme) string {
 	if b.kind == barDropTable {
 		label = "delete " + b.table
 		if t, ok := m.tableNamed(b.table); ok {
-			label += " and its " + plural(int(t.ItemCount), "item")
+			label += " and its " + common.Plural(int(t.ItemCount), "item")
 		}
 		label += "? type its name: "
 		hint = "  esc keeps it"
@@ -127,7 +127,7 @@ func (m *Model) countsChanged(msg common.TableInfoMsg) {
 // local session; for a remote one, what DescribeTable says, which AWS
 // refreshes only about every six hours.
 func (m *Model) countText() string {
-	n := strconv.FormatInt(m.table.ItemCount, 10) + " items · " + humanBytes(m.table.SizeBytes)
+	n := strconv.FormatInt(m.table.ItemCount, 10) + " items · " + common.Bytes(m.table.SizeBytes)
 	if m.c.Backend.Kind() == sessions.KindRemote {
 		return "~" + n + " (DescribeTable's count, refreshed by AWS about every 6 hours)"
 	}

@@ -230,7 +230,7 @@ func (m *Model) confirmExport(job *transferJob) tea.Cmd {
 		body: func(th *themes.Theme, width int) []string {
 			return []string{
 				th.Text.Render("export ") + th.Accent.Render(job.what()) + th.Muted.Render(" as "+string(job.format)),
-				th.Warning.Render("the file exists (" + humanBytes(st.Size()) + ") and is replaced"),
+				th.Warning.Render("the file exists (" + common.Bytes(st.Size()) + ") and is replaced"),
 				"", th.Muted.Render("it is replaced only when the export completes"),
 			}
 		},
@@ -271,7 +271,7 @@ func (m *Model) confirmImport(job *transferJob) tea.Cmd {
 		what:  "an import into " + job.table,
 		body: func(th *themes.Theme, width int) []string {
 			lines := []string{
-				th.Text.Render("file: ") + th.Accent.Render(job.path) + th.Muted.Render(" · "+humanBytes(st.Size())+" · "+format),
+				th.Text.Render("file: ") + th.Accent.Render(job.path) + th.Muted.Render(" · "+common.Bytes(st.Size())+" · "+format),
 				th.Warning.Render("items are written with BatchWriteItem: an item with an existing key replaces it"),
 				th.Muted.Render("rejected lines are listed with their numbers, never dropped"),
 			}

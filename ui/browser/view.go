@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"dynalab/themes"
+	"dynalab/ui/common"
 	"dynalab/ui/widgets"
 )
 
@@ -155,7 +156,7 @@ func (m *Model) messageLine() string {
 	case m.load != nil:
 		return th.Warning.Render(widgets.Truncate("⧗ loading page "+strconv.Itoa(m.pages+1)+" · esc stops", w))
 	}
-	s := "page " + strconv.Itoa(m.pages) + " · " + plural(len(m.data.items), "item") + " loaded"
+	s := "page " + strconv.Itoa(m.pages) + " · " + common.Plural(len(m.data.items), "item") + " loaded"
 	if m.more {
 		s += " · more: n next page, L all"
 	} else {
@@ -212,7 +213,7 @@ func (m *Model) tablesView() []string {
 		t := m.tables[i]
 		cells := []widgets.Cell{
 			{Text: t.Name, Style: th.Text}, {Text: t.KeySchema(), Style: th.Muted},
-			{Text: strconv.FormatInt(t.ItemCount, 10), Style: th.Types.N}, {Text: humanBytes(t.SizeBytes), Style: th.Muted},
+			{Text: strconv.FormatInt(t.ItemCount, 10), Style: th.Types.N}, {Text: common.Bytes(t.SizeBytes), Style: th.Muted},
 			{Text: billingText(t.Billing), Style: th.Muted},
 		}
 		if i == m.tableCursor {
@@ -232,19 +233,6 @@ func billingText(b string) string {
 		return "on demand"
 	}
 	return "provisioned"
-}
-
-// humanBytes renders a size: "512 B", "1.5 KB".
-func humanBytes(n int64) string {
-	switch {
-	case n < 1024:
-		return strconv.FormatInt(n, 10) + " B"
-	case n < 1024*1024:
-		return strconv.FormatFloat(float64(n)/1024, 'f', 1, 64) + " KB"
-	case n < 1024*1024*1024:
-		return strconv.FormatFloat(float64(n)/(1024*1024), 'f', 1, 64) + " MB"
-	}
-	return strconv.FormatFloat(float64(n)/(1024*1024*1024), 'f', 1, 64) + " GB"
 }
 
 // titleLine names the table, its key schema and size.
@@ -475,7 +463,7 @@ func (m *Model) splitItem(at int) []string {
 	th := m.c.Theme
 	out := make([]string, 0, m.height)
 	it := m.data.item(m.cursor)
-	head := "── " + widgets.KeyText(it, m.data.keyNames) + " · item " + strconv.Itoa(m.cursor+1) + " of " + strconv.Itoa(m.data.shown()) + " · " + humanBytes(int64(it.Size())) + " "
+	head := "── " + widgets.KeyText(it, m.data.keyNames) + " · item " + strconv.Itoa(m.cursor+1) + " of " + strconv.Itoa(m.data.shown()) + " · " + common.Bytes(int64(it.Size())) + " "
 	out = append(out, th.Muted.Render(widgets.Truncate(head+strings.Repeat("─", max(0, m.width-widgets.Width(head))), m.width)))
 	room := max(1, m.height-1-at-1) // less the message line and the header
 	body := m.detailLines()
@@ -492,7 +480,7 @@ func (m *Model) gridLine(r int, cols, widths []int, cells []widgets.Cell) string
 	g, pos := m.data.atDisplay(r)
 	if pos < 0 {
 		gr := m.data.groups[g]
-		count := plural(gr.count, "item")
+		count := common.Plural(gr.count, "item")
 		if g == len(m.data.groups)-1 && m.more {
 			count = strconv.Itoa(gr.count) + "+ items" // the next page may hold more
 		}
@@ -560,7 +548,7 @@ func (m *Model) detailView() []string {
 	it := m.data.item(m.cursor)
 	names := m.data.keyNames
 	head := th.Accent.Render(m.table.Name) + th.Muted.Render(" · ") + th.Text.Render(widgets.KeyText(it, names)) +
-		th.Muted.Render(" · item "+strconv.Itoa(m.cursor+1)+" of "+strconv.Itoa(m.data.shown())+" · "+humanBytes(int64(it.Size())))
+		th.Muted.Render(" · item "+strconv.Itoa(m.cursor+1)+" of "+strconv.Itoa(m.data.shown())+" · "+common.Bytes(int64(it.Size())))
 	body := m.detailLines()
 	h := max(1, m.height-2)
 	top := max(0, min(m.detailTop, len(body)-h))

@@ -197,7 +197,7 @@ func (m *Model) confirmWrite(title, what string, old, updated attr.Item, yes fun
 		body: func(th *themes.Theme, width int) []string {
 			lines := []string{th.Text.Render("key: ") + th.Accent.Render(key), ""}
 			lines = append(lines, widgets.DiffLines(th, d, names)...)
-			return append(lines, "", th.Muted.Render(plural(widgets.Changes(d), "attribute")+" change · ")+
+			return append(lines, "", th.Muted.Render(common.Plural(widgets.Changes(d), "attribute")+" change · ")+
 				th.Key.Render("y")+th.Muted.Render(" writes · ")+th.Key.Render("n/esc")+th.Muted.Render(" cancels"))
 		},
 		yes: yes,
@@ -319,8 +319,8 @@ func (m *Model) confirmDelete() {
 	}
 	table := m.table.Name
 	m.confirm = &confirmation{
-		title: "Delete " + plural(len(targets), "item") + " from " + table + "?",
-		what:  "a delete of " + plural(len(targets), "item"),
+		title: "Delete " + common.Plural(len(targets), "item") + " from " + table + "?",
+		what:  "a delete of " + common.Plural(len(targets), "item"),
 		body: func(th *themes.Theme, width int) []string {
 			var lines []string
 			for i, k := range targets {
@@ -381,7 +381,7 @@ func (m *Model) written(msg writeMsg) tea.Cmd {
 		m.cursor = min(m.cursor, max(0, m.data.shown()-1))
 		m.follow()
 		act.Target = m.table.Name
-		act.Summary = "deleted " + plural(len(msg.deleted), "item")
+		act.Summary = "deleted " + common.Plural(len(msg.deleted), "item")
 		if msg.err == nil {
 			m.notice = "✓ " + act.Summary + " · " + formatCU(msg.capacity)
 		}

@@ -196,7 +196,7 @@ func (m *Model) described(msg describeMsg) tea.Cmd {
 		lines = append(lines, "             "+t.Range.Name+" "+t.Range.Type+" (sort)")
 	}
 	lines = append(lines,
-		"  items      "+strconv.FormatInt(t.ItemCount, 10)+" · "+humanBytes(t.SizeBytes),
+		"  items      "+strconv.FormatInt(t.ItemCount, 10)+" · "+common.Bytes(t.SizeBytes),
 		"  billing    "+billing(t),
 	)
 	if !t.Created.IsZero() {
@@ -250,19 +250,6 @@ func billing(t common.TableInfo) string {
 	return fmt.Sprintf("provisioned %d RCU / %d WCU", t.RCU, t.WCU)
 }
 
-// humanBytes renders a size: "512 B", "1.5 KB", "3.2 MB".
-func humanBytes(n int64) string {
-	switch {
-	case n < 1024:
-		return strconv.FormatInt(n, 10) + " B"
-	case n < 1024*1024:
-		return strconv.FormatFloat(float64(n)/1024, 'f', 1, 64) + " KB"
-	case n < 1024*1024*1024:
-		return strconv.FormatFloat(float64(n)/(1024*1024), 'f', 1, 64) + " MB"
-	}
-	return strconv.FormatFloat(float64(n)/(1024*1024*1024), 'f', 1, 64) + " GB"
-}
-
 // tablesLoaded learns the tables (for completion and key order) and, for a
 // .tables request, lists them.
 func (m *Model) tablesLoaded(msg common.TablesMsg) tea.Cmd {
@@ -303,12 +290,12 @@ func (m *Model) tablesLoaded(msg common.TablesMsg) tea.Cmd {
 		for _, t := range tables {
 			out = append(out, widgets.Row([]widgets.Cell{
 				{Text: t.Name, Style: th.Text}, {Text: t.KeySchema(), Style: th.Muted},
-				{Text: strconv.FormatInt(t.ItemCount, 10), Style: th.Types.N}, {Text: humanBytes(t.SizeBytes), Style: th.Muted},
+				{Text: strconv.FormatInt(t.ItemCount, 10), Style: th.Types.N}, {Text: common.Bytes(t.SizeBytes), Style: th.Muted},
 			}, widths, width))
 		}
-		return append(out, th.Muted.Render(plural(len(tables), "table")))
+		return append(out, th.Muted.Render(common.Plural(len(tables), "table")))
 	}))
-	act.Summary = plural(len(tables), "table")
+	act.Summary = common.Plural(len(tables), "table")
 	return common.Report(act)
 }
 
@@ -335,7 +322,7 @@ func (m *Model) readDone(msg readMsg) tea.Cmd {
 	for _, s := range msg.stmts {
 		m.queue = append(m.queue, queuedStmt{text: s.Text, source: base + ":" + strconv.Itoa(s.Pos.Line)})
 	}
-	m.appendOut(infoEntry([]string{"reading " + plural(len(msg.stmts), "statement") + " from " + msg.path + " · esc stops"}, true))
+	m.appendOut(infoEntry([]string{"reading " + common.Plural(len(msg.stmts), "statement") + " from " + msg.path + " · esc stops"}, true))
 	return m.startNext()
 }
 
@@ -362,7 +349,7 @@ func (m *Model) exported(msg exportMsg) tea.Cmd {
 		act.Failure = m.fail(".export", msg.path, msg.err, "")
 		return common.Report(act)
 	}
-	m.appendOut(styledEntryLine("✓ exported " + plural(msg.n, "item") + " to " + msg.path))
-	act.Summary = plural(msg.n, "item")
+	m.appendOut(styledEntryLine("✓ exported " + common.Plural(msg.n, "item") + " to " + msg.path))
+	act.Summary = common.Plural(msg.n, "item")
 	return common.Report(act)
 }

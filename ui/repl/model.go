@@ -139,7 +139,7 @@ func (m *Model) Status() common.Status {
 	if m.run != nil {
 		s.Running = "running " + firstLine(m.run.stmt.text) + " · esc cancels"
 		if n := len(m.queue); n > 0 {
-			s.Running += " · " + plural(n, "more statement") + " queued"
+			s.Running += " · " + common.Plural(n, "more statement") + " queued"
 		}
 	}
 	return s

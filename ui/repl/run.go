@@ -117,7 +117,7 @@ func (m *Model) cancelRun() {
 	m.failure = f
 	m.appendOut(errorEntry(f, ""))
 	if n := len(m.queue); n > 0 {
-		m.appendOut(infoEntry([]string{plural(n, "queued statement") + " not run"}, true))
+		m.appendOut(infoEntry([]string{common.Plural(n, "queued statement") + " not run"}, true))
 		m.queue = nil
 	}
 }
@@ -164,7 +164,7 @@ func (m *Model) finish(msg runDoneMsg) tea.Cmd {
 		act.Failure = f
 		m.status = common.Status{Operation: "PartiQL", Table: q.table, Index: q.index}
 		if n := len(m.queue); n > 0 {
-			m.appendOut(infoEntry([]string{"stopped: " + plural(n, "later statement") + " not run"}, true))
+			m.appendOut(infoEntry([]string{"stopped: " + common.Plural(n, "later statement") + " not run"}, true))
 			m.queue = nil
 		}
 		return common.Report(act)
@@ -198,7 +198,7 @@ func (m *Model) finish(msg runDoneMsg) tea.Cmd {
 		act.Summary = "done"
 	default:
 		m.appendOut(resultEntry(res, q.table, keyNames, r.page))
-		act.Summary = plural(len(res.Items), "item")
+		act.Summary = common.Plural(len(res.Items), "item")
 	}
 	var learn tea.Cmd
 	if _, known := m.tables[q.table]; !known && q.table != "" {

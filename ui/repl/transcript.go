@@ -359,7 +359,7 @@ func (rb *resultBlock) jsonLine(rc renderCtx, i int) string {
 // footer is "N items · M scanned · X RCU · Query · page P · more: ctrl+n".
 func (rb *resultBlock) footer(rc renderCtx) string {
 	r := rb.res
-	parts := []string{plural(len(r.Items), "item")}
+	parts := []string{common.Plural(len(r.Items), "item")}
 	if r.ScannedCount > 0 || r.Count > 0 {
 		parts = append(parts, strconv.Itoa(r.ScannedCount)+" scanned")
 	}
@@ -375,13 +375,6 @@ func (rb *resultBlock) footer(rc renderCtx) string {
 		s += rc.th.Muted.Render(" · ") + rc.th.Accent.Render("more: ctrl+n")
 	}
 	return s
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
 }
 
 // formatCapacity renders capacity units: "0.5 RCU"-style precision without

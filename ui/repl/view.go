@@ -3,6 +3,7 @@ package repl
 import (
 	"strings"
 
+	"dynalab/ui/common"
 	"dynalab/ui/widgets"
 )
 
@@ -158,7 +159,7 @@ func (m *Model) messageLine() string {
 	case m.run != nil:
 		return widgets.Truncate(th.Warning.Render("⧗ running ")+th.Text.Render(firstLine(m.run.stmt.text))+th.Muted.Render(" · esc cancels"), m.width)
 	case m.scroll > 0:
-		return th.Muted.Render(widgets.Truncate("↑ scrolled "+plural(m.scroll, "line")+" up · G or pgdn to return", m.width))
+		return th.Muted.Render(widgets.Truncate("↑ scrolled "+common.Plural(m.scroll, "line")+" up · G or pgdn to return", m.width))
 	}
 	return th.Muted.Render(widgets.Truncate(m.notice, m.width))
 }

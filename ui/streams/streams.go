@@ -123,7 +123,7 @@ func (m *Model) Status() common.Status {
 		s.Note = "Streams API failing, retrying"
 	case m.status != nil:
 		s.Note = "streams of " + strconv.Itoa(len(m.status.Streamed)) + " of " +
-			plural(len(m.status.Streamed)+len(m.status.NoStream), "table")
+			common.Plural(len(m.status.Streamed)+len(m.status.NoStream), "table")
 	}
 	return s
 }
@@ -366,9 +366,9 @@ func (m *Model) headerLine() string {
 	if m.table != "" {
 		scope = m.table
 	}
-	s := th.Muted.Render(scope + " · " + plural(m.total, "change"))
+	s := th.Muted.Render(scope + " · " + common.Plural(m.total, "change"))
 	if m.dropped > 0 {
-		s += th.Error.Render(" · " + plural(m.dropped, "change") + " dropped (the pane fell behind)")
+		s += th.Error.Render(" · " + common.Plural(m.dropped, "change") + " dropped (the pane fell behind)")
 	}
 	switch {
 	case m.paused:
@@ -456,7 +456,7 @@ func (m *Model) eventLine(s *shown, selected bool) string {
 	case ev.TTL:
 		extra = " TTL (service deletion)"
 	case ev.Kind == Modify:
-		extra = " " + plural(widgets.Changes(s.diff), "change")
+		extra = " " + common.Plural(widgets.Changes(s.diff), "change")
 	}
 	if selected {
 		text := ev.Time.Format("15:04:05") + " " + pad(kind, 6) + " " + ev.Table + " " + s.keys + extra
@@ -502,13 +502,6 @@ func (m *Model) detailLines() []string {
 		out = append(out, th.Muted.Render("(the stream keeps keys only for this change)"))
 	}
 	return append(out, "", th.Muted.Render("esc or enter returns to the list"))
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
 }
 
 // deltas names the tables a local session's changes touched, for the
