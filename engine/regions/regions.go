@@ -19,6 +19,10 @@ import (
 	"sync"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"google.golang.org/protobuf/proto"
+
 	"dynalab/engine"
 	"dynalab/engine/server"
 )
@@ -402,13 +406,12 @@ func (r *Router) Run(ctx context.Context, tick time.Duration) {
 }
 
 // WriteMetrics writes the replication metrics in the Prometheus text
-// format: lag and applied changes and conflicts per table and route.
+// format (through expfmt, as the engine's own metrics): lag and applied
+// changes and conflicts per table and route, pending and dropped changes.
 func (r *Router) WriteMetrics(w io.Writer) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var b strings.Builder
-	family := func(name, help, typ string, m map[route]float64) {
-		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, typ)
+	perRoute := func(name, help string, typ dto.MetricType, m map[route]float64) *dto.MetricFamily {
 		keys := make([]route, 0, len(m))
 		for k := range m {
 			keys = append(keys, k)
@@ -417,9 +420,11 @@ func (r *Router) WriteMetrics(w io.Writer) error {
 			a, c := keys[i], keys[j]
 			return a.table+"\x00"+a.from+"\x00"+a.to < c.table+"\x00"+c.from+"\x00"+c.to
 		})
+		f := &dto.MetricFamily{Name: proto.String(name), Help: proto.String(help), Type: typ.Enum()}
 		for _, k := range keys {
-			fmt.Fprintf(&b, "%s{table=%q,from=%q,to=%q} %g\n", name, k.table, k.from, k.to, m[k])
+			f.Metric = append(f.Metric, metric(typ, m[k], "table", k.table, "from", k.from, "to", k.to))
 		}
+		return f
 	}
 	counts := func(m map[route]uint64) map[route]float64 {
 		f := make(map[route]float64, len(m))
@@ -428,11 +433,36 @@ func (r *Router) WriteMetrics(w io.Writer) error {
 		}
 		return f
 	}
-	family("dynalab_replication_lag_seconds", "Time from commit to replica of the last change replicated.", "gauge", r.lag)
-	family("dynalab_replication_applied_total", "Changes applied to a replica.", "counter", counts(r.applied))
-	family("dynalab_replication_conflicts_total", "Replicated changes that lost to a later write in the replica (last writer wins).", "counter", counts(r.conflicts))
-	fmt.Fprintf(&b, "# HELP dynalab_replication_pending Changes waiting for the replication delay.\n# TYPE dynalab_replication_pending gauge\ndynalab_replication_pending %d\n", len(r.queue))
-	fmt.Fprintf(&b, "# HELP dynalab_replication_dropped_total Changes lost by the replicator because it fell behind.\n# TYPE dynalab_replication_dropped_total counter\ndynalab_replication_dropped_total %d\n", r.dropped)
-	_, err := io.WriteString(w, b.String())
-	return err
+	single := func(name, help string, typ dto.MetricType, v float64) *dto.MetricFamily {
+		return &dto.MetricFamily{Name: proto.String(name), Help: proto.String(help), Type: typ.Enum(), Metric: []*dto.Metric{metric(typ, v)}}
+	}
+	for _, f := range []*dto.MetricFamily{
+		perRoute("dynalab_replication_lag_seconds", "Time from commit to replica of the last change replicated.", dto.MetricType_GAUGE, r.lag),
+		perRoute("dynalab_replication_applied_total", "Changes applied to a replica.", dto.MetricType_COUNTER, counts(r.applied)),
+		perRoute("dynalab_replication_conflicts_total", "Replicated changes that lost to a later write in the replica (last writer wins).", dto.MetricType_COUNTER, counts(r.conflicts)),
+		single("dynalab_replication_pending", "Changes waiting for the replication delay.", dto.MetricType_GAUGE, float64(len(r.queue))),
+		single("dynalab_replication_dropped_total", "Changes lost by the replicator because it fell behind.", dto.MetricType_COUNTER, float64(r.dropped)),
+	} {
+		if len(f.Metric) == 0 {
+			continue // no route has any yet; expfmt writes no empty family
+		}
+		if _, err := expfmt.MetricFamilyToText(w, f); err != nil {
+			return fmt.Errorf("write replication metrics: %w", err)
+		}
+	}
+	return nil
+}
+
+// metric is one sample of a gauge or counter with label name/value pairs.
+func metric(typ dto.MetricType, v float64, labels ...string) *dto.Metric {
+	m := &dto.Metric{}
+	for i := 0; i+1 < len(labels); i += 2 {
+		m.Label = append(m.Label, &dto.LabelPair{Name: proto.String(labels[i]), Value: proto.String(labels[i+1])})
+	}
+	if typ == dto.MetricType_COUNTER {
+		m.Counter = &dto.Counter{Value: proto.Float64(v)}
+	} else {
+		m.Gauge = &dto.Gauge{Value: proto.Float64(v)}
+	}
+	return m
 }

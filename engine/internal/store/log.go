@@ -103,8 +103,8 @@ type wal struct {
 	path     string
 	readOnly bool // never write the file (Options.ReadOnly)
 	policy   SyncPolicy
-	warnf  func(format string, args ...any)
-	wrap   func(File) File
+	warnf    func(format string, args ...any)
+	wrap     func(File) File
 
 	// Guarded by Store.wmu (and, for f, also by smu with syncing set).
 	f         File
