@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -9,8 +9,9 @@ import (
 	"testing"
 )
 
-// The process-level tests share one build of the binary, made on first
-// use and removed when the tests end.
+// The process-level tests share one build of the binary (the module's main
+// package, "dynalab", built from this directory), made on first use and
+// removed when the tests end.
 var (
 	binOnce sync.Once
 	binDir  string
@@ -38,7 +39,7 @@ func binary(t testing.TB) string {
 			return
 		}
 		binPath = filepath.Join(binDir, "dynalab")
-		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+		if out, err := exec.Command("go", "build", "-o", binPath, "dynalab").CombinedOutput(); err != nil {
 			binErr = fmt.Errorf("build: %v\n%s", err, out)
 		}
 	})

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -66,8 +66,8 @@ func TestServeOnStream(t *testing.T) {
 	stderr := &watchWriter{ch: make(chan struct{}, 1)}
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--in-memory", "--listen", "127.0.0.1:0",
-			"--on-stream", "AppTable=echo handled; cat", "--on-stream-batch-size", "10"}, pw, stderr)
+		done <- Main(ctx, []string{"serve", "--in-memory", "--listen", "127.0.0.1:0",
+			"--on-stream", "AppTable=echo handled; cat", "--on-stream-batch-size", "10"}, nil, pw, stderr)
 		pw.Close()
 	}()
 	lines := bufio.NewScanner(pr)
@@ -112,7 +112,7 @@ func TestServeOnStream(t *testing.T) {
 
 func TestServeOnStreamUsage(t *testing.T) {
 	var out, errOut strings.Builder
-	if code := run(context.Background(), []string{"serve", "--on-stream", "NoCommand"}, &out, &errOut); code != 2 ||
+	if code := Main(context.Background(), []string{"serve", "--on-stream", "NoCommand"}, nil, &out, &errOut); code != 2 ||
 		!strings.Contains(errOut.String(), "want TABLE=COMMAND") {
 		t.Fatalf("exit %d, stderr %q", code, errOut.String())
 	}

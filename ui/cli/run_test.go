@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -57,7 +57,7 @@ UPDATE "AppTable" SET name='Alice K' WHERE PK='USER#u123' AND SK='PROFILE';
 SELECT * FROM "AppTable" WHERE PK='USER#u123' AND begins_with(SK,'ORDER#');
 `)
 	var out, errOut bytes.Buffer
-	if code := run(context.Background(), []string{"run", "--data", data, seed}, &out, &errOut); code != 0 {
+	if code := Main(context.Background(), []string{"run", "--data", data, seed}, nil, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
 	want := "OK\nOK\nOK\nPK        | SK               | total\n----------+------------------+------\nUSER#u123 | ORDER#2025-01-01 | 42\n(1 item)\n"
@@ -67,7 +67,7 @@ SELECT * FROM "AppTable" WHERE PK='USER#u123' AND begins_with(SK,'ORDER#');
 
 	query := script("query.sql", "SELECT name FROM \"AppTable\" WHERE PK='USER#u123' AND SK='PROFILE';\nEXPLAIN SELECT * FROM \"AppTable\" WHERE SK = 'PROFILE'")
 	out.Reset()
-	if code := run(context.Background(), []string{"run", query, "--data", data, "-o", "json"}, &out, &errOut); code != 0 {
+	if code := Main(context.Background(), []string{"run", query, "--data", data, "-o", "json"}, nil, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
 	if !strings.HasPrefix(out.String(), "[\n  {\n    \"name\": \"Alice K\"\n  }\n]\n{\n  \"Operation\": \"Scan\"") {
@@ -86,7 +86,7 @@ SELECT * FROM "AppTable" WHERE PK='USER#u123' AND begins_with(SK,'ORDER#');
 	} {
 		out.Reset()
 		errOut.Reset()
-		if code := run(context.Background(), tc.args, &out, &errOut); code != 1 {
+		if code := Main(context.Background(), tc.args, nil, &out, &errOut); code != 1 {
 			t.Fatalf("%v: exit %d", tc.args, code)
 		}
 		if errOut.String() != tc.stderr {
@@ -99,12 +99,12 @@ SELECT * FROM "AppTable" WHERE PK='USER#u123' AND begins_with(SK,'ORDER#');
 
 	for _, args := range [][]string{{"run"}, {"run", "a.sql", "b.sql"}, {"run", "--data", data, "--in-memory", seed}, {"run", "-o", "xml", seed}} {
 		errOut.Reset()
-		if code := run(context.Background(), args, &out, &errOut); code != 2 || errOut.Len() == 0 {
+		if code := Main(context.Background(), args, nil, &out, &errOut); code != 2 || errOut.Len() == 0 {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and a message", args, code, errOut.String())
 		}
 	}
 	out.Reset()
-	if code := run(context.Background(), []string{"help", "run"}, &out, &errOut); code != 0 || !strings.Contains(out.String(), "dynalab run [--data FILE") {
+	if code := Main(context.Background(), []string{"help", "run"}, nil, &out, &errOut); code != 0 || !strings.Contains(out.String(), "dynalab run [--data FILE") {
 		t.Fatalf("help run: %d %s", code, out.String())
 	}
 }
@@ -118,7 +118,7 @@ func TestRunThroughHolder(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--data", path, "--listen", "127.0.0.1:0"}, pw, io.Discard)
+		done <- Main(ctx, []string{"serve", "--data", path, "--listen", "127.0.0.1:0"}, nil, pw, io.Discard)
 		pw.Close()
 	}()
 	lines := bufio.NewScanner(pr)
@@ -140,7 +140,7 @@ func TestRunThroughHolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out, errOut bytes.Buffer
-	if code := run(context.Background(), []string{"run", "--data", path, "-o", "json", script}, &out, &errOut); code != 0 {
+	if code := Main(context.Background(), []string{"run", "--data", path, "-o", "json", script}, nil, &out, &errOut); code != 0 {
 		t.Fatalf("run exit %d: %s", code, errOut.String())
 	}
 	if !strings.Contains(errOut.String(), "running through http://127.0.0.1:") || !strings.Contains(out.String(), `"a"`) {

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -28,7 +28,7 @@ import (
 func TestHelpForEveryCommand(t *testing.T) {
 	for _, args := range [][]string{{}, {"--help"}, {"help"}, {"serve", "--help"}, {"help", "serve"}} {
 		var out, errOut bytes.Buffer
-		code := run(context.Background(), args, &out, &errOut)
+		code := Main(context.Background(), args, nil, &out, &errOut)
 		if code != 0 || !strings.Contains(out.String(), "Usage:") {
 			t.Errorf("dynalab %v: exit %d, stdout %q, stderr %q", args, code, out.String(), errOut.String())
 		}
@@ -38,7 +38,7 @@ func TestHelpForEveryCommand(t *testing.T) {
 func TestUsageErrors(t *testing.T) {
 	for _, args := range [][]string{{"nope"}, {"serve", "--bogus"}, {"serve", "--data", "x.db", "--in-memory"}} {
 		var out, errOut bytes.Buffer
-		if code := run(context.Background(), args, &out, &errOut); code != 2 || errOut.Len() == 0 {
+		if code := Main(context.Background(), args, nil, &out, &errOut); code != 2 || errOut.Len() == 0 {
 			t.Errorf("dynalab %v: exit %d, stderr %q; want 2 and a message", args, code, errOut.String())
 		}
 	}
@@ -46,7 +46,7 @@ func TestUsageErrors(t *testing.T) {
 
 func TestVersion(t *testing.T) {
 	var out bytes.Buffer
-	if code := run(context.Background(), []string{"version"}, &out, io.Discard); code != 0 || !strings.HasPrefix(out.String(), "dynalab ") {
+	if code := Main(context.Background(), []string{"version"}, nil, &out, io.Discard); code != 0 || !strings.HasPrefix(out.String(), "dynalab ") {
 		t.Fatalf("version: %d %q", code, out.String())
 	}
 }
@@ -61,7 +61,7 @@ func TestServe(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--data", path, "--listen", "127.0.0.1:0", "--cpuprofile", profile}, pw, io.Discard)
+		done <- Main(ctx, []string{"serve", "--data", path, "--listen", "127.0.0.1:0", "--cpuprofile", profile}, nil, pw, io.Discard)
 		pw.Close()
 	}()
 	lines := bufio.NewScanner(pr)

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -74,7 +74,7 @@ func startServe(t *testing.T, args ...string) *servingCmd {
 	done := make(chan int, 1)
 	s := &servingCmd{errOut: &lockedBuffer{}}
 	go func() {
-		done <- run(ctx, append([]string{"serve"}, args...), pw, s.errOut)
+		done <- Main(ctx, append([]string{"serve"}, args...), nil, pw, s.errOut)
 		pw.Close()
 	}()
 	lines := bufio.NewScanner(pr)
@@ -274,7 +274,7 @@ func TestAuthFlagErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var errOut bytes.Buffer
-		code := run(context.Background(), append([]string{"serve", "--in-memory", "--listen", "127.0.0.1:0"}, tt.args...), io.Discard, &errOut)
+		code := Main(context.Background(), append([]string{"serve", "--in-memory", "--listen", "127.0.0.1:0"}, tt.args...), nil, io.Discard, &errOut)
 		if code != tt.code || !strings.Contains(errOut.String(), tt.want) {
 			t.Errorf("serve %v = %d %q, want %d %q", tt.args, code, errOut.String(), tt.code, tt.want)
 		}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -22,7 +22,7 @@ import (
 func cli(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = run(context.Background(), args, &out, &errOut)
+	code = Main(context.Background(), args, nil, &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
@@ -51,7 +51,7 @@ func serveInProcess(t *testing.T, args ...string) string {
 	done := make(chan int, 1)
 	var errOut bytes.Buffer
 	go func() {
-		done <- run(ctx, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...), pw, &errOut)
+		done <- Main(ctx, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...), nil, pw, &errOut)
 		pw.Close()
 	}()
 	lines := bufio.NewScanner(pr)

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 func runCalc(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = run(context.Background(), append([]string{"calc"}, args...), &out, &errOut)
+	code = Main(context.Background(), append([]string{"calc"}, args...), nil, &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
@@ -128,7 +128,7 @@ func TestCalcJSON(t *testing.T) {
 func TestCalcHelp(t *testing.T) {
 	for _, args := range [][]string{{"calc", "--help"}, {"help", "calc"}} {
 		var out, errOut bytes.Buffer
-		code := run(context.Background(), args, &out, &errOut)
+		code := Main(context.Background(), args, nil, &out, &errOut)
 		if code != 0 {
 			t.Errorf("%v: exit %d", args, code)
 		}
@@ -140,7 +140,7 @@ func TestCalcHelp(t *testing.T) {
 		}
 	}
 	var out bytes.Buffer
-	run(context.Background(), []string{"help"}, &out, &out)
+	Main(context.Background(), []string{"help"}, nil, &out, &out)
 	if !strings.Contains(out.String(), "  calc ") {
 		t.Error("dynalab help does not list calc")
 	}

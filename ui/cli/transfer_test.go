@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -24,7 +24,7 @@ import (
 func dynalab(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), args, &out, &errOut)
+	code := Main(context.Background(), args, nil, &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
@@ -236,7 +236,7 @@ func TestImportThroughHolder(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--data", data, "--listen", "127.0.0.1:0"}, pw, io.Discard)
+		done <- Main(ctx, []string{"serve", "--data", data, "--listen", "127.0.0.1:0"}, nil, pw, io.Discard)
 		pw.Close()
 	}()
 	lines := bufio.NewScanner(pr)
