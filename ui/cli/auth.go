@@ -6,13 +6,15 @@ import (
 	"os"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"dynalab/engine/auth"
 )
 
-const authUsage = `Usage:
-  dynalab auth explain --auth FILE --access-key AKID --target OPERATION [--table-policy [TABLE=]FILE ...] [--partition-key TABLE[/INDEX]=ATTR ...] REQUEST.json|-
-
-explain decides a DynamoDB request as "dynalab serve --auth FILE" would,
+// newAuthCmd is "dynalab auth": serve --auth's policies, explained.
+func newAuthCmd() *cobra.Command {
+	return newGroup("auth", "explain why a request would be allowed or denied (serve --auth's policies)",
+		`explain decides a DynamoDB request as "dynalab serve --auth FILE" would,
 without sending it or checking a signature, and prints why it is allowed
 or denied: per check (action, resource ARN, condition keys) the statement
 that decided, and the trace of every statement of the user's
@@ -20,24 +22,8 @@ identity-based policy and of the table's resource-based policy.
 
 REQUEST.json is the request body in DynamoDB JSON, as an SDK sends it
 (e.g. {"TableName": "AppTable", "Key": {"PK": {"S": "USER#u123"}}}).
-dynamodb:LeadingKeys needs the table's partition key: --partition-key.
-`
-
-// authCmd runs "dynalab auth SUBCOMMAND".
-func authCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, authUsage)
-		return errUsage
-	}
-	switch args[0] {
-	case "-h", "--help", "-help", "help":
-		fmt.Fprint(stdout, authUsage)
-		return nil
-	case "explain":
-		return authExplainCmd(args[1:], stdin, stdout, stderr)
-	}
-	fmt.Fprintf(stderr, "dynalab auth: unknown subcommand %q\n\n%s", args[0], authUsage)
-	return errUsage
+dynamodb:LeadingKeys needs the table's partition key: --partition-key.`,
+		newAuthExplainCmd())
 }
 
 // explainTables is the --table-policy and --partition-key flags: what the
@@ -63,14 +49,56 @@ func (e *explainTables) PartitionKey(table, index string) (string, bool) {
 	return name, ok
 }
 
-func authExplainCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("auth explain", "dynalab auth explain --auth FILE --access-key AKID --target OPERATION [--table-policy [TABLE=]FILE ...] [--partition-key TABLE[/INDEX]=ATTR ...] REQUEST.json|-",
-		"Decide a request as dynalab serve --auth would and explain why (see dynalab auth --help).", stderr)
-	authFile := fs.String("auth", "", "the auth `FILE` (users, secrets and identity policies)")
-	akid := fs.String("access-key", "", "the access key id the request would be signed with")
-	target := fs.String("target", "", "the operation, e.g. GetItem (or a full X-Amz-Target such as DynamoDBStreams_20120810.GetRecords)")
-	region := fs.String("region", "us-east-1", "the region in ARNs")
+// newAuthExplainCmd is "dynalab auth explain".
+func newAuthExplainCmd() *cobra.Command {
+	var authFile, akid, target, region string
 	tables := &explainTables{policies: map[string]string{}, keys: map[string]string{}}
+	c := &cobra.Command{
+		Use:   "explain --auth FILE --access-key AKID --target OPERATION [--table-policy [TABLE=]FILE ...] [--partition-key TABLE[/INDEX]=ATTR ...] REQUEST.json|-",
+		Short: "decide a request as dynalab serve --auth would, and say why",
+		Long:  "Decide a request as dynalab serve --auth would and explain why (see dynalab auth --help).",
+		Args:  files(1, 1, "give one REQUEST.json, or - for standard input"),
+		RunE: func(c *cobra.Command, args []string) error {
+			if authFile == "" || akid == "" || target == "" {
+				return usageError(c, "--auth, --access-key and --target are required")
+			}
+			f, err := auth.LoadFile(authFile)
+			if err != nil {
+				return err
+			}
+			var body []byte
+			if args[0] == "-" {
+				body, err = io.ReadAll(c.InOrStdin())
+			} else {
+				body, err = os.ReadFile(args[0])
+			}
+			if err != nil {
+				return err
+			}
+			g, err := newGuard(f.Users, region, tables, nil)
+			if err != nil {
+				return err
+			}
+			t := target
+			if !strings.Contains(t, ".") {
+				t = "DynamoDB_20120810." + t
+			}
+			res := g.Explain(akid, t, body)
+			stdout := c.OutOrStdout()
+			for _, l := range res.Explanation() {
+				fmt.Fprintln(stdout, l)
+			}
+			if res.User != nil {
+				fmt.Fprintln(stdout, res.Summary())
+			}
+			return nil
+		},
+	}
+	fs := c.Flags()
+	fs.StringVar(&authFile, "auth", "", "the auth `FILE` (users, secrets and identity policies)")
+	fs.StringVar(&akid, "access-key", "", "the access key id the request would be signed with")
+	fs.StringVar(&target, "target", "", "the operation, e.g. GetItem (or a full X-Amz-Target such as DynamoDBStreams_20120810.GetRecords)")
+	fs.StringVar(&region, "region", "us-east-1", "the region in ARNs")
 	fs.Func("table-policy", "a table's resource-based policy: `[TABLE=]FILE` (without TABLE=, every table's); repeatable", func(v string) error {
 		table, file := "", v
 		if t, f, ok := strings.Cut(v, "="); ok {
@@ -91,43 +119,8 @@ func authExplainCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) er
 		tables.keys[t] = attr
 		return nil
 	})
-	file, err := parseFlagsAndFile(fs, args, stdout)
-	if err != nil {
-		return err
+	for _, name := range []string{"access-key", "target", "region", "partition-key"} {
+		completeFlag(c, name, noCompletions)
 	}
-	switch {
-	case *authFile == "" || *akid == "" || *target == "":
-		fmt.Fprintln(stderr, "dynalab auth explain: --auth, --access-key and --target are required")
-		fs.Usage()
-		return errUsage
-	}
-	f, err := auth.LoadFile(*authFile)
-	if err != nil {
-		return err
-	}
-	var body []byte
-	if file == "-" {
-		body, err = io.ReadAll(stdin)
-	} else {
-		body, err = os.ReadFile(file)
-	}
-	if err != nil {
-		return err
-	}
-	g, err := newGuard(f.Users, *region, tables, nil)
-	if err != nil {
-		return err
-	}
-	t := *target
-	if !strings.Contains(t, ".") {
-		t = "DynamoDB_20120810." + t
-	}
-	res := g.Explain(*akid, t, body)
-	for _, l := range res.Explanation() {
-		fmt.Fprintln(stdout, l)
-	}
-	if res.User != nil {
-		fmt.Fprintln(stdout, res.Summary())
-	}
-	return nil
+	return c
 }

@@ -10,14 +10,30 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/spf13/cobra"
+
 	"dynalab/engine/pricing"
 )
 
-const calcSynopsis = "dynalab calc --item-size SIZE [--reads N] [--strong | --eventual | --transactional]\n" +
-	"               [--writes N] [--transactional-writes] [--storage SIZE] [--gsis N] [--gsi-share F]\n" +
-	"               [--stream-reads N] [--prices FILE] [-o text|json]"
+// The largest item DynamoDB stores.
+const maxItemBytes = 400 << 10
 
-const calcAbout = `Compute the capacity a steady workload needs, the partitions it implies and
+// calcOptions are calc's flags, as given.
+type calcOptions struct {
+	itemSize, reads, writes, storage, gsis, gsiShare, streamReads, prices, output string
+	strong, eventual, txReads, txWrites                                           bool
+}
+
+// newCalcCmd is "dynalab calc": the capacity and cost arithmetic of
+// engine/pricing on the command line.
+func newCalcCmd() *cobra.Command {
+	var o calcOptions
+	c := &cobra.Command{
+		Use: "calc --item-size SIZE [--reads N] [--strong | --eventual | --transactional]\n" +
+			"               [--writes N] [--transactional-writes] [--storage SIZE] [--gsis N] [--gsi-share F]\n" +
+			"               [--stream-reads N] [--prices FILE] [-o text|json]",
+		Short: "capacity units, partitions and monthly cost for a workload",
+		Long: `Compute the capacity a steady workload needs, the partitions it implies and
 what it costs a month, on demand and provisioned. Sizes are binary (1 KB = 1024 B).
 
   read units   ceil(item size / 4 KB) per read: × 0.5 eventually consistent (the
@@ -34,60 +50,63 @@ another region or Standard-IA, --prices FILE reads a JSON table that gives every
 price in US dollars (these are the built-in ones):
   {"name": "us-east-1 Standard", "readRequestPerMillion": 0.125,
    "writeRequestPerMillion": 0.625, "rcuHour": 0.00013, "wcuHour": 0.00065,
-   "storageGBMonth": 0.25, "streamReadRequestPer100K": 0.02}
-
-Examples:
-  dynalab calc --item-size 10KB --reads 200 --strong
-  dynalab calc --item-size 1.5KB --reads 500 --writes 10 --gsis 2 --storage 25GB -o json`
-
-// The largest item DynamoDB stores.
-const maxItemBytes = 400 << 10
-
-// calcCmd is `dynalab calc`: the capacity and cost arithmetic of
-// engine/pricing on the command line.
-func calcCmd(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("calc", calcSynopsis, calcAbout, stderr)
-	itemSize := fs.String("item-size", "", "size of each item read or written: `SIZE` such as 10KB, 1.5KB or 800 (bytes)")
-	reads := fs.String("reads", "", "single-item reads a second (`N`)")
-	strong := fs.Bool("strong", false, "reads are strongly consistent (ConsistentRead)")
-	eventual := fs.Bool("eventual", false, "reads are eventually consistent (the default)")
-	txReads := fs.Bool("transactional", false, "reads are made in transactions (TransactGetItems)")
-	writes := fs.String("writes", "", "single-item writes a second (`N`)")
-	txWrites := fs.Bool("transactional-writes", false, "writes are made in transactions (TransactWriteItems)")
-	storage := fs.String("storage", "", "data stored in the table, without indexes: `SIZE` such as 25GB")
-	gsis := fs.String("gsis", "", "global secondary indexes (`N`); each receives the table's writes")
-	gsiShare := fs.String("gsi-share", "", "`F`raction of the items, and so of the writes, each GSI holds: 0 < F ≤ 1 (default 1)")
-	streamReads := fs.String("stream-reads", "", "DynamoDB Streams GetRecords calls a second (`N`); Lambda triggers read for free")
-	prices := fs.String("prices", "", "JSON price table `FILE` to use instead of the us-east-1 Standard list prices")
-	output := fs.String("o", "text", "output `FORMAT`: text or json")
-	if err := parseFlags(fs, args, stdout); err != nil {
-		return err
+   "storageGBMonth": 0.25, "streamReadRequestPer100K": 0.02}`,
+		Example: `  dynalab calc --item-size 10KB --reads 200 --strong
+  dynalab calc --item-size 1.5KB --reads 500 --writes 10 --gsis 2 --storage 25GB -o json`,
+		Args: files(0, 0, ""),
+		RunE: func(c *cobra.Command, args []string) error {
+			if c.Flags().NFlag() == 0 {
+				fmt.Fprint(c.ErrOrStderr(), c.UsageString())
+				return errUsage
+			}
+			return calc(c, o)
+		},
 	}
-	if len(args) == 0 {
-		fs.Usage()
-		return errUsage
+	fs := c.Flags()
+	fs.StringVar(&o.itemSize, "item-size", "", "size of each item read or written: `SIZE` such as 10KB, 1.5KB or 800 (bytes)")
+	fs.StringVar(&o.reads, "reads", "", "single-item reads a second (`N`)")
+	fs.BoolVar(&o.strong, "strong", false, "reads are strongly consistent (ConsistentRead)")
+	fs.BoolVar(&o.eventual, "eventual", false, "reads are eventually consistent (the default)")
+	fs.BoolVar(&o.txReads, "transactional", false, "reads are made in transactions (TransactGetItems)")
+	fs.StringVar(&o.writes, "writes", "", "single-item writes a second (`N`)")
+	fs.BoolVar(&o.txWrites, "transactional-writes", false, "writes are made in transactions (TransactWriteItems)")
+	fs.StringVar(&o.storage, "storage", "", "data stored in the table, without indexes: `SIZE` such as 25GB")
+	fs.StringVar(&o.gsis, "gsis", "", "global secondary indexes (`N`); each receives the table's writes")
+	fs.StringVar(&o.gsiShare, "gsi-share", "", "`F`raction of the items, and so of the writes, each GSI holds: 0 < F ≤ 1 (default 1)")
+	fs.StringVar(&o.streamReads, "stream-reads", "", "DynamoDB Streams GetRecords calls a second (`N`); Lambda triggers read for free")
+	fs.StringVar(&o.prices, "prices", "", "JSON price table `FILE` to use instead of the us-east-1 Standard list prices")
+	fs.StringVarP(&o.output, "output", "o", "text", "output `FORMAT`: text or json")
+	for _, name := range []string{"item-size", "reads", "writes", "storage", "gsis", "gsi-share", "stream-reads"} {
+		completeFlag(c, name, noCompletions)
 	}
-	kind, err := readKind(*strong, *eventual, *txReads)
+	completeFlag(c, "output", fixedChoices("text", "json"))
+	return c
+}
+
+// calc computes and prints the estimate.
+func calc(c *cobra.Command, o calcOptions) error {
+	stdout, stderr := c.OutOrStdout(), c.ErrOrStderr()
+	kind, err := readKind(o.strong, o.eventual, o.txReads)
 	if err != nil {
 		return calcUsage(stderr, err)
 	}
-	u := pricing.Usage{Traffic: pricing.Traffic{ReadKind: kind, TransactionalWrites: *txWrites}, GSIShare: 1}
+	u := pricing.Usage{Traffic: pricing.Traffic{ReadKind: kind, TransactionalWrites: o.txWrites}, GSIShare: 1}
 	var errs []error
-	u.ReadsPerSecond, err = parseRate("reads", *reads)
+	u.ReadsPerSecond, err = parseRate("reads", o.reads)
 	errs = append(errs, err)
-	u.WritesPerSecond, err = parseRate("writes", *writes)
+	u.WritesPerSecond, err = parseRate("writes", o.writes)
 	errs = append(errs, err)
-	u.StreamReadsPerSecond, err = parseRate("stream-reads", *streamReads)
+	u.StreamReadsPerSecond, err = parseRate("stream-reads", o.streamReads)
 	errs = append(errs, err)
-	u.StorageBytes, err = parseStorage(*storage)
+	u.StorageBytes, err = parseStorage(o.storage)
 	errs = append(errs, err)
-	u.GSIs, err = parseGSIs(*gsis)
+	u.GSIs, err = parseGSIs(o.gsis)
 	errs = append(errs, err)
-	if *gsiShare != "" {
-		u.GSIShare, err = parseShare(*gsiShare)
+	if o.gsiShare != "" {
+		u.GSIShare, err = parseShare(o.gsiShare)
 		errs = append(errs, err)
 	}
-	u.ItemBytes, err = parseItemSize(*itemSize)
+	u.ItemBytes, err = parseItemSize(o.itemSize)
 	errs = append(errs, err)
 	if err := errors.Join(errs...); err != nil {
 		return calcUsage(stderr, err)
@@ -98,17 +117,17 @@ func calcCmd(args []string, stdout, stderr io.Writer) error {
 	if u.ItemBytes == 0 {
 		return calcUsage(stderr, errors.New("give --item-size, the size of each item read or written (like 4KB)"))
 	}
-	if *output != "text" && *output != "json" {
-		return calcUsage(stderr, fmt.Errorf("-o %s: want text or json", *output))
+	if o.output != "text" && o.output != "json" {
+		return calcUsage(stderr, fmt.Errorf("-o %s: want text or json", o.output))
 	}
 	table := pricing.Default()
-	if *prices != "" {
-		if table, err = pricing.LoadTable(*prices); err != nil {
+	if o.prices != "" {
+		if table, err = pricing.LoadTable(o.prices); err != nil {
 			return err
 		}
 	}
 	res := calculate(u, table)
-	if *output == "json" {
+	if o.output == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(res)

@@ -2,43 +2,52 @@ package cli
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+
+	"github.com/spf13/cobra"
 
 	"dynalab/engine"
 	"dynalab/sessions"
 )
 
-// repairCmd makes a corrupt database file usable again, keeping the
-// original beside it.
-func repairCmd(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("repair", "dynalab repair [--session NAME | FILE]",
-		"Repair a database file that dynalab refuses to open because it is corrupt: damaged\n"+
-			"before its end, with committed transactions after the damage. The file as it was is\n"+
-			"kept untouched beside it as FILE.corrupt-<time>; FILE becomes a database holding every\n"+
-			"transaction before the damage, and the report says exactly what could not be kept.\n"+
-			"Nothing is ever deleted, and an intact file is left alone, so it is safe to rerun.\n"+
-			"The database must not be in use (quit the workbench or stop the server first).",
-		stderr)
-	session := fs.String("session", "", "repair this session's database file")
-	file, err := parseFlagsAndOptionalFile(fs, args, stdout)
-	if err != nil {
-		return err
+// newRepairCmd is "dynalab repair": a corrupt database file made usable
+// again, the original kept beside it.
+func newRepairCmd() *cobra.Command {
+	var session string
+	c := &cobra.Command{
+		Use:   "repair [--session NAME | FILE]",
+		Short: "make a corrupt database file usable again, keeping the original beside it",
+		Long: `Repair a database file that dynalab refuses to open because it is corrupt: damaged
+before its end, with committed transactions after the damage. The file as it was is
+kept untouched beside it as FILE.corrupt-<time>; FILE becomes a database holding every
+transaction before the damage, and the report says exactly what could not be kept.
+Nothing is ever deleted, and an intact file is left alone, so it is safe to rerun.
+The database must not be in use (quit the workbench or stop the server first).`,
+		Args: files(0, 1, ""),
+		RunE: func(c *cobra.Command, args []string) error {
+			file := ""
+			if len(args) == 1 {
+				file = args[0]
+			}
+			path, err := databaseFile(c, file, session)
+			if err != nil {
+				return err
+			}
+			rep, err := engine.Repair(path)
+			if err != nil {
+				if errors.Is(err, engine.ErrLocked) {
+					return fmt.Errorf("repair %s: %w; quit that workbench or stop that server first", path, err)
+				}
+				return fmt.Errorf("repair %s: %w", path, err)
+			}
+			writeRepairReport(c.OutOrStdout(), rep)
+			return nil
+		},
 	}
-	path, err := databaseFile("repair", file, *session, stderr)
-	if err != nil {
-		return err
-	}
-	rep, err := engine.Repair(path)
-	if err != nil {
-		if errors.Is(err, engine.ErrLocked) {
-			return fmt.Errorf("repair %s: %w; quit that workbench or stop that server first", path, err)
-		}
-		return fmt.Errorf("repair %s: %w", path, err)
-	}
-	writeRepairReport(stdout, rep)
-	return nil
+	c.Flags().StringVar(&session, "session", "", "repair this session's database file")
+	completeFlag(c, "session", completeSessions)
+	return c
 }
 
 func writeRepairReport(w io.Writer, rep engine.RepairReport) {
@@ -76,12 +85,12 @@ func count(n int, what string) string {
 }
 
 // databaseFile resolves FILE or --session NAME (default: the default
-// session) to a database file path.
-func databaseFile(cmd, file, session string, stderr io.Writer) (string, error) {
+// session) to a database file path for command c.
+func databaseFile(c *cobra.Command, file, session string) (string, error) {
+	cmd := c.Name()
 	switch {
 	case file != "" && session != "":
-		fmt.Fprintf(stderr, "dynalab %s: give FILE or --session, not both\n", cmd)
-		return "", errUsage
+		return "", usageLine(c, "give FILE or --session, not both")
 	case file != "":
 		return file, nil
 	}
@@ -96,37 +105,4 @@ func databaseFile(cmd, file, session string, stderr io.Writer) (string, error) {
 		return "", fmt.Errorf("%s: session %q is remote (%s); it has no database file here", cmd, session, st.Endpoint)
 	}
 	return sessions.DatabasePath(session)
-}
-
-// parseFlagsAndOptionalFile is parseFlags for commands taking at most one
-// file argument, before, between or after the flags.
-func parseFlagsAndOptionalFile(fs *flag.FlagSet, args []string, stdout io.Writer) (string, error) {
-	var files []string
-	for {
-		for _, a := range args {
-			if isHelpFlag(a) {
-				fs.SetOutput(stdout)
-			}
-		}
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return "", err
-			}
-			return "", errUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-	if len(files) > 1 {
-		fmt.Fprintf(fs.Output(), "unexpected argument %q\n", files[1])
-		fs.Usage()
-		return "", errUsage
-	}
-	if len(files) == 0 {
-		return "", nil
-	}
-	return files[0], nil
 }

@@ -3,22 +3,21 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+
 	"dynalab/sessions"
 	"dynalab/sessions/samples"
 )
 
-const sampleUsage = `Usage:
-  dynalab sample list
-  dynalab sample show NAME
-  dynalab sample load NAME [--session S | --data FILE | --endpoint URL] [--replace]
-
-Samples are small data models for learning: tables with their indexes,
+// newSampleCmd is "dynalab sample": data models to learn from.
+func newSampleCmd() *cobra.Command {
+	g := newGroup("sample", "load a sample data model (single-table, product-catalog, time-series) to learn from",
+		`Samples are small data models for learning: tables with their indexes,
 a few dozen to a few hundred realistic items, and saved queries that show
 each model's access patterns.
 
@@ -34,46 +33,42 @@ and saves the queries into the session, where the workbench's REPL lists
 them (.queries) and dynalab run runs them. A session named with --session
 that does not exist yet is created. A table that already exists is never
 touched: load refuses, unless --replace deletes and recreates it (its items
-are lost).
+are lost).`,
+		newSampleListCmd(), newSampleShowCmd(), newSampleLoadCmd())
+	g.Example = `  dynalab sample load single-table --session lab
+  dynalab --session lab              then, in the REPL: .queries, .q user-orders`
+	return g
+}
 
-Start from a sample:
-  dynalab sample load single-table --session lab
-  dynalab --session lab              then, in the REPL: .queries, .q user-orders
-`
+func newSampleListCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "list the sample data models",
+		Long:    "List the sample data models.",
+		Args:    names(0),
+		RunE: func(c *cobra.Command, args []string) error {
+			return listSamples(c.OutOrStdout())
+		},
+	}
+}
 
-// sampleCmd runs "dynalab sample SUBCOMMAND".
-func sampleCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, sampleUsage)
-		return errUsage
+func newSampleShowCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:               "show NAME",
+		Short:             "describe a sample",
+		Long:              "Describe a sample: what it teaches, its tables and indexes, and its saved queries.",
+		Args:              names(1),
+		ValidArgsFunction: completeSamples,
+		RunE: func(c *cobra.Command, args []string) error {
+			s, err := samples.Get(args[0])
+			if err != nil {
+				return err
+			}
+			showSample(s, c.OutOrStdout())
+			return nil
+		},
 	}
-	sub, rest := args[0], args[1:]
-	switch sub {
-	case "-h", "--help", "-help", "help":
-		fmt.Fprint(stdout, sampleUsage)
-		return nil
-	case "list", "ls":
-		if _, err := subArgs("sample list", "dynalab sample list", "List the sample data models.", rest, 0, nil, stdout, stderr); err != nil {
-			return err
-		}
-		return listSamples(stdout)
-	case "show":
-		names, err := subArgs("sample show", "dynalab sample show NAME",
-			"Describe a sample: what it teaches, its tables and indexes, and its saved queries.", rest, 1, nil, stdout, stderr)
-		if err != nil {
-			return err
-		}
-		s, err := samples.Get(names[0])
-		if err != nil {
-			return err
-		}
-		showSample(s, stdout)
-		return nil
-	case "load":
-		return loadSample(ctx, rest, stdout, stderr)
-	}
-	fmt.Fprintf(stderr, "dynalab sample: unknown subcommand %q\n\n%s", sub, sampleUsage)
-	return errUsage
 }
 
 func listSamples(stdout io.Writer) error {
@@ -119,7 +114,14 @@ func tableLine(name, key string, indexes []string, items int) string {
 	return s + " · " + plural(int64(items), "item")
 }
 
-const sampleLoadAbout = `Load a sample (see dynalab sample list) into a session, --data file or
+// newSampleLoadCmd is "dynalab sample load".
+func newSampleLoadCmd() *cobra.Command {
+	var source *sessionFlags
+	var replace bool
+	c := &cobra.Command{
+		Use:   "load NAME [--session S | --data FILE | --endpoint URL] [--replace]",
+		Short: "load a sample into a session",
+		Long: `Load a sample (see dynalab sample list) into a session, --data file or
 --endpoint: create its tables and indexes (billed per request), write its items
 and save its queries into the session (not for --data or --endpoint, which
 have no session: dynalab sample show NAME prints them).
@@ -129,25 +131,24 @@ of --session, --data and --endpoint the default session is used. A database
 held by a running workbench or server is loaded through its endpoint.
 
 A table that already exists is never changed: load refuses and says which,
-unless --replace deletes and recreates it (its items are lost).`
+unless --replace deletes and recreates it (its items are lost).`,
+		Args:              names(1),
+		ValidArgsFunction: completeSamples,
+		RunE: func(c *cobra.Command, args []string) error {
+			sel, err := source.selector(c)
+			if err != nil {
+				return err
+			}
+			return loadSample(c.Context(), args[0], sel, replace, c.OutOrStdout(), c.ErrOrStderr())
+		},
+	}
+	source = addSessionFlags(c, sessionFlagOptions{ViaHolder: true})
+	c.Flags().BoolVar(&replace, "replace", false, "delete and recreate the sample's tables that already exist (their items are lost)")
+	return c
+}
 
-// loadSample runs "dynalab sample load".
-func loadSample(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var source *sessionFlags
-	var replace bool
-	names, err := subArgs("sample load", "dynalab sample load NAME [--session S | --data FILE | --endpoint URL] [--replace]",
-		sampleLoadAbout, args, 1, func(fs *flag.FlagSet) {
-			source = addSessionFlags(fs, sessionFlagOptions{ViaHolder: true})
-			fs.BoolVar(&replace, "replace", false, "delete and recreate the sample's tables that already exist (their items are lost)")
-		}, stdout, stderr)
-	if err != nil {
-		return err
-	}
-	sel, err := source.selector("sample load", stderr)
-	if err != nil {
-		return err
-	}
-	name := names[0]
+// loadSample loads sample name into the selection.
+func loadSample(ctx context.Context, name string, sel sessions.Selector, replace bool, stdout, stderr io.Writer) error {
 	if _, err := samples.Get(name); err != nil {
 		return err
 	}

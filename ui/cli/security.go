@@ -3,13 +3,14 @@ package cli
 import (
 	"cmp"
 	"crypto/tls"
-	"flag"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"dynalab/engine"
 	"dynalab/engine/auth"
@@ -38,9 +39,10 @@ type securityFlags struct {
 	notes       []string // lines for the greeting (the TLS certificate)
 }
 
-// addSecurityFlags defines serve's security flags on fs.
-func addSecurityFlags(fs *flag.FlagSet) *securityFlags {
+// addSecurityFlags defines serve's security flags on c.
+func addSecurityFlags(c *cobra.Command) *securityFlags {
 	f := &securityFlags{}
+	fs := c.Flags()
 	fs.StringVar(&f.authFile, "auth", "", "verify every request's AWS SigV4 signature against the users of `FILE`\n(JSON: {\"users\":[{\"accessKeyId\",\"secretAccessKey\",\"userId\",\"sessionToken\",\"policy\"}]})\nand authorize it with the user's IAM policy and the tables' resource policies\n(default: the session's auth file, see dynalab session set --auth)")
 	fs.BoolVar(&f.noAuth, "no-auth", false, "accept any credentials even if the session has an auth file")
 	fs.StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS with the PEM certificate (chain) in `FILE` (needs --tls-key)")

@@ -2,50 +2,59 @@ package cli
 
 import (
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"path/filepath"
+
+	"github.com/spf13/cobra"
 
 	"dynalab/engine/auth"
 	"dynalab/sessions"
 )
 
-// sessionSetCmd runs "dynalab session set NAME [--auth FILE | --no-auth]
+// newSessionSetCmd is "dynalab session set NAME [--auth FILE | --no-auth]
 // [--theme T] [--description TEXT]": it changes the settings given and
 // keeps the others.
-func sessionSetCmd(args []string, stdout, stderr io.Writer) error {
+func newSessionSetCmd() *cobra.Command {
 	var authFile, theme, description *string
 	var noAuth bool
-	names, err := subArgs("session set", "dynalab session set NAME [--auth FILE | --no-auth] [--theme T] [--description TEXT]",
-		"Change a session's settings (the default session's too); those not given are kept.",
-		args, 1, func(fs *flag.FlagSet) {
-			fs.Func("auth", "auth `FILE` the session's served endpoint verifies requests with (local sessions)", func(v string) error {
-				authFile = &v
-				return nil
-			})
-			fs.BoolVar(&noAuth, "no-auth", false, "remove the session's auth file: its endpoint accepts any credentials again")
-			fs.Func("theme", "the workbench's `theme` for this session: dark, light or high-contrast (\"\" for the default)", func(v string) error {
-				theme = &v
-				return nil
-			})
-			fs.Func("description", "a note shown by dynalab session list (\"\" for none)", func(v string) error {
-				description = &v
-				return nil
-			})
-		}, stdout, stderr)
-	if err != nil {
-		return err
+	c := &cobra.Command{
+		Use:               "set NAME [--auth FILE | --no-auth] [--theme T] [--description TEXT]",
+		Short:             "change a session's settings",
+		Long:              "Change a session's settings (the default session's too); those not given are kept.",
+		Args:              names(1),
+		ValidArgsFunction: completeSessionArg,
+		RunE: func(c *cobra.Command, args []string) error {
+			return setSession(c, args[0], authFile, theme, description, noAuth)
+		},
 	}
+	fs := c.Flags()
+	fs.Func("auth", "auth `FILE` the session's served endpoint verifies requests with (local sessions)", func(v string) error {
+		authFile = &v
+		return nil
+	})
+	fs.BoolVar(&noAuth, "no-auth", false, "remove the session's auth file: its endpoint accepts any credentials again")
+	fs.Func("theme", "the workbench's `theme` for this session: dark, light or high-contrast (\"\" for the default)", func(v string) error {
+		theme = &v
+		return nil
+	})
+	fs.Func("description", "a note shown by dynalab session list (\"\" for none)", func(v string) error {
+		description = &v
+		return nil
+	})
+	completeFlag(c, "theme", fixedChoices("dark", "light", "high-contrast"))
+	completeFlag(c, "description", noCompletions)
+	return c
+}
+
+// setSession changes the settings given (nil: kept) of session name.
+func setSession(c *cobra.Command, name string, authFile, theme, description *string, noAuth bool) error {
+	stdout := c.OutOrStdout()
 	switch {
 	case authFile != nil && noAuth:
-		fmt.Fprintln(stderr, "dynalab session set: --auth and --no-auth exclude each other")
-		return errUsage
+		return usageLine(c, "--auth and --no-auth exclude each other")
 	case authFile == nil && !noAuth && theme == nil && description == nil:
-		fmt.Fprintln(stderr, "dynalab session set: nothing to change; give --auth FILE, --no-auth, --theme or --description")
-		return errUsage
+		return usageLine(c, "nothing to change; give --auth FILE, --no-auth, --theme or --description")
 	}
-	name := names[0]
 	cur, err := sessions.Load(name)
 	if err != nil {
 		return err
