@@ -117,6 +117,7 @@ func TestServeSIGTERM(t *testing.T) {
 	if runtime.GOOS == "windows" || testing.Short() {
 		t.Skip("needs a POSIX signal and a build")
 	}
+	t.Parallel()
 	dir := t.TempDir()
 	bin := binary(t)
 	path := filepath.Join(dir, "data.db")

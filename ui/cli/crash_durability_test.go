@@ -27,6 +27,7 @@ func TestSigkillLosesNoAcknowledgedWrite(t *testing.T) {
 	if runtime.GOOS == "windows" || testing.Short() {
 		t.Skip("needs a build of the binary and POSIX SIGKILL; skipped on Windows and under -short")
 	}
+	t.Parallel()
 	dir := t.TempDir()
 	bin := binary(t)
 	path := filepath.Join(dir, "kill.db")

@@ -1,12 +1,8 @@
 package cli
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -33,6 +29,7 @@ func TestCrashKeepsWritesAndStreamRecordsTogether(t *testing.T) {
 	if runtime.GOOS == "windows" || testing.Short() {
 		t.Skip("needs a build of the binary and POSIX SIGKILL; skipped on Windows and under -short")
 	}
+	t.Parallel()
 	dir := t.TempDir()
 	bin := binary(t)
 	path := filepath.Join(dir, "crash.db")
@@ -126,29 +123,6 @@ func TestCrashKeepsWritesAndStreamRecordsTogether(t *testing.T) {
 		}
 	}
 	t.Logf("%d writes acknowledged before SIGKILL; %d items and their records checked after restart", total.Load(), len(items))
-}
-
-// startServer runs "dynalab serve --sync always" on path and returns it
-// with its endpoint.
-func startServer(t *testing.T, bin, path string) (*exec.Cmd, string) {
-	t.Helper()
-	cmd := exec.Command(bin, "serve", "--data", path, "--listen", "127.0.0.1:0", "--sync", "always")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	lines := bufio.NewScanner(stdout)
-	if !lines.Scan() {
-		_ = cmd.Wait()
-		t.Fatalf("no endpoint line; stderr: %s", stderr.String())
-	}
-	go func() { _, _ = io.Copy(io.Discard, stdout) }()
-	return cmd, lines.Text()
 }
 
 // readBack returns every item's n and, per key, its stream records as

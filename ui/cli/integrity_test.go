@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -49,23 +48,6 @@ func seedDatabase(t *testing.T, path string, n int) []byte {
 	return data
 }
 
-// runBinary runs the binary and returns its exit code and output.
-func runBinary(t *testing.T, bin string, env []string, args ...string) (int, string, string) {
-	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), env...)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return code, out.String(), errOut.String()
-}
-
 // TestCorruptDatabaseIsRefusedThenRepaired: a byte changed in the middle
 // of a database file makes serve, run and export refuse it — exit 1, the
 // file, the offset, the transactions after the damage and the repair
@@ -76,6 +58,7 @@ func TestCorruptDatabaseIsRefusedThenRepaired(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
+	t.Parallel()
 	bin := binary(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "lab.db")
@@ -144,6 +127,7 @@ func TestDatabaseFileStaysBoundedAcrossRestarts(t *testing.T) {
 	if runtime.GOOS == "windows" || testing.Short() {
 		t.Skip("needs a build of the binary and POSIX SIGKILL; skipped on Windows and under -short")
 	}
+	t.Parallel()
 	bin := binary(t)
 	path := filepath.Join(t.TempDir(), "grow.db")
 	const items, size = 800, 4000 // 3.2 MB live
@@ -204,6 +188,7 @@ func TestDatabaseFilesArePrivate(t *testing.T) {
 	if runtime.GOOS == "windows" || testing.Short() {
 		t.Skip("POSIX file modes; builds the binary")
 	}
+	t.Parallel()
 	bin := binary(t)
 	dir := filepath.Join(t.TempDir(), "new", "dir")
 	path := filepath.Join(dir, "p.db")

@@ -4,10 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -277,108 +275,5 @@ func TestRemoteSessionCommands(t *testing.T) {
 		if code != tc.code || !strings.Contains(errOut, tc.stderr) {
 			t.Errorf("dynalab %v: exit %d, stderr %s; want %d and %q", tc.args, code, errOut, tc.code, tc.stderr)
 		}
-	}
-}
-
-// TestWorkbenchRemoteSessionInTmux opens the real binary's workbench on a
-// remote session whose endpoint is a second dynalab on loopback: a
-// SELECT shows the remote rows through the same ui code path, and the
-// streams and capacity panes say their live feeds need the embedded
-// engine.
-func TestWorkbenchRemoteSessionInTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("needs tmux (CI installs it)")
-	}
-	if testing.Short() {
-		t.Skip("end-to-end test")
-	}
-	dir := sessionHome(t)
-	bin := binary(t)
-	endpoint := serveInProcess(t, "--in-memory")
-	if code, _, errOut := cli(t, "session", "new", "far", "--endpoint", endpoint); code != 0 {
-		t.Fatal(errOut)
-	}
-	makeTable(t, sessions.Selector{Session: "far"})
-	if code, _, errOut := cli(t, "run", "--session", "far", script(t, "INSERT INTO Tab VALUE {'id':'over-there','city':'Porto'}")); code != 0 {
-		t.Fatal(errOut)
-	}
-
-	session := fmt.Sprintf("dynalab-remote-e2e-%d", os.Getpid())
-	tmux := func(args ...string) string {
-		out, err := exec.Command("tmux", append([]string{"-L", session}, args...)...).CombinedOutput()
-		if err != nil && args[0] != "kill-server" {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
-	tmux("new-session", "-d", "-s", "wb", "-x", "120", "-y", "40",
-		fmt.Sprintf("env DYNALAB_HOME=%s AWS_CONFIG_FILE=%s/none AWS_SHARED_CREDENTIALS_FILE=%s/none AWS_EC2_METADATA_DISABLED=true TERM=xterm-256color %s --session far; echo EXITED $? > %s/exit; sleep 30",
-			os.Getenv(sessions.HomeEnv), dir, dir, bin, dir))
-	t.Cleanup(func() { tmux("kill-server") })
-	screen := func() string { return tmux("capture-pane", "-t", "wb", "-p") }
-	waitFor := func(what string, ok func(string) bool) string {
-		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			s := screen()
-			if ok(s) {
-				return s
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
-	waitFor("the workbench", func(s string) bool { return strings.Contains(s, "REPL") })
-	waitFor("the remote banner", func(s string) bool { return strings.Contains(s, "remote endpoint "+endpoint) })
-	// A trailing ';' would be a tmux command separator: send it escaped.
-	tmux("send-keys", "-t", "wb", "-l", `SELECT * FROM "Tab" WHERE id='over-there'`)
-	tmux("send-keys", "-t", "wb", `\;`)
-	tmux("send-keys", "-t", "wb", "Enter")
-	s := waitFor("the remote row", func(s string) bool { return strings.Contains(s, "Porto") })
-	if !strings.Contains(s, "1 item · 0.5 CU · ExecuteStatement") {
-		t.Errorf("result footer:\n%s", s)
-	}
-	waitFor("the streams pane's note on tables without a stream", func(s string) bool {
-		return strings.Contains(s, "No table on this endpoint has a stream")
-	})
-	// With a stream on Tab, a write on the server shows up in the streams
-	// pane, polled through the Streams API.
-	b, err := sessions.Open(context.Background(), sessions.Selector{Session: "far"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	on := true
-	_, err = b.(*sessions.Remote).UpdateTable(context.Background(), &engine.UpdateTableInput{TableName: "Tab",
-		StreamSpecification: &engine.StreamSpecification{StreamEnabled: &on, StreamViewType: engine.StreamViewNewAndOldImages}})
-	b.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitFor("the stream to be found", func(s string) bool { return strings.Contains(s, "waiting for changes… tailing the streams of") })
-	if code, _, errOut := cli(t, "run", "--session", "far", script(t, "INSERT INTO Tab VALUE {'id':'streamed','city':'Faro'}")); code != 0 {
-		t.Fatal(errOut)
-	}
-	waitFor("the streamed change", func(s string) bool { return strings.Contains(s, "INSERT Tab id=streamed") })
-	tmux("send-keys", "-t", "wb", "M-4")
-	waitFor("the capacity pane's remote note", func(s string) bool {
-		return strings.Contains(s, "No capacity feed: live capacity")
-	})
-	tmux("send-keys", "-t", "wb", "C-c")
-	tmux("send-keys", "-t", "wb", "C-c")
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		data, err := os.ReadFile(filepath.Join(dir, "exit"))
-		if err == nil {
-			if got := strings.TrimSpace(string(data)); got != "EXITED 0" {
-				t.Fatalf("workbench exit: %s", got)
-			}
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("workbench did not quit on Ctrl+C twice; screen:\n%s", screen())
-		}
-		time.Sleep(100 * time.Millisecond)
 	}
 }
