@@ -57,10 +57,12 @@ func exitCode(err error, stderr io.Writer) int {
 // the line names: a long flag with one dash (-data FILE, -listen=ADDR,
 // -help) gets two, a one-letter flag with two dashes (--o json) gets one.
 // Values are left alone (--description -data stays), and so is
-// everything after "--" and the shell-completion requests.
+// everything after "--". In a shell-completion request the line before
+// the word being completed is rewritten the same way.
 func gnuArgs(root *cobra.Command, args []string) []string {
-	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
-		return args
+	if len(args) > 1 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
+		last := len(args) - 1
+		return append(append([]string{args[0]}, gnuArgs(root, args[1:last])...), args[last])
 	}
 	cmd := root
 	for _, a := range args {

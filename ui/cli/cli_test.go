@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -20,9 +21,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"dynalab/engine"
 	"dynalab/engine/enginetest"
+	"dynalab/sessions"
 )
 
 func TestHelpForEveryCommand(t *testing.T) {
@@ -35,19 +39,121 @@ func TestHelpForEveryCommand(t *testing.T) {
 	}
 }
 
+// TestEveryCommandsHelp walks the command table: every command's help,
+// asked for in each spelling, is its usage on stdout with exit 0 — the
+// synopsis (its subcommands' for a group), the explanation and the flags.
+func TestEveryCommandsHelp(t *testing.T) {
+	n := 0
+	walk(newRootCmd(), func(c *cobra.Command) {
+		n++
+		path := strings.Fields(c.CommandPath())[1:]
+		want := []string{"Usage:\n", c.Long}
+		if c.HasSubCommands() && c.HasParent() {
+			for _, sub := range c.Commands() {
+				want = append(want, "  "+sub.UseLine()+"\n")
+			}
+		} else {
+			want = append(want, "  "+c.UseLine()+"\n")
+		}
+		c.Flags().VisitAll(func(f *pflag.Flag) { want = append(want, "--"+f.Name+" ") })
+		for _, args := range [][]string{
+			append(slices.Clone(path), "--help"), append(slices.Clone(path), "-h"),
+			append(slices.Clone(path), "-help"), append([]string{"help"}, path...),
+		} {
+			code, out, errOut := cli(t, args...)
+			if code != 0 || errOut != "" {
+				t.Errorf("dynalab %q: exit %d, stderr %q", args, code, errOut)
+			}
+			for _, w := range want {
+				if !strings.Contains(out, w) {
+					t.Errorf("dynalab %q: help lacks %q:\n%s", args, w, out)
+				}
+			}
+		}
+	})
+	if n < 20 {
+		t.Fatalf("walked %d commands", n)
+	}
+}
+
+// TestUsageErrors: a mistake on the command line exits 2 with a message
+// on stderr (the usage too, where the mistake is the line's shape).
 func TestUsageErrors(t *testing.T) {
-	for _, args := range [][]string{{"nope"}, {"serve", "--bogus"}, {"serve", "--data", "x.db", "--in-memory"}} {
-		var out, errOut bytes.Buffer
-		if code := Main(context.Background(), args, nil, &out, &errOut); code != 2 || errOut.Len() == 0 {
-			t.Errorf("dynalab %v: exit %d, stderr %q; want 2 and a message", args, code, errOut.String())
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"nope"}, `dynalab: unknown command "nope"`},
+		{[]string{"serv"}, `Did you mean "serve"?`},
+		{[]string{"help", "nope"}, `dynalab: unknown command "nope"`},
+		{[]string{"serve", "--bogus"}, "dynalab serve: unknown flag: --bogus\nUsage:"},
+		{[]string{"serve", "-bogus"}, "dynalab serve: unknown shorthand flag: 'b' in -bogus\nUsage:"},
+		{[]string{"serve", "--listen"}, "flag needs an argument: --listen"},
+		{[]string{"serve", "--on-stream-batch-size", "many"}, `invalid argument "many" for "--on-stream-batch-size"`},
+		{[]string{"serve", "extra"}, `dynalab serve: unexpected argument "extra"`},
+		{[]string{"serve", "--data", "x.db", "--in-memory"}, "dynalab serve: --session, --data, --endpoint and --in-memory are alternatives"},
+		{[]string{"--data", "x.db", "extra"}, `dynalab: unexpected argument "extra"`},
+		{[]string{"--listen", "127.0.0.1:0", "--no-listen"}, "dynalab: --listen and --no-listen are alternatives"},
+		{[]string{"auth"}, "dynalab auth explain --auth FILE"},
+		{[]string{"auth", "bogus"}, `dynalab auth: unknown subcommand "bogus"`},
+		{[]string{"version", "extra"}, `takes no arguments (got "extra")`},
+		{[]string{"repair", "a.db", "--session", "s"}, "dynalab repair: give FILE or --session, not both"},
+	} {
+		code, out, errOut := cli(t, tc.args...)
+		if code != 2 || out != "" || !strings.Contains(errOut, tc.want) {
+			t.Errorf("dynalab %q: exit %d, stdout %q, stderr %q; want 2 and %q", tc.args, code, out, errOut, tc.want)
 		}
 	}
 }
 
-func TestVersion(t *testing.T) {
-	var out bytes.Buffer
-	if code := Main(context.Background(), []string{"version"}, nil, &out, io.Discard); code != 0 || !strings.HasPrefix(out.String(), "dynalab ") {
-		t.Fatalf("version: %d %q", code, out.String())
+// TestSingleDashLongFlags: the spellings the standard flag package took
+// (-name VALUE, -name=VALUE, --o for a one-letter flag, -help) still
+// work, and only flags are rewritten, never their values.
+func TestSingleDashLongFlags(t *testing.T) {
+	_, gnu, _ := cli(t, "calc", "--item-size", "10KB", "--reads=200", "--strong", "-o", "json")
+	for _, args := range [][]string{
+		{"calc", "-item-size", "10KB", "-reads=200", "-strong", "-o", "json"},
+		{"calc", "-item-size=10KB", "-reads", "200", "-strong=true", "--o", "json"},
+		{"calc", "--item-size", "10KB", "--reads", "200", "-strong", "-o=json"},
+		{"calc", "-item-size", "10KB", "-reads", "200", "-strong", "-output", "json"},
+	} {
+		if code, out, errOut := cli(t, args...); code != 0 || out != gnu {
+			t.Errorf("dynalab %q: exit %d, stderr %q, stdout differs from the GNU spelling's:\n%s", args, code, errOut, out)
+		}
+	}
+	// A value that looks like a flag stays a value.
+	sessionHome(t)
+	if code, _, errOut := cli(t, "session", "new", "lab", "-description", "-data"); code != 0 {
+		t.Fatal(errOut)
+	}
+	if st, err := sessions.Load("lab"); err != nil || st.Description != "-data" {
+		t.Errorf("description %q, %v; want -data", st.Description, err)
+	}
+	// A single-dash serve, served in process.
+	endpoint := serveInProcess(t, "-in-memory", "-log-requests")
+	if _, err := enginetest.NewClient(endpoint).ListTables(context.Background(), &dynamodb.ListTablesInput{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestGNUArgs(t *testing.T) {
+	root := newRootCmd()
+	for _, tc := range []struct{ in, want string }{
+		{"-data x.db", "--data x.db"},
+		{"-data=x.db -no-listen", "--data=x.db --no-listen"},
+		{"serve -listen 127.0.0.1:0 -in-memory", "serve --listen 127.0.0.1:0 --in-memory"},
+		{"run -o json --o=ddb -output table s.sql", "run -o json -o=ddb --output table s.sql"},
+		{"run -continue-on-error -- -data", "run --continue-on-error -- -data"},
+		{"session new x -description -data -theme=light", "session new x --description -data --theme=light"},
+		{"calc -reads -5 -writes=-1", "calc --reads -5 --writes=-1"},
+		{"serve -bogus -h -help --h", "serve -bogus -h --help -h"},
+		{"import -table T -", "import --table T -"},
+		{"__complete serve -data x.db -listen -", "__complete serve --data x.db --listen -"},
+		{"__complete serve -dat", "__complete serve -dat"},
+	} {
+		if got := strings.Join(gnuArgs(root, strings.Fields(tc.in)), " "); got != tc.want {
+			t.Errorf("gnuArgs(%q) = %q, want %q", tc.in, got, tc.want)
+		}
 	}
 }
 

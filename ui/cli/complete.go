@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"os"
 	"strings"
 	"time"
 
@@ -105,6 +106,32 @@ func completeSamples(c *cobra.Command, args []string, toComplete string) ([]cobr
 	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
+// hasDatabase reports whether the selection has tables to list without
+// creating anything: a remote endpoint or session, or a local database
+// file that exists (completing must not create one).
+func hasDatabase(sel sessions.Selector) bool {
+	path := sel.Data
+	switch {
+	case sel.InMemory:
+		return false
+	case sel.Endpoint != "":
+		return true
+	case path == "":
+		st, err := sessions.Load(sel.SessionName())
+		if err != nil {
+			return false
+		}
+		if st.Kind == sessions.KindRemote {
+			return true
+		}
+		if path, err = sessions.DatabasePath(sel.SessionName()); err != nil {
+			return false
+		}
+	}
+	_, err := os.Stat(path)
+	return err == nil
+}
+
 // completeTables completes a table name from the live selection the
 // command's flags make (the default session without any): it opens the
 // backend — through the holder's endpoint when a workbench or server
@@ -119,6 +146,9 @@ func completeTables(source *sessionFlags) cobra.CompletionFunc {
 		defer cancel()
 		sel := source.sel
 		sel.ViaHolder = true
+		if !hasDatabase(sel) {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
 		b, err := sessions.Open(ctx, sel)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp

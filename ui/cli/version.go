@@ -15,9 +15,9 @@ func newVersionCmd() *cobra.Command {
 		Use:   "version",
 		Short: "print the version and the commit it was built from",
 		Long: `Print dynalab's version and what the build recorded of the commit it was built
-from: its revision and whether the tree had uncommitted changes. A build from
-a clone (go build, go install .) records them; go run and go test do not, and
-the line says so.`,
+from: its revision, its time and whether the tree had uncommitted changes. A
+build from a clone (go build, go install .) records them; go run, go test and
+-buildvcs=false builds do not, and the line says so.`,
 		Args: names(0),
 		RunE: func(c *cobra.Command, args []string) error {
 			_, err := fmt.Fprintln(c.OutOrStdout(), "dynalab", versionString())
@@ -59,11 +59,11 @@ func readBuild(info *debug.BuildInfo, ok bool) build {
 
 // String is the version line's text after "dynalab ": the version, then
 // the commit it was built from (12 hex digits), the commit's time and
-// whether the tree had uncommitted changes — or that no commit was
-// recorded.
+// whether the tree had uncommitted changes — or that the build recorded
+// no commit.
 func (b build) String() string {
 	if b.revision == "" {
-		return b.version + " (commit unknown: built without version control information, as by go run or go test)"
+		return b.version + " (no commit recorded in this build)"
 	}
 	var notes []string
 	if b.time != "" {
