@@ -3,11 +3,13 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 )
@@ -15,8 +17,8 @@ import (
 // The process-level tests share one build of the binary (the module's main
 // package, "dynalab", built from this directory), made on first use and
 // removed when the tests end. They run in parallel with each other (after
-// the in-process tests, which set the environment): most of their time is
-// spent waiting on a server, a kill or a terminal.
+// the in-process tests, which set the environment), four at once: most of
+// their time is spent waiting on a server, a kill or a terminal.
 var (
 	binOnce sync.Once
 	binDir  string
@@ -25,6 +27,14 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	// The process-level tests mostly wait on their processes; run four at
+	// once even on two cores, unless -parallel says otherwise.
+	flag.Parse()
+	parallel := false
+	flag.Visit(func(f *flag.Flag) { parallel = parallel || f.Name == "test.parallel" })
+	if !parallel && runtime.GOMAXPROCS(0) < 4 {
+		_ = flag.Set("test.parallel", "4")
+	}
 	code := m.Run()
 	if binDir != "" {
 		os.RemoveAll(binDir)
