@@ -113,21 +113,19 @@ func usageLine(c *cobra.Command, msg string) error {
 	return errUsage
 }
 
-// files accepts between lo and hi file arguments; what to say when there
-// are too few is missing.
+// files accepts between lo and hi (at most 1) file arguments; missing
+// says what to give when there are too few.
 func files(lo, hi int, missing string) cobra.PositionalArgs {
 	return func(c *cobra.Command, args []string) error {
 		switch {
-		case len(args) < lo:
+		case len(args) >= lo && len(args) <= hi:
+			return nil
+		case len(args) < lo || lo == hi && hi > 0:
 			return usageError(c, missing)
-		case len(args) > hi && hi == 0:
+		case hi == 0:
 			return usageError(c, fmt.Sprintf("unexpected argument %q", args[0]))
-		case len(args) > hi && hi == 1 && lo == 0:
-			return usageError(c, fmt.Sprintf("give at most one FILE (got %q)", strings.Join(args, " ")))
-		case len(args) > hi:
-			return usageError(c, missing)
 		}
-		return nil
+		return usageError(c, fmt.Sprintf("give at most one FILE (got %q)", strings.Join(args, " ")))
 	}
 }
 

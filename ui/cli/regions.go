@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -31,6 +33,24 @@ func parseRegions(list string, sel *sessions.Selector) ([]string, error) {
 	}
 	sel.Region = names[0]
 	return names, nil
+}
+
+// serveRegions puts the --regions router in front of first (the first
+// region's dispatcher): it opens the other regions' databases, starts
+// replication and adds /metrics/replication to opts. closeRegions stops
+// replication and closes those databases.
+func serveRegions(ctx context.Context, db *engine.DB, first server.Dispatcher, names []string, sel sessions.Selector, o serveOptions, opts *server.Options) (router *regions.Router, closeRegions func() error, err error) {
+	router, closeRegions, err = openRegions(db, first, names, sel, o.s3Dir, o.replicationDelay)
+	if err != nil {
+		return nil, nil, err
+	}
+	go router.Run(ctx, 0)
+	opts.RequestContext = router.RequestContext
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", db.MetricsHandler())
+	mux.Handle("/metrics/replication", router.MetricsHandler())
+	opts.Extra = mux
+	return router, closeRegions, nil
 }
 
 // openRegions opens a database per region beside db (the first region's):

@@ -3,8 +3,8 @@ package cli
 import (
 	"cmp"
 	"fmt"
+	"io"
 	"net"
-	"net/http"
 	"os"
 	"runtime/pprof"
 	"strings"
@@ -16,6 +16,7 @@ import (
 	"dynalab/engine/server"
 	"dynalab/engine/streamhandler"
 	"dynalab/partiql"
+	"dynalab/sessions"
 )
 
 // serveOptions are serve's flags (the data source's and security's
@@ -51,7 +52,18 @@ records, with the Lambda event JSON {"Records":[...]} on stdin and its output
 on stderr. The table needs a stream (StreamSpecification) for it to see writes.`,
 		Args: files(0, 0, ""),
 		RunE: func(c *cobra.Command, args []string) error {
-			return serve(c, o, source, security)
+			if o.cpuProfile == "" {
+				return serve(c, o, source, security)
+			}
+			stop, err := startCPUProfile(o.cpuProfile)
+			if err != nil {
+				return err
+			}
+			err = serve(c, o, source, security)
+			if perr := stop(); perr != nil {
+				fmt.Fprintln(c.ErrOrStderr(), "dynalab serve:", perr) // the profile is lost, the data is not
+			}
+			return err
 		},
 	}
 	fs := c.Flags()
@@ -84,17 +96,6 @@ on stderr. The table needs a stream (StreamSpecification) for it to see writes.`
 // serve runs the server until ctx is cancelled.
 func serve(c *cobra.Command, o serveOptions, source *sessionFlags, security *securityFlags) (err error) {
 	ctx, stdout, stderr := c.Context(), c.OutOrStdout(), c.ErrOrStderr()
-	if o.cpuProfile != "" {
-		stop, err := startCPUProfile(o.cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer func() {
-			if perr := stop(); perr != nil {
-				fmt.Fprintln(stderr, "dynalab serve:", perr) // the profile is lost, the data is not
-			}
-		}()
-	}
 	sel, err := source.selector(c)
 	if err != nil {
 		return err
@@ -108,6 +109,9 @@ func serve(c *cobra.Command, o serveOptions, source *sessionFlags, security *sec
 	}
 	if err := security.load(o.listen, sel, stderr); err != nil {
 		return err
+	}
+	if len(multi) > 1 && security.authenticated() {
+		return usageLine(c, "--regions does not combine with authentication yet")
 	}
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
@@ -138,10 +142,7 @@ func serve(c *cobra.Command, o serveOptions, source *sessionFlags, security *sec
 	}
 	var dispatcher server.Dispatcher = server.Chain{db, partiql.NewDispatcher(local.Executor())}
 	if len(multi) > 1 {
-		if security.authenticated() {
-			return usageLine(c, "--regions does not combine with authentication yet")
-		}
-		router, closeRegions, err := openRegions(db, dispatcher, multi, sel, o.s3Dir, o.replicationDelay)
+		router, closeRegions, err := serveRegions(ctx, db, dispatcher, multi, sel, o, &opts)
 		if err != nil {
 			return err
 		}
@@ -154,30 +155,10 @@ func serve(c *cobra.Command, o serveOptions, source *sessionFlags, security *sec
 				fmt.Fprintf(stderr, "dynalab serve: %v\n", cerr)
 			}
 		}()
-		go router.Run(ctx, 0)
 		dispatcher = router
-		opts.RequestContext = router.RequestContext
-		mux := http.NewServeMux()
-		mux.Handle("/metrics", db.MetricsHandler())
-		mux.Handle("/metrics/replication", router.MetricsHandler())
-		opts.Extra = mux
 	}
 	srv := server.New(dispatcher, opts)
-	fmt.Fprintln(stdout, endpoint)
-	if len(multi) > 1 {
-		fmt.Fprintf(stdout, "Regions %s (replication delay %s; metrics %s/metrics/replication)\n", strings.Join(multi, ", "), o.replicationDelay, endpoint)
-	}
-	where := path
-	switch {
-	case path == engine.InMemory:
-		where = "an in-memory database"
-	case sel.SessionName() != "":
-		where = fmt.Sprintf("session %q (%s)", sel.SessionName(), path)
-	}
-	fmt.Fprintf(stdout, "dynalab %s serving %s (sync %s)\n", shortVersion(), where, cmp.Or(sel.Sync, "everysecond"))
-	fmt.Fprintf(stdout, "Try: aws dynamodb list-tables --endpoint-url %s\n", endpoint)
-	fmt.Fprintf(stdout, "Metrics (Prometheus text): %s/metrics\n", endpoint)
-	fmt.Fprint(stdout, security.greeting())
+	greet(stdout, endpoint, multi, o, sel, path, security)
 	if !isLoopback(ln.Addr()) && !security.authenticated() {
 		fmt.Fprintln(stderr, "WARNING: listening beyond loopback without authentication: anyone who can reach", endpoint, "can read and change this database")
 	}
@@ -197,6 +178,26 @@ func serve(c *cobra.Command, o serveOptions, source *sessionFlags, security *sec
 	}
 	fmt.Fprintln(stderr, "dynalab: shut down cleanly")
 	return db.Close()
+}
+
+// greet prints serve's greeting: the endpoint first (scripts read that
+// line), then the regions, what is served, and how to reach it.
+func greet(stdout io.Writer, endpoint string, regions []string, o serveOptions, sel sessions.Selector, path string, security *securityFlags) {
+	fmt.Fprintln(stdout, endpoint)
+	if len(regions) > 1 {
+		fmt.Fprintf(stdout, "Regions %s (replication delay %s; metrics %s/metrics/replication)\n", strings.Join(regions, ", "), o.replicationDelay, endpoint)
+	}
+	where := path
+	switch {
+	case path == engine.InMemory:
+		where = "an in-memory database"
+	case sel.SessionName() != "":
+		where = fmt.Sprintf("session %q (%s)", sel.SessionName(), path)
+	}
+	fmt.Fprintf(stdout, "dynalab %s serving %s (sync %s)\n", shortVersion(), where, cmp.Or(sel.Sync, "everysecond"))
+	fmt.Fprintf(stdout, "Try: aws dynamodb list-tables --endpoint-url %s\n", endpoint)
+	fmt.Fprintf(stdout, "Metrics (Prometheus text): %s/metrics\n", endpoint)
+	fmt.Fprint(stdout, security.greeting())
 }
 
 // startCPUProfile profiles the process into path until stop is called;

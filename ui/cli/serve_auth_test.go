@@ -280,3 +280,44 @@ func TestAuthFlagErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestServeRegions: --regions serves a database per region, says so, and
+// adds the replication metrics; it refuses authentication.
+func TestServeRegions(t *testing.T) {
+	s := startServe(t, "--in-memory", "--listen", "127.0.0.1:0", "--regions", "us-east-1,eu-west-1", "--replication-delay", "1h")
+	if out := s.waitOutput("Regions "); !strings.Contains(out, "Regions us-east-1, eu-west-1 (replication delay 1h0m0s; metrics "+s.endpoint+"/metrics/replication)") {
+		t.Errorf("greeting:\n%s", out)
+	}
+	for _, path := range []string{"/metrics", "/metrics/replication"} {
+		resp, err := http.Get(s.endpoint + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %d", path, resp.StatusCode)
+		}
+	}
+	// Each region is its own database, chosen by the credential's region.
+	ctx := context.Background()
+	east, west := plainClient(s.endpoint, "x", "x"), dynamodb.New(dynamodb.Options{
+		BaseEndpoint: aws.String(s.endpoint), Region: "eu-west-1",
+		Credentials: credentials.NewStaticCredentialsProvider("x", "x", ""), Retryer: aws.NopRetryer{}})
+	if _, err := east.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            aws.String("East"),
+		BillingMode:          types.BillingModePayPerRequest,
+		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("PK"), AttributeType: types.ScalarAttributeTypeS}},
+		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("PK"), KeyType: types.KeyTypeHash}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := west.ListTables(ctx, &dynamodb.ListTablesInput{})
+	if err != nil || len(out.TableNames) != 0 {
+		t.Errorf("eu-west-1 sees %v, %v; want its own, empty database", out, err)
+	}
+	authFile := writeAuthFile(t, t.TempDir())
+	if code, _, errOut := cli(t, "serve", "--in-memory", "--listen", "127.0.0.1:0", "--regions", "us-east-1,eu-west-1", "--auth", authFile); code != 2 ||
+		!strings.Contains(errOut, "--regions does not combine with authentication yet") {
+		t.Errorf("--regions --auth: exit %d, stderr %q", code, errOut)
+	}
+}
