@@ -1,0 +1,185 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"dynalab/engine/server"
+	"dynalab/partiql"
+	"dynalab/sessions"
+	"dynalab/ui"
+)
+
+// newWorkbenchCmd is the root command, "dynalab" without a command: the
+// workbench on a session, serving its data while it runs.
+func newWorkbenchCmd() *cobra.Command {
+	var o workbenchOptions
+	var source *sessionFlags
+	c := &cobra.Command{
+		Use:   "dynalab [--session NAME | --data FILE | --endpoint URL] [--listen ADDR | --no-listen] [--theme NAME] [--sync everysecond]",
+		Short: "a DynamoDB lab in the terminal",
+		Long: `With no command, dynalab opens the workbench on the default session's
+database (or --session NAME, --data FILE, --endpoint URL) and serves the
+DynamoDB API on 127.0.0.1:8000 (the next free port if taken; --listen to
+choose, --no-listen for none) while it runs, so the aws CLI or your app can
+use the same data. A remote session or endpoint is browsed in place, its
+changes tailed through the Streams API (capacity needs the engine).
+Press F1 for help, Ctrl+C twice to quit.`,
+		Args: rootArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			if o.listen != "" && o.noListen {
+				return usageLine(c, "--listen and --no-listen are alternatives; give one")
+			}
+			sel, err := source.selector(c)
+			if err != nil {
+				return err
+			}
+			if f, ok := c.OutOrStdout().(*os.File); !ok || !term.IsTerminal(f.Fd()) {
+				if err := c.Help(); err != nil {
+					return err
+				}
+				fmt.Fprintln(c.ErrOrStderr(), "dynalab: the workbench needs a terminal; showing help instead")
+				return nil
+			}
+			return workbench(c.Context(), sel, o, c.ErrOrStderr())
+		},
+	}
+	fs := c.Flags()
+	fs.StringVar(&o.listen, "listen", "", "address to serve the DynamoDB API on (default 127.0.0.1:8000 or the next free port)")
+	fs.BoolVar(&o.noListen, "no-listen", false, "do not serve the DynamoDB API")
+	fs.StringVar(&o.theme, "theme", "", "theme: dark, light or high-contrast (NO_COLOR is honored; default: the session's)")
+	source = addSessionFlags(c, sessionFlagOptions{Sync: true, Throttle: true})
+	completeFlag(c, "theme", fixedChoices("dark", "light", "high-contrast"))
+	completeFlag(c, "listen", noCompletions)
+	return c
+}
+
+// rootArgs refuses arguments to the workbench: a word that is no command
+// is an unknown command (with suggestions), anything after flags an
+// unexpected argument.
+func rootArgs(c *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	if c.Flags().NFlag() > 0 {
+		return usageError(c, fmt.Sprintf("unexpected argument %q", args[0]))
+	}
+	msg := fmt.Sprintf("dynalab: unknown command %q\n", args[0])
+	if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += fmt.Sprintf("Did you mean %q?\n", s[0])
+	}
+	fmt.Fprint(c.ErrOrStderr(), msg+"\n"+c.UsageString())
+	return errUsage
+}
+
+// workbenchOptions are the workbench's own flags.
+type workbenchOptions struct {
+	listen   string // --listen
+	noListen bool   // --no-listen
+	theme    string // --theme
+}
+
+// workbench opens the workbench on the selection and, for local data,
+// serves the DynamoDB API while it runs.
+func workbench(ctx context.Context, sel sessions.Selector, o workbenchOptions, stderr io.Writer) error {
+	listen, theme := o.listen, o.theme
+	backend, err := sessions.Open(ctx, sel)
+	if err != nil {
+		return err
+	}
+	defer backend.Close()
+	if theme == "" {
+		theme = sessionTheme(sel)
+	}
+	history := ""
+	if name := sel.SessionName(); name != "" {
+		if history, err = sessions.HistoryPath(name); err != nil {
+			fmt.Fprintf(stderr, "dynalab: REPL history will not be saved: %v\n", err)
+			history = ""
+		}
+	}
+	local, ok := backend.(*sessions.Local)
+	if !ok {
+		if listen != "" {
+			fmt.Fprintf(stderr, "dynalab: --listen serves the embedded engine; %s is a remote endpoint\n", backend.Endpoint())
+			return errUsage
+		}
+		return ui.Run(ctx, ui.Options{Backend: backend, ThemeName: theme, HistoryPath: history,
+			Changes: ui.ChangesFromRemote(ctx, backend), ImportCheckpoint: importCheckpoint(sel)})
+	}
+
+	serveCtx, stopServing := context.WithCancel(ctx)
+	defer stopServing()
+	served := make(chan error, 1)
+	var authFeed <-chan ui.AuthEvent // the session's auth file's decisions
+	if !o.noListen {
+		opts, feed, err := workbenchServeOptions(sel, local.DB)
+		if err != nil {
+			return err
+		}
+		authFeed = feed
+		ln, err := listenWorkbench(listen)
+		if err != nil {
+			return err
+		}
+		srv := server.New(server.Chain{local.DB, partiql.NewDispatcher(local.Executor())}, opts)
+		go func() { served <- srv.Serve(serveCtx, ln) }()
+		if err := local.SetEndpoint("http://" + ln.Addr().String()); err != nil {
+			return err
+		}
+	} else {
+		served <- nil
+	}
+	events, unsubscribe := local.Subscribe(1024)
+	samples, unsubscribeCapacity := local.SubscribeCapacity(1024)
+	notices, onThrottle := ui.ThrottleFeed(64)
+	local.DB.OnThrottle(onThrottle)
+	err = ui.Run(ctx, ui.Options{Backend: local, ThemeName: theme, HistoryPath: history,
+		Changes: ui.ChangesFromEngine(events), Capacity: ui.CapacityFromEngine(samples), ImportCheckpoint: importCheckpoint(sel), Auth: authFeed,
+		Notices: notices})
+	local.DB.OnThrottle(nil)
+	unsubscribe()
+	unsubscribeCapacity()
+	stopServing()
+	if serr := <-served; err == nil && serr != nil {
+		err = fmt.Errorf("serve: %w", serr)
+	}
+	return err
+}
+
+// listenWorkbench listens on addr, or on 127.0.0.1:8000 or the next free
+// port when addr is empty.
+func listenWorkbench(addr string) (net.Listener, error) {
+	if addr != "" {
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return nil, fmt.Errorf("listen on %s: %w", addr, err)
+		}
+		return ln, nil
+	}
+	var err error
+	for port := 8000; port < 8100; port++ {
+		var ln net.Listener
+		if ln, err = net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
+			return ln, nil
+		}
+	}
+	return nil, fmt.Errorf("no free port in 127.0.0.1:8000-8099 (%w); use --listen or --no-listen", err)
+}
+
+// sessionTheme returns the theme the selected session's settings name, or
+// "" (the default theme).
+func sessionTheme(sel sessions.Selector) string {
+	if name := sel.SessionName(); name != "" {
+		if st, err := sessions.Load(name); err == nil {
+			return st.Theme
+		}
+	}
+	return ""
+}
