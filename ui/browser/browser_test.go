@@ -3,6 +3,7 @@ package browser
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"net"
 	"strings"
 	"testing"
@@ -746,5 +747,38 @@ func TestSplitItemFollowsTheCursor(t *testing.T) {
 	press(t, m, "v")
 	if strings.Contains(plain(m.View()), "item 2 of 7") {
 		t.Fatal("v did not hide the item")
+	}
+}
+
+// TestReadOnlyRefusesAnEdit: on a database opened --read-only an edit is
+// refused with the mode named, and nothing is written.
+func TestReadOnlyRefusesAnEdit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ro.db")
+	rw, err := engine.Open(engine.Options{Path: path, SweepInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	uitest.NewBackendFor(rw).Seed(t)
+	if err := rw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := engine.Open(engine.Options{Path: path, ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	m := browserFor(t, uitest.NewBackendFor(db), 120, 30)
+	openTable(t, m, "AppTable")
+	selectItem(t, m, "USER#u1", "ORDER#001")
+	selectColumn(t, m, "total")
+	press(t, m, "e", "ctrl+u")
+	uitest.Drive(t, m, uitest.Type("21")...)
+	press(t, m, "enter", "y")
+	if f := m.LastFailure(); f == nil || !strings.Contains(f.Full(), "read-only (--read-only)") {
+		t.Fatalf("the edit was not refused with the mode named: %v\n%s", f, plain(m.View()))
+	}
+	out, _ := db.GetItem(context.Background(), &engine.GetItemInput{TableName: "AppTable", Key: attr.Item{"PK": attr.S("USER#u1"), "SK": attr.S("ORDER#001")}})
+	if out.Item["total"].Str() != "19.99" {
+		t.Fatal("written")
 	}
 }

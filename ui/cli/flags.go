@@ -20,6 +20,7 @@ type sessionFlagOptions struct {
 	// ViaHolder goes through the endpoint of the process holding a local
 	// database instead of failing (run, import, export).
 	ViaHolder bool
+	ReadOnly  bool // offer --read-only
 }
 
 // sessionFlags are the flags that choose a command's data: --session,
@@ -49,6 +50,9 @@ func addSessionFlags(c *cobra.Command, opts sessionFlagOptions) *sessionFlags {
 	if opts.Throttle {
 		fs.BoolVar(&f.sel.NoThrottle, "no-throttle", false, "meter capacity but never throttle (by default provisioned tables and hot keys throttle like the service)")
 		fs.DurationVar(&f.sel.GSIDelay, "gsi-delay", 0, "make Query and Scan on a GSI see it as it was this `DURATION` ago (e.g. 2s), like the service's\nasynchronous GSI updates; 0 (the default) reads the current index")
+	}
+	if opts.ReadOnly {
+		fs.BoolVar(&f.sel.ReadOnly, "read-only", false, "open a local database without ever writing it: every write (API, PartiQL, edits, imports) is refused, naming the mode")
 	}
 	completeFlag(c, "session", completeSessions)
 	completeFlag(c, "endpoint", noCompletions)

@@ -68,7 +68,7 @@ on stderr. The table needs a stream (StreamSpecification) for it to see writes.`
 	}
 	fs := c.Flags()
 	fs.StringVar(&o.listen, "listen", "127.0.0.1:8000", "address to listen on (port 0 picks a free port)")
-	source = addSessionFlags(c, sessionFlagOptions{InMemory: true, Sync: true, Throttle: true})
+	source = addSessionFlags(c, sessionFlagOptions{InMemory: true, Sync: true, Throttle: true, ReadOnly: true})
 	fs.BoolVar(&o.logRequests, "log-requests", false, "print one line per request: operation, table, latency, capacity, error")
 	fs.StringVar(&o.s3Dir, "s3-dir", "", "directory standing in for S3 in ExportTableToPointInTime and ImportTable: bucket B, key K is `DIR`/B/K")
 	fs.Func("on-stream", "run `TABLE=COMMAND` per batch of TABLE's stream records (repeatable)", func(v string) error {

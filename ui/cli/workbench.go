@@ -22,7 +22,7 @@ func newWorkbenchCmd() *cobra.Command {
 	var o workbenchOptions
 	var source *sessionFlags
 	c := &cobra.Command{
-		Use:   "dynalab [--session NAME | --data FILE | --endpoint URL] [--listen ADDR | --no-listen] [--theme NAME] [--sync everysecond]",
+		Use:   "dynalab [--session NAME | --data FILE | --endpoint URL] [-t TABLE] [--read-only] [--listen ADDR | --no-listen] [--theme NAME] [--sync everysecond]",
 		Short: "a DynamoDB lab in the terminal",
 		Long: `With no command, dynalab opens the workbench on the default session's
 database (or --session NAME, --data FILE, --endpoint URL) and serves the
@@ -54,9 +54,11 @@ Press F1 for help, Ctrl+C twice to quit.`,
 	fs.StringVar(&o.listen, "listen", "", "address to serve the DynamoDB API on (default 127.0.0.1:8000 or the next free port)")
 	fs.BoolVar(&o.noListen, "no-listen", false, "do not serve the DynamoDB API")
 	fs.StringVar(&o.theme, "theme", "", "theme: dark, light or high-contrast (NO_COLOR is honored; default: the session's)")
-	source = addSessionFlags(c, sessionFlagOptions{Sync: true, Throttle: true})
+	fs.StringVarP(&o.table, "table", "t", "", "start on `TABLE`'s items in the Browser")
+	source = addSessionFlags(c, sessionFlagOptions{Sync: true, Throttle: true, ReadOnly: true})
 	completeFlag(c, "theme", fixedChoices("dark", "light", "high-contrast"))
 	completeFlag(c, "listen", noCompletions)
+	completeFlag(c, "table", completeTables(source))
 	return c
 }
 
@@ -83,6 +85,7 @@ type workbenchOptions struct {
 	listen   string // --listen
 	noListen bool   // --no-listen
 	theme    string // --theme
+	table    string // --table/-t
 }
 
 // workbench opens the workbench on the selection and, for local data,
@@ -110,7 +113,7 @@ func workbench(ctx context.Context, sel sessions.Selector, o workbenchOptions, s
 			fmt.Fprintf(stderr, "dynalab: --listen serves the embedded engine; %s is a remote endpoint\n", backend.Endpoint())
 			return errUsage
 		}
-		return ui.Run(ctx, ui.Options{Backend: backend, ThemeName: theme, HistoryPath: history,
+		return ui.Run(ctx, ui.Options{Backend: backend, ThemeName: theme, HistoryPath: history, Table: o.table,
 			Changes: ui.ChangesFromRemote(ctx, backend), ImportCheckpoint: importCheckpoint(sel)})
 	}
 
@@ -140,7 +143,7 @@ func workbench(ctx context.Context, sel sessions.Selector, o workbenchOptions, s
 	samples, unsubscribeCapacity := local.SubscribeCapacity(1024)
 	notices, onThrottle := ui.ThrottleFeed(64)
 	local.DB.OnThrottle(onThrottle)
-	err = ui.Run(ctx, ui.Options{Backend: local, ThemeName: theme, HistoryPath: history,
+	err = ui.Run(ctx, ui.Options{Backend: local, ThemeName: theme, HistoryPath: history, Table: o.table,
 		Changes: ui.ChangesFromEngine(events), Capacity: ui.CapacityFromEngine(samples), ImportCheckpoint: importCheckpoint(sel), Auth: authFeed,
 		Notices: notices})
 	local.DB.OnThrottle(nil)

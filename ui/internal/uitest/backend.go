@@ -53,6 +53,11 @@ func NewBackend(tb testing.TB) *Backend {
 	return &Backend{DB: db, SessName: "default", Endpt: "http://127.0.0.1:8000", calls: map[string]int{}}
 }
 
+// NewBackendFor returns a backend over db, which the caller closes.
+func NewBackendFor(db *engine.DB) *Backend {
+	return &Backend{DB: db, SessName: "default", Endpt: "http://127.0.0.1:8000", calls: map[string]int{}}
+}
+
 // Calls returns how many times op was called.
 func (b *Backend) Calls(op string) int {
 	b.mu.Lock()
