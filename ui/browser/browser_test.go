@@ -3,8 +3,8 @@ package browser
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"net"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
