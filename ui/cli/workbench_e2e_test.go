@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -14,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"dynalab/engine"
+	"dynalab/engine/attr"
 	"dynalab/engine/enginetest"
 )
 
@@ -247,4 +250,69 @@ func TestWorkbenchRemoteSessionInTmux(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// TestWorkbenchKeyBurstInTmux: 30 j sent to the real workbench in one
+// write — what key repeat, SSH or a fast typist deliver, and what Bubble
+// Tea reads as one message of 30 runes — move the cursor 30 rows: Enter
+// then opens the 31st item. The workbench starts on the table with -t.
+func TestWorkbenchKeyBurstInTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("needs tmux (CI installs it)")
+	}
+	if testing.Short() {
+		t.Skip("end-to-end test")
+	}
+	t.Parallel()
+	dir := t.TempDir()
+	bin := binary(t)
+	path := filepath.Join(dir, "burst.db")
+	db, err := engine.Open(engine.Options{Path: path, SweepInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := db.CreateTable(ctx, &engine.CreateTableInput{TableName: "Burst", BillingMode: engine.BillingPayPerRequest,
+		AttributeDefinitions: []engine.AttributeDefinition{{AttributeName: "PK", AttributeType: "S"}, {AttributeName: "SK", AttributeType: "S"}},
+		KeySchema:            []engine.KeySchemaElement{{AttributeName: "PK", KeyType: "HASH"}, {AttributeName: "SK", KeyType: "RANGE"}}}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 40 {
+		if _, err := db.PutItem(ctx, &engine.PutItemInput{TableName: "Burst", Item: attr.Item{"PK": attr.S("P"), "SK": attr.S(fmt.Sprintf("S%02d", i))}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	session := fmt.Sprintf("dynalab-burst-%d", os.Getpid())
+	tmux := func(args ...string) string {
+		out, err := exec.Command("tmux", append([]string{"-L", session}, args...)...).CombinedOutput()
+		if err != nil && args[0] != "kill-server" {
+			t.Fatalf("tmux %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	tmux("new-session", "-d", "-s", "wb", "-x", "120", "-y", "40",
+		fmt.Sprintf("env DYNALAB_HOME=%s TERM=xterm-256color %s --data %s -t Burst --no-listen; sleep 30", filepath.Join(dir, "home"), bin, path))
+	t.Cleanup(func() { tmux("kill-server") })
+	screen := func() string { return tmux("capture-pane", "-t", "wb", "-p") }
+	waitFor := func(what string, ok func(string) bool) string {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			s := screen()
+			if ok(s) {
+				return s
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	waitFor("the table's items on the first screen", func(s string) bool { return strings.Contains(s, "S00") && strings.Contains(s, "Scan Burst") })
+	tmux("send-keys", "-t", "wb", "-l", strings.Repeat("j", 30)) // one write
+	tmux("send-keys", "-t", "wb", "Enter")
+	waitFor("the 31st item opened", func(s string) bool { return strings.Contains(s, "item 31 of 40") && strings.Contains(s, `"S30"`) })
 }
