@@ -44,6 +44,10 @@ type Backend interface {
 	// continuing a previous page when nextToken is set.
 	Run(ctx context.Context, statement string, params []attr.Value, nextToken string) (*Result, error)
 
+	// Subscribe starts the live feeds the workbench shows; they end with
+	// ctx (or the backend).
+	Subscribe(ctx context.Context) Feeds
+
 	// Close releases the backend (for a local session: flushes and unlocks
 	// the database).
 	Close() error

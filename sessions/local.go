@@ -15,7 +15,8 @@ type Local struct {
 	name     string
 	endpoint string
 	*engine.DB
-	exec *partiql.Executor
+	exec   *partiql.Executor
+	events events // Subscribe's events, fed by Publish
 }
 
 // OpenLocal opens the named session's database (creating it on first use).

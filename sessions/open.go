@@ -178,3 +178,22 @@ func PartiQL(b Backend) partiql.Backend {
 	}
 	return nil
 }
+
+// AsLocal returns b as the local session it is, for the server assembly
+// that serves its engine; a remote backend is an error saying so.
+func AsLocal(b Backend) (*Local, error) {
+	l, ok := b.(*Local)
+	if !ok {
+		return nil, fmt.Errorf("%q is remote (%s), not a local database", b.Name(), b.Endpoint())
+	}
+	return l, nil
+}
+
+// Held returns the local database file a backend reaches through the
+// process holding it (Selector.ViaHolder), or "".
+func Held(b Backend) string {
+	if r, ok := b.(*Remote); ok {
+		return r.held
+	}
+	return ""
+}

@@ -44,6 +44,8 @@ type RemoteOptions struct {
 	Placeholder bool
 	// HTTPClient sends the requests; nil means a client of its own.
 	HTTPClient *http.Client
+	// Feed paces Subscribe's change feed; the zero value is the default.
+	Feed ChangeOptions
 }
 
 // Remote is a session on a DynamoDB-compatible endpoint: AWS itself,
@@ -64,6 +66,7 @@ type Remote struct {
 	ownHTTP  bool
 
 	planner *partiql.Executor // plans EXPLAIN from this endpoint's DescribeTable
+	feed    ChangeOptions     // Subscribe's pace
 	// clientSide: the endpoint has no PartiQL, so the planner also runs
 	// statements, through GetItem, Query, Scan and the rest.
 	clientSide atomic.Bool
@@ -87,7 +90,7 @@ func OpenRemote(ctx context.Context, name string, opts RemoteOptions) (*Remote, 
 			return nil, fmt.Errorf("remote session %q: %w", name, err)
 		}
 	}
-	r := &Remote{name: name, region: opts.Region, signer: v4.NewSigner(), client: opts.HTTPClient}
+	r := &Remote{name: name, region: opts.Region, signer: v4.NewSigner(), client: opts.HTTPClient, feed: opts.Feed}
 	if r.client == nil {
 		r.client = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 		r.ownHTTP = true

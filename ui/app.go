@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"dynalab/sessions"
 	"dynalab/themes"
 	"dynalab/ui/activity"
 	"dynalab/ui/browser"
@@ -54,7 +55,7 @@ type App struct {
 	notice    string // a root message in the footer
 }
 
-func newApp(c *common.Common, opts Options, pricing capacity.Pricing) *App {
+func newApp(c *common.Common, opts Options, feeds sessions.Feeds, pricing capacity.Pricing) *App {
 	a := &App{c: c, global: keys.NewGlobal(), help: help.New()}
 	var ed browser.EditorFunc
 	if opts.Editor != nil {
@@ -65,22 +66,13 @@ func newApp(c *common.Common, opts Options, pricing capacity.Pricing) *App {
 	a.panes = [common.PaneCount]common.Component{
 		common.PaneREPL:     repl.New(c, opts.HistoryPath),
 		common.PaneBrowser:  br,
-		common.PaneStreams:  streams.New(c, opts.Changes),
-		common.PaneCapacity: capacity.New(c, quietCapacity(opts.Capacity), pricing),
-		common.PaneActivity: activity.New(c).WithFeed(opts.Auth).WithFeed(opts.Notices),
+		common.PaneStreams:  streams.New(c, changeEvents(feeds.Changes)),
+		common.PaneCapacity: capacity.New(c, capacitySamples(feeds.Capacity), pricing),
+		common.PaneActivity: activity.New(c).WithFeed(activities(feeds.Events)),
 	}
 	a.styleHelp()
 	a.setFocus(common.PaneREPL)
 	return a
-}
-
-// quietCapacity holds back an idle table's samples (capacity.Quiet), so
-// that an idle workbench draws nothing; nil stays nil (no feed).
-func quietCapacity(feed <-chan CapacitySample) <-chan CapacitySample {
-	if feed == nil {
-		return nil
-	}
-	return capacity.Quiet(feed)
 }
 
 // Focused returns the focused pane.

@@ -6,7 +6,6 @@ import (
 	"io"
 	"strings"
 	"testing"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -15,6 +14,7 @@ import (
 
 	"dynalab/engine"
 	"dynalab/engine/attr"
+	"dynalab/sessions"
 	"dynalab/themes"
 	"dynalab/ui/common"
 	"dynalab/ui/internal/uitest"
@@ -395,12 +395,13 @@ func TestNoColorKeepsTypesVisible(t *testing.T) {
 // input.
 func TestLivePanesDoNotStealFocus(t *testing.T) {
 	b := uitest.NewBackend(t)
-	ch := make(chan ChangeEvent, 50)
+	ch := make(chan sessions.Change, 50)
 	for i := 0; i < 50; i++ {
-		ch <- ChangeEvent{Table: "AppTable", Kind: ChangeInsert, Time: uitest.Epoch}
+		ch <- sessions.Change{Table: "AppTable", Kind: sessions.ChangeInsert, Time: uitest.Epoch}
 	}
 	close(ch)
-	a, err := New(context.Background(), Options{Backend: b, Theme: uitest.Theme(t, "dark"), Clock: uitest.Clock, Changes: ch})
+	b.Feeds.Changes = ch
+	a, err := New(context.Background(), Options{Backend: b, Theme: uitest.Theme(t, "dark"), Clock: uitest.Clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -435,42 +436,6 @@ func TestTinyWindowsDoNotPanic(t *testing.T) {
 			}
 			_ = a.View()
 		}
-	}
-}
-
-// The engine's change subscription, adapted, fills the streams pane.
-func TestChangesFromEngine(t *testing.T) {
-	b := uitest.NewBackend(t)
-	b.Seed(t)
-	src, cancel := b.DB.Subscribe(16)
-	feed := ChangesFromEngine(src)
-	b.Put(t, "AppTable", `{"PK":{"S":"USER#u9"},"SK":{"S":"PROFILE"}}`)
-	b.Put(t, "AppTable", `{"PK":{"S":"USER#u9"},"SK":{"S":"PROFILE"},"name":{"S":"Kay"}}`)
-	cancel()
-	var got []ChangeEvent
-	for ev := range feed {
-		got = append(got, ev)
-	}
-	if len(got) != 2 || got[0].Kind != ChangeInsert || got[1].Kind != ChangeModify || got[1].NewImage["name"].Str() != "Kay" || got[0].Table != "AppTable" {
-		t.Fatalf("events %+v", got)
-	}
-}
-
-// The engine's capacity samples, adapted, carry what the capacity pane
-// draws: units, provisioning, throttles and hot keys.
-func TestCapacityFromEngine(t *testing.T) {
-	src := make(chan engine.CapacitySample, 1)
-	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	src <- engine.CapacitySample{Time: at, Table: "AppTable", ConsumedRCU: 1.5, ConsumedWCU: 6, ProvisionedRCU: 5, ProvisionedWCU: 5,
-		ThrottledWrites: 2, HotKeys: []engine.HotKey{{Key: "USER#u1", ReadUnits: 1, WriteUnits: 5}}}
-	close(src)
-	var got []CapacitySample
-	for s := range CapacityFromEngine(src) {
-		got = append(got, s)
-	}
-	if len(got) != 1 || !got[0].Time.Equal(at) || got[0].Table != "AppTable" || got[0].ConsumedRCU != 1.5 || got[0].ConsumedWCU != 6 ||
-		got[0].ProvisionedWCU != 5 || got[0].ThrottledWrites != 2 || len(got[0].HotKeys) != 1 || got[0].HotKeys[0] != (HotKey{Key: "USER#u1", Units: 6}) {
-		t.Fatalf("samples %+v", got)
 	}
 }
 
@@ -615,7 +580,8 @@ func TestCountsFollowTheChangeFeed(t *testing.T) {
 	b := uitest.NewBackend(t)
 	b.Seed(t)
 	src, cancel := b.DB.Subscribe(64)
-	a, err := New(context.Background(), Options{Backend: b, Theme: uitest.Theme(t, "dark"), Clock: uitest.Clock, Changes: ChangesFromEngine(src)})
+	b.Feeds.Changes = sessions.EngineChanges(src)
+	a, err := New(context.Background(), Options{Backend: b, Theme: uitest.Theme(t, "dark"), Clock: uitest.Clock})
 	if err != nil {
 		t.Fatal(err)
 	}

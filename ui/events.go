@@ -1,128 +1,95 @@
 package ui
 
 import (
-	"context"
-
-	"dynalab/engine"
 	"dynalab/sessions"
 	"dynalab/ui/browser"
 	"dynalab/ui/capacity"
+	"dynalab/ui/common"
 	"dynalab/ui/streams"
 )
 
-// ChangeEvent is one committed change for the streams pane; the engine's
-// change feed adapts its stream records to it.
-type ChangeEvent = streams.Event
-
-// ChangeKind is what a change did: ChangeInsert, ChangeModify or
-// ChangeRemove.
-type ChangeKind = streams.Kind
-
-// The kinds of change.
-const (
-	ChangeInsert = streams.Insert
-	ChangeModify = streams.Modify
-	ChangeRemove = streams.Remove
-)
-
-// CapacitySample is one second of one table's (or index's) capacity for
-// the capacity pane; the engine's metering adapts its samples to it.
-type CapacitySample = capacity.Sample
-
-// HotKey is a partition key's share of a second's traffic.
-type HotKey = capacity.HotKey
-
-// Pricing is what the capacity pane's cost estimate charges.
-type Pricing = capacity.Pricing
-
-// ParseChangeKind returns the ChangeKind of a stream record's eventName
-// ("INSERT", "MODIFY", "REMOVE"), or 0.
-func ParseChangeKind(eventName string) ChangeKind { return streams.ParseKind(eventName) }
-
-// ChangesFromEngine adapts an engine change subscription (engine.DB's
-// Subscribe) to the streams pane's events. The returned channel closes
-// when src does (the subscription's cancel, or the database closing).
-func ChangesFromEngine(src <-chan engine.ChangeEvent) <-chan ChangeEvent {
-	out := make(chan ChangeEvent, cap(src))
-	go func() {
-		defer close(out)
-		for ev := range src {
-			out <- ChangeEvent{
-				Seq: ev.SequenceNumber, Time: ev.Time, Table: ev.Table, Kind: streams.ParseKind(ev.EventName),
-				Keys: ev.Keys, OldImage: ev.OldImage, NewImage: ev.NewImage, TTL: ev.TTL, Dropped: ev.Dropped,
-			}
-		}
-	}()
-	return out
-}
+// The workbench's live feeds come from its Backend (sessions.Backend's
+// Subscribe); these adapt them to the panes' own types.
 
 // CheckpointFunc says where an import from the browser into table from
 // input (an absolute path) keeps its checkpoint, and the command line
 // that resumes it.
 type CheckpointFunc = browser.CheckpointFunc
 
-// FeedStatus is what a change feed that tails streams covers (a remote
-// session's), for the streams pane.
-type FeedStatus = streams.FeedStatus
+// Pricing is what the capacity pane's cost estimate charges.
+type Pricing = capacity.Pricing
 
-// ChangesFromRemote starts the change feed of a remote session — its
-// tables' streams, polled through the DynamoDB Streams API
-// (sessions.Remote.Changes) — adapted to the streams pane's events. It
-// returns nil for a backend that is not a *sessions.Remote. The feed stops
-// when ctx ends or the backend is closed.
-func ChangesFromRemote(ctx context.Context, b sessions.Backend) <-chan ChangeEvent {
-	r, ok := b.(*sessions.Remote)
-	if !ok {
+// changeEvents adapts a backend's changes to the streams pane's events;
+// nil stays nil (no feed). The channel closes when src does.
+func changeEvents(src <-chan sessions.Change) <-chan streams.Event {
+	if src == nil {
 		return nil
 	}
-	return ChangesFromStreams(r.Changes(ctx, sessions.ChangeOptions{}))
-}
-
-// ChangesFromStreams adapts a remote change feed (sessions.Remote's
-// Changes) to the streams pane's events. The returned channel closes when
-// src does.
-func ChangesFromStreams(src <-chan sessions.StreamChange) <-chan ChangeEvent {
-	out := make(chan ChangeEvent, cap(src))
+	out := make(chan streams.Event, cap(src))
 	go func() {
 		defer close(out)
 		for c := range src {
 			if st := c.Status; st != nil {
-				out <- ChangeEvent{Feed: &FeedStatus{Source: st.Endpoint,
+				out <- streams.Event{Feed: &streams.FeedStatus{Source: st.Endpoint,
 					Streamed: st.Streamed, NoStream: st.NoStream, Err: st.Err, Unsupported: st.Unsupported}}
 				continue
 			}
-			rec := &c.Record
-			ttl := rec.UserIdentity != nil && rec.UserIdentity.PrincipalId == "dynamodb.amazonaws.com"
-			out <- ChangeEvent{
-				Seq: rec.Dynamodb.SequenceNumber, Time: sessions.RecordTime(rec), Table: c.Table,
-				Kind: streams.ParseKind(rec.EventName), Keys: rec.Dynamodb.Keys,
-				OldImage: rec.Dynamodb.OldImage, NewImage: rec.Dynamodb.NewImage, TTL: ttl,
-			}
+			out <- streams.Event{Seq: c.Seq, Time: c.Time, Table: c.Table, Kind: streams.Kind(c.Kind),
+				Keys: c.Keys, OldImage: c.OldImage, NewImage: c.NewImage, TTL: c.TTL, Dropped: c.Dropped}
 		}
 	}()
 	return out
 }
 
-// CapacityFromEngine adapts an engine capacity subscription (engine.DB's
-// SubscribeCapacity) to the capacity pane's samples. The returned channel
-// closes when src does.
-func CapacityFromEngine(src <-chan engine.CapacitySample) <-chan CapacitySample {
-	out := make(chan CapacitySample, cap(src))
+// capacitySamples adapts a backend's capacity samples to the capacity
+// pane's; nil stays nil.
+func capacitySamples(src <-chan sessions.CapacitySample) <-chan capacity.Sample {
+	if src == nil {
+		return nil
+	}
+	out := make(chan capacity.Sample, cap(src))
 	go func() {
 		defer close(out)
 		for s := range src {
-			hot := make([]HotKey, len(s.HotKeys))
+			hot := make([]capacity.HotKey, len(s.HotKeys))
 			for i, h := range s.HotKeys {
-				hot[i] = HotKey{Key: h.Key, Units: h.ReadUnits + h.WriteUnits}
+				hot[i] = capacity.HotKey{Key: h.Key, Units: h.Units}
 			}
-			out <- CapacitySample{
-				Time: s.Time, Table: s.Table, Index: s.Index,
+			out <- capacity.Sample{Time: s.Time, Table: s.Table, Index: s.Index,
 				ConsumedRCU: s.ConsumedRCU, ConsumedWCU: s.ConsumedWCU,
 				ProvisionedRCU: s.ProvisionedRCU, ProvisionedWCU: s.ProvisionedWCU, OnDemand: s.OnDemand,
-				ThrottledReads: s.ThrottledReads, ThrottledWrites: s.ThrottledWrites,
-				HotKeys: hot,
-			}
+				ThrottledReads: s.ThrottledReads, ThrottledWrites: s.ThrottledWrites, HotKeys: hot}
+		}
+	}()
+	return capacity.Quiet(out)
+}
+
+// activities adapts a backend's events to the Activity pane's entries: a
+// refused or failed one carries its explanation as a failure's detail.
+func activities(src <-chan sessions.Event) <-chan common.Activity {
+	if src == nil {
+		return nil
+	}
+	out := make(chan common.Activity, cap(src))
+	go func() {
+		defer close(out)
+		for ev := range src {
+			out <- activityOf(ev)
 		}
 	}()
 	return out
+}
+
+func activityOf(ev sessions.Event) common.Activity {
+	a := common.Activity{Time: ev.Time, Source: ev.Source, Operation: ev.Operation, Target: ev.Target, Summary: ev.Summary}
+	if ev.Err == nil {
+		for _, l := range ev.Detail {
+			a.Summary += "\n" + l
+		}
+		return a
+	}
+	f := common.NewFailure(ev.Operation, ev.Target, ev.Err, ev.Time)
+	f.Detail = append([]string{"", ev.Summary}, ev.Detail...)
+	a.Failure = f
+	return a
 }

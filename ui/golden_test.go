@@ -12,6 +12,7 @@ import (
 
 	"dynalab/engine"
 	"dynalab/engine/attr"
+	"dynalab/sessions"
 	"dynalab/ui/internal/uitest"
 )
 
@@ -108,10 +109,10 @@ func TestGolden(t *testing.T) {
 					}
 					opts := Options{Backend: b, Theme: uitest.Theme(t, theme), Clock: uitest.Clock}
 					if gc.changes {
-						opts.Changes = goldenChanges(t)
+						b.Feeds.Changes = goldenChanges(t)
 					}
 					if gc.capacity {
-						opts.Capacity = goldenSamples(t)
+						b.Feeds.Capacity = goldenSamples(t)
 					}
 					app, err := New(context.Background(), opts)
 					if err != nil {
@@ -168,18 +169,18 @@ func must(t *testing.T, s string) attr.Item {
 }
 
 // goldenChanges is a change feed holding five changes.
-func goldenChanges(t *testing.T) <-chan ChangeEvent {
-	ch := make(chan ChangeEvent, 10)
+func goldenChanges(t *testing.T) <-chan sessions.Change {
+	ch := make(chan sessions.Change, 10)
 	at := uitest.Epoch
 	k := must(t, `{"PK":{"S":"USER#u1"},"SK":{"S":"ORDER#004"}}`)
-	for i, ev := range []ChangeEvent{
-		{Seq: "1", Table: "AppTable", Kind: ChangeInsert, Keys: k, NewImage: must(t, `{"PK":{"S":"USER#u1"},"SK":{"S":"ORDER#004"},"total":{"N":"10"}}`)},
-		{Seq: "2", Table: "AppTable", Kind: ChangeModify, Keys: k,
+	for i, ev := range []sessions.Change{
+		{Seq: "1", Table: "AppTable", Kind: sessions.ChangeInsert, Keys: k, NewImage: must(t, `{"PK":{"S":"USER#u1"},"SK":{"S":"ORDER#004"},"total":{"N":"10"}}`)},
+		{Seq: "2", Table: "AppTable", Kind: sessions.ChangeModify, Keys: k,
 			OldImage: must(t, `{"PK":{"S":"USER#u1"},"SK":{"S":"ORDER#004"},"total":{"N":"10"}}`),
 			NewImage: must(t, `{"PK":{"S":"USER#u1"},"SK":{"S":"ORDER#004"},"total":{"N":"12"},"status":{"S":"paid"}}`)},
-		{Seq: "3", Table: "Sessions", Kind: ChangeRemove, Keys: must(t, `{"id":{"S":"s-42"}}`), TTL: true},
-		{Seq: "4", Table: "AppTable", Kind: ChangeInsert, Keys: must(t, `{"PK":{"S":"USER#u3"},"SK":{"S":"PROFILE"}}`)},
-		{Seq: "5", Table: "AppTable", Kind: ChangeRemove, Keys: k},
+		{Seq: "3", Table: "Sessions", Kind: sessions.ChangeRemove, Keys: must(t, `{"id":{"S":"s-42"}}`), TTL: true},
+		{Seq: "4", Table: "AppTable", Kind: sessions.ChangeInsert, Keys: must(t, `{"PK":{"S":"USER#u3"},"SK":{"S":"PROFILE"}}`)},
+		{Seq: "5", Table: "AppTable", Kind: sessions.ChangeRemove, Keys: k},
 	} {
 		ev.Time = at.Add(time.Duration(i) * time.Second)
 		ch <- ev
@@ -189,13 +190,13 @@ func goldenChanges(t *testing.T) <-chan ChangeEvent {
 }
 
 // goldenSamples is a capacity feed holding two minutes of two tables.
-func goldenSamples(t *testing.T) <-chan CapacitySample {
-	ch := make(chan CapacitySample, 300)
+func goldenSamples(t *testing.T) <-chan sessions.CapacitySample {
+	ch := make(chan sessions.CapacitySample, 300)
 	for i := 0; i < 120; i++ {
 		at := uitest.Epoch.Add(time.Duration(i) * time.Second)
-		ch <- CapacitySample{Time: at, Table: "AppTable", OnDemand: true, ConsumedRCU: float64(i%7) / 2, ConsumedWCU: float64(i % 3),
-			HotKeys: []HotKey{{Key: "USER#u1", Units: 6}, {Key: "USER#u2", Units: 3}, {Key: "PRODUCT#p1", Units: 1}}}
-		ch <- CapacitySample{Time: at, Table: "Orders", ProvisionedRCU: 5, ProvisionedWCU: 5, ConsumedRCU: float64(i % 9), ConsumedWCU: 2,
+		ch <- sessions.CapacitySample{Time: at, Table: "AppTable", OnDemand: true, ConsumedRCU: float64(i%7) / 2, ConsumedWCU: float64(i % 3),
+			HotKeys: []sessions.HotKey{{Key: "USER#u1", Units: 6}, {Key: "USER#u2", Units: 3}, {Key: "PRODUCT#p1", Units: 1}}}
+		ch <- sessions.CapacitySample{Time: at, Table: "Orders", ProvisionedRCU: 5, ProvisionedWCU: 5, ConsumedRCU: float64(i % 9), ConsumedWCU: 2,
 			ThrottledReads: boolInt(i%9 > 5)}
 	}
 	t.Cleanup(func() { close(ch) })

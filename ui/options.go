@@ -31,16 +31,6 @@ type Options struct {
 	// HistoryPath is the session's REPL history file; "" keeps history in
 	// memory for this run only.
 	HistoryPath string
-	// Changes is the change feed for the streams pane; nil until the
-	// engine has one (the pane says so).
-	Changes <-chan ChangeEvent
-	// Capacity is the per-second capacity feed for the capacity pane; nil
-	// until the engine has one (the pane says so).
-	Capacity <-chan CapacitySample
-	// Auth is the served endpoint's authorization decisions (AuthFeed), listed in the activity pane; nil for none.
-	Auth <-chan AuthEvent
-	// Notices are the engine's notices (ThrottleFeed), listed in the activity pane; nil for none.
-	Notices <-chan AuthEvent
 	// ImportCheckpoint says where an import from the browser keeps its
 	// checkpoint and how to resume it — the CLI's, so that `dynalab
 	// import --resume` continues an import canceled in the workbench; nil
@@ -124,7 +114,8 @@ func New(ctx context.Context, opts Options) (*App, error) {
 		pricing = *opts.Pricing
 	}
 	c := &common.Common{Ctx: ctx, Backend: opts.Backend, Theme: opts.Theme, Clock: opts.Clock, Timeout: opts.Timeout}
-	a := newApp(c, opts, pricing)
+	// The live feeds end with ctx: Run's, when the program stops.
+	a := newApp(c, opts, opts.Backend.Subscribe(ctx), pricing)
 	if opts.Table != "" {
 		if err := a.openAtStart(opts.Table); err != nil {
 			return nil, err

@@ -52,13 +52,13 @@ func TestRemoteSessionStreamsPane(t *testing.T) {
 		}
 	}
 
-	r, err := sessions.OpenRemote(ctx, "lab2", sessions.RemoteOptions{Endpoint: endpoint, Placeholder: true})
+	r, err := sessions.OpenRemote(ctx, "lab2", sessions.RemoteOptions{Endpoint: endpoint, Placeholder: true,
+		Feed: sessions.ChangeOptions{MinPoll: 10 * time.Millisecond, MaxPoll: 50 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	changes := ChangesFromStreams(r.Changes(ctx, sessions.ChangeOptions{MinPoll: 10 * time.Millisecond, MaxPoll: 50 * time.Millisecond}))
-	app, err := New(ctx, Options{Backend: r, Theme: uitest.Theme(t, "dark"), Clock: uitest.Clock, Changes: changes})
+	app, err := New(ctx, Options{Backend: r, Theme: uitest.Theme(t, "dark"), Clock: uitest.Clock})
 	if err != nil {
 		t.Fatal(err)
 	}

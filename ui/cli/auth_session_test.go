@@ -14,10 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"dynalab/engine"
-	"dynalab/engine/enginetest"
 	"dynalab/engine/server"
 	"dynalab/sessions"
-	"dynalab/ui"
 )
 
 // writeAuthFile writes authFileJSON to dir/auth.json.
@@ -147,11 +145,19 @@ func TestWorkbenchAuthFeed(t *testing.T) {
 	if code, _, errOut := cli(t, "session", "set", "default", "--auth", authFile); code != 0 {
 		t.Fatal(errOut)
 	}
-	db := enginetest.Open(t, engine.Options{})
-	opts, feed, err := workbenchServeOptions(sessions.Selector{}, db)
-	if err != nil || opts.Authenticate == nil || feed == nil {
-		t.Fatalf("options %+v, feed %v, %v", opts, feed, err)
+	local, err := sessions.OpenLocal("default", engine.Options{Path: engine.InMemory})
+	if err != nil {
+		t.Fatal(err)
 	}
+	t.Cleanup(func() { local.Close() })
+	subCtx, stop := context.WithCancel(context.Background())
+	t.Cleanup(stop)
+	feed := local.Subscribe(subCtx).Events
+	opts, err := workbenchServeOptions(sessions.Selector{}, local)
+	if err != nil || opts.Authenticate == nil {
+		t.Fatalf("options %+v, %v", opts, err)
+	}
+	db := local.DB
 	ts := httptest.NewServer(server.New(db, opts))
 	t.Cleanup(ts.Close)
 	ctx := context.Background()
@@ -176,23 +182,24 @@ func TestWorkbenchAuthFeed(t *testing.T) {
 	if code := errorCode(get("USER#u999")); code != "AccessDeniedException" {
 		t.Fatalf("another's item: %s", code)
 	}
-	var events []ui.AuthEvent
+	var events []sessions.Event
 	for len(events) < 3 {
 		events = append(events, <-feed)
 	}
-	if e := events[0]; e.Operation != "CreateTable" || e.Failure != nil || !strings.HasPrefix(e.Summary, "admin allowed by #1 (identity-based policy)") {
+	detail := func(e sessions.Event) string { return e.Summary + "\n" + strings.Join(e.Detail, "\n") }
+	if e := events[0]; e.Operation != "CreateTable" || e.Err != nil || !strings.HasPrefix(e.Summary, "admin allowed by #1 (identity-based policy)") {
 		t.Errorf("create: %+v", e)
 	}
-	if e := events[1]; e.Source != "Auth" || e.Operation != "GetItem" || e.Target != "AppTable" || e.Failure != nil ||
-		!strings.Contains(e.Summary, "u123 allowed by OwnItemsOnly (identity-based policy)\n") ||
-		!strings.Contains(e.Summary, "OwnItemsOnly: Allow matches") {
+	if e := events[1]; e.Source != "Auth" || e.Operation != "GetItem" || e.Target != "AppTable" || e.Err != nil ||
+		!strings.Contains(detail(e), "u123 allowed by OwnItemsOnly (identity-based policy)\n") ||
+		!strings.Contains(detail(e), "OwnItemsOnly: Allow matches") {
 		t.Errorf("allowed get: %+v", e)
 	}
 	e := events[2]
-	if e.Failure == nil {
+	if e.Err == nil {
 		t.Fatalf("denied get: %+v", e)
 	}
-	full := e.Failure.Full()
+	full := e.Err.Error() + "\n" + detail(e)
 	for _, want := range []string{"AccessDeniedException", "u123 denied: no policy allows dynamodb:GetItem",
 		`OwnItemsOnly: condition ForAllValues:StringEquals dynamodb:leadingkeys not met (request: ["USER#u999"])`} {
 		if !strings.Contains(full, want) {

@@ -78,8 +78,8 @@ func openSession(ctx context.Context, cmd string, sel sessions.Selector, stderr 
 	if err != nil {
 		return nil, err
 	}
-	if r, ok := b.(*sessions.Remote); ok && r.Held() != "" {
-		fmt.Fprintf(stderr, "dynalab %s: %s is in use; running through %s\n", cmd, r.Held(), r.Endpoint())
+	if held := sessions.Held(b); held != "" {
+		fmt.Fprintf(stderr, "dynalab %s: %s is in use; running through %s\n", cmd, held, b.Endpoint())
 	}
 	return b, nil
 }
@@ -93,11 +93,10 @@ func openLocalSession(ctx context.Context, cmd string, sel sessions.Selector) (*
 	if err != nil {
 		return nil, err
 	}
-	local, ok := b.(*sessions.Local)
-	if !ok {
+	local, err := sessions.AsLocal(b)
+	if err != nil {
 		b.Close()
-		return nil, fmt.Errorf("%s needs a local database; %q is remote (%s): use a local session, --data or --in-memory",
-			cmd, b.Name(), b.Endpoint())
+		return nil, fmt.Errorf("%s needs a local database; %w: use a local session, --data or --in-memory", cmd, err)
 	}
 	return local, nil
 }

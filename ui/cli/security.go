@@ -12,12 +12,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"dynalab/engine"
 	"dynalab/engine/auth"
 	"dynalab/engine/server"
 	"dynalab/partiql"
 	"dynalab/sessions"
-	"dynalab/ui"
 )
 
 // securityFlags are serve's authentication, TLS and timeout flags.
@@ -206,25 +204,32 @@ func sessionAuthFile(sel sessions.Selector) (name, file string, err error) {
 }
 
 // workbenchServeOptions returns the options of the workbench's server:
-// with the session's auth file, a guard whose decisions go to the
-// returned feed for the Activity pane (nil without one).
-func workbenchServeOptions(sel sessions.Selector, db *engine.DB) (server.Options, <-chan ui.AuthEvent, error) {
+// with the session's auth file, a guard whose decisions are published to
+// the session (the Activity pane lists them).
+func workbenchServeOptions(sel sessions.Selector, local *sessions.Local) (server.Options, error) {
+	db := local.DB
 	opts := server.Options{Region: sel.Region, Extra: db.MetricsHandler()}
 	name, file, err := sessionAuthFile(sel)
 	if err != nil || file == "" {
-		return opts, nil, err
+		return opts, err
 	}
 	f, err := auth.LoadFile(file)
 	if err != nil {
-		return opts, nil, fmt.Errorf("session %q's auth setting: %w (change it with dynalab session set %s --auth FILE)", name, err, name)
+		return opts, fmt.Errorf("session %q's auth setting: %w (change it with dynalab session set %s --auth FILE)", name, err, name)
 	}
-	feed, onResult := ui.AuthFeed(256)
-	g, err := newGuard(f.Users, sel.Region, db, onResult)
+	g, err := newGuard(f.Users, sel.Region, db, func(r *auth.Result) {
+		// Requests without a body, refused before any operation, and
+		// allowed ones no policy decided are not worth a line.
+		if r.Allowed() && len(r.Decisions) == 0 {
+			return
+		}
+		local.Publish(sessions.AuthEvent(r, time.Now()))
+	})
 	if err != nil {
-		return opts, nil, err
+		return opts, err
 	}
 	opts.Authenticate = g.Authenticate
-	return opts, feed, nil
+	return opts, nil
 }
 
 // authenticated reports whether --auth is on.

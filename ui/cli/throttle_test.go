@@ -13,9 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"dynalab/engine"
 	"dynalab/engine/enginetest"
-	"dynalab/ui"
 )
 
 // TestServeThrottleHint: the first time a table is throttled, serve
@@ -74,21 +72,5 @@ func TestServeThrottleHint(t *testing.T) {
 	want := `dynalab serve: table "OneUnit" throttled: writes spent its 1 provisioned WCU a second and its burst, as DynamoDB would; run with --no-throttle to meter capacity without throttling (DynamoDB Local never throttles)` + "\n"
 	if got := stderr.String(); got != want {
 		t.Fatalf("stderr\n got %q\nwant %q", got, want)
-	}
-}
-
-// TestWorkbenchThrottleFeed: the workbench's callback turns the notice
-// into an activity-pane entry from Capacity carrying the same line.
-func TestWorkbenchThrottleFeed(t *testing.T) {
-	feed, onThrottle := ui.ThrottleFeed(1)
-	onThrottle(engine.ThrottleNotice{Table: "T", Index: "byUser", Write: true, ProvisionedWCU: 5, Reason: "IndexWriteProvisionedThroughputExceeded"})
-	onThrottle(engine.ThrottleNotice{Table: "U"}) // the buffer is full: dropped, not blocking
-	a := <-feed
-	if a.Source != "Capacity" || a.Operation != "Throttled" || a.Target != "T/byUser" ||
-		a.Summary != `index "byUser" of table "T" throttled: writes spent its 5 provisioned WCU a second and its burst, as DynamoDB would; run with --no-throttle to meter capacity without throttling (DynamoDB Local never throttles)` {
-		t.Fatalf("activity %+v", a)
-	}
-	if len(feed) != 0 {
-		t.Fatal("a second notice was buffered")
 	}
 }

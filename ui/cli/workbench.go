@@ -107,48 +107,37 @@ func workbench(ctx context.Context, sel sessions.Selector, o workbenchOptions, s
 			history = ""
 		}
 	}
-	local, ok := backend.(*sessions.Local)
-	if !ok {
-		if listen != "" {
-			fmt.Fprintf(stderr, "dynalab: --listen serves the embedded engine; %s is a remote endpoint\n", backend.Endpoint())
-			return errUsage
-		}
-		return ui.Run(ctx, ui.Options{Backend: backend, ThemeName: theme, HistoryPath: history, Table: o.table,
-			Changes: ui.ChangesFromRemote(ctx, backend), ImportCheckpoint: importCheckpoint(sel)})
-	}
-
 	serveCtx, stopServing := context.WithCancel(ctx)
 	defer stopServing()
 	served := make(chan error, 1)
-	var authFeed <-chan ui.AuthEvent // the session's auth file's decisions
-	if !o.noListen {
-		opts, feed, err := workbenchServeOptions(sel, local.DB)
+	served <- nil
+	if backend.Kind() == sessions.KindLocal && !o.noListen {
+		local, err := sessions.AsLocal(backend)
 		if err != nil {
 			return err
 		}
-		authFeed = feed
+		opts, err := workbenchServeOptions(sel, local)
+		if err != nil {
+			return err
+		}
 		ln, err := listenWorkbench(listen)
 		if err != nil {
 			return err
 		}
+		<-served
 		srv := server.New(server.Chain{local.DB, partiql.NewDispatcher(local.Executor())}, opts)
 		go func() { served <- srv.Serve(serveCtx, ln) }()
 		if err := local.SetEndpoint("http://" + ln.Addr().String()); err != nil {
+			stopServing()
+			<-served
 			return err
 		}
-	} else {
-		served <- nil
+	} else if listen != "" && backend.Kind() != sessions.KindLocal {
+		fmt.Fprintf(stderr, "dynalab: --listen serves the embedded engine; %s is a remote endpoint\n", backend.Endpoint())
+		return errUsage
 	}
-	events, unsubscribe := local.Subscribe(1024)
-	samples, unsubscribeCapacity := local.SubscribeCapacity(1024)
-	notices, onThrottle := ui.ThrottleFeed(64)
-	local.DB.OnThrottle(onThrottle)
-	err = ui.Run(ctx, ui.Options{Backend: local, ThemeName: theme, HistoryPath: history, Table: o.table,
-		Changes: ui.ChangesFromEngine(events), Capacity: ui.CapacityFromEngine(samples), ImportCheckpoint: importCheckpoint(sel), Auth: authFeed,
-		Notices: notices})
-	local.DB.OnThrottle(nil)
-	unsubscribe()
-	unsubscribeCapacity()
+	err = ui.Run(ctx, ui.Options{Backend: backend, ThemeName: theme, HistoryPath: history, Table: o.table,
+		ImportCheckpoint: importCheckpoint(sel)})
 	stopServing()
 	if serr := <-served; err == nil && serr != nil {
 		err = fmt.Errorf("serve: %w", serr)

@@ -5,9 +5,10 @@
 //
 // The pane reads Events from a channel with a re-armed channel-read
 // command (each read drains what is waiting, so a burst costs one frame).
-// ui.ChangesFromEngine adapts the engine's change subscription to Event,
-// and ui.ChangesFromRemote a remote session's tables' streams, polled
-// through the DynamoDB Streams API; that feed also sends FeedStatus events
+// The root adapts the session's change feed (sessions.Backend's
+// Subscribe: a local engine's every change, or a remote session's tables'
+// streams, polled through the DynamoDB Streams API) to Event; a remote
+// feed also sends FeedStatus events
 // (which tables have no stream, whether polling fails), which the pane
 // shows instead of counting them. A session without a feed gives no
 // channel, and the pane says so on screen.

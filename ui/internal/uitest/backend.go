@@ -33,6 +33,9 @@ type Backend struct {
 	// IgnoreContext makes a held call ignore its context, like a backend
 	// that hangs.
 	IgnoreContext bool
+	// Feeds is what Subscribe returns: none by default; EngineFeeds gives
+	// the engine's own, as a local session's.
+	Feeds sessions.Feeds
 
 	mu    sync.Mutex
 	calls map[string]int
@@ -57,6 +60,9 @@ func NewBackend(tb testing.TB) *Backend {
 func NewBackendFor(db *engine.DB) *Backend {
 	return &Backend{DB: db, SessName: "default", Endpt: "http://127.0.0.1:8000", calls: map[string]int{}}
 }
+
+// Subscribe implements sessions.Backend: b.Feeds.
+func (b *Backend) Subscribe(context.Context) sessions.Feeds { return b.Feeds }
 
 // Calls returns how many times op was called.
 func (b *Backend) Calls(op string) int {
