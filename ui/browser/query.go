@@ -255,19 +255,22 @@ func (m *Model) fetch(id int, l listing, start attr.Item, limit int64) tea.Cmd {
 	return func() tea.Msg {
 		defer cancel()
 		t0 := now()
+		// The request is built (and written down for Activity) before the
+		// call: Do may return on cancel while the call still runs.
 		var req []byte
-		out, err := common.Do(ctx, func(ctx context.Context) (*engine.QueryOutput, error) {
-			if l.query != nil {
-				in := *l.query
-				in.ExclusiveStartKey, in.Limit = start, &limit
-				req, _ = json.Marshal(&in)
-				return be.Query(ctx, &in)
-			}
+		var call func(ctx context.Context) (*engine.QueryOutput, error)
+		if l.query != nil {
+			in := *l.query
+			in.ExclusiveStartKey, in.Limit = start, &limit
+			req, _ = json.Marshal(&in)
+			call = func(ctx context.Context) (*engine.QueryOutput, error) { return be.Query(ctx, &in) }
+		} else {
 			in := *l.scan
 			in.ExclusiveStartKey, in.Limit = start, &limit
 			req, _ = json.Marshal(&in)
-			return be.Scan(ctx, &in)
-		})
+			call = func(ctx context.Context) (*engine.QueryOutput, error) { return be.Scan(ctx, &in) }
+		}
+		out, err := common.Do(ctx, call)
 		return pageMsg{id: id, out: out, err: err, dur: now().Sub(t0), req: string(req)}
 	}
 }
