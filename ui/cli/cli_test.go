@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -300,5 +301,32 @@ func checkMetrics(t *testing.T, c *dynamodb.Client, endpoint string) {
 	f := families["dynalab_consumed_write_capacity_units_total"]
 	if f == nil || len(f.Metric) != 1 || f.Metric[0].GetCounter().GetValue() != 1 {
 		t.Fatalf("write units in /metrics: %v", f)
+	}
+}
+
+type failingCloser struct{ err error }
+
+func (f failingCloser) Close() error { return f.err }
+
+// TestClosingReportsTheCloseError: a command whose database fails its
+// final flush must not exit 0: closing adds the close error to the
+// command's, and keeps the command's own.
+func TestClosingReportsTheCloseError(t *testing.T) {
+	flush := errors.New("close db: sync: input/output error")
+	var err error
+	closing(&err, failingCloser{flush})
+	if !errors.Is(err, flush) {
+		t.Fatalf("%v", err)
+	}
+	cmdErr := errors.New("the command failed")
+	err = cmdErr
+	closing(&err, failingCloser{flush})
+	if !errors.Is(err, cmdErr) || !errors.Is(err, flush) {
+		t.Fatalf("%v", err)
+	}
+	err = nil
+	closing(&err, failingCloser{})
+	if err != nil {
+		t.Fatalf("%v", err)
 	}
 }

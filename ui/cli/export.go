@@ -61,7 +61,7 @@ database held by a running workbench or server is reached through its endpoint.`
 }
 
 // exportTable exports as o says to file (standard output for "-").
-func exportTable(c *cobra.Command, file string, o exportOptions, source *sessionFlags) error {
+func exportTable(c *cobra.Command, file string, o exportOptions, source *sessionFlags) (err error) {
 	ctx, stdout, stderr := c.Context(), c.OutOrStdout(), c.ErrOrStderr()
 	sel, err := source.selector(c)
 	if err != nil {
@@ -91,7 +91,7 @@ func exportTable(c *cobra.Command, file string, o exportOptions, source *session
 	if err != nil {
 		return err
 	}
-	defer backend.Close()
+	defer closing(&err, backend)
 
 	out, commit, abort, err := createOutput(file, stdout)
 	if err != nil {

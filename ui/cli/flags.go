@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -173,4 +174,13 @@ func newGroup(use, short, long string, subs ...*cobra.Command) *cobra.Command {
 	}
 	g.AddCommand(subs...)
 	return g
+}
+
+// closing closes c, adding its error to *err: a database whose final
+// flush fails must not let the command exit 0. Use it deferred, with a
+// named result.
+func closing(err *error, c io.Closer) {
+	if cerr := c.Close(); cerr != nil {
+		*err = errors.Join(*err, cerr)
+	}
 }

@@ -63,7 +63,7 @@ database held by a running workbench or server is reached through its endpoint.`
 }
 
 // importFile imports path (or standard input for "-") as o says.
-func importFile(c *cobra.Command, path string, o importOptions, source *sessionFlags) error {
+func importFile(c *cobra.Command, path string, o importOptions, source *sessionFlags) (err error) {
 	ctx, stdout, stderr := c.Context(), c.OutOrStdout(), c.ErrOrStderr()
 	sel, err := source.selector(c)
 	if err != nil {
@@ -118,7 +118,7 @@ func importFile(c *cobra.Command, path string, o importOptions, source *sessionF
 	if err != nil {
 		return err
 	}
-	defer backend.Close()
+	defer closing(&err, backend)
 	res, err := transfer.Import(ctx, backend, opts)
 	if w, ok := opts.Rejects.(*bufio.Writer); ok {
 		if ferr := w.Flush(); ferr != nil && err == nil {

@@ -43,9 +43,10 @@ A local database held by a running workbench or server is reached through its en
 			if err != nil {
 				return err
 			}
-			defer backend.Close()
 			r := &partiql.Runner{Backend: sessions.PartiQL(backend), Out: c.OutOrStdout(), Err: c.ErrOrStderr(), Format: format, ContinueOnError: continueOnError}
-			return r.Run(ctx, name, src)
+			err = r.Run(ctx, name, src)
+			closing(&err, backend)
+			return err
 		},
 	}
 	source = addSessionFlags(c, sessionFlagOptions{InMemory: true, ViaHolder: true})

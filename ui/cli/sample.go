@@ -148,7 +148,7 @@ unless --replace deletes and recreates it (its items are lost).`,
 }
 
 // loadSample loads sample name into the selection.
-func loadSample(ctx context.Context, name string, sel sessions.Selector, replace bool, stdout, stderr io.Writer) error {
+func loadSample(ctx context.Context, name string, sel sessions.Selector, replace bool, stdout, stderr io.Writer) (err error) {
 	if _, err := samples.Get(name); err != nil {
 		return err
 	}
@@ -165,7 +165,7 @@ func loadSample(ctx context.Context, name string, sel sessions.Selector, replace
 	if err != nil {
 		return err
 	}
-	defer backend.Close()
+	defer closing(&err, backend)
 
 	rep, err := samples.Load(ctx, backend, name, samples.Options{Replace: replace, Session: session})
 	var exists *samples.ExistsError

@@ -129,7 +129,7 @@ func serve(c *cobra.Command, o serveOptions, source *sessionFlags, security *sec
 		}
 		return err
 	}
-	defer local.Close()
+	defer closing(&err, local)
 	db, path := local.DB, local.Path()
 	db.SetS3Dir(o.s3Dir)
 	// Suites written for DynamoDB Local (which never throttles) crawl on

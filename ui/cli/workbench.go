@@ -90,13 +90,13 @@ type workbenchOptions struct {
 
 // workbench opens the workbench on the selection and, for local data,
 // serves the DynamoDB API while it runs.
-func workbench(ctx context.Context, sel sessions.Selector, o workbenchOptions, stderr io.Writer) error {
+func workbench(ctx context.Context, sel sessions.Selector, o workbenchOptions, stderr io.Writer) (err error) {
 	listen, theme := o.listen, o.theme
 	backend, err := sessions.Open(ctx, sel)
 	if err != nil {
 		return err
 	}
-	defer backend.Close()
+	defer closing(&err, backend)
 	if theme == "" {
 		theme = sessionTheme(sel)
 	}
