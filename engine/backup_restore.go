@@ -303,40 +303,43 @@ func decodeBackupItems(data []byte, b *backupMeta) ([]attr.Item, error) {
 
 // loadRestoredItems writes the items into the restored table, a batch per
 // transaction, and describes the table.
-func (db *DB) loadRestoredItems(name string, items []attr.Item) (*TableDescription, error) {
-	db.mu.RLock()
-	defer db.mu.RUnlock()
-	if db.closed {
-		return nil, ErrClosed
-	}
-	t := db.tables[name]
-	if t == nil { // deleted meanwhile
-		return nil, errTableNotFound(name)
-	}
+func (db *DB) loadRestoredItems(ctx context.Context, name string, items []attr.Item) (*TableDescription, error) {
+	// The catalog lock is taken per batch, not across the whole restore,
+	// so that other tables can be created and deleted meanwhile; the
+	// context is checked between batches.
 	for start := 0; start < len(items); start += restoreBatch {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("restore into %s: stopped after %d of %d items: %w", name, start, len(items), err)
+		}
 		batch := items[start:min(start+restoreBatch, len(items))]
-		err := db.store.Update(func(tx *store.Tx) error {
-			for _, it := range batch {
-				key := t.storageKey(it)
-				old, err := readItem(tx, key)
-				if err != nil {
-					return err
+		err := db.readTable(name, func(t *table) error {
+			return db.store.Update(func(tx *store.Tx) error {
+				for _, it := range batch {
+					key := t.storageKey(it)
+					old, err := readItem(tx, key)
+					if err != nil {
+						return err
+					}
+					if err := t.writeItem(tx, key, old, it); err != nil {
+						return err
+					}
 				}
-				if err := t.writeItem(tx, key, old, it); err != nil {
-					return err
-				}
-			}
-			return nil
+				return nil
+			})
 		})
 		if err != nil {
 			return nil, fmt.Errorf("restore into %s: %w", name, err)
 		}
 	}
-	stats, err := db.stats(t)
-	if err != nil {
-		return nil, err
-	}
-	return t.describe(stats), nil
+	var desc *TableDescription
+	err := db.readTable(name, func(t *table) error {
+		stats, err := db.stats(t)
+		if err == nil {
+			desc = t.describe(stats)
+		}
+		return err
+	})
+	return desc, err
 }
 
 // createRestored creates the restored table (a name in use is the
@@ -349,5 +352,13 @@ func (db *DB) createRestored(ctx context.Context, cin *CreateTableInput, items [
 		}
 		return nil, err
 	}
-	return db.loadRestoredItems(cin.TableName, items)
+	desc, err := db.loadRestoredItems(ctx, cin.TableName, items)
+	if err != nil {
+		// Never leave half a restore behind as if it were the backup.
+		if _, derr := db.DeleteTable(context.WithoutCancel(ctx), &DeleteTableInput{TableName: cin.TableName}); derr != nil {
+			err = errors.Join(err, fmt.Errorf("remove the partly restored %s: %w", cin.TableName, derr))
+		}
+		return nil, err
+	}
+	return desc, nil
 }
