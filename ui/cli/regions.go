@@ -40,11 +40,23 @@ func parseRegions(list string, sel *sessions.Selector) ([]string, error) {
 // replication and adds /metrics/replication to opts. closeRegions stops
 // replication and closes those databases.
 func serveRegions(ctx context.Context, db *engine.DB, first server.Dispatcher, names []string, sel sessions.Selector, o serveOptions, opts *server.Options) (router *regions.Router, closeRegions func() error, err error) {
-	router, closeRegions, err = openRegions(db, first, names, sel, o.s3Dir, o.replicationDelay)
+	router, closeDBs, err := openRegions(db, first, names, sel, o.s3Dir, o.replicationDelay)
 	if err != nil {
 		return nil, nil, err
 	}
-	go router.Run(ctx, 0)
+	// The replicator is owned here: closeRegions stops it and waits for it
+	// before the databases it writes are closed.
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		router.Run(runCtx, 0)
+	}()
+	closeRegions = func() error {
+		stop()
+		<-done
+		return closeDBs()
+	}
 	opts.RequestContext = router.RequestContext
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", db.MetricsHandler())
