@@ -154,7 +154,9 @@ func openLocal(name, session, path string, sel Selector) (Backend, error) {
 	}
 	h := readHolder(path)
 	if sel.ViaHolder && h.Endpoint != "" {
-		r, rerr := OpenRemote(context.Background(), name, RemoteOptions{Endpoint: h.Endpoint, Region: sel.Region, Placeholder: true})
+		// Signed with the AWS chain's credentials (placeholders without any):
+		// the holder may be serving with --auth.
+		r, rerr := OpenRemote(context.Background(), name, RemoteOptions{Endpoint: h.Endpoint, Region: sel.Region})
 		if rerr != nil {
 			return nil, rerr
 		}

@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"dynalab/engine"
+	"dynalab/engine/enginetest"
 	"dynalab/engine/server"
 	"dynalab/sessions"
 )
@@ -243,5 +245,47 @@ func TestAuthExplain(t *testing.T) {
 	}
 	if _, out, _ := cli(t, "auth", "explain", "--auth", authFile, "--access-key", "NOPE", "--target", "GetItem", req); !strings.Contains(out, "UnrecognizedClientException") {
 		t.Errorf("unknown key:\n%s", out)
+	}
+}
+
+// TestRunThroughAnAuthenticatedHolder: a command reaching a session held
+// by serve --auth signs with the AWS chain's credentials (here the
+// environment's), not placeholders: with the admin's keys the script
+// runs; without keys it is refused as the server refuses strangers.
+func TestRunThroughAnAuthenticatedHolder(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	t.Parallel()
+	bin := binary(t)
+	dir := t.TempDir()
+	env := isolatedEnv(dir)
+	authFile := writeAuthFile(t, dir)
+	if code, _, errOut := runBinary(t, bin, env, "session", "new", "lab"); code != 0 {
+		t.Fatal(errOut)
+	}
+	if code, _, errOut := runBinary(t, bin, env, "session", "set", "lab", "--auth", authFile); code != 0 {
+		t.Fatal(errOut)
+	}
+	srv, endpoint := startBinary(t, bin, env, "serve", "--session", "lab", "--listen", "127.0.0.1:0")
+	defer func() { srv.Process.Kill(); srv.Wait() }()
+	admin := plainClient(endpoint, "AKIDADMIN", "admin-secret")
+	if _, err := admin.CreateTable(enginetest.Ctx(t), &dynamodb.CreateTableInput{
+		TableName:            aws.String("Held"),
+		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("PK"), AttributeType: "S"}, {AttributeName: aws.String("SK"), AttributeType: "S"}},
+		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("PK"), KeyType: "HASH"}, {AttributeName: aws.String("SK"), KeyType: "RANGE"}},
+		BillingMode:          types.BillingModePayPerRequest,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(dir, "s.sql")
+	os.WriteFile(script, []byte("INSERT INTO Held VALUE {'PK':'a','SK':'b'};\nSELECT * FROM Held;"), 0o600)
+	withKeys := append(slices.Clone(env), "AWS_ACCESS_KEY_ID=AKIDADMIN", "AWS_SECRET_ACCESS_KEY=admin-secret")
+	code, out, errOut := runBinary(t, bin, withKeys, "run", "--session", "lab", "-o", "json", script)
+	if code != 0 || !strings.Contains(out, `"a"`) || !strings.Contains(errOut, "running through "+endpoint) {
+		t.Fatalf("with the admin's keys: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := runBinary(t, bin, env, "run", "--session", "lab", script); code != 1 || !strings.Contains(errOut, "UnrecognizedClientException") {
+		t.Fatalf("without keys: exit %d\n%s", code, errOut)
 	}
 }
