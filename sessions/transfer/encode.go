@@ -135,14 +135,27 @@ type csvWriter struct {
 	sampleSize int
 	record     []string
 	dropped    int64 // attribute values not written (no rest column)
+	headerDue  bool  // the given columns' header is not written yet
 }
 
 func newCSVWriter(w io.Writer, ks KeySchema, cols []Column, sampleSize int) *csvWriter {
 	cw := &csvWriter{w: csv.NewWriter(w), ks: ks, sampleSize: sampleSize}
 	if cols != nil {
 		cw.setColumns(cols)
+		cw.headerDue = true
 	}
 	return cw
+}
+
+// writeHeader writes the columns' header line, which an import reads the
+// types from.
+func (cw *csvWriter) writeHeader() error {
+	header := make([]string, len(cw.cols))
+	for i, c := range cw.cols {
+		header[i] = c.String()
+	}
+	cw.headerDue = false
+	return cw.w.Write(header)
 }
 
 func (cw *csvWriter) setColumns(cols []Column) {
@@ -156,6 +169,11 @@ func (cw *csvWriter) setColumns(cols []Column) {
 }
 
 func (cw *csvWriter) write(it attr.Item) error {
+	if cw.headerDue {
+		if err := cw.writeHeader(); err != nil {
+			return err
+		}
+	}
 	if cw.cols == nil {
 		cw.sample = append(cw.sample, it)
 		if len(cw.sample) < cw.sampleSize {
@@ -167,6 +185,11 @@ func (cw *csvWriter) write(it attr.Item) error {
 }
 
 func (cw *csvWriter) flush() error {
+	if cw.headerDue { // an empty table still gets its header
+		if err := cw.writeHeader(); err != nil {
+			return err
+		}
+	}
 	if cw.cols == nil {
 		if err := cw.writeSample(); err != nil {
 			return err
@@ -180,11 +203,7 @@ func (cw *csvWriter) flush() error {
 // them.
 func (cw *csvWriter) writeSample() error {
 	cw.setColumns(sampleColumns(cw.ks, cw.sample))
-	header := make([]string, len(cw.cols))
-	for i, c := range cw.cols {
-		header[i] = c.String()
-	}
-	if err := cw.w.Write(header); err != nil {
+	if err := cw.writeHeader(); err != nil {
 		return err
 	}
 	for _, it := range cw.sample {

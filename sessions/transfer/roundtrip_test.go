@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"dynalab/engine"
 	"dynalab/engine/attr"
 )
 
@@ -173,6 +174,27 @@ func TestExportCSVHeader(t *testing.T) {
 	}
 	if res.Dropped != 5 || !strings.Contains(res.String(), "5 attribute values not written") {
 		t.Fatalf("dropped %d: %s", res.Dropped, res)
+	}
+	// The given columns are the header, so that the file imports back.
+	if lines := strings.Split(out.String(), "\n"); lines[0] != "pk:S,price:N" || len(lines) != 4 {
+		t.Fatalf("with --columns:\n%s", out.String())
+	}
+	out.Reset()
+	cols, _ = ParseColumnList("pk:S,price:N,*")
+	if _, err := Export(context.Background(), db, &out, ExportOptions{Table: "Tab", Format: FormatCSV, Columns: cols}); err != nil {
+		t.Fatal(err)
+	}
+	createTable(t, db, "Back", "pk:S")
+	if _, err := Import(context.Background(), db, ImportOptions{Table: "Back", Format: FormatCSV, Path: "-", Stdin: strings.NewReader(out.String())}); err != nil {
+		t.Fatalf("import of the export: %v\n%s", err, out.String())
+	}
+	for _, k := range []string{"a", "b"} {
+		key := attr.Item{"pk": attr.S(k)}
+		src, _ := db.GetItem(context.Background(), &engine.GetItemInput{TableName: "Tab", Key: key})
+		got, _ := db.GetItem(context.Background(), &engine.GetItemInput{TableName: "Back", Key: key})
+		if !attr.Equal(attr.M(src.Item), attr.M(got.Item)) {
+			t.Errorf("%s: exported %s, imported back %s", k, attr.AppendItem(nil, src.Item), attr.AppendItem(nil, got.Item))
+		}
 	}
 }
 
