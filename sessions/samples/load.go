@@ -115,6 +115,10 @@ func Load(ctx context.Context, b sessions.Backend, name string, opts Options) (*
 		if _, err := b.CreateTable(ctx, &def); err != nil {
 			return rep, fmt.Errorf("sample %s: create table %s: %w", name, def.TableName, err)
 		}
+		// From here on the report lists the table, with the items written
+		// so far, so that a failure says what was done before it.
+		rep.Tables = append(rep.Tables, tr)
+		cur := &rep.Tables[len(rep.Tables)-1]
 		if err := waitActive(ctx, b, def.TableName, opts); err != nil {
 			return rep, fmt.Errorf("sample %s: table %s: %w", name, def.TableName, err)
 		}
@@ -129,10 +133,9 @@ func Load(ctx context.Context, b sessions.Backend, name string, opts Options) (*
 			if err != nil {
 				return rep, fmt.Errorf("sample %s: write items to %s: %w", name, def.TableName, err)
 			}
-			tr.Items += n
+			cur.Items += n
 			items = items[n:]
 		}
-		rep.Tables = append(rep.Tables, tr)
 	}
 
 	if opts.Session != "" {

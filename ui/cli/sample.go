@@ -173,7 +173,7 @@ func loadSample(ctx context.Context, name string, sel sessions.Selector, replace
 		return fmt.Errorf("%w\nLoad it again with --replace to delete and recreate them, or into a new session: dynalab sample load %s --session NEW", err, name)
 	}
 	if rep != nil {
-		printLoad(rep, backend, session, stdout)
+		printLoad(rep, backend, session, err == nil, stdout)
 	}
 	if err != nil {
 		return err
@@ -183,12 +183,19 @@ func loadSample(ctx context.Context, name string, sel sessions.Selector, replace
 }
 
 // printLoad says what a load created.
-func printLoad(rep *samples.Report, backend sessions.Backend, session string, stdout io.Writer) {
+func printLoad(rep *samples.Report, backend sessions.Backend, session string, complete bool, stdout io.Writer) {
 	where := fmt.Sprintf("session %q", session)
 	if session == "" {
 		where = backend.Name()
 	}
-	fmt.Fprintf(stdout, "loaded sample %q into %s:\n", rep.Sample.Name, where)
+	switch {
+	case complete:
+		fmt.Fprintf(stdout, "loaded sample %q into %s:\n", rep.Sample.Name, where)
+	case len(rep.Tables) == 0:
+		return // nothing was done before the failure, which is reported
+	default:
+		fmt.Fprintf(stdout, "sample %q was NOT loaded completely into %s; done before the failure (below):\n", rep.Sample.Name, where)
+	}
 	for _, t := range rep.Tables {
 		line := tableLine(t.Name, t.Key, t.Indexes, t.Items)
 		if t.Replaced {

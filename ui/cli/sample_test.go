@@ -1,10 +1,15 @@
 package cli
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"dynalab/engine"
+	"dynalab/engine/enginetest"
+	"dynalab/engine/server"
 	"dynalab/sessions"
 )
 
@@ -124,5 +129,29 @@ func TestSampleLoadThroughHolder(t *testing.T) {
 	code, out, errOut := cli(t, "sample", "load", "product-catalog", "--session", "held")
 	if code != 0 || !strings.Contains(errOut, "is in use; running through http://127.0.0.1:") || !strings.Contains(out, "saved 5 queries") {
 		t.Fatalf("exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+}
+
+// TestSampleLoadOnAnEndpointLackingAnOperation: an endpoint that refuses
+// part of the load (here BatchWriteItem) gets the failure and what was
+// done before it, never "loaded sample".
+func TestSampleLoadOnAnEndpointLackingAnOperation(t *testing.T) {
+	sessionHome(t)
+	db := enginetest.Open(t, engine.Options{})
+	api := server.New(db, server.Options{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".BatchWriteItem") {
+			w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+			w.WriteHeader(http.StatusBadRequest)
+			w.Write([]byte(`{"__type":"com.amazon.coral.service#UnknownOperationException"}`))
+			return
+		}
+		api.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	code, out, errOut := cli(t, "sample", "load", "single-table", "--endpoint", srv.URL)
+	if code != 1 || strings.Contains(out, "loaded sample") || !strings.Contains(out, `sample "single-table" was NOT loaded completely`) ||
+		!strings.Contains(errOut, "UnknownOperationException") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 }
