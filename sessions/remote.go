@@ -349,6 +349,10 @@ func (r *Remote) Explain(ctx context.Context, stmt partiql.Statement, params []a
 	if r.clientSide.Load() {
 		ex.NoEstimate += "; this endpoint has no PartiQL, so dynalab runs the plan client-side through its item API"
 	}
+	// Which index would serve a Scan needs only DescribeTable: no reads.
+	if ex.Advice, err = r.planner.IndexAdvice(ctx, stmt, params, false); err != nil {
+		return nil, err
+	}
 	return ex, nil
 }
 
