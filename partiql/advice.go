@@ -477,7 +477,9 @@ func (a *Advice) lines(line func(label, text string)) {
 	}
 }
 
-func trimUnits(u float64) string { return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", u), "0"), ".") }
+func trimUnits(u float64) string {
+	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", u), "0"), ".")
+}
 
 // andList joins names as "a", "a and b", "a, b and c".
 func andList(names []string) string {
