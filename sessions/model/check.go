@@ -512,4 +512,3 @@ func apiText(err error) string {
 	}
 	return err.Error()
 }
-
