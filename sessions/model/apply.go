@@ -173,6 +173,10 @@ func diffTable(ctx context.Context, b sessions.Backend, t *Table, d *engine.Tabl
 		return Changes{ch(RecreateTable, "", fmt.Sprintf("%s; its %d items are deleted", why, d.ItemCount))}, nil
 	}
 	var out Changes
+	// Billing first: the GSIs added next need the table's billing mode.
+	if why := billingDiffers(t, d); why != "" {
+		out = append(out, ch(SetBilling, "", why))
+	}
 	have := map[string]engine.GlobalSecondaryIndexDescription{}
 	for _, g := range d.GlobalSecondaryIndexes {
 		have[g.IndexName] = g
@@ -193,9 +197,6 @@ func diffTable(ctx context.Context, b sessions.Backend, t *Table, d *engine.Tabl
 		if !want[g.IndexName] {
 			out = append(out, ch(DropIndex, g.IndexName, fmt.Sprintf("not in the model; its %d entries are deleted", g.ItemCount)))
 		}
-	}
-	if why := billingDiffers(t, d); why != "" {
-		out = append(out, ch(SetBilling, "", why))
 	}
 	if why := streamDiffers(t, d); why != "" {
 		out = append(out, ch(SetStream, "", why))
@@ -450,10 +451,16 @@ func apply(ctx context.Context, b sessions.Backend, t *Table, c Change, opts Opt
 			return err
 		}
 		in := &engine.UpdateTableInput{TableName: t.TableName, BillingMode: billingMode(t), ProvisionedThroughput: t.ProvisionedThroughput}
+		d, err := describe(ctx, b, t.TableName)
+		if err != nil {
+			return err
+		}
 		if in.BillingMode == engine.BillingProvisioned {
-			// Switching to PROVISIONED needs every GSI's throughput too.
+			// Switching to PROVISIONED needs the throughput of every GSI
+			// the table has (those the model adds come with theirs).
 			for _, g := range t.GlobalSecondaryIndexes {
-				if g.ProvisionedThroughput != nil {
+				exists := slices.ContainsFunc(d.GlobalSecondaryIndexes, func(x engine.GlobalSecondaryIndexDescription) bool { return x.IndexName == g.IndexName })
+				if g.ProvisionedThroughput != nil && exists {
 					in.GlobalSecondaryIndexUpdates = append(in.GlobalSecondaryIndexUpdates, engine.GlobalSecondaryIndexUpdate{
 						Update: &engine.UpdateGlobalSecondaryIndexAction{IndexName: g.IndexName, ProvisionedThroughput: g.ProvisionedThroughput}})
 				}

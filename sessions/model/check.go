@@ -145,7 +145,11 @@ func (c *checker) billing(t *Table) {
 			if t.BillingMode == "" {
 				what = "no BillingMode (so PROVISIONED, the service's default)"
 			}
-			c.at(t, "table %s: %s needs ProvisionedThroughput (or say \"BillingMode\": \"PAY_PER_REQUEST\")", t.TableName, what)
+			at := any(&t.BillingMode)
+			if t.BillingMode == "" {
+				at = &t.TableName
+			}
+			c.at(at, "table %s: %s needs ProvisionedThroughput (or say \"BillingMode\": \"PAY_PER_REQUEST\")", t.TableName, what)
 		} else {
 			c.throughput(t.ProvisionedThroughput, "table "+t.TableName)
 		}
