@@ -87,6 +87,17 @@ func (c *checker) table(t *Table) {
 			c.at(d, "table %s: %s is in AttributeDefinitions but is no key of the table or an index (the service refuses definitions nothing uses)", t.TableName, d.AttributeName)
 		}
 	}
+	for i := range t.NonKeyAttributes {
+		a := &t.NonKeyAttributes[i]
+		switch {
+		case slices.ContainsFunc(t.KeySchema, func(k engine.KeySchemaElement) bool { return k.AttributeName == a.AttributeName }):
+			c.at(a, "table %s: %s is the table's key, not a NonKeyAttribute", t.TableName, a.AttributeName)
+		case !slices.Contains([]string{"S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"}, a.AttributeType):
+			c.at(a, "table %s: NonKeyAttribute %s has type %q; it is S, N, B, BOOL, NULL, M, L, SS, NS or BS", t.TableName, a.AttributeName, a.AttributeType)
+		case slices.IndexFunc(t.NonKeyAttributes, func(b engine.AttributeDefinition) bool { return b.AttributeName == a.AttributeName }) < i:
+			c.at(a, "table %s: NonKeyAttribute %s is listed twice", t.TableName, a.AttributeName)
+		}
+	}
 	c.billing(t)
 	c.indexes(t)
 	c.stream(t)
@@ -322,7 +333,9 @@ func (c *checker) keyPattern(t *Table, fc *Facet, text, key string, at any, attr
 		return
 	}
 	for _, v := range p.Vars() {
-		if !attrs[v] && v != key {
+		// A whole-key placeholder only names the key's value (NoSQL
+		// Workbench's key alias); inside text it is an attribute.
+		if !attrs[v] && v != key && !p.Whole() {
 			c.at(at, "%s: key pattern %q uses {%s}, which is not one of the facet's Attributes", what, text, v)
 		}
 	}

@@ -35,9 +35,13 @@ type Table struct {
 	StreamSpecification    *engine.StreamSpecification   `json:"StreamSpecification,omitempty"`
 	// TimeToLiveAttribute is the attribute UpdateTimeToLive enables TTL
 	// on; "" for none.
-	TimeToLiveAttribute string      `json:"TimeToLiveAttribute,omitempty"`
-	Facets              []Facet     `json:"Facets,omitempty"`
-	Items               []attr.Item `json:"Items,omitempty"`
+	TimeToLiveAttribute string `json:"TimeToLiveAttribute,omitempty"`
+	// NonKeyAttributes are the attributes the items carry besides the
+	// table's keys, with their types (S, N, B, BOOL, NULL, M, L, SS, NS,
+	// BS): documentation, and NoSQL Workbench's NonKeyAttributes.
+	NonKeyAttributes []engine.AttributeDefinition `json:"NonKeyAttributes,omitempty"`
+	Facets           []Facet                      `json:"Facets,omitempty"`
+	Items            []attr.Item                  `json:"Items,omitempty"`
 }
 
 // Facet is an entity type stored in a table, NoSQL Workbench's "facet":
