@@ -233,6 +233,16 @@ func (r *Remote) UpdateTable(ctx context.Context, in *engine.UpdateTableInput) (
 	return call[engine.UpdateTableOutput](ctx, r, "UpdateTable", in)
 }
 
+// UpdateTimeToLive turns a table's TTL on or off (model files set it).
+func (r *Remote) UpdateTimeToLive(ctx context.Context, in *engine.UpdateTimeToLiveInput) (*engine.UpdateTimeToLiveOutput, error) {
+	return call[engine.UpdateTimeToLiveOutput](ctx, r, "UpdateTimeToLive", in)
+}
+
+// DescribeTimeToLive reports a table's TTL setting.
+func (r *Remote) DescribeTimeToLive(ctx context.Context, in *engine.DescribeTimeToLiveInput) (*engine.DescribeTimeToLiveOutput, error) {
+	return call[engine.DescribeTimeToLiveOutput](ctx, r, "DescribeTimeToLive", in)
+}
+
 // GetItem reads an item.
 func (r *Remote) GetItem(ctx context.Context, in *engine.GetItemInput) (*engine.GetItemOutput, error) {
 	return call[engine.GetItemOutput](ctx, r, "GetItem", in)
