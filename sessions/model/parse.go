@@ -90,19 +90,48 @@ func Check(name string, data []byte) Problems {
 	return f.Check()
 }
 
-// Load reads and checks a model file; the error lists every problem, one
-// FILE:LINE: message per line.
+// Read reads and checks a model in either format: a dynalab model file,
+// or a NoSQL Workbench data model (IsWorkbench), converted with
+// FromWorkbench and checked as converted (its problems have no line).
+func Read(name string, data []byte) (*Model, error) {
+	if !IsWorkbench(data) {
+		f, ps := Parse(name, data)
+		if f != nil && len(ps) == 0 {
+			ps = f.Check()
+		}
+		if len(ps) > 0 {
+			return nil, ps
+		}
+		return f.Model, nil
+	}
+	wb, err := ReadWorkbench(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	m := FromWorkbench(wb)
+	text, err := Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	f, ps := Parse(name, text)
+	if f != nil && len(ps) == 0 {
+		ps = f.Check()
+	}
+	for i := range ps {
+		ps[i].Line, ps[i].Message = 0, "as converted from NoSQL Workbench: "+ps[i].Message
+	}
+	if len(ps) > 0 {
+		return nil, ps
+	}
+	return m, nil
+}
+
+// Load reads and checks a model file (either format, as Read); the error
+// lists every problem, one FILE:LINE: message per line.
 func Load(path string) (*Model, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read model: %w", err)
 	}
-	f, ps := Parse(path, data)
-	if f != nil && len(ps) == 0 {
-		ps = f.Check()
-	}
-	if len(ps) > 0 {
-		return nil, ps
-	}
-	return f.Model, nil
+	return Read(path, data)
 }

@@ -150,3 +150,26 @@ func TestWorkbenchFromDynalab(t *testing.T) {
 		t.Fatalf("table %+v", a)
 	}
 }
+
+// TestReadEitherFormat: Load takes a Workbench model as well as a model
+// file.
+func TestReadEitherFormat(t *testing.T) {
+	m, err := model.Load("testdata/workbench-shop.json")
+	if err != nil || m.Name != "OnlineShop" || len(m.Tables) != 2 {
+		t.Fatalf("%v %+v", err, m)
+	}
+	bad := strings.Replace(mustRead(t, "testdata/workbench-shop.json"), `"AttributeType": "BOOL"`, `"AttributeType": "BOOLEAN"`, 1)
+	_, err = model.Read("bad.json", []byte(bad))
+	if err == nil || !strings.Contains(err.Error(), `bad.json: as converted from NoSQL Workbench: table Products: NonKeyAttribute inStock has type "BOOLEAN"`) {
+		t.Fatalf("err %v", err)
+	}
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
