@@ -327,8 +327,8 @@ func suggestIndex(s *Select, schema *Schema, params []attr.Value) (*NewIndex, st
 		}
 	}
 	if len(eqs) == 0 {
-		return nil, "no index can make this a Query: the WHERE clause fixes no top-level attribute with = to a string, number or binary value, " +
-			"and a Query needs its partition key's value"
+		return nil, "no index can make this a Query: a Query needs its partition key's value, " +
+			"and the WHERE clause fixes no attribute with = to a string, number or binary"
 	}
 	n := &NewIndex{Table: schema.Table, Partition: KeyAttribute{Name: eqs[0].path.Name, Type: eqs[0].values[0].Type()}}
 	switch {

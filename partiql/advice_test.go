@@ -2,6 +2,7 @@ package partiql
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -211,6 +212,26 @@ func TestIndexAdviceShapes(t *testing.T) {
 		}
 		if got != c.want {
 			t.Errorf("%s: %s, want %s", c.stmt, got, c.want)
+		}
+	}
+}
+
+// TestIndexAdviceJSON: `dynalab run -o json` carries the advice: the GSI
+// to add as the UpdateTable request's parts.
+func TestIndexAdviceJSON(t *testing.T) {
+	x := openShop(t)
+	e := explain(t, x, `EXPLAIN SELECT * FROM Shop WHERE email = 'p2@example.com'`)
+	data, err := json.Marshal(explainJSON(e))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{
+		`"AttributeDefinitions":[{"AttributeName":"email","AttributeType":"S"}]`,
+		`"GlobalSecondaryIndexUpdates":[{"Create":{"IndexName":"email-index","KeySchema":[{"AttributeName":"email","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}}]`,
+		`"WriteCost":{"Sampled":15,"Indexed":3,`,
+	} {
+		if !strings.Contains(string(data), w) {
+			t.Errorf("JSON lacks %s:\n%s", w, data)
 		}
 	}
 }
