@@ -83,6 +83,7 @@ func ExampleExecutor_Explain() {
 	//   Names:              #n0=SK
 	//   Values:             :v0={"S":"ORDER#"}
 	//   Estimate:           examines 0 items, returns 0; consumes 0.5 RCU (eventually consistent)
+	//   Index advice:       no index can make this a Query: a Query needs its partition key's value, and the WHERE clause fixes no attribute with = to a string, number or binary
 }
 
 func ExampleRunner() {

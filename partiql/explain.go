@@ -19,6 +19,9 @@ type Explanation struct {
 	Estimate *Estimate // nil when not estimated (a remote endpoint)
 	// NoEstimate says why there is no estimate.
 	NoEstimate string
+	// Advice is the index that would serve a Scan (or a filtered Query)
+	// better, or the GSI to add; nil when there is nothing to say.
+	Advice *Advice
 }
 
 // Estimate is what a statement would do, measured by running its reads
@@ -58,6 +61,11 @@ func (x *Executor) Explain(ctx context.Context, stmt Statement, params []attr.Va
 	}
 	if err != nil {
 		return nil, err
+	}
+	if s, ok := p.Statement.(*Select); ok && advisable(p) {
+		if e.Advice, err = x.advise(ctx, s, p, params, e.Estimate, true); err != nil {
+			return nil, err
+		}
 	}
 	return e, nil
 }
@@ -187,6 +195,9 @@ func (e *Explanation) String() string {
 		explainEstimate(p, e.Estimate, line)
 	case e.NoEstimate != "":
 		line("Estimate", e.NoEstimate)
+	}
+	if e.Advice != nil {
+		e.Advice.lines(line)
 	}
 	return b.String()
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"dynalab/engine"
 	"dynalab/engine/attr"
 )
 
@@ -273,8 +274,35 @@ func explainJSON(e *Explanation) any {
 		Expressions  expressions
 		Estimate     *Estimate `json:",omitempty"`
 		NoEstimate   string    `json:",omitempty"`
+		Advice       any       `json:",omitempty"`
 		Text         string
 	}{p.Operation, p.Table, p.Index, conditionText(p.KeyCondition), len(p.Partitions), conditionText(p.Filter),
-		projectionText(p.Projection), p.WholeTable, x, e.Estimate, e.NoEstimate, e.String()}
+		projectionText(p.Projection), p.WholeTable, x, e.Estimate, e.NoEstimate, adviceJSON(e.Advice), e.String()}
 	return out
+}
+
+// adviceJSON is EXPLAIN's index advice as JSON: an index to use (Index
+// "" is the table), or a GSI to add (the UpdateTable request's parts).
+func adviceJSON(a *Advice) any {
+	switch {
+	case a == nil:
+		return nil
+	case a.Use != nil:
+		u := a.Use
+		return struct {
+			Index, Reason, Statement string
+			Operation                Operation
+			Current, Rewritten       *Estimate `json:",omitempty"`
+			Caveats                  []string  `json:",omitempty"`
+		}{u.Index, u.Reason, u.Statement, u.Plan.Operation, u.Current, u.Rewritten, u.Caveats}
+	case a.Add != nil:
+		n := a.Add
+		return struct {
+			AttributeDefinitions        []engine.AttributeDefinition
+			GlobalSecondaryIndexUpdates []engine.GlobalSecondaryIndexUpdate
+			Statement                   string
+			WriteCost                   *WriteCost `json:",omitempty"`
+		}{n.AttributeDefinitions(), []engine.GlobalSecondaryIndexUpdate{n.Update()}, n.Statement, n.Cost}
+	}
+	return struct{ Note string }{a.Note}
 }

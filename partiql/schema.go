@@ -63,6 +63,9 @@ type IndexSchema struct {
 	Global     bool // a GSI (else an LSI)
 	Key        KeySchema
 	Projection string // ALL, KEYS_ONLY or INCLUDE
+	// NonKeyAttributes are the attributes an INCLUDE projection adds to
+	// the keys.
+	NonKeyAttributes []string
 }
 
 // Schema is what planning needs to know about a table.
@@ -95,7 +98,8 @@ type describedIndex struct {
 	IndexName  string                    `json:"IndexName"`
 	KeySchema  []engine.KeySchemaElement `json:"KeySchema"`
 	Projection struct {
-		ProjectionType string `json:"ProjectionType"`
+		ProjectionType   string   `json:"ProjectionType"`
+		NonKeyAttributes []string `json:"NonKeyAttributes"`
 	} `json:"Projection"`
 }
 
@@ -115,10 +119,12 @@ func SchemaFromDescription(d *engine.TableDescription, withIndexes bool) (*Schem
 		return nil, err
 	}
 	for _, l := range ix.LocalSecondaryIndexes {
-		s.Indexes = append(s.Indexes, IndexSchema{Name: l.IndexName, Key: keySchema(l.KeySchema, ix.AttributeDefinitions), Projection: l.Projection.ProjectionType})
+		s.Indexes = append(s.Indexes, IndexSchema{Name: l.IndexName, Key: keySchema(l.KeySchema, ix.AttributeDefinitions),
+			Projection: l.Projection.ProjectionType, NonKeyAttributes: l.Projection.NonKeyAttributes})
 	}
 	for _, g := range ix.GlobalSecondaryIndexes {
-		s.Indexes = append(s.Indexes, IndexSchema{Name: g.IndexName, Global: true, Key: keySchema(g.KeySchema, ix.AttributeDefinitions), Projection: g.Projection.ProjectionType})
+		s.Indexes = append(s.Indexes, IndexSchema{Name: g.IndexName, Global: true, Key: keySchema(g.KeySchema, ix.AttributeDefinitions),
+			Projection: g.Projection.ProjectionType, NonKeyAttributes: g.Projection.NonKeyAttributes})
 	}
 	return s, nil
 }

@@ -68,6 +68,29 @@ func SaveQuery(session, name, text string) (*SavedQuery, error) {
 	return &SavedQuery{Name: name, Description: describeQuery(text), Text: text, Path: p}, nil
 }
 
+// SaveQueryIn saves text as query name in a queries directory
+// (QueriesDir's, QueriesBeside's), creating the directory, and says
+// whether it replaced a query of the same name.
+func SaveQueryIn(dir, name, text string) (q *SavedQuery, replaced bool, err error) {
+	if err := validateName("saved query", name); err != nil {
+		return nil, false, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, false, fmt.Errorf("save query %q: %w", name, err)
+	}
+	p := filepath.Join(dir, name+queryExt)
+	if _, err := os.Stat(p); err == nil {
+		replaced = true
+	}
+	if !strings.HasSuffix(text, "\n") {
+		text += "\n"
+	}
+	if err := writeFileAtomic(p, []byte(text)); err != nil {
+		return nil, false, fmt.Errorf("save query %q: %w", name, err)
+	}
+	return &SavedQuery{Name: name, Description: describeQuery(text), Text: text, Path: p}, replaced, nil
+}
+
 // LoadQuery returns the session's saved query name.
 func LoadQuery(session, name string) (*SavedQuery, error) {
 	p, err := queryPath(session, name)
@@ -145,7 +168,9 @@ func QueriesIn(dir string) ([]SavedQuery, error) {
 	return out, nil
 }
 
-// describeQuery returns the leading "--" comment lines of a query.
+// describeQuery returns the leading "--" comment lines of a query,
+// without the "-- @name value" annotation lines a model file's access
+// patterns add (its facet and parameters, sessions/model).
 func describeQuery(text string) string {
 	var desc []string
 	for line := range strings.Lines(text) {
@@ -157,7 +182,9 @@ func describeQuery(text string) string {
 		if !ok {
 			break
 		}
-		desc = append(desc, strings.TrimSpace(rest))
+		if rest = strings.TrimSpace(rest); !strings.HasPrefix(rest, "@") {
+			desc = append(desc, rest)
+		}
 	}
 	return strings.Join(desc, "\n")
 }

@@ -236,6 +236,16 @@ func (r *Remote) UpdateTable(ctx context.Context, in *engine.UpdateTableInput) (
 	return call[engine.UpdateTableOutput](ctx, r, "UpdateTable", in)
 }
 
+// UpdateTimeToLive turns a table's TTL on or off (model files set it).
+func (r *Remote) UpdateTimeToLive(ctx context.Context, in *engine.UpdateTimeToLiveInput) (*engine.UpdateTimeToLiveOutput, error) {
+	return call[engine.UpdateTimeToLiveOutput](ctx, r, "UpdateTimeToLive", in)
+}
+
+// DescribeTimeToLive reports a table's TTL setting.
+func (r *Remote) DescribeTimeToLive(ctx context.Context, in *engine.DescribeTimeToLiveInput) (*engine.DescribeTimeToLiveOutput, error) {
+	return call[engine.DescribeTimeToLiveOutput](ctx, r, "DescribeTimeToLive", in)
+}
+
 // GetItem reads an item.
 func (r *Remote) GetItem(ctx context.Context, in *engine.GetItemInput) (*engine.GetItemOutput, error) {
 	return call[engine.GetItemOutput](ctx, r, "GetItem", in)
@@ -351,6 +361,10 @@ func (r *Remote) Explain(ctx context.Context, stmt partiql.Statement, params []a
 	ex := &partiql.Explanation{Plan: p, NoEstimate: "not available against a remote endpoint (estimates need the embedded engine)"}
 	if r.clientSide.Load() {
 		ex.NoEstimate += "; this endpoint has no PartiQL, so dynalab runs the plan client-side through its item API"
+	}
+	// Which index would serve a Scan needs only DescribeTable: no reads.
+	if ex.Advice, err = r.planner.IndexAdvice(ctx, stmt, params, false); err != nil {
+		return nil, err
 	}
 	return ex, nil
 }

@@ -15,6 +15,9 @@
 //	items/T.jsonl      the items of table T, one DynamoDB JSON item per line
 //	queries/NAME.sql   a saved query, in the form sessions.SaveQuery keeps:
 //	                   leading "--" lines describe it
+//	model.json         all of the above as one model file (sessions/model),
+//	                   with facets inferred from the items; generated from
+//	                   the data by sessions/model's TestSampleModelFiles -update
 //
 // Load creates a sample's tables on any Backend (refusing, or with
 // Options.Replace deleting and recreating, tables that exist), writes the

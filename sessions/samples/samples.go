@@ -191,6 +191,15 @@ func (s *Sample) items(table string) ([]attr.Item, error) {
 	return out, nil
 }
 
+// ItemsOf returns the items of one of the sample's tables.
+func (s *Sample) ItemsOf(table string) ([]attr.Item, error) { return s.items(table) }
+
+// ModelFile returns the sample as a model file (sessions/model's format:
+// its tables, facets, access patterns and items), data/NAME/model.json.
+func (s *Sample) ModelFile() ([]byte, error) {
+	return fs.ReadFile(data, path.Join("data", s.Name, "model.json"))
+}
+
 // describe returns the leading "--" comment lines of a query, as
 // sessions.SavedQuery's Description has them.
 func describe(text string) string {

@@ -28,6 +28,7 @@ var metaHelp = []string{
 	"  .read FILE         run the statements of a file, in order (Esc stops)",
 	"  .queries           list the session's saved queries (dynalab sample load adds some)",
 	"  .q NAME            put saved query NAME at the prompt (Enter runs it)",
+	"  .save NAME [TEXT]  save the last statement as query NAME, TEXT its description",
 	"  .export FILE       write the newest result's items as DynamoDB JSON lines",
 	"  .theme NAME        switch theme: " + strings.Join(themes.Names(), ", "),
 	"  .clear             clear the output",
@@ -103,6 +104,11 @@ func (m *Model) meta(line string) tea.Cmd {
 			return usage(".q NAME (.queries lists them)")
 		}
 		return m.queriesCmd(".q", arg)
+	case ".save":
+		if arg == "" {
+			return usage(".save NAME [DESCRIPTION]")
+		}
+		return m.saveCmd(arg)
 	case ".export":
 		if arg == "" {
 			return usage(".export FILE")

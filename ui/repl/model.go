@@ -227,6 +227,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.readDone(msg)
 	case exportMsg:
 		return m.exported(msg)
+	case savedMsg:
+		return m.saved(msg)
 	case queriesMsg:
 		return m.queriesLoaded(msg)
 	case common.ThemeChangedMsg:

@@ -106,3 +106,64 @@ func queryCount(n int) string {
 	}
 	return strconv.Itoa(n) + " saved queries"
 }
+
+// savedMsg reports .save's write.
+type savedMsg struct {
+	query    *sessions.SavedQuery
+	replaced bool
+	err      error
+}
+
+// saveCmd saves the last statement run as a saved query of the session
+// (an access pattern of the model `dynalab model export` writes): .save
+// NAME [DESCRIPTION]. EXPLAIN is dropped: what is saved is the statement.
+func (m *Model) saveCmd(arg string) tea.Cmd {
+	name, desc, _ := strings.Cut(arg, " ")
+	if m.queriesDir == "" {
+		m.fail(".save", name, usageError("no session: saved queries belong to a session"), "").Fix =
+			"open the workbench with --session NAME"
+		return nil
+	}
+	if err := sessions.ValidateName(name); err != nil {
+		m.fail(".save", name, usageError(err.Error()), "").Fix = "usage: .save NAME [DESCRIPTION]"
+		return nil
+	}
+	if m.last == nil || m.last.stmt.text == "" {
+		m.fail(".save", name, usageError("nothing to save"), "").Fix = "run a statement first; .save saves the last one"
+		return nil
+	}
+	text := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(m.last.stmt.text), ";"))
+	if st, err := partiql.Parse(text); err == nil {
+		if e, ok := st.(*partiql.Explain); ok {
+			text = partiql.Format(e.Statement)
+		}
+	}
+	var body strings.Builder
+	for line := range strings.SplitSeq(strings.TrimSpace(desc), "\n") {
+		if line != "" {
+			body.WriteString("-- " + line + "\n")
+		}
+	}
+	body.WriteString(text + ";\n")
+	dir := m.queriesDir
+	return func() tea.Msg {
+		q, replaced, err := sessions.SaveQueryIn(dir, name, body.String())
+		return savedMsg{query: q, replaced: replaced, err: err}
+	}
+}
+
+func (m *Model) saved(msg savedMsg) tea.Cmd {
+	act := common.Activity{Time: m.c.Now(), Source: "REPL", Operation: ".save"}
+	if msg.err != nil {
+		act.Failure = m.fail(".save", m.queriesDir, msg.err, "")
+		return common.Report(act)
+	}
+	act.Target = msg.query.Name
+	verb := "saved"
+	if msg.replaced {
+		verb = "replaced"
+	}
+	m.appendOut(styledEntryLine("✓ " + verb + " query " + msg.query.Name + " · .q " + msg.query.Name + " puts it at the prompt"))
+	act.Summary = verb
+	return common.Report(act)
+}

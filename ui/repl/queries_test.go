@@ -1,11 +1,13 @@
 package repl
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"dynalab/engine/attr"
 	"dynalab/sessions"
 	"dynalab/ui/internal/uitest"
 )
@@ -65,5 +67,56 @@ func TestSavedQueriesNeedASession(t *testing.T) {
 	typeLine(t, m, ".queries")
 	if view := plain(m.View()); !strings.Contains(view, "no session: saved queries belong to a session") {
 		t.Errorf("view:\n%s", view)
+	}
+}
+
+// TestSaveQuery: .save NAME [DESCRIPTION] saves the last statement run
+// beside the session's history, where .queries and .q find it; EXPLAIN is
+// not part of what is saved; a second .save of the name replaces it.
+func TestSaveQuery(t *testing.T) {
+	b := uitest.NewBackend(t)
+	b.Seed(t)
+	b.RunFunc = uitest.SelectRunner(b, 0)
+	hist := filepath.Join(t.TempDir(), "history")
+	qdir := sessions.QueriesBeside(hist)
+	m := newREPLAt(t, b, hist)
+	m.SetSize(120, 30)
+
+	typeLine(t, m, ".save first")
+	if view := plain(m.View()); !strings.Contains(view, "nothing to save — fix: run a statement first") {
+		t.Fatalf("view:\n%s", view)
+	}
+	typeLine(t, m, selectU1)
+	typeLine(t, m, ".save user-one User one's items, all of them")
+	data, err := os.ReadFile(filepath.Join(qdir, "user-one.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "-- User one's items, all of them\n" + strings.TrimSuffix(selectU1, ";") + ";\n"; string(data) != want {
+		t.Fatalf("saved %q, want %q", data, want)
+	}
+	if view := plain(m.View()); !strings.Contains(view, "✓ saved query user-one · .q user-one puts it at the prompt") {
+		t.Fatalf("view:\n%s", view)
+	}
+	typeLine(t, m, ".queries")
+	if view := plain(m.View()); !strings.Contains(view, "User one's items, all of them") {
+		t.Fatalf(".queries does not list it:\n%s", view)
+	}
+
+	b.RunFunc = func(context.Context, string, []attr.Value, string) (*sessions.Result, error) {
+		return &sessions.Result{Plan: "Operation: Query on AppTable\n", Operation: "Query"}, nil
+	}
+	typeLine(t, m, `EXPLAIN SELECT * FROM "AppTable" WHERE PK = 'USER#u2';`)
+	typeLine(t, m, ".save user-one")
+	data, _ = os.ReadFile(filepath.Join(qdir, "user-one.sql"))
+	if want := "SELECT * FROM AppTable WHERE PK = 'USER#u2';\n"; string(data) != want {
+		t.Fatalf("saved %q, want %q", data, want)
+	}
+	if view := plain(m.View()); !strings.Contains(view, "✓ replaced query user-one") {
+		t.Fatalf("view:\n%s", view)
+	}
+	typeLine(t, m, ".save bad/name")
+	if view := plain(m.View()); !strings.Contains(view, `invalid saved query name`) && !strings.Contains(view, `invalid name "bad/name"`) {
+		t.Fatalf("view:\n%s", view)
 	}
 }
