@@ -153,13 +153,8 @@ func loadSample(ctx context.Context, name string, sel sessions.Selector, replace
 		return err
 	}
 	session := sel.SessionName()
-	if sel.Session != "" {
-		if _, err := sessions.Load(sel.Session); errors.Is(err, sessions.ErrNotFound) {
-			if _, err := sessions.Create(sel.Session, sessions.Settings{Description: "sample " + name}); err != nil {
-				return err
-			}
-			fmt.Fprintf(stdout, "created local session %q\n", sel.Session)
-		}
+	if err := ensureSession(sel, "sample "+name, stdout); err != nil {
+		return err
 	}
 	backend, err := openSession(ctx, "sample load", sel, stderr)
 	if err != nil {
@@ -252,4 +247,19 @@ func summary(desc string) string {
 		s = string(r[:89]) + "…"
 	}
 	return s
+}
+
+// ensureSession creates the local session --session names when it does
+// not exist yet, saying so.
+func ensureSession(sel sessions.Selector, description string, stdout io.Writer) error {
+	if sel.Session == "" {
+		return nil
+	}
+	if _, err := sessions.Load(sel.Session); errors.Is(err, sessions.ErrNotFound) {
+		if _, err := sessions.Create(sel.Session, sessions.Settings{Description: description}); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "created local session %q\n", sel.Session)
+	}
+	return nil
 }
