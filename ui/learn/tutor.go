@@ -40,6 +40,15 @@ func newTutorKeys(m *messages) tutorKeys {
 	}
 }
 
+// followMode says where the lesson's text scrolls to on the next draw.
+type followMode int
+
+const (
+	followNone followMode = iota // where the learner left it
+	followTask                   // the current task's heading (the top when it all fits)
+	followEnd                    // the end: a hint or an answer just shown
+)
+
 // Tutor is the lesson pane: it shows the lesson one task at a time,
 // checks the learner's statements as the REPL reports them, and answers
 // the lesson meta-commands. It implements common.Tutor.
@@ -54,9 +63,9 @@ type Tutor struct {
 	md      renderer
 
 	width, height int
-	scroll        int  // the body's first line shown
-	follow        bool // scroll to the current task on the next draw
-	hint          int  // 0: none shown; 1: the hint; 2: the hint and the answer
+	scroll        int        // the body's first line shown
+	follow        followMode // where the next draw scrolls to
+	hint          int        // 0: none shown; 1: the hint; 2: the hint and the answer
 	progress      Progress
 	verdict       *Verdict
 	verdictTask   string
@@ -72,7 +81,7 @@ type Tutor struct {
 func NewTutor(s *Session, lang Lang) *Tutor {
 	m := messagesFor(lang)
 	t := &Tutor{sess: s, lesson: s.Lesson, lang: lang, msg: m, checker: NewChecker(s.Backend, lang),
-		keys: newTutorKeys(m), progress: s.Progress, follow: true}
+		keys: newTutorKeys(m), progress: s.Progress, follow: followTask}
 	if i := t.progress.Current(t.lesson); i > 0 && i < len(t.lesson.Tasks) {
 		t.note = fmt.Sprintf(m.resumed, i+1, len(t.lesson.Tasks))
 	}
@@ -186,11 +195,11 @@ func (t *Tutor) Key(msg tea.KeyMsg) (bool, tea.Cmd) {
 		return true, t.next()
 	case key.Matches(msg, k.Up):
 		t.scroll = max(0, t.scroll-3)
-		t.follow = false
+		t.follow = followNone
 		return true, nil
 	case key.Matches(msg, k.Down):
 		t.scroll += 3 // clamped when drawn
-		t.follow = false
+		t.follow = followNone
 		return true, nil
 	}
 	return false, nil
@@ -239,7 +248,7 @@ func (t *Tutor) checked(msg checkedMsg) tea.Cmd {
 		return transcript(append([]string{t.msg.notYet + ":"}, bullets(v.Diffs)...), "fail")
 	}
 	t.progress.mark(&t.progress.Done, task.ID)
-	t.hint, t.follow = 0, true
+	t.hint, t.follow = 0, followTask
 	lines := []string{t.msg.passed + ": " + t.taskHeading(task)}
 	if t.current() == nil {
 		lines = append(lines, t.msg.allDone)
@@ -277,7 +286,7 @@ func (t *Tutor) showHint(level int) tea.Cmd {
 		return nil
 	}
 	t.hint = min(max(t.hint, level), 2)
-	t.follow = true
+	t.follow = followEnd
 	tt := t.lesson.In(t.lang).Tasks[task.ID]
 	if t.hint == 1 {
 		return transcript([]string{t.msg.hint + ": " + plainText(tt.Hint)}, "")
@@ -305,7 +314,7 @@ func (t *Tutor) next() tea.Cmd {
 		return tea.Quit
 	}
 	t.progress.mark(&t.progress.Skipped, task.ID)
-	t.hint, t.follow, t.verdict = 0, true, nil
+	t.hint, t.follow, t.verdict = 0, followTask, nil
 	line := t.msg.skipped + ": " + t.taskHeading(task)
 	return tea.Batch(transcript([]string{line}, ""), t.afterPass(task), t.prepare())
 }
@@ -335,7 +344,7 @@ func (t *Tutor) command(msg common.LearnMsg) tea.Cmd {
 			return transcript([]string{fmt.Sprintf(t.msg.noLesson, arg)}, "fail")
 		}
 		if l == t.lesson {
-			t.follow = true
+			t.follow = followTask
 			return nil
 		}
 		t.request = &Request{Lesson: l}
@@ -520,16 +529,22 @@ func (t *Tutor) View() string {
 		sub = t.msg.done + "  " + t.taskMarks()
 	}
 	top := []string{widgets.FitLine(head, t.width), widgets.FitLine(th.Muted.Render(sub), t.width)}
-	if t.height < 8 {
-		top = []string{widgets.FitLine(head+th.Muted.Render("  "+t.taskMarks()), t.width)}
+	if t.height < 12 {
+		top = []string{widgets.FitLine(head+th.Muted.Render(" · "+sub), t.width)}
 	}
 	foot := t.footer()
 	room := max(1, t.height-len(top)-len(foot))
 	body := t.md.lines(t.document(), t.width, th)
-	if t.follow {
-		t.scroll = t.currentOffset(body, cur)
-		t.follow = false
+	switch t.follow {
+	case followTask:
+		t.scroll = 0
+		if len(body) > room {
+			t.scroll = t.currentOffset(body, cur)
+		}
+	case followEnd:
+		t.scroll = len(body)
 	}
+	t.follow = followNone
 	t.scroll = max(0, min(t.scroll, len(body)-room))
 	end := min(len(body), t.scroll+room)
 	lines := append(top, body[t.scroll:end]...)
@@ -543,14 +558,11 @@ func (t *Tutor) View() string {
 // currentOffset finds where the current task's heading is in the rendered
 // lines ("N. Heading"), so that a new task shows from its start.
 func (t *Tutor) currentOffset(lines []string, cur int) int {
-	if cur == 0 {
-		return 0
+	if cur >= len(t.lesson.Tasks) {
+		return len(lines) // complete: the closing text, at the end
 	}
 	tx := t.lesson.In(t.lang)
-	want := strconv.Itoa(cur+1) + ". "
-	if cur < len(t.lesson.Tasks) {
-		want += tx.Tasks[t.lesson.Tasks[cur].ID].Heading
-	}
+	want := strconv.Itoa(cur+1) + ". " + tx.Tasks[t.lesson.Tasks[cur].ID].Heading
 	for i, l := range lines {
 		if strings.Contains(plainLine(l), want) {
 			return i
@@ -559,7 +571,7 @@ func (t *Tutor) currentOffset(lines []string, cur int) int {
 	return 0
 }
 
-// footer is the verdict (or a note) and the keys.
+// footer is the verdict, or a note.
 func (t *Tutor) footer() []string {
 	th := t.c.Theme
 	var out []string
@@ -578,10 +590,7 @@ func (t *Tutor) footer() []string {
 			out = append(out, th.Error.Render(w))
 		}
 	}
-	if t.height >= 6 {
-		out = append(out, th.Muted.Render(t.msg.keys))
-	}
-	return out
+	return out // the keys are in the workbench's footer and F1 help
 }
 
 func plainLine(s string) string { return strings.Join(strings.Fields(ansi.Strip(s)), " ") }
