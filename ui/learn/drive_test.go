@@ -155,6 +155,42 @@ var wrong = map[string]map[string][2]string{
 		"own-counter":       {`UPDATE Pages SET views = views_euw1 + 1 WHERE PK = 'PAGE#home'`, "row 1 is views_use1=10 views_euw1=5; expected views_use1=10 views_euw1=6"},
 		"conditional-title": {`UPDATE Pages SET title = 'Hello' WHERE PK = 'PAGE#home'`, "row 1 is title=Hello version=7; expected title=Hello version=8"},
 	},
+	"11-order-model": {
+		"newest-orders": {`SELECT * FROM App WHERE PK = 'USER#u123' AND begins_with(SK, 'ORDER#')`, "oldest first; newest first asked"},
+		"order-by-id":   {`SELECT * FROM App WHERE GSI1PK = 'ORDER#o2'`, "a Scan instead of a Query; reads the table App, not its index GSI1"},
+		"pending":       {`SELECT * FROM App."GSI2" WHERE GSI2PK = 'STATUS#PENDING' AND GSI2SK > '2024-03'`, "1 row instead of 2 rows"},
+	},
+	"12-partiql-explain": {
+		"explain-scan":  {`SELECT * FROM Products WHERE name = 'Desk lamp'`, "run it as EXPLAIN <statement>"},
+		"explain-query": {`EXPLAIN SELECT * FROM Products WHERE category = 'lighting'`, "a Scan instead of a Query; reads the table Products, not its index ByCategory"},
+		"explain-get":   {`EXPLAIN SELECT name, price FROM Products WHERE name = 'Oak desk'`, "a Scan instead of a GetItem"},
+	},
+	"13-pagination-sorting": {
+		"range":          {`SELECT * FROM Readings WHERE PK = 'DEVICE#d1' AND celsius >= 20`, "key condition PK = …; PK = … AND SK BETWEEN … asked"},
+		"latest":         {`SELECT * FROM Readings WHERE PK = 'DEVICE#d1' AND SK >= '2024-05-01T12:00'`, "oldest first; newest first asked"},
+		"no-global-sort": {`SELECT * FROM Readings WHERE PK = 'DEVICE#d1' ORDER BY SK DESC`, "expected ValidationException, the statement succeeded"},
+	},
+	"14-hot-partitions": {
+		"add-vote":   {`UPDATE Votes SET votes = votes + 1 WHERE PK = 'VOTES#dog#0' AND SK = 'TOTAL'`, "row 1 is PK=VOTES#cat#3 votes=12; expected PK=VOTES#cat#3 votes=13"},
+		"all-shards": {`SELECT * FROM Votes WHERE PK IN ['VOTES#cat#0', 'VOTES#cat#1']`, "reads 2 partitions instead of 4"},
+	},
+	"15-cost": {
+		"scan-cost":  {`SELECT PK FROM Orders WHERE status = 'SHIPPED' AND PK = 'ORDER#o1'`, "a Query instead of a Scan; consumed 0.5 CU instead of 3 CU; 1 row instead of 2 rows"},
+		"index-cost": {`SELECT PK FROM Orders WHERE status = 'SHIPPED'`, "a Scan instead of a Query; reads the table Orders, not its index ByStatus; consumed 3 CU instead of 0.5 CU"},
+	},
+	"16-iam-leading-keys": {
+		"own-items":   {`SELECT * FROM App WHERE begins_with(PK, 'USER#u123')`, "a Scan instead of a Query"},
+		"denied-scan": {`EXPLAIN SELECT * FROM App WHERE PK = 'USER#u123'`, "a Query instead of a Scan"},
+	},
+	"17-mini-project": {
+		"create-order": {`INSERT INTO Orders VALUE {'PK':'USER#u124','SK':'ORDER#2024-06-01#o8','status':'PLACED','total':30}`, "0 rows instead of 1 row"},
+		"list-orders":  {`SELECT * FROM Orders WHERE PK = 'USER#u123' ORDER BY SK DESC`, "key condition PK = …; PK = … AND begins_with(SK, …) asked"},
+		"react":        {`UPDATE Orders SET status = 'CONFIRMED' WHERE PK = 'USER#u123' AND SK = 'ORDER#2024-05-20#o7'`, "row 1 is status=PLACED; expected status=CONFIRMED"},
+	},
+	"18-checklist": {
+		"explain-pattern": {`EXPLAIN SELECT * FROM App WHERE GSI1PK = 'STATUS#PENDING'`, "a Scan instead of a Query"},
+		"no-ttl":          {`SELECT * FROM App WHERE PK = 'USER#u1' AND begins_with(SK, 'SESSION#')`, "no filter; the task filters on expiresAt"},
+	},
 }
 
 func TestEveryLessonCompletesWithItsAnswers(t *testing.T) {
