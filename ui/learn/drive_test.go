@@ -193,12 +193,22 @@ var wrong = map[string]map[string][2]string{
 	},
 }
 
+// TestEveryLessonCompletesWithItsAnswers drives every lesson of the
+// built-in course through the workbench: per task, the wrong answer first
+// (it must not pass, and must say what differs), then the reference
+// answer (it must pass). In Korean the same, with the Korean messages.
 func TestEveryLessonCompletesWithItsAnswers(t *testing.T) {
+	for _, lang := range Langs {
+		t.Run(string(lang), func(t *testing.T) { driveCourse(t, lang) })
+	}
+}
+
+func driveCourse(t *testing.T, lang Lang) {
 	home(t)
 	c := builtinCourse(t)
 	for _, l := range c.Lessons {
 		t.Run(l.ID, func(t *testing.T) {
-			d := openLesson(t, c, l, English, false, 100, 30)
+			d := openLesson(t, c, l, lang, false, 100, 30)
 			for _, task := range l.Tasks {
 				if d.currentID() != task.ID {
 					t.Fatalf("at task %q, want %q", d.currentID(), task.ID)
@@ -211,8 +221,14 @@ func TestEveryLessonCompletesWithItsAnswers(t *testing.T) {
 					if d.currentID() != task.ID {
 						t.Fatalf("the wrong answer %q passed task %s", w[0], task.ID)
 					}
-					if got := d.verdict(); !strings.Contains(got, w[1]) {
+					got := d.verdict()
+					switch {
+					case strings.Contains(got, "%!"):
+						t.Errorf("task %s: a message is badly formatted: %q", task.ID, got)
+					case lang == English && !strings.Contains(got, w[1]):
 						t.Errorf("task %s, wrong answer %q: verdict %q, want %q", task.ID, w[0], got, w[1])
+					case lang == Korean && !hasHangul(got):
+						t.Errorf("task %s, wrong answer %q: verdict %q is not in Korean", task.ID, w[0], got)
 					}
 				}
 				d.run(task.Answer)
@@ -223,7 +239,7 @@ func TestEveryLessonCompletesWithItsAnswers(t *testing.T) {
 			if !d.tutor.progress.Complete(l) {
 				t.Fatalf("lesson not complete: %+v", d.tutor.progress)
 			}
-			if v := d.view(); !strings.Contains(v, "✓ passed") {
+			if v := d.view(); !strings.Contains(v, messagesFor(lang).passed) {
 				t.Errorf("the view does not say passed:\n%s", v)
 			}
 			// The progress is on disk, in the lesson's session.

@@ -76,7 +76,7 @@ func parseText(name string, r io.Reader, ps *problems) *Text {
 			k, v, ok := strings.Cut(l, ":")
 			switch strings.TrimSpace(k) {
 			case "title":
-				t.Title = strings.TrimSpace(v)
+				t.Title = unquote(strings.TrimSpace(v))
 			case "covers":
 				for _, c := range strings.Split(v, ";") {
 					if c = strings.TrimSpace(c); c != "" {
@@ -203,4 +203,13 @@ func idOf(t *Text, task *TaskText) string {
 		}
 	}
 	return ""
+}
+
+// unquote drops the double quotes YAML front matter may put around a
+// value that holds a colon.
+func unquote(s string) string {
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		return s[1 : len(s)-1]
+	}
+	return s
 }
