@@ -583,8 +583,12 @@ func (t *Tutor) footer() []string {
 	case t.verdict != nil && t.current() != nil && t.verdictTask == t.current().ID:
 		text := t.msg.notYet + ": " + strings.Join(t.verdict.Diffs, "; ")
 		wrapped := widgets.Wrap(text, t.width)
-		if len(wrapped) > 2 {
-			wrapped = append(wrapped[:1], widgets.Truncate(strings.Join(wrapped[1:], " "), t.width))
+		room := 2 // a strip above the REPL keeps the task in view
+		if t.height >= 20 {
+			room = 4
+		}
+		if len(wrapped) > room {
+			wrapped = append(wrapped[:room-1], widgets.Truncate(strings.Join(wrapped[room-1:], " "), t.width))
 		}
 		for _, w := range wrapped {
 			out = append(out, th.Error.Render(w))
