@@ -115,3 +115,16 @@ func runLesson(ctx context.Context, c *Course, l *Lesson, reset bool, opts Optio
 	}
 	return tutor.Request(), nil
 }
+
+// List returns the lines "dynalab learn --list" prints: the course's
+// lessons, what each covers, and the learner's progress in each.
+func List(opts Options) ([]string, error) {
+	c, err := LoadCourse(opts)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Lang == "" {
+		opts.Lang = LangFromEnv()
+	}
+	return ListLines(c, opts.Lang, func(l *Lesson) (Progress, error) { return ReadProgress(c, l) }), nil
+}

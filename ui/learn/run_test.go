@@ -45,6 +45,10 @@ func TestRunOpensTheLessonInItsOwnSession(t *testing.T) {
 	if got := strings.Join(names, ","); got != "default,learn-03-writes" {
 		t.Errorf("sessions %s; want only the lesson's (and the default, which List creates)", got)
 	}
+	lines, err := List(Options{Lang: English})
+	if err != nil || len(lines) != 1+2*len(c.Lessons) || !strings.Contains(lines[5], "3  Writes and reads  0/3 tasks") {
+		t.Errorf("List: %v\n%s", err, strings.Join(lines, "\n"))
+	}
 	if err := Run(ctx, Options{Lesson: "99", Input: strings.NewReader(""), Output: io.Discard}); err == nil ||
 		!strings.Contains(err.Error(), `no lesson "99"`) {
 		t.Errorf("Run lesson 99: %v", err)
