@@ -20,13 +20,12 @@ type messages struct {
 	order, newest, oldest                         string
 	capInstead, verifyFailed, afterVerify         string
 	rowsInstead, rowDiff, wrongOrder, rowsMissing string
-	row, rowsN                                    string
 
 	// the pane
 	title, lessonOf, taskOf, covers, passed, notYet, hint, answer, done string
-	skipped, noHint, allDone, nextLesson, lastLesson, list              string
-	checking, autoCheck, answerAtPrompt, unknownCommand, noLesson       string
-	progress, resumed, reset, setupFailed                               string
+	skipped, allDone, nextLesson, lastLesson, list                      string
+	checking, answerAtPrompt, unknownCommand, noLesson                  string
+	progress, resumed                                                   string
 }
 
 var english = &messages{
@@ -60,8 +59,6 @@ var english = &messages{
 	rowDiff:           "row %d is %s; expected %s",
 	wrongOrder:        "the right rows in the wrong order: %s; expected %s",
 	rowsMissing:       "missing %s; returned instead %s",
-	row:               "row",
-	rowsN:             "rows",
 
 	title:          "Lesson",
 	lessonOf:       "Lesson %d of %d",
@@ -73,20 +70,16 @@ var english = &messages{
 	answer:         "Answer",
 	done:           "done",
 	skipped:        "skipped",
-	noHint:         "no hint for this task",
 	allDone:        "✓ Lesson complete: every task passed.",
 	nextLesson:     "Next: lesson %d, %s — .learn %d, or F7",
 	lastLesson:     "That was the last lesson of the course.",
 	list:           "Lessons (.learn N opens one; each works in its own session):",
 	checking:       "checking…",
-	autoCheck:      "check",
 	answerAtPrompt: "the answer is at the prompt: Enter runs it",
 	unknownCommand: "unknown lesson command %s (.learn [N], .check, .hint, .answer, .next)",
 	noLesson:       "no lesson %q: .learn lists them",
 	progress:       "%d/%d tasks",
 	resumed:        "resumed at task %d of %d",
-	reset:          "lesson reset: its session was emptied and loaded again",
-	setupFailed:    "the lesson's setup failed: %v",
 }
 
 var korean = &messages{
@@ -120,8 +113,6 @@ var korean = &messages{
 	rowDiff:           "%d번째 행이 %s입니다. 기대한 값은 %s입니다",
 	wrongOrder:        "행은 맞지만 순서가 다릅니다: %s. 기대한 순서는 %s입니다",
 	rowsMissing:       "%s 행이 없습니다. 대신 나온 행: %s",
-	row:               "행",
-	rowsN:             "행",
 
 	title:          "레슨",
 	lessonOf:       "레슨 %d / %d",
@@ -133,20 +124,16 @@ var korean = &messages{
 	answer:         "정답",
 	done:           "완료",
 	skipped:        "건너뜀",
-	noHint:         "이 과제에는 힌트가 없습니다",
 	allDone:        "✓ 레슨 완료: 모든 과제를 통과했습니다.",
 	nextLesson:     "다음: 레슨 %d, %s — .learn %d 또는 F7",
 	lastLesson:     "코스의 마지막 레슨이었습니다.",
 	list:           "레슨 목록 (.learn N으로 엽니다. 레슨마다 자기 세션에서 진행됩니다):",
 	checking:       "확인 중…",
-	autoCheck:      "확인",
 	answerAtPrompt: "정답을 프롬프트에 넣었습니다: Enter로 실행하세요",
 	unknownCommand: "알 수 없는 레슨 명령 %s (.learn [N], .check, .hint, .answer, .next)",
 	noLesson:       "레슨 %q이(가) 없습니다: .learn으로 목록을 보세요",
 	progress:       "과제 %d/%d",
 	resumed:        "과제 %d / %d부터 이어서 합니다",
-	reset:          "레슨을 초기화했습니다: 세션을 비우고 다시 불러왔습니다",
-	setupFailed:    "레슨 준비에 실패했습니다: %v",
 }
 
 func messagesFor(l Lang) *messages {

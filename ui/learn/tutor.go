@@ -484,6 +484,7 @@ func (t *Tutor) taskMarks() string {
 func (t *Tutor) document() string {
 	tx := t.lesson.In(t.lang)
 	var b strings.Builder
+	fmt.Fprintf(&b, "*%s: %s*\n\n", t.msg.covers, strings.Join(tx.Covers, " · "))
 	b.WriteString(tx.Intro)
 	cur := t.progress.Current(t.lesson)
 	for i, task := range t.lesson.Tasks {
@@ -528,7 +529,10 @@ func (t *Tutor) View() string {
 	if cur >= len(t.lesson.Tasks) {
 		sub = t.msg.done + "  " + t.taskMarks()
 	}
-	top := []string{widgets.FitLine(head, t.width), widgets.FitLine(th.Muted.Render(sub), t.width)}
+	top := []string{
+		widgets.FitLine(th.Accent.Render(fmt.Sprintf(t.msg.lessonOf, t.lesson.Number, len(course.Lessons)))+th.Muted.Render(" · "+sub), t.width),
+		widgets.FitLine(th.Text.Bold(true).Render(tx.Title), t.width),
+	}
 	if t.height < 12 {
 		top = []string{widgets.FitLine(head+th.Muted.Render(" · "+sub), t.width)}
 	}
