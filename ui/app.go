@@ -50,13 +50,15 @@ type App struct {
 	sideHidden bool // F3: no side column in wide windows
 	zoomed     bool // F4: the focused pane takes the whole window
 
+	tutor common.Tutor // the lesson beside the panes (dynalab learn); nil when none
+
 	quitArmed bool // Ctrl+C was pressed once
 	cmdline   *widgets.Editor
 	notice    string // a root message in the footer
 }
 
 func newApp(c *common.Common, opts Options, feeds sessions.Feeds, pricing capacity.Pricing) *App {
-	a := &App{c: c, global: keys.NewGlobal(), help: help.New()}
+	a := &App{c: c, global: keys.NewGlobal(), help: help.New(), tutor: opts.Tutor}
 	var ed browser.EditorFunc
 	if opts.Editor != nil {
 		ed = opts.Editor
@@ -99,6 +101,9 @@ func (a *App) Init() tea.Cmd {
 	cmds := []tea.Cmd{common.LoadTables(a.c, "")}
 	for _, p := range a.panes {
 		cmds = append(cmds, p.Init())
+	}
+	if a.tutor != nil {
+		cmds = append(cmds, a.tutor.Init())
 	}
 	return tea.Batch(cmds...)
 }
@@ -163,6 +168,10 @@ func (a *App) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case common.FocusMsg:
 		a.setFocus(msg.Pane)
 		return a, nil
+	case common.LearnMsg:
+		if a.tutor == nil {
+			return a, noTutor(msg)
+		}
 	}
 	return a, a.broadcast(msg)
 }
@@ -174,6 +183,9 @@ func (a *App) broadcast(msg tea.Msg) tea.Cmd {
 		if cmd := p.Update(msg); cmd != nil {
 			cmds = append(cmds, cmd)
 		}
+	}
+	if a.tutor != nil {
+		cmds = append(cmds, a.tutor.Update(msg))
 	}
 	return tea.Batch(cmds...)
 }
@@ -253,6 +265,11 @@ func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	if a.cmdline != nil {
 		return a.commandKey(msg)
+	}
+	if a.tutor != nil {
+		if handled, cmd := a.tutor.Key(msg); handled {
+			return cmd
+		}
 	}
 	pane := a.panes[a.focus]
 	switch {

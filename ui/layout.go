@@ -48,6 +48,10 @@ func (a *App) layout() {
 		return
 	}
 	bodyH := max(1, a.height-chrome)
+	if a.tutorShown() {
+		a.layoutTutor(bodyH)
+		return
+	}
 	if !a.wide() {
 		for _, p := range a.panes {
 			p.SetSize(a.width, bodyH)
@@ -71,14 +75,17 @@ func (a *App) View() string {
 	}
 	bodyH := max(1, a.height-chrome)
 	var body string
-	if a.wide() {
+	switch {
+	case a.tutorShown():
+		body = a.tutorBody(bodyH)
+	case a.wide():
 		lw := a.leftWidth()
 		left := a.panes[a.left]
 		right := a.panes[common.PaneStreams]
 		body = lipgloss.JoinHorizontal(lipgloss.Top,
 			widgets.Frame(a.c.Theme, a.paneTitle(a.left), left.View(), lw, bodyH, a.focus == a.left),
 			widgets.Frame(a.c.Theme, a.paneTitle(common.PaneStreams), right.View(), a.width-lw, bodyH, a.focus == common.PaneStreams))
-	} else {
+	default:
 		body = widgets.Fit(a.panes[a.focus].View(), a.width, bodyH)
 	}
 	switch a.overlay {
@@ -128,7 +135,11 @@ func (a *App) footer() string {
 	if a.panes[a.focus].Capturing() {
 		help.SetHelp("F1", "help") // ? is typed in a text input
 	}
-	bindings := append([]key.Binding{help}, a.panes[a.focus].ShortHelp()...)
+	bindings := []key.Binding{help}
+	if a.tutor != nil {
+		bindings = append(bindings, a.tutor.ShortHelp()...)
+	}
+	bindings = append(bindings, a.panes[a.focus].ShortHelp()...)
 	if !a.panes[a.focus].Capturing() {
 		bindings = append(bindings, g.NextPane)
 	}
@@ -226,6 +237,10 @@ func (a *App) helpBox(h int) string {
 	pane := a.panes[a.focus]
 	lines := []string{th.Muted.Render(pane.Title() + " keys (as they work right now)")}
 	lines = append(lines, helpLines(th, pane.FullHelp(), inner)...)
+	if a.tutor != nil {
+		lines = append(lines, "", th.Muted.Render(a.tutor.Title()+" keys (from every pane)"))
+		lines = append(lines, helpLines(th, a.tutor.FullHelp(), inner)...)
+	}
 	lines = append(lines, "", th.Muted.Render("everywhere"))
 	lines = append(lines, helpLines(th, a.global.FullHelp(), inner)...)
 	return widgets.Dialog(th, "Help", a.scrolled(lines, h, "esc, F1 or ? closes"), a.width-4)

@@ -51,6 +51,10 @@ type Options struct {
 	// InlineScreen draws in the terminal's main screen instead of the
 	// alternate one.
 	InlineScreen bool
+	// Tutor, when set, is a guided lesson (dynalab learn) shown beside the
+	// panes: the side column of the wide layout, a strip above the focused
+	// pane otherwise (F3 hides it). Its keys work from every pane.
+	Tutor common.Tutor
 	// Table, when set, is the table the Browser shows on the first frame
 	// (dynalab -t TABLE): focused, with its first page loaded.
 	Table string
@@ -114,6 +118,9 @@ func New(ctx context.Context, opts Options) (*App, error) {
 		pricing = *opts.Pricing
 	}
 	c := &common.Common{Ctx: ctx, Backend: opts.Backend, Theme: opts.Theme, Clock: opts.Clock, Timeout: opts.Timeout}
+	if opts.Tutor != nil {
+		opts.Tutor.Attach(c)
+	}
 	// The live feeds end with ctx: Run's, when the program stops.
 	a := newApp(c, opts, opts.Backend.Subscribe(ctx), pricing)
 	if opts.Table != "" {

@@ -31,6 +31,8 @@ var metaHelp = []string{
 	"  .save NAME [TEXT]  save the last statement as query NAME, TEXT its description",
 	"  .export FILE       write the newest result's items as DynamoDB JSON lines",
 	"  .theme NAME        switch theme: " + strings.Join(themes.Names(), ", "),
+	"  .learn [N]         list the lessons, or open lesson N (dynalab learn)",
+	"  .check .hint .answer .next   check the lesson's task, hint, answer, skip it",
 	"  .clear             clear the output",
 	"  .help              this help",
 	"  :q                 quit",
@@ -127,6 +129,9 @@ func (m *Model) meta(line string) tea.Cmd {
 		return func() tea.Msg { return common.ThemeRequestMsg{Name: arg} }
 	case ".clear":
 		m.out, m.scroll = nil, 0
+	case ".learn", ".check", ".hint", ".answer", ".next":
+		msg := common.LearnMsg{Command: strings.ToLower(name[1:]), Arg: arg}
+		return func() tea.Msg { return msg }
 	case ":q", ":quit", ":q!", ".quit", ".exit":
 		return func() tea.Msg { return common.QuitRequestMsg{} }
 	default:

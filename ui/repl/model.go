@@ -231,6 +231,12 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.saved(msg)
 	case queriesMsg:
 		return m.queriesLoaded(msg)
+	case common.TranscriptMsg:
+		m.appendOut(toneEntry(msg.Lines, msg.Tone))
+	case common.PromptMsg:
+		m.ed.SetValue(msg.Text)
+		m.editing = true
+		m.hist.Reset()
 	case common.ThemeChangedMsg:
 		// Entries re-render on their own: the theme is part of their cache key.
 		if m.themeAsked {

@@ -167,7 +167,7 @@ func (m *Model) finish(msg runDoneMsg) tea.Cmd {
 			m.appendOut(infoEntry([]string{"stopped: " + common.Plural(n, "later statement") + " not run"}, true))
 			m.queue = nil
 		}
-		return common.Report(act)
+		return tea.Batch(common.Report(act), statementDone(q.text, nil, msg.err, r.token))
 	}
 	res := msg.res
 	if res == nil {
@@ -218,7 +218,17 @@ func (m *Model) finish(msg runDoneMsg) tea.Cmd {
 	if isWrite(op) && len(res.Items) == 0 || res.Plan != "" {
 		m.status.HasCounts, m.status.Page = false, 0 // nothing was listed
 	}
-	return tea.Batch(common.Report(act), learn, m.startNext())
+	return tea.Batch(common.Report(act), learn, statementDone(q.text, res, nil, r.token), m.startNext())
+}
+
+// statementDone reports a statement's outcome (a lesson checks it), once:
+// for its first page, not for the pages that follow.
+func statementDone(text string, res *sessions.Result, err error, token string) tea.Cmd {
+	if token != "" {
+		return nil
+	}
+	msg := common.StatementMsg{Text: text, Result: res, Err: err}
+	return func() tea.Msg { return msg }
 }
 
 func isWrite(op string) bool {

@@ -83,6 +83,27 @@ func infoEntry(lines []string, muted bool) *entry {
 }
 
 // styledEntry shows lines rendered by the caller per theme.
+// toneEntry is lines another component asked to show: "ok" in the
+// success style, "fail" in the error style, else plain.
+func toneEntry(lines []string, tone string) *entry {
+	return textEntry(func(rc renderCtx) []string {
+		st := rc.th.Text
+		switch tone {
+		case "ok":
+			st = rc.th.Success
+		case "fail":
+			st = rc.th.Error
+		}
+		var out []string
+		for _, l := range lines {
+			for _, w := range widgets.Wrap(l, rc.width) {
+				out = append(out, st.Render(w))
+			}
+		}
+		return out
+	})
+}
+
 func styledEntry(render func(th *themes.Theme, width int) []string) *entry {
 	return textEntry(func(rc renderCtx) []string { return render(rc.th, rc.width) })
 }
