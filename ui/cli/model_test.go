@@ -52,3 +52,22 @@ func TestModelCommands(t *testing.T) {
 		t.Fatalf("destructive with --yes: exit %d\n%s%s", code, o, errOut)
 	}
 }
+
+// TestLearnList: dynalab learn --list lists the built-in lessons in the
+// language asked; a teacher's course with a mistake says where.
+func TestLearnList(t *testing.T) {
+	dir := sessionHome(t)
+	code, out, errOut := cli(t, "learn", "--list", "--lang", "en")
+	if code != 0 || !strings.Contains(out, "Tables, keys and item collections") || !strings.Contains(out, "The closing checklist") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := cli(t, "learn", "--list", "--lang", "fr"); code != 2 || !strings.Contains(errOut, "unknown language") {
+		t.Fatalf("--lang fr: exit %d %s", code, errOut)
+	}
+	course := filepath.Join(dir, "course", "01-keys")
+	os.MkdirAll(course, 0o700)
+	os.WriteFile(filepath.Join(course, "en.md"), []byte("# Keys\n"), 0o600)
+	if code, _, errOut := cli(t, "learn", "--list", "--dir", filepath.Dir(course)); code != 1 || !strings.Contains(errOut, "01-keys") {
+		t.Fatalf("a bad course: exit %d\n%s", code, errOut)
+	}
+}

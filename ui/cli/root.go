@@ -24,6 +24,7 @@ func newRootCmd() *cobra.Command {
 		newSampleCmd(),
 		newRepairCmd(),
 		newModelCmd(),
+		newLearnCmd(),
 		newVersionCmd(),
 		newCompletionCmd(),
 	)
