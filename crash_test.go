@@ -132,6 +132,9 @@ func TestCrashKeepsWritesAndStreamRecordsTogether(t *testing.T) {
 		}
 	}
 	t.Logf("%d writes acknowledged before SIGKILL; %d items and their records checked after restart", total.Load(), len(items))
+	_ = srv2.Process.Kill()
+	_ = srv2.Wait()
+	checkFile(t, bin, path)
 }
 
 // startServer runs "dynalab serve --sync always" on path and returns it

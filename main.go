@@ -50,6 +50,7 @@ Commands:
   auth      explain why a request would be allowed or denied (serve --auth's policies)
   session   list, create, show, change and remove sessions (named workspaces, local or remote)
   snapshot  save, restore and list copies of a session's database
+  check     compare a database's indexes, counts, TTL schedule and streams with its items
   sample    load a sample data model (single-table, product-catalog, time-series) to learn from
   version   print the version
   help      show this help, or help for a command: dynalab help serve
@@ -89,6 +90,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = sessionCmd(rest, stdout, stderr)
 	case "snapshot":
 		err = snapshotCmd(rest, stdout, stderr)
+	case "check":
+		err = checkCmd(ctx, rest, stdout, stderr)
 	case "sample":
 		err = sampleCmd(ctx, rest, stdout, stderr)
 	case "version":

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"dynalab/engine"
+	"dynalab/engine/attr"
+	"dynalab/engine/enginetest"
+	"dynalab/sessions"
+)
+
+// buildDynalab builds the binary into a temporary directory, or skips the
+// test where that cannot be done (-short, no go command).
+func buildDynalab(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary; skipped under -short")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command to build the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "dynalab")
+	if runtime.GOOS == "windows" {
+		bin += ".exe"
+	}
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// runBinary runs the binary and returns its exit code and output.
+func runBinary(t *testing.T, bin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		code = exit.ExitCode()
+	case err != nil:
+		t.Fatalf("run %v: %v", args, err)
+	}
+	return code, out.String(), errOut.String()
+}
+
+// seedCheckDB writes a database with a table that has a GSI, an LSI, TTL
+// and a stream, and a few items.
+func seedCheckDB(t *testing.T, path string) {
+	t.Helper()
+	db, err := engine.Open(engine.Options{Path: path, SweepInterval: -1, TTLSettle: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	_, err = db.CreateTable(ctx, &engine.CreateTableInput{
+		TableName: "Orders",
+		AttributeDefinitions: []engine.AttributeDefinition{{AttributeName: "pk", AttributeType: "S"}, {AttributeName: "sk", AttributeType: "S"},
+			{AttributeName: "status", AttributeType: "S"}, {AttributeName: "placed", AttributeType: "S"}},
+		KeySchema:   []engine.KeySchemaElement{{AttributeName: "pk", KeyType: "HASH"}, {AttributeName: "sk", KeyType: "RANGE"}},
+		BillingMode: engine.BillingPayPerRequest,
+		GlobalSecondaryIndexes: []engine.GlobalSecondaryIndex{{IndexName: "ByStatus",
+			KeySchema:  []engine.KeySchemaElement{{AttributeName: "status", KeyType: "HASH"}},
+			Projection: &engine.Projection{ProjectionType: "ALL"}}},
+		LocalSecondaryIndexes: []engine.LocalSecondaryIndex{{IndexName: "ByPlaced",
+			KeySchema:  []engine.KeySchemaElement{{AttributeName: "pk", KeyType: "HASH"}, {AttributeName: "placed", KeyType: "RANGE"}},
+			Projection: &engine.Projection{ProjectionType: "KEYS_ONLY"}}},
+		StreamSpecification: &engine.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: "NEW_IMAGE"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UpdateTimeToLive(ctx, &engine.UpdateTimeToLiveInput{TableName: "Orders",
+		TimeToLiveSpecification: &engine.TimeToLiveSpecification{AttributeName: aws.String("ttl"), Enabled: aws.Bool(true)}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range []attr.Item{
+		{"pk": attr.S("c1"), "sk": attr.S("o1"), "status": attr.S("open"), "placed": attr.S("2026-01-02"), "ttl": attr.MustN("4102444800")},
+		{"pk": attr.S("c1"), "sk": attr.S("o2"), "status": attr.S("shipped"), "placed": attr.S("2026-01-03")},
+		{"pk": attr.S("c2"), "sk": attr.S("o3"), "status": attr.S("open")},
+	} {
+		if _, err := db.PutItem(ctx, &engine.PutItemInput{TableName: "Orders", Item: it}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCheckCommand runs "dynalab check" on a consistent database, on one
+// damaged behind the engine's back, through a session, and with mistakes.
+func TestCheckCommand(t *testing.T) {
+	bin := buildDynalab(t)
+	dir := t.TempDir()
+	t.Setenv(sessions.HomeEnv, filepath.Join(dir, "home"))
+	path := filepath.Join(dir, "orders.db")
+	seedCheckDB(t, path)
+
+	code, out, errOut := runBinary(t, bin, "check", path)
+	if code != 0 || out != path+": consistent\n" {
+		t.Fatalf("check of a consistent database: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+
+	if err := enginetest.SetTableStats(path, "Orders", 7, 100); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = runBinary(t, bin, "check", path)
+	want := "table Orders: table statistics: the table holds 3 items of "
+	if code != 1 || !strings.HasPrefix(out, want) || !strings.Contains(out, "its statistics say 7 items of 100 bytes") ||
+		!strings.Contains(errOut, path+" is inconsistent: 1 differences listed") {
+		t.Fatalf("check of a damaged database: exit %d, stdout %q, stderr %q; want exit 1 and %q…", code, out, errOut, want)
+	}
+
+	// A session's database, by --session.
+	if code, _, errOut := runBinary(t, bin, "session", "new", "lab"); code != 0 {
+		t.Fatalf("session new: %d %s", code, errOut)
+	}
+	sessionDB, err := sessions.DatabasePath("lab")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedCheckDB(t, sessionDB)
+	if code, out, errOut := runBinary(t, bin, "check", "--session", "lab"); code != 0 || !strings.HasSuffix(out, ": consistent\n") {
+		t.Fatalf("check --session lab: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		code int
+		text string
+	}{
+		{[]string{"check", "a.db", "b.db"}, 2, "give at most one FILE"},
+		{[]string{"check", path, "--session", "lab"}, 2, "FILE and --session are alternatives"},
+		{[]string{"check", filepath.Join(dir, "missing.db")}, 1, "no such file"},
+		{[]string{"check", "--session", "nosuch"}, 1, `session "nosuch"`},
+	} {
+		code, out, errOut := runBinary(t, bin, tc.args...)
+		if code != tc.code || !strings.Contains(errOut, tc.text) {
+			t.Errorf("dynalab %v: exit %d, stdout %q, stderr %q; want exit %d and %q", tc.args, code, out, errOut, tc.code, tc.text)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "missing.db")); err == nil {
+		t.Error("check created the database it was asked to check")
+	}
+}
+
+// checkFile runs "dynalab check" on a database file no process holds and
+// fails t unless it is consistent.
+func checkFile(t *testing.T, bin, path string) {
+	t.Helper()
+	if code, out, errOut := runBinary(t, bin, "check", path); code != 0 {
+		t.Errorf("dynalab check %s: exit %d\n%s%s", path, code, out, errOut)
+	}
+}
