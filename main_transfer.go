@@ -103,7 +103,7 @@ func importCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		if *resume {
 			flags = os.O_WRONLY | os.O_CREATE | os.O_APPEND
 		}
-		f, err := os.OpenFile(*rejects, flags, 0o644)
+		f, err := os.OpenFile(*rejects, flags, sessions.PrivateFile)
 		if err != nil {
 			return fmt.Errorf("import: --rejects: %w", err)
 		}
