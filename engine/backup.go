@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -235,16 +236,26 @@ func (db *DB) saveBackup(b *backupMeta, data []byte) error {
 // backupsDir is the directory beside the database file holding backups.
 func (db *DB) backupsDir() string { return db.Path() + backupsDirSuffix }
 
+// writeFileSynced writes a backup or an export object: through a synced
+// temporary file renamed into place, private (0600, directories 0700: it
+// holds a table's items) unless it replaces a file, whose mode it keeps.
 func writeFileSynced(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
+	mode := fs.FileMode(0o600)
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		mode = fi.Mode().Perm()
+	}
 	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
 	}
-	_, err = f.Write(data)
+	err = f.Chmod(mode) // a stale tmp keeps its mode through OpenFile
+	if err == nil {
+		_, err = f.Write(data)
+	}
 	if err = errors.Join(err, f.Sync(), f.Close()); err != nil {
 		os.Remove(tmp)
 		return err

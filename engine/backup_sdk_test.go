@@ -199,6 +199,7 @@ func TestBackupLifecycle(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(e.db.Path()+".backups", id+".json.gz")); err != nil {
 		t.Fatalf("backup file: %v", err)
 	}
+	wantPrivateTree(t, e.db.Path()+".backups")
 
 	d, err := e.c.DescribeBackup(ctx, &dynamodb.DescribeBackupInput{BackupArn: aws.String(arns[0])})
 	if err != nil {

@@ -185,6 +185,9 @@ func TestCorruptionAtRandomOffsets(t *testing.T) {
 				t.Fatalf("byte %d: open after repair: %v", off, err)
 			}
 			got := rawState(t, rdb)
+			if diffs, err := rdb.Check(context.Background()); err != nil || len(diffs) > 0 {
+				t.Fatalf("byte %d ^%#x: the repaired database does not check: %v %v", off, x, diffs, err)
+			}
 			rdb.Close()
 			if got != wantState {
 				t.Fatalf("byte %d ^%#x: the repaired file does not hold the %d transactions before the damage (report %+v)", off, x, k-1, rep)

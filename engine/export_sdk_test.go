@@ -103,6 +103,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if files["itemCount"] != float64(len(source)) || !strings.HasPrefix(dataKey, base+"/data/") || !strings.HasSuffix(dataKey, ".json.gz") {
 		t.Fatalf("manifest-files.json %v", files)
 	}
+	wantPrivateTree(t, filepath.Join(s3dir, "lab-bucket"))
 	lines := gunzipLines(t, filepath.Join(s3dir, "lab-bucket", filepath.FromSlash(dataKey)))
 	if len(lines) != len(source) || !strings.HasPrefix(lines[0], `{"Item":{`) {
 		t.Fatalf("%d data lines, first %.80s", len(lines), lines[0])

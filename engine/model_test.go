@@ -47,6 +47,7 @@ func TestRandomOpsAgainstModel(t *testing.T) {
 	}
 	m.scan()
 	m.checkStats()
+	enginetest.Check(t, m.db) // everything derived from the items agrees with them
 	t.Logf("seed %d: %d ops, %d items at the end, %+v", seed, ops, m.items(), m.stats)
 	if m.items() == 0 || m.stats.creates == 0 || m.stats.condFails == 0 || m.stats.updateErrs == 0 || m.stats.deletes == 0 {
 		t.Fatalf("seed %d: the run exercised too little: %+v, %d items", seed, m.stats, m.items())

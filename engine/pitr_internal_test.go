@@ -14,11 +14,7 @@ import (
 // stay.
 func TestPITRFoldKeepsOneImagePerItem(t *testing.T) {
 	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	db, err := Open(Options{Clock: func() time.Time { return now }, SweepInterval: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openChecked(t, Options{Clock: func() time.Time { return now }, SweepInterval: -1})
 	ctx := context.Background()
 	call := func(op, body string) {
 		t.Helper()
@@ -65,7 +61,7 @@ func TestPITRFoldKeepsOneImagePerItem(t *testing.T) {
 	// DeleteTable drops the log and the fold watermark.
 	tid := db.tables["Tab"].meta.ID
 	call("DeleteTable", `{"TableName":"Tab"}`)
-	err = db.store.View(func(tx *store.Tx) error {
+	err := db.store.View(func(tx *store.Tx) error {
 		if _, err := tx.Get(pitrFoldedKey(tid)); err == nil {
 			t.Error("fold watermark left after DeleteTable")
 		}

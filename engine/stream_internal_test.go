@@ -26,11 +26,7 @@ type rawEnv struct {
 
 func newRawEnv(t *testing.T) *rawEnv {
 	e := &rawEnv{t: t, now: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)}
-	db, err := Open(Options{Clock: func() time.Time { return e.now }, SweepInterval: -1, TTLSettle: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openChecked(t, Options{Clock: func() time.Time { return e.now }, SweepInterval: -1, TTLSettle: -1})
 	e.db = db
 	return e
 }
@@ -244,11 +240,7 @@ func FuzzStreamsDispatch(f *testing.F) {
 		f.Add(uint8(i), []byte(s))
 	}
 	clock := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
-	db, err := Open(Options{Clock: func() time.Time { return clock }, SweepInterval: -1})
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { db.Close() })
+	db := openChecked(f, Options{Clock: func() time.Time { return clock }, SweepInterval: -1})
 	ctx := context.Background()
 	create := rawTableJSON + `,"StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_AND_OLD_IMAGES"}}`
 	if _, _, err := db.Dispatch(ctx, TargetPrefix+"CreateTable", []byte(create)); err != nil {

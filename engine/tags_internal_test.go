@@ -42,11 +42,7 @@ func TestTagPage(t *testing.T) {
 
 // TestTagRequestNullMembers sends what the SDK refuses client-side.
 func TestTagRequestNullMembers(t *testing.T) {
-	db, err := Open(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openChecked(t, Options{})
 	ctx := context.Background()
 	create := `{"TableName":"Tab","AttributeDefinitions":[{"AttributeName":"PK","AttributeType":"S"}],"KeySchema":[{"AttributeName":"PK","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}`
 	if _, _, err := db.Dispatch(ctx, TargetPrefix+"CreateTable", []byte(create)); err != nil {

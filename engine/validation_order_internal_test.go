@@ -13,11 +13,7 @@ import (
 // requests whose only faults are constraints, both must give the same
 // message.
 func TestConstraintsFirstMatchesOperations(t *testing.T) {
-	db, err := Open(Options{Path: t.TempDir() + "/t.db"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openChecked(t, Options{Path: t.TempDir() + "/t.db"})
 	ctx := context.Background()
 	key := attr.Item{"PK": attr.S("a")}
 	neg, big := int64(-1), int64(2000000)

@@ -3,6 +3,7 @@ package sessions
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -11,6 +12,25 @@ import (
 // HomeEnv overrides the data directory (tests and CI use it to stay out of
 // the real home directory).
 const HomeEnv = "DYNALAB_HOME"
+
+// Modes of what dynalab creates under the data directory and of the files
+// it writes for the user (exports, snapshots, rejects): they hold items and
+// settings, which no other local user may read (--auth guards the endpoint,
+// not the disk).
+const (
+	PrivateFile fs.FileMode = 0o600
+	PrivateDir  fs.FileMode = 0o700
+)
+
+// FileMode returns the mode to write path with: the existing file's, so
+// that a rewrite (a temporary file renamed over it) keeps what its owner
+// chose, else PrivateFile.
+func FileMode(path string) fs.FileMode {
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		return fi.Mode().Perm()
+	}
+	return PrivateFile
+}
 
 // DefaultName is the session used when none is named.
 const DefaultName = "default"

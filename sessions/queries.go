@@ -56,7 +56,7 @@ func SaveQuery(session, name, text string) (*SavedQuery, error) {
 	if _, err := Load(session); err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(p), PrivateDir); err != nil {
 		return nil, fmt.Errorf("save query %q: %w", name, err)
 	}
 	if !strings.HasSuffix(text, "\n") {

@@ -180,11 +180,11 @@ func Create(name string, s Settings) (*Info, error) {
 			return nil, fmt.Errorf("create session %q: %w (as %q)", name, ErrExists, n)
 		}
 	}
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(dir), PrivateDir); err != nil {
 		return nil, fmt.Errorf("create session %q: %w", name, err)
 	}
 	// Mkdir (not MkdirAll) fails if a concurrent Create got there first.
-	if err := os.Mkdir(dir, 0o755); err != nil {
+	if err := os.Mkdir(dir, PrivateDir); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return nil, fmt.Errorf("create session %q: %w", name, ErrExists)
 		}
@@ -259,7 +259,7 @@ func Load(name string) (Settings, error) {
 		return Settings{}, fmt.Errorf("session %q: %w; create it with \"dynalab session new %s\" (see \"dynalab session list\")", name, ErrNotFound, name)
 	}
 	s := Settings{Kind: KindLocal, Created: time.Now().UTC().Truncate(time.Second)}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, PrivateDir); err != nil {
 		return Settings{}, fmt.Errorf("create session %q: %w", name, err)
 	}
 	if err := writeSettings(dir, s); err != nil {
@@ -296,14 +296,18 @@ func writeSettings(dir string, s Settings) error {
 }
 
 // writeFileAtomic replaces path with data through a temporary file, so
-// that a reader sees the old content or the new, never a mix.
+// that a reader sees the old content or the new, never a mix. The file
+// keeps its mode, or is created PrivateFile.
 func writeFileAtomic(path string, data []byte) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err
 	}
 	tmp := f.Name()
-	_, werr := f.Write(data)
+	werr := f.Chmod(FileMode(path))
+	if werr == nil {
+		_, werr = f.Write(data)
+	}
 	if cerr := f.Close(); werr == nil {
 		werr = cerr
 	}

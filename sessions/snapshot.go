@@ -81,7 +81,7 @@ func SaveSnapshot(session, name string) (*Snapshot, error) {
 		return nil, err
 	}
 	defer unlock()
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(dst), PrivateDir); err != nil {
 		return nil, fmt.Errorf("%s %q: %w", op, name, err)
 	}
 	if err := copyFile(src, dst); err != nil {
@@ -107,7 +107,7 @@ func RestoreSnapshot(session, name string) (*Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(dst), PrivateDir); err != nil {
 		return nil, fmt.Errorf("%s %q: %w", op, name, err)
 	}
 	unlock, err := lockDatabase(session, dst, op)
@@ -176,7 +176,8 @@ func statSnapshot(name, path string) (*Snapshot, error) {
 
 // copyFile copies src over dst through a temporary file beside dst,
 // synced before it is renamed into place: dst is the old file or the
-// whole new one, even after a crash.
+// whole new one, even after a crash. dst keeps its mode, or is created
+// PrivateFile.
 func copyFile(src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {
@@ -188,7 +189,10 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	tmp := out.Name()
-	_, err = io.Copy(out, in)
+	err = out.Chmod(FileMode(dst))
+	if err == nil {
+		_, err = io.Copy(out, in)
+	}
 	if err == nil {
 		err = out.Sync()
 	}

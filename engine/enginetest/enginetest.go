@@ -7,6 +7,7 @@ package enginetest
 
 import (
 	"context"
+	"errors"
 	"net/http/httptest"
 	"path/filepath"
 	"sync"
@@ -47,8 +48,10 @@ func (c *Clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// Open opens a database file in the test's temporary directory and closes
-// it when the test ends. opts.Path, when empty, is set to that file.
+// Open opens a database file in the test's temporary directory and, when
+// the test ends, checks it (Check) and closes it: a difference or a failed
+// Close fails the test, as bbolt's test harness checks every database it
+// closes. opts.Path, when empty, is set to that file.
 func Open(t testing.TB, opts engine.Options) *engine.DB {
 	t.Helper()
 	if opts.Path == "" {
@@ -58,18 +61,52 @@ func Open(t testing.TB, opts engine.Options) *engine.DB {
 	if err != nil {
 		t.Fatalf("open %s: %v", opts.Path, err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() { CheckClose(t, db) })
 	return db
 }
 
-// Reopen closes db and opens its file again with the same options.
+// Check fails t with each difference db.Check reports, or its error.
+func Check(t testing.TB, db *engine.DB) {
+	t.Helper()
+	diffs, err := db.Check(context.Background())
+	report(t, db, diffs, err)
+}
+
+// CheckClose checks db (Check) and closes it, failing t on a difference or
+// a Close error. A database the test closed itself is left alone.
+func CheckClose(t testing.TB, db *engine.DB) {
+	t.Helper()
+	diffs, err := db.Check(context.Background())
+	if errors.Is(err, engine.ErrClosed) {
+		return
+	}
+	report(t, db, diffs, err)
+	if err := db.Close(); err != nil {
+		t.Errorf("close %s: %v", db.Path(), err)
+	}
+}
+
+// Reopen checks and closes db (CheckClose) and opens its file again with
+// the same options.
 func Reopen(t testing.TB, db *engine.DB, opts engine.Options) *engine.DB {
 	t.Helper()
 	opts.Path = db.Path()
+	diffs, err := db.Check(context.Background())
+	report(t, db, diffs, err)
 	if err := db.Close(); err != nil {
 		t.Fatalf("close: %v", err)
 	}
 	return Open(t, opts)
+}
+
+func report(t testing.TB, db *engine.DB, diffs []engine.Difference, err error) {
+	t.Helper()
+	if err != nil {
+		t.Errorf("check: %v", err)
+	}
+	for _, d := range diffs {
+		t.Errorf("check %s: %s", db.Path(), d)
+	}
 }
 
 // Client serves db over HTTP on a loopback port for the life of the test

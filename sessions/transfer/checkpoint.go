@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"dynalab/sessions"
 )
 
 // checkpointVersion is bumped when Checkpoint's meaning changes.
@@ -52,14 +54,17 @@ func writeCheckpoint(path string, c *Checkpoint) error {
 	if err != nil {
 		return fmt.Errorf("write checkpoint: %w", err)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), sessions.PrivateDir); err != nil {
 		return fmt.Errorf("write checkpoint: %w", err)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("write checkpoint: %w", err)
 	}
-	_, err = tmp.Write(append(data, '\n'))
+	err = tmp.Chmod(sessions.FileMode(path))
+	if err == nil {
+		_, err = tmp.Write(append(data, '\n'))
+	}
 	if err == nil {
 		err = tmp.Sync()
 	}

@@ -7,12 +7,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"dynalab/sessions"
 )
 
 // CreateOutput opens a temporary file beside file for an export: commit
 // flushes (gzip for a .gz name), fsyncs and renames it into place, abort
 // removes it, so a canceled or failed export never leaves a truncated file
-// nor replaces the old one.
+// nor replaces the old one. A new file is private (sessions.PrivateFile);
+// a replaced one keeps its mode.
 func CreateOutput(file string) (w io.Writer, commit func() error, abort func(), err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*.tmp")
 	if err != nil {
@@ -21,6 +24,10 @@ func CreateOutput(file string) (w io.Writer, commit func() error, abort func(), 
 	abort = func() {
 		tmp.Close()
 		os.Remove(tmp.Name())
+	}
+	if err := tmp.Chmod(sessions.FileMode(file)); err != nil {
+		abort()
+		return nil, nil, nil, fmt.Errorf("write %s: %w", file, err)
 	}
 	w = tmp
 	var zw *gzip.Writer

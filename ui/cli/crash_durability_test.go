@@ -85,10 +85,14 @@ func TestSigkillLosesNoAcknowledgedWrite(t *testing.T) {
 			t.Fatalf("cycle %d: no write was acknowledged before the kill", cycle)
 		}
 		t.Logf("cycle %d: %d writes acknowledged before SIGKILL", cycle, total.Load())
+		checkFile(t, bin, path) // what the kill left is consistent
 	}
 	srv, endpoint := startServer(t, bin, path)
 	defer func() { _ = srv.Process.Kill(); _ = srv.Wait() }()
 	checkAcked(t, enginetest.NewClient(endpoint), acked, 3)
+	_ = srv.Process.Kill()
+	_ = srv.Wait()
+	checkFile(t, bin, path)
 }
 
 // checkAcked scans the table: every acknowledged write must be there —

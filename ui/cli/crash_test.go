@@ -123,6 +123,9 @@ func TestCrashKeepsWritesAndStreamRecordsTogether(t *testing.T) {
 		}
 	}
 	t.Logf("%d writes acknowledged before SIGKILL; %d items and their records checked after restart", total.Load(), len(items))
+	_ = srv2.Process.Kill()
+	_ = srv2.Wait()
+	checkFile(t, bin, path)
 }
 
 // readBack returns every item's n and, per key, its stream records as

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"dynalab/sessions"
 	"dynalab/sessions/transfer"
 )
 
@@ -104,7 +105,7 @@ func importFile(c *cobra.Command, path string, o importOptions, source *sessionF
 		if o.resume {
 			flags = os.O_WRONLY | os.O_CREATE | os.O_APPEND
 		}
-		f, err := os.OpenFile(o.rejects, flags, 0o644)
+		f, err := os.OpenFile(o.rejects, flags, sessions.PrivateFile)
 		if err != nil {
 			return fmt.Errorf("import: --rejects: %w", err)
 		}

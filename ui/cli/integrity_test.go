@@ -106,6 +106,7 @@ func TestCorruptDatabaseIsRefusedThenRepaired(t *testing.T) {
 	if got, _ := os.ReadFile(originals[0]); !bytes.Equal(got, damaged) {
 		t.Fatal("the original was not kept untouched")
 	}
+	checkFile(t, bin, path) // the repaired database is consistent
 	if code, stdout, _ := runBinary(t, bin, home, "repair", path); code != 0 || !strings.Contains(stdout, "is intact") {
 		t.Fatalf("second repair: exit %d: %s", code, stdout)
 	}
@@ -122,7 +123,8 @@ func TestCorruptDatabaseIsRefusedThenRepaired(t *testing.T) {
 // 20 cycles of starting the server, overwriting every item and killing it
 // (SIGKILL, so no process ever closes the file). Each process compacts
 // only what it appended itself; the bound must still hold: the file never
-// exceeds twice the live data plus the automatic-compaction threshold.
+// exceeds twice the live data plus the automatic-compaction threshold,
+// and dynalab check finds it consistent after every kill.
 func TestDatabaseFileStaysBoundedAcrossRestarts(t *testing.T) {
 	if runtime.GOOS == "windows" || testing.Short() {
 		t.Skip("needs a build of the binary and POSIX SIGKILL; skipped on Windows and under -short")
@@ -172,6 +174,7 @@ func TestDatabaseFileStaysBoundedAcrossRestarts(t *testing.T) {
 			t.Fatal(err)
 		}
 		largest = max(largest, fi.Size())
+		checkFile(t, bin, path) // what the kill left is consistent
 		if bound := 2*live + threshold; fi.Size() > bound {
 			t.Fatalf("cycle %d: the file is %d bytes, over the bound %d (live data %d)", cycle, fi.Size(), bound, live)
 		}

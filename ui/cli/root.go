@@ -23,6 +23,7 @@ func newRootCmd() *cobra.Command {
 		newSnapshotCmd(),
 		newSampleCmd(),
 		newRepairCmd(),
+		newCheckCmd(),
 		newModelCmd(),
 		newLearnCmd(),
 		newVersionCmd(),

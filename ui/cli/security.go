@@ -135,7 +135,7 @@ func (f *securityFlags) selfSigned(listen string) error {
 		}
 		path = filepath.Join(dir, "self-signed.pem")
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), sessions.PrivateDir); err != nil {
 		return fmt.Errorf("--tls-self-signed: %w", err)
 	}
 	if err := os.WriteFile(path, ss.PEM, 0o644); err != nil {

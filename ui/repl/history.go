@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"dynalab/sessions"
 )
 
 // MaxHistory is the number of statements kept in a history file.
@@ -147,7 +149,12 @@ func (h *History) rewrite(entries []string) error {
 		buf.Write(historyLine(e))
 	}
 	tmp := h.path + ".tmp"
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o600); err != nil {
+	// WriteFile keeps an existing file's mode: a stale tmp is given the
+	// history's own.
+	if err := os.WriteFile(tmp, buf.Bytes(), sessions.PrivateFile); err != nil {
+		return fmt.Errorf("compact history: %w", err)
+	}
+	if err := os.Chmod(tmp, sessions.FileMode(h.path)); err != nil {
 		return fmt.Errorf("compact history: %w", err)
 	}
 	if err := os.Rename(tmp, h.path); err != nil {
@@ -174,10 +181,10 @@ func (h *History) Append(s string) error {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if err := os.MkdirAll(filepath.Dir(h.path), 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Dir(h.path), sessions.PrivateDir); err != nil {
 		return fmt.Errorf("save history: %w", err)
 	}
-	f, err := os.OpenFile(h.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	f, err := os.OpenFile(h.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, sessions.PrivateFile)
 	if err != nil {
 		return fmt.Errorf("save history: %w", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"dynalab/engine"
 	"dynalab/engine/attr"
 	"dynalab/partiql"
+	"dynalab/sessions"
 	"dynalab/themes"
 	"dynalab/ui/common"
 	"dynalab/ui/widgets"
@@ -347,7 +348,7 @@ func exportCmd(path string, items []attr.Item) tea.Cmd {
 			b = attr.AppendItem(b, it)
 			b = append(b, "}\n"...)
 		}
-		if err := os.WriteFile(path, b, 0o644); err != nil {
+		if err := os.WriteFile(path, b, sessions.PrivateFile); err != nil {
 			return exportMsg{path: path, err: err}
 		}
 		return exportMsg{path: path, n: len(items)}

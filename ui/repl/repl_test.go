@@ -2,8 +2,10 @@ package repl
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -361,6 +363,9 @@ func TestPaging(t *testing.T) {
 	if !strings.HasPrefix(string(data), `{"Item":{"PK":{"S":"`) {
 		t.Errorf("export format: %.60s", data)
 	}
+	if fi, err := os.Stat(out); err != nil || (runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600) {
+		t.Errorf("export file mode %v, %v; want 0600: it holds items", fi.Mode(), err)
+	}
 }
 
 func TestJSONView(t *testing.T) {
@@ -544,5 +549,42 @@ func TestCreateAndDropTables(t *testing.T) {
 	typeLine(t, m, "Orders")
 	if v := plain(m.View()); !strings.Contains(v, "deleted table Orders") || b.Calls("DeleteTable") != 1 {
 		t.Fatalf("not deleted:\n%s", v)
+	}
+}
+
+// TestHistoryFileModes: the history file and its directory are private;
+// compacting the file keeps the mode its owner gave it.
+func TestHistoryFileModes(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix file modes")
+	}
+	path := filepath.Join(t.TempDir(), "session", "history")
+	h := NewHistory(path)
+	if err := h.Append("SELECT 1"); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]os.FileMode{path: 0o600, filepath.Dir(path): 0o700} {
+		if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != want {
+			t.Errorf("%s: %v %v, want %#o", p, fi.Mode(), err, want)
+		}
+	}
+	if err := os.Chmod(path, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2*MaxHistory + 1 { // past twice the limit, Load compacts the file
+		if err := h.Append(fmt.Sprint("SELECT ", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := NewHistory(path).Load()
+	if err != nil || len(got) != MaxHistory {
+		t.Fatalf("load: %d entries, %v", len(got), err)
+	}
+	data, _ := os.ReadFile(path)
+	if n := strings.Count(string(data), "\n"); n != MaxHistory {
+		t.Fatalf("the file was not compacted: %d lines", n)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o640 {
+		t.Errorf("compacted %s: %v %v, want 0640", path, fi.Mode(), err)
 	}
 }
