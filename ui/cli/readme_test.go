@@ -172,7 +172,7 @@ func withListen(cmd string) (string, error) {
 // state from each to the next through a file.
 type readmeShell struct {
 	dir   string     // the working directory (files the blocks write land here)
-	env   []string   // the environment, added to the test's
+	env   []string   // the whole environment of the blocks
 	state string     // the file of shell state one block leaves to the next
 	fwd   *forwarder // the stand-in for 127.0.0.1:8000
 }
