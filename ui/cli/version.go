@@ -92,8 +92,34 @@ func (b build) short() string {
 	return strings.TrimSpace("devel " + rev)
 }
 
+// Set by .ci/release with -ldflags -X: the release's version, and the
+// commit it is built from, which the go command records only in a clone
+// (not in a git worktree, nor with -buildvcs=false).
+var (
+	releaseVersion string
+	releaseCommit  string
+)
+
+// stamp applies a release's version and commit to what the go command
+// recorded: the version replaces the module's, the commit fills in a
+// revision the build did not record.
+func (b build) stamp(version, commit string) build {
+	if version != "" {
+		b.version = version
+	}
+	if b.revision == "" && commit != "" {
+		b.revision, b.time, b.modified = commit, "", false
+	}
+	return b
+}
+
+// current is what this binary knows of its version.
+func current() build {
+	return readBuild(debug.ReadBuildInfo()).stamp(releaseVersion, releaseCommit)
+}
+
 // versionString is this binary's version line (after "dynalab ").
-func versionString() string { return readBuild(debug.ReadBuildInfo()).String() }
+func versionString() string { return current().String() }
 
 // shortVersion is this binary's version in a few characters.
-func shortVersion() string { return readBuild(debug.ReadBuildInfo()).short() }
+func shortVersion() string { return current().short() }

@@ -56,6 +56,29 @@ func TestVersionLine(t *testing.T) {
 	}
 }
 
+// TestVersionStamp: a release's version and commit (.ci/release's
+// -ldflags -X) replace the module's version and fill in a revision the
+// build did not record, never one it did.
+func TestVersionStamp(t *testing.T) {
+	const rev = "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b"
+	recorded := build{version: "v0.0.0-20260101120000-1a2b3c4d5e6f", revision: rev, time: "2026-01-01T12:00:00Z", modified: true}
+	for _, tc := range []struct {
+		name            string
+		b               build
+		version, commit string
+		line            string
+	}{
+		{"no stamp", recorded, "", "", "v0.0.0-20260101120000-1a2b3c4d5e6f built from commit 1a2b3c4d5e6f (2026-01-01T12:00:00Z, with uncommitted changes)"},
+		{"a release of a clone", recorded, "v1.2.0", "ffffffffffffffffffffffffffffffffffffffff", "v1.2.0 built from commit 1a2b3c4d5e6f (2026-01-01T12:00:00Z, with uncommitted changes)"},
+		{"a release of a worktree", build{version: "devel"}, "v1.2.0", rev, "v1.2.0 built from commit 1a2b3c4d5e6f"},
+		{"a version only", build{version: "devel"}, "v1.2.0", "", "v1.2.0 (no commit recorded in this build)"},
+	} {
+		if got := tc.b.stamp(tc.version, tc.commit).String(); got != tc.line {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.line)
+		}
+	}
+}
+
 // TestBinaryVersion: the built binary names the commit its build
 // recorded — or says none was (GOFLAGS=-buildvcs=false, a git worktree).
 func TestBinaryVersion(t *testing.T) {
