@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"dynalab/engine"
+	"dynalab/engine/attr"
 )
 
 // MaxBodyBytes is the largest request body accepted, before and after gzip
@@ -245,6 +246,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, bp *[]byte) ou
 	if !ctOK && len(body) > 0 {
 		// The service checks Content-Type only when there is a body.
 		return s.notFound(w)
+	}
+	if len(body) > 0 && !attr.ValidText(body) {
+		// Invalid UTF-8 fails the service's JSON parser, the first check
+		// after Content-Type; refused here for every dispatcher alike.
+		return s.fixedError(w, r, ct, s.serialization, engine.CodeSerialization)
 	}
 	target := headerValue(r.Header, "X-Amz-Target")
 	if len(body) == 0 {
