@@ -30,6 +30,7 @@ type securityFlags struct {
 	readTimeout   time.Duration
 	writeTimeout  time.Duration
 	idleTimeout   time.Duration
+	metricsPublic bool
 
 	// Set by load.
 	authSession string // the session whose auth setting authFile is
@@ -50,6 +51,7 @@ func addSecurityFlags(fs *flag.FlagSet) *securityFlags {
 	fs.DurationVar(&f.readTimeout, "read-timeout", server.ReadTimeout, "longest time a client may take to send a request")
 	fs.DurationVar(&f.writeTimeout, "write-timeout", server.WriteTimeout, "longest time from a request's headers to the end of its response")
 	fs.DurationVar(&f.idleTimeout, "idle-timeout", server.IdleTimeout, "how long an idle keep-alive connection is kept")
+	fs.BoolVar(&f.metricsPublic, "metrics-public", false, "with --auth, serve GET /metrics without a signature (for a Prometheus scraper)")
 	return f
 }
 
@@ -163,6 +165,7 @@ type authEngine interface {
 func (f *securityFlags) configure(opts *server.Options, region string, db authEngine) error {
 	opts.TLS = f.tls
 	opts.ReadTimeout, opts.WriteTimeout, opts.IdleTimeout = f.readTimeout, f.writeTimeout, f.idleTimeout
+	opts.ExtraPublic = f.metricsPublic
 	if f.users == nil {
 		return nil
 	}
@@ -237,6 +240,9 @@ func (f *securityFlags) greeting() string {
 		s = fmt.Sprintf("     (requests must be signed with an access key of %s, session %q's auth file)\n", f.authFile, f.authSession)
 	case f.authenticated():
 		s = fmt.Sprintf("     (requests must be signed with an access key of %s)\n", f.authFile)
+	}
+	if f.authenticated() && !f.metricsPublic {
+		s += "     (GET /metrics too, e.g. curl --aws-sigv4 aws:amz:REGION:dynamodb --user AKID:SECRET; or --metrics-public)\n"
 	}
 	for _, n := range f.notes {
 		s += n + "\n"

@@ -73,8 +73,11 @@ type Options struct {
 	ErrorLog *log.Logger
 	// Extra, when set, serves GET requests for paths other than "/", such as
 	// GET /metrics. Without it they are answered 404 like any other
-	// non-API request.
-	Extra http.Handler
+	// non-API request. With Authenticate set, they must be signed too
+	// (Authenticate sees an AuthRequest with no Target and no Body), unless
+	// ExtraPublic.
+	Extra       http.Handler
+	ExtraPublic bool
 	// Authenticate, when set, checks a request's credentials (and
 	// permissions) after its body and target have been found well-formed
 	// and before it is dispatched. It returns nil to accept the request, an
@@ -198,6 +201,10 @@ func (s *Server) serveOther(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if s.opt.Extra != nil {
+			if s.opt.Authenticate != nil && !s.opt.ExtraPublic {
+				s.serveExtraSigned(w, r)
+				return
+			}
 			s.opt.Extra.ServeHTTP(w, r)
 			return
 		}
@@ -207,6 +214,32 @@ func (s *Server) serveOther(w http.ResponseWriter, r *http.Request) {
 		start = s.now()
 	}
 	o := s.notFound(w)
+	if s.opt.Log != nil {
+		s.logRequest(start, r, o)
+	}
+}
+
+// emptySHA256 is the hex SHA-256 of an empty payload, what a signed GET
+// covers.
+const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+// serveExtraSigned serves Options.Extra to a request Authenticate accepts
+// (any known user: the metrics name tables and their traffic, which an
+// unauthenticated client must not read), and answers the others with
+// the authentication error, in the wire form.
+func (s *Server) serveExtraSigned(w http.ResponseWriter, r *http.Request) {
+	var start time.Time
+	if s.opt.Log != nil {
+		start = s.now()
+	}
+	// An empty body: a GET carries none, and whatever it carries is unread.
+	note, err := s.opt.Authenticate(&AuthRequest{HTTP: r, PayloadSHA256: emptySHA256})
+	if err == nil {
+		s.opt.Extra.ServeHTTP(w, r)
+		return
+	}
+	o := s.writeError(w, r, amzJSON, err)
+	o.auth = note
 	if s.opt.Log != nil {
 		s.logRequest(start, r, o)
 	}
