@@ -56,7 +56,13 @@ type Options struct {
 	// dropped on open, a failed background fsync); nil sends them to the
 	// standard library's log package.
 	Warnf func(format string, args ...any)
+	// WrapFile, when set, wraps the database file the engine writes
+	// through: fault injection for tests (a full disk, a failing fsync).
+	WrapFile func(File) File
 }
+
+// File is the database file as the engine writes it (Options.WrapFile).
+type File = store.File
 
 // DB is a local DynamoDB database.
 type DB struct {
@@ -105,7 +111,7 @@ func Open(opts Options) (*DB, error) {
 	if warnf == nil {
 		warnf = log.Printf
 	}
-	st, err := store.Open(path, store.Options{Sync: policy, Endpoint: opts.Endpoint, Warnf: warnf})
+	st, err := store.Open(path, store.Options{Sync: policy, Endpoint: opts.Endpoint, Warnf: warnf, WrapFile: opts.WrapFile})
 	if err != nil {
 		return nil, err
 	}

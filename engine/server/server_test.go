@@ -332,9 +332,12 @@ func TestErrorBodies(t *testing.T) {
 		{"internal API error", &engine.APIError{Code: engine.CodeInternalServerError, Message: "Internal server error"}, 500, bodyInternal},
 		{"wrapped API error", fmt.Errorf("put: %w", &engine.APIError{Code: engine.CodeResourceInUse, Message: "Table already exists: T"}), 400,
 			`{"__type":"com.amazonaws.dynamodb.v20120810#ResourceInUseException","message":"Table already exists: T"}`},
-		{"plain error", errors.New("disk on fire"), 500, bodyInternal},
+		// The cause of an internal failure reaches the client (#19 item 8).
+		{"plain error", errors.New("disk on fire"), 500,
+			`{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"disk on fire"}`},
 		{"nil API error", (*engine.APIError)(nil), 500, bodyInternal},
-		{"API error without code", &engine.APIError{Message: "?"}, 500, bodyInternal},
+		{"API error without code", &engine.APIError{Message: "?"}, 500,
+			`{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"?"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -657,7 +660,8 @@ func TestAuthenticate(t *testing.T) {
 		{"unsigned", request{body: []byte(`{}`)}, 400, missingBody},
 		{"hook sees body", request{body: []byte(`{"a":1}`), header: map[string]string{"Authorization": "x"}}, 400,
 			`{"__type":"com.amazon.coral.service#IncompleteSignatureException","message":"bad {\"a\":1}"}`},
-		{"hook fails", request{body: []byte(`{}`), header: map[string]string{"Authorization": "broken"}}, 500, bodyInternal},
+		{"hook fails", request{body: []byte(`{}`), header: map[string]string{"Authorization": "broken"}}, 500,
+			`{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"broken"}`},
 		{"malformed first", request{body: []byte(`{`)}, 400, typeSerial},
 		{"unknown service first", request{target: "Foo.GetItem", body: []byte(`{}`)}, 400, typeUnknownOp},
 		{"no target first", request{noTarget: true, body: []byte(`{}`)}, 400, typeUnknownOp},

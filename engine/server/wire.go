@@ -293,15 +293,21 @@ func (s *Server) fixedError(w http.ResponseWriter, r *http.Request, ct []string,
 }
 
 // writeError sends err in the service's error form: an *engine.APIError as
-// itself, anything else as a logged InternalServerError.
+// itself, anything else as a logged InternalServerError whose message is
+// the error's text: the service's status and type for an internal
+// failure, but the client learns its cause ("write database file …: no
+// space left on device"), which on a local database is the client's own
+// to fix. A recovered panic keeps the service's bare "Internal server
+// error"; its stack is in the log.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, ct []string, err error) outcome {
 	var ae *engine.APIError
 	if !errors.As(err, &ae) || ae == nil || ae.Code == "" {
-		if err != errPanic { // already logged with its stack
-			s.errorf("server: internal error: %v", err)
+		if err == errPanic { // already logged with its stack
+			s.write(w, r, ct, http.StatusInternalServerError, s.internal)
+			return outcome{status: http.StatusInternalServerError, code: engine.CodeInternalServerError}
 		}
-		s.write(w, r, ct, http.StatusInternalServerError, s.internal)
-		return outcome{status: http.StatusInternalServerError, code: engine.CodeInternalServerError}
+		s.errorf("server: internal error: %v", err)
+		ae = &engine.APIError{Code: engine.CodeInternalServerError, Message: internalMessage(err, ae)}
 	}
 	bp := s.getBuf()
 	body := appendError((*bp)[:0], ae)
@@ -310,6 +316,19 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, ct []string,
 	*bp = body
 	s.putBuf(bp)
 	return outcome{status: status, code: ae.Code}
+}
+
+// internalMessage is the message of an InternalServerError for err, which
+// is not an *engine.APIError with a code (ae: the one without, or nil).
+func internalMessage(err error, ae *engine.APIError) string {
+	switch {
+	case ae != nil && ae.Message != "":
+		return ae.Message
+	case ae != nil || err == nil || errors.As(err, new(*engine.APIError)):
+		// A code-less or nil *APIError says nothing more.
+		return "Internal server error"
+	}
+	return err.Error()
 }
 
 // appendError appends the JSON error body of e: __type, the message under
