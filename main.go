@@ -284,6 +284,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	source := addSessionFlags(fs, sessionFlagOptions{InMemory: true, Sync: true, Throttle: true})
 	logRequests := fs.Bool("log-requests", false, "print one line per request: operation, table, latency, capacity, error")
 	s3Dir := fs.String("s3-dir", "", "directory standing in for S3 in ExportTableToPointInTime and ImportTable: bucket B, key K is `DIR`/B/K")
+	maxTables := fs.Int("max-tables", engine.DefaultMaxTables, "table quota: creating a table past `N` tables is refused (LimitExceededException), as the account's default quota is")
 	var handlers []streamhandler.Config
 	fs.Func("on-stream", "run `TABLE=COMMAND` per batch of TABLE's stream records (repeatable)", func(v string) error {
 		table, command, err := streamhandler.ParseSpec(v)
@@ -347,6 +348,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	defer local.Close()
 	db, path := local.DB, local.Path()
 	db.SetS3Dir(*s3Dir)
+	db.SetMaxTables(*maxTables)
 
 	opts := server.Options{Region: sel.Region, Extra: db.MetricsHandler()}
 	if err := security.configure(&opts, sel.Region, db); err != nil {

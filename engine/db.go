@@ -56,6 +56,10 @@ type Options struct {
 	// dropped on open, a failed background fsync); nil sends them to the
 	// standard library's log package.
 	Warnf func(format string, args ...any)
+	// MaxTables is the account's table quota: CreateTable (and every
+	// restore or import, which create a table) past it is refused with
+	// LimitExceededException. 0 means DefaultMaxTables; see SetMaxTables.
+	MaxTables int
 	// WrapFile, when set, wraps the database file the engine writes
 	// through: fault injection for tests (a full disk, a failing fsync).
 	WrapFile func(File) File
@@ -77,6 +81,7 @@ type DB struct {
 	ttlSettle     time.Duration
 	gsiDelay      time.Duration
 	s3Dir         string // guarded by mu
+	maxTables     int    // guarded by mu
 	feed          feed   // change events for Subscribe
 	meter         *meter // capacity metering and throttling (meter.go)
 	// collectionLimit overrides DefaultItemCollectionLimit (tests).
@@ -128,6 +133,7 @@ func Open(opts Options) (*DB, error) {
 		ttlSettle:     opts.TTLSettle,
 		gsiDelay:      opts.GSIPropagationDelay,
 		s3Dir:         opts.S3Dir,
+		maxTables:     opts.MaxTables,
 	}
 	if db.now == nil {
 		db.now = time.Now
