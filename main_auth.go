@@ -31,6 +31,8 @@ type securityFlags struct {
 	writeTimeout  time.Duration
 	idleTimeout   time.Duration
 	metricsPublic bool
+	maxConns      int
+	minBodyRate   int64
 
 	// Set by load.
 	authSession string // the session whose auth setting authFile is
@@ -51,6 +53,8 @@ func addSecurityFlags(fs *flag.FlagSet) *securityFlags {
 	fs.DurationVar(&f.readTimeout, "read-timeout", server.ReadTimeout, "longest time a client may take to send a request")
 	fs.DurationVar(&f.writeTimeout, "write-timeout", server.WriteTimeout, "longest time from a request's headers to the end of its response")
 	fs.DurationVar(&f.idleTimeout, "idle-timeout", server.IdleTimeout, "how long an idle keep-alive connection is kept")
+	fs.IntVar(&f.maxConns, "max-connections", server.DefaultMaxConnections(), "most client connections open at once, kept below the file-descriptor limit;\nat the cap an idle keep-alive connection is closed, or a new one waits")
+	fs.Int64Var(&f.minBodyRate, "min-body-rate", server.MinBodyRate, "`BYTES` per second a request body must average after its first 20 s, or it is\ndropped with 408 (-1: no minimum; --read-timeout still applies)")
 	fs.BoolVar(&f.metricsPublic, "metrics-public", false, "with --auth, serve GET /metrics without a signature (for a Prometheus scraper)")
 	return f
 }
@@ -166,6 +170,7 @@ func (f *securityFlags) configure(opts *server.Options, region string, db authEn
 	opts.TLS = f.tls
 	opts.ReadTimeout, opts.WriteTimeout, opts.IdleTimeout = f.readTimeout, f.writeTimeout, f.idleTimeout
 	opts.ExtraPublic = f.metricsPublic
+	opts.MaxConnections, opts.MinBodyRate = f.maxConns, f.minBodyRate
 	if f.users == nil {
 		return nil
 	}

@@ -94,6 +94,16 @@ type Options struct {
 	// slow clients in Serve (http.Server's fields of the same names); zero
 	// means the package's default of the same name, negative means none.
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// MaxConnections caps the connections Serve keeps open at once (see
+	// limitListener); zero means DefaultMaxConnections(), negative none.
+	MaxConnections int
+	// MinBodyRate (bytes per second) and BodyGrace bound how slowly a
+	// request body may arrive: BodyGrace plus a second per MinBodyRate
+	// bytes, within ReadTimeout; a slower body is dropped without an
+	// answer. Zero means the package's default of the same name; a
+	// negative MinBodyRate turns the guard off.
+	MinBodyRate int64
+	BodyGrace   time.Duration
 	// Now is the clock for request-log lines; nil means time.Now.
 	Now func() time.Time
 	// ShutdownTimeout bounds the graceful shutdown in Serve; zero means
@@ -270,6 +280,14 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, bp *[]byte) ou
 		if errors.As(err, &tooLarge) || errors.Is(err, errTooLarge) {
 			return s.tooLarge(w)
 		}
+		if errors.Is(err, errSlowBody) {
+			// The connection is closed after the answer, freeing its slot;
+			// a load balancer answers an idle request 408 the same way.
+			s.errorf("server: %s: %v", r.RemoteAddr, err)
+			w.Header().Set("Connection", "close")
+			s.writePlain(w, http.StatusRequestTimeout, nil, nil)
+			return outcome{status: http.StatusRequestTimeout, code: "RequestTimeout"}
+		}
 		if !ctOK {
 			return s.notFound(w)
 		}
@@ -400,6 +418,20 @@ func (s *Server) errorf(format string, args ...any) {
 // that stopped serving. ln is closed when Serve returns. Requests see ctx's
 // values but not its cancellation.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	maxConns := s.opt.MaxConnections
+	if maxConns == 0 {
+		maxConns = DefaultMaxConnections()
+	}
+	var limited *limitListener
+	if maxConns > 0 {
+		// Under TLS, so that a handshake in progress holds a slot too.
+		minRate := s.opt.MinBodyRate
+		if minRate == 0 {
+			minRate = MinBodyRate
+		}
+		limited = newLimitListener(ln, maxConns, minRate)
+		ln = limited
+	}
 	if s.opt.TLS != nil {
 		cfg := s.opt.TLS.Clone()
 		// HTTP/1.1 only: the plain endpoint's behaviour (keep-alive, idle
@@ -416,6 +448,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          s.opt.ErrorLog,
 		// Without ctx's cancellation, so that a shutdown lets requests finish.
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	if limited != nil {
+		hs.ConnState, hs.ConnContext = limited.connState, connContext
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

@@ -100,7 +100,15 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, bp *[]byte) (b
 		// does not grow it.
 		buf = make([]byte, 0, n+1)
 	}
-	buf, err = readAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes), buf)
+	var src io.Reader = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	rr := s.newRateReader(w, r, src)
+	if rr != nil {
+		src = rr
+	}
+	buf, err = readAll(src, buf)
+	if rr != nil {
+		rr.finish(err == nil)
+	}
 	*bp = buf
 	if err != nil {
 		return nil, "", err
