@@ -33,6 +33,7 @@ type securityFlags struct {
 	metricsPublic bool
 	maxConns      int
 	minBodyRate   int64
+	cors          string
 
 	// Set by load.
 	authSession string // the session whose auth setting authFile is
@@ -55,6 +56,7 @@ func addSecurityFlags(fs *flag.FlagSet) *securityFlags {
 	fs.DurationVar(&f.idleTimeout, "idle-timeout", server.IdleTimeout, "how long an idle keep-alive connection is kept")
 	fs.IntVar(&f.maxConns, "max-connections", server.DefaultMaxConnections(), "most client connections open at once, kept below the file-descriptor limit;\nat the cap an idle keep-alive connection is closed, or a new one waits")
 	fs.Int64Var(&f.minBodyRate, "min-body-rate", server.MinBodyRate, "`BYTES` per second a request body must average after its first 20 s, or it is\ndropped with 408 (-1: no minimum; --read-timeout still applies)")
+	fs.StringVar(&f.cors, "cors", "*", "browser origins allowed to call the endpoint (CORS): * for any, as the service answers,\na comma-separated list of `ORIGINS`, or off")
 	fs.BoolVar(&f.metricsPublic, "metrics-public", false, "with --auth, serve GET /metrics without a signature (for a Prometheus scraper)")
 	return f
 }
@@ -170,7 +172,7 @@ func (f *securityFlags) configure(opts *server.Options, region string, db authEn
 	opts.TLS = f.tls
 	opts.ReadTimeout, opts.WriteTimeout, opts.IdleTimeout = f.readTimeout, f.writeTimeout, f.idleTimeout
 	opts.ExtraPublic = f.metricsPublic
-	opts.MaxConnections, opts.MinBodyRate = f.maxConns, f.minBodyRate
+	opts.MaxConnections, opts.MinBodyRate, opts.CORS = f.maxConns, f.minBodyRate, f.cors
 	if f.users == nil {
 		return nil
 	}

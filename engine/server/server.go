@@ -109,6 +109,10 @@ type Options struct {
 	// ShutdownTimeout bounds the graceful shutdown in Serve; zero means
 	// DefaultShutdownTimeout.
 	ShutdownTimeout time.Duration
+	// CORS says which browser origins may call the endpoint: "" (the
+	// default) any, as the service answers every request with an Origin
+	// header, "off" none, or a comma-separated list of origins.
+	CORS string
 	// RequestContext, when set, gives an API request the context it is
 	// dispatched with (e.g. its credential region, regions.Router).
 	RequestContext func(r *http.Request) context.Context
@@ -123,6 +127,7 @@ type Server struct {
 	now func() time.Time
 
 	health, unknownOp, serialization, internal []byte // fixed response bodies
+	cors                                       corsPolicy
 
 	ridPrefix [ridPrefixLen]byte // random part of every request id
 	ridSeq    atomic.Uint64      // counter part of every request id
@@ -131,6 +136,7 @@ type Server struct {
 	gzips   sync.Pool // *bytes.Buffer: compressed response bodies
 	gzReadr sync.Pool // *gzip.Reader
 	gzWritr sync.Pool // *gzip.Writer
+	zlWritr sync.Pool // *zlib.Writer
 	logMu   sync.Mutex
 }
 
@@ -139,11 +145,13 @@ func New(d Dispatcher, opt Options) *Server {
 	if opt.Region == "" {
 		opt.Region = "us-east-1"
 	}
+	cors := parseCORS(opt.CORS)
 	s := &Server{
 		d:             d,
 		opt:           opt,
 		now:           opt.Now,
 		health:        []byte("healthy: dynamodb." + opt.Region + ".amazonaws.com "),
+		cors:          cors,
 		unknownOp:     []byte(`{"__type":"com.amazon.coral.service#UnknownOperationException"}`),
 		serialization: []byte(`{"__type":"com.amazon.coral.service#SerializationException"}`),
 		internal:      []byte(`{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"Internal server error"}`),
@@ -185,6 +193,16 @@ type AuthRequest struct {
 // path goes to Options.Extra, POST (on any path, as the service ignores it)
 // is an API call, anything else is 404.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h["Server"] = serverName
+	if requestTooLarge(r) {
+		s.writePlain(w, http.StatusBadRequest, nil, nil)
+		return
+	}
+	if len(r.Header["Origin"]) > 0 && s.cors.apply(h, r) {
+		s.writePlain(w, http.StatusOK, nil, nil) // a preflight
+		return
+	}
 	if r.Method != http.MethodPost {
 		s.serveOther(w, r)
 		return
@@ -207,7 +225,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveOther(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodGet {
 		if r.URL.Path == "/" {
-			s.writePlain(w, http.StatusOK, textPlain, s.health)
+			s.writePlain(w, http.StatusOK, textPlain, s.healthLine(r))
 			return
 		}
 		if s.opt.Extra != nil {
@@ -291,7 +309,14 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, bp *[]byte) ou
 		if !ctOK {
 			return s.notFound(w)
 		}
-		// A truncated or undecodable body: what arrived is not JSON.
+		if errors.Is(err, errUndecodable) {
+			// The service answers a body its Content-Encoding does not
+			// describe, or an unknown Content-Encoding, with a 500 (see
+			// encoding.go); nothing is dispatched.
+			s.write(w, r, ct, http.StatusInternalServerError, s.internal)
+			return outcome{status: http.StatusInternalServerError, code: engine.CodeInternalServerError}
+		}
+		// A truncated body: what arrived is not JSON.
 		return s.fixedError(w, r, ct, s.serialization, engine.CodeSerialization)
 	}
 	if !ctOK && len(body) > 0 {

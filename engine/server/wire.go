@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -20,10 +19,12 @@ import (
 // canonical keys. net/http copies a handler's header map before writing it,
 // so these slices are shared but never modified.
 var (
-	amzJSON    = []string{"application/x-amz-json-1.0"}
-	plainJSON  = []string{"application/json"}
-	textPlain  = []string{"text/plain; charset=utf-8"}
-	gzipCoding = []string{"gzip"}
+	amzJSON       = []string{"application/x-amz-json-1.0"}
+	plainJSON     = []string{"application/json"}
+	textPlain     = []string{"text/plain; charset=utf-8"}
+	gzipCoding    = []string{"gzip"}
+	deflateCoding = []string{"deflate"}
+	serverName    = []string{"Server"} // the service's Server header
 )
 
 // notFoundBody is the service's answer to a non-API request (29 bytes).
@@ -117,38 +118,11 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, bp *[]byte) (b
 		sum := sha256.Sum256(buf)
 		rawHash = hex.EncodeToString(sum[:])
 	}
-	if enc := headerValue(r.Header, "Content-Encoding"); enc != "" && len(buf) > 0 && isGzip(enc) {
-		body, err = s.gunzip(bp)
+	if enc := headerValue(r.Header, "Content-Encoding"); enc != "" {
+		body, err = s.decode(bp, enc)
 		return body, rawHash, err
 	}
 	return buf, rawHash, nil
-}
-
-// gunzip replaces the gzip stream in *bp by its decoded bytes.
-func (s *Server) gunzip(bp *[]byte) ([]byte, error) {
-	src := bytes.NewReader(*bp)
-	zr, _ := s.gzReadr.Get().(*gzip.Reader)
-	var err error
-	if zr == nil {
-		zr, err = gzip.NewReader(src)
-	} else {
-		err = zr.Reset(src)
-	}
-	if err != nil {
-		return nil, err
-	}
-	dp := s.getBuf()
-	out, err := readAll(io.LimitReader(zr, MaxBodyBytes+1), (*dp)[:0])
-	s.gzReadr.Put(zr)
-	*bp, *dp = out, *bp // the caller's buffer now holds the decoded body
-	s.putBuf(dp)
-	switch {
-	case err != nil:
-		return nil, err
-	case len(out) > MaxBodyBytes:
-		return nil, errTooLarge
-	}
-	return out, nil
 }
 
 // readAll appends everything r yields to b.
@@ -168,62 +142,25 @@ func readAll(r io.Reader, b []byte) ([]byte, error) {
 	}
 }
 
-// isGzip reports whether a Content-Encoding value is gzip.
-func isGzip(enc string) bool {
-	enc = strings.TrimSpace(enc)
-	return strings.EqualFold(enc, "gzip") || strings.EqualFold(enc, "x-gzip")
-}
-
-// acceptsGzip reports whether the request's Accept-Encoding lists gzip with
-// a non-zero quality.
-func acceptsGzip(h http.Header) bool {
-	for _, v := range h["Accept-Encoding"] {
-		for v != "" {
-			var item string
-			item, v, _ = strings.Cut(v, ",")
-			coding, params, _ := strings.Cut(item, ";")
-			coding = strings.TrimSpace(coding)
-			if !strings.EqualFold(coding, "gzip") && !strings.EqualFold(coding, "x-gzip") {
-				continue
-			}
-			return !zeroQuality(params)
-		}
-	}
-	return false
-}
-
-// zeroQuality reports whether Accept-Encoding parameters say q=0.
-func zeroQuality(params string) bool {
-	for params != "" {
-		var p string
-		p, params, _ = strings.Cut(params, ";")
-		k, v, _ := strings.Cut(p, "=")
-		if !strings.EqualFold(strings.TrimSpace(k), "q") {
-			continue
-		}
-		q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		return err == nil && q == 0
-	}
-	return false
-}
-
 // write sends a JSON response: status, body (compressed when large and
 // accepted) and the service's headers.
 func (s *Server) write(w http.ResponseWriter, r *http.Request, ct []string, status int, body []byte) {
 	h := w.Header()
-	var gz *bytes.Buffer
-	if len(body) > gzipThreshold && acceptsGzip(r.Header) {
-		if gz = s.compress(body); gz != nil {
-			body = gz.Bytes()
-			h["Content-Encoding"] = gzipCoding
+	var zb *bytes.Buffer
+	if len(body) > gzipThreshold {
+		if coding := responseCoding(r.Header); coding != nil {
+			if zb = s.compress(body, coding[0]); zb != nil {
+				body = zb.Bytes()
+				h["Content-Encoding"] = coding
+			}
 		}
 	}
 	h["Content-Type"] = ct
 	s.setHeaders(h, body)
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
-	if gz != nil && gz.Cap() <= maxPooledBuf {
-		s.gzips.Put(gz)
+	if zb != nil && zb.Cap() <= maxPooledBuf {
+		s.gzips.Put(zb)
 	}
 }
 
@@ -265,32 +202,6 @@ func (s *Server) appendRequestID(b []byte) []byte {
 		n >>= 5
 	}
 	return append(b, c[:]...)
-}
-
-// compress gzips body into a pooled buffer; nil if compression failed.
-func (s *Server) compress(body []byte) *bytes.Buffer {
-	buf, _ := s.gzips.Get().(*bytes.Buffer)
-	if buf == nil {
-		buf = new(bytes.Buffer)
-	}
-	buf.Reset()
-	zw, _ := s.gzWritr.Get().(*gzip.Writer)
-	if zw == nil {
-		// BestSpeed: responses are compressed on the request path, where
-		// CPU matters more than a few bytes on a local link.
-		zw, _ = gzip.NewWriterLevel(buf, gzip.BestSpeed)
-	} else {
-		zw.Reset(buf)
-	}
-	_, err := zw.Write(body)
-	if cerr := zw.Close(); err == nil {
-		err = cerr
-	}
-	s.gzWritr.Put(zw)
-	if err != nil {
-		return nil
-	}
-	return buf
 }
 
 // fixedError sends one of the bodyless-message coral errors
