@@ -48,6 +48,11 @@ func (db *DB) CreateTable(ctx context.Context, in *CreateTableInput) (*CreateTab
 	if db.tables[in.TableName] != nil {
 		return nil, &APIError{Code: CodeResourceInUse, Message: "Table already exists: " + in.TableName}
 	}
+	if max := db.tableQuota(); len(db.tables) >= max {
+		// The service's words (hashicorp/terraform#14571 quotes them for the
+		// old quota of 256; terraform-provider-aws#2274).
+		return nil, &APIError{Code: CodeLimitExceeded, Message: fmt.Sprintf("Subscriber limit exceeded: There is a limit of %d tables per subscriber", max)}
+	}
 	now := db.now()
 	m := tableMeta{
 		Name:                 in.TableName,
@@ -101,6 +106,27 @@ func (db *DB) CreateTable(ctx context.Context, in *CreateTableInput) (*CreateTab
 	stream.commit(db)
 	desc := t.describe(tableStats{})
 	return &CreateTableOutput{TableDescription: desc}, nil
+}
+
+// DefaultMaxTables is the service's default quota of tables per account
+// and Region ("Tables per account: 2,500", Service quotas in the DynamoDB
+// developer guide).
+const DefaultMaxTables = 2500
+
+// SetMaxTables sets the table quota (Options.MaxTables); n <= 0 restores
+// DefaultMaxTables. Existing tables are kept even if there are more.
+func (db *DB) SetMaxTables(n int) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	db.maxTables = n
+}
+
+// tableQuota is the table quota in force; the caller holds db.mu.
+func (db *DB) tableQuota() int {
+	if db.maxTables <= 0 {
+		return DefaultMaxTables
+	}
+	return db.maxTables
 }
 
 // validateCreateTable applies the service's checks in its order: required

@@ -63,7 +63,17 @@ type Options struct {
 	// dropped on open, a failed background fsync); nil sends them to the
 	// standard library's log package.
 	Warnf func(format string, args ...any)
+	// MaxTables is the account's table quota: CreateTable (and every
+	// restore or import, which create a table) past it is refused with
+	// LimitExceededException. 0 means DefaultMaxTables; see SetMaxTables.
+	MaxTables int
+	// WrapFile, when set, wraps the database file the engine writes
+	// through: fault injection for tests (a full disk, a failing fsync).
+	WrapFile func(File) File
 }
+
+// File is the database file as the engine writes it (Options.WrapFile).
+type File = store.File
 
 // DB is a local DynamoDB database.
 type DB struct {
@@ -78,6 +88,7 @@ type DB struct {
 	ttlSettle     time.Duration
 	gsiDelay      time.Duration
 	s3Dir         string // guarded by mu
+	maxTables     int    // guarded by mu
 	feed          feed   // change events for Subscribe
 	meter         *meter // capacity metering and throttling (meter.go)
 	// collectionLimit overrides DefaultItemCollectionLimit (tests).
@@ -112,7 +123,7 @@ func Open(opts Options) (*DB, error) {
 	if warnf == nil {
 		warnf = log.Printf
 	}
-	st, err := store.Open(path, store.Options{Sync: policy, Endpoint: opts.Endpoint, Warnf: warnf, ReadOnly: opts.ReadOnly})
+	st, err := store.Open(path, store.Options{Sync: policy, Endpoint: opts.Endpoint, Warnf: warnf, WrapFile: opts.WrapFile, ReadOnly: opts.ReadOnly})
 	if err != nil {
 		return nil, err
 	}
@@ -129,6 +140,7 @@ func Open(opts Options) (*DB, error) {
 		ttlSettle:     opts.TTLSettle,
 		gsiDelay:      opts.GSIPropagationDelay,
 		s3Dir:         opts.S3Dir,
+		maxTables:     opts.MaxTables,
 	}
 	if db.now == nil {
 		db.now = time.Now

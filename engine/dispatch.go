@@ -114,6 +114,10 @@ func decodeRequest(body []byte, in any) error {
 		}
 		return nil
 	}
+	if !attr.ValidText(body) {
+		// encoding/json would replace invalid UTF-8 by U+FFFD.
+		return &APIError{Code: CodeSerialization}
+	}
 	err := json.Unmarshal(body, in)
 	if err == nil {
 		return nil

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -45,5 +46,25 @@ func TestDispatchCopiesWhatItKeeps(t *testing.T) {
 	}
 	if got := call("TransactWriteItems", txn("y")); !strings.Contains(got, "idempotent token was used with different request parameters") {
 		t.Fatalf("same token, other request: %s", got)
+	}
+}
+
+// TestDispatchRefusesInvalidUTF8: an in-process Dispatch (no HTTP server in
+// front) refuses invalid UTF-8 in every decoder, the engine's own and the
+// encoding/json one of the control plane, instead of storing U+FFFD.
+func TestDispatchRefusesInvalidUTF8(t *testing.T) {
+	db := benchMemDB(t)
+	ctx := context.Background()
+	for _, tc := range []struct{ op, body string }{
+		{"PutItem", "{\"TableName\":\"Bench\",\"Item\":{\"PK\":{\"S\":\"k\xff\"},\"SK\":{\"S\":\"b\"}}}"},
+		{"PutItem", `{"TableName":"Bench","Item":{"PK":{"S":"k\ud800"},"SK":{"S":"b"}}}`},
+		{"TagResource", "{\"ResourceArn\":\"arn:aws:dynamodb:us-east-1:000000000000:table/Bench\",\"Tags\":[{\"Key\":\"k\",\"Value\":\"\xfe\"}]}"},
+		{"TagResource", `{"ResourceArn":"arn:aws:dynamodb:us-east-1:000000000000:table/Bench","Tags":[{"Key":"k","Value":"\udc00"}]}`},
+	} {
+		_, _, err := db.Dispatch(ctx, engine.TargetPrefix+tc.op, []byte(tc.body))
+		var ae *engine.APIError
+		if !errors.As(err, &ae) || ae.Code != engine.CodeSerialization {
+			t.Errorf("%s %q: %v, want SerializationException", tc.op, tc.body, err)
+		}
 	}
 }

@@ -244,5 +244,41 @@ func (t *table) resolveKeyCondition(terms []expr.KeyTerm) (*expr.KeyCondition, e
 	kc, err := expr.ResolveKeyCondition(terms, expr.KeySchema{
 		HashName: t.hashName, HashType: t.hashType, RangeName: t.rangeName, RangeType: t.rangeType,
 	})
-	return kc, exprError(err)
+	if err != nil {
+		return nil, exprError(err)
+	}
+	return kc, checkKeyConditionSizes(kc)
+}
+
+// checkKeyConditionSizes refuses a Query whose key values could never
+// match a stored key, with GetItem's words for a Key over the limits
+// (checkKeyValue): a partition value over 2048 bytes, a sort value (with
+// the sort attributes pinned before it, for a multi-attribute key) over
+// 1024.
+func checkKeyConditionSizes(kc *expr.KeyCondition) error {
+	hashes := kc.Hashes
+	if hashes == nil {
+		hashes = []expr.NamedValue{{Name: kc.HashName, Value: kc.HashValue}}
+	}
+	for _, h := range hashes {
+		if h.Value.Len() > maxHashKeyBytes {
+			return invalidParam("Size of hashkey has exceeded the maximum size limit of2048 bytes")
+		}
+	}
+	prefix := 0
+	for _, nv := range kc.SortPrefix {
+		prefix += nv.Value.Len()
+	}
+	if prefix > maxRangeKeyBytes {
+		return invalidParam("Aggregated size of all range keys has exceeded the size limit of 1024 bytes")
+	}
+	if kc.RangeOp == expr.KeyNone {
+		return nil
+	}
+	for _, v := range kc.RangeValues {
+		if prefix+v.Len() > maxRangeKeyBytes {
+			return invalidParam("Aggregated size of all range keys has exceeded the size limit of 1024 bytes")
+		}
+	}
+	return nil
 }

@@ -92,7 +92,11 @@ func (r *indexRead) load(tx *store.Tx) func(attr.Item) (attr.Item, error) {
 func (r *indexRead) resolveKeyCondition(terms []expr.KeyTerm) (*expr.KeyCondition, error) {
 	ix := r.ix
 	if ix.mk != nil {
-		return ix.mk.resolveKeyCondition(terms)
+		kc, err := ix.mk.resolveKeyCondition(terms)
+		if err != nil {
+			return nil, err
+		}
+		return kc, checkKeyConditionSizes(kc)
 	}
 	if len(terms) > 2 {
 		return nil, validationError(expr.MsgKeyConditionsLength)
@@ -100,7 +104,10 @@ func (r *indexRead) resolveKeyCondition(terms []expr.KeyTerm) (*expr.KeyConditio
 	kc, err := expr.ResolveKeyCondition(terms, expr.KeySchema{
 		HashName: ix.hashName, HashType: ix.hashType, RangeName: ix.rangeName, RangeType: ix.rangeType,
 	})
-	return kc, exprError(err)
+	if err != nil {
+		return nil, exprError(err)
+	}
+	return kc, checkKeyConditionSizes(kc)
 }
 
 // rejectKeyAttributes applies Query's rule that a filter may not use the

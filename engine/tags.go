@@ -58,6 +58,12 @@ type UntagResourceInput struct {
 // UntagResourceOutput is the UntagResource response (empty).
 type UntagResourceOutput struct{}
 
+// The service answers TagResource and UntagResource with an empty body,
+// not "{}": neither has an output shape in the API model (botocore's
+// dynamodb service-2.json), and the SDKs discard the body.
+func (*TagResourceOutput) appendWire(dst []byte) []byte   { return dst }
+func (*UntagResourceOutput) appendWire(dst []byte) []byte { return dst }
+
 // ListTagsOfResourceInput is the ListTagsOfResource request.
 type ListTagsOfResourceInput struct {
 	ResourceArn *string `json:"ResourceArn"`

@@ -93,13 +93,25 @@ func (db *DB) TransactGetItems(ctx context.Context, in *TransactGetItemsInput) (
 		units := map[string]float64{}
 		reasons := make([]CancellationReason, len(in.TransactItems))
 		failed := false
+		items := make([]attr.Item, len(in.TransactItems))
 		err := db.store.View(func(tx *store.Tx) error {
-			for i, it := range in.TransactItems {
-				reasons[i].Code = "None"
-				item, err := readItem(tx, keys[i])
-				if err != nil {
+			total := 0
+			for i := range in.TransactItems {
+				var err error
+				if items[i], err = readItem(tx, keys[i]); err != nil {
 					return err
 				}
+				// Refused before any capacity is taken.
+				if total += items[i].Size(); total > maxTransactBytes {
+					return validationError(msgTransactTooLarge)
+				}
+			}
+			return nil
+		})
+		if err == nil {
+			for i, it := range in.TransactItems {
+				reasons[i].Code = "None"
+				item := items[i]
 				t := tables[tableNameFromARN(it.Get.TableName)]
 				u := 2 * readUnits(item.Size(), true)
 				units[t.meta.Name] += u
@@ -111,8 +123,7 @@ func (db *DB) TransactGetItems(ctx context.Context, in *TransactGetItemsInput) (
 					out.Responses[i].Item = projections[i].apply(item)
 				}
 			}
-			return nil
-		})
+		}
 		if err != nil {
 			return fmt.Errorf("transact get: %w", err)
 		}

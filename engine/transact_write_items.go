@@ -79,6 +79,16 @@ type TransactWriteItemsOutput struct {
 // maxTransactItems is the service's limit of actions per transaction.
 const maxTransactItems = 100
 
+// maxTransactBytes bounds the aggregate size of the items of a
+// TransactWriteItems or TransactGetItems: "The aggregate size of the items
+// in the transaction cannot exceed 4 MB" (API reference of both).
+const maxTransactBytes = 4 << 20
+
+// msgTransactTooLarge refuses a transaction over maxTransactBytes, in the
+// service's words as dynoxide records them (nubo-db/dynoxide,
+// src/actions/transact_write_items.rs); the API reference gives no text.
+const msgTransactTooLarge = "Collection size of items exceeded, which can also be caused by the aggregate size of the items in the transaction exceeding the 4MB limit"
+
 // txAction is one prepared action of a write transaction.
 type txAction struct {
 	tableName string // resolved to t under the catalog lock
@@ -457,7 +467,31 @@ func (db *DB) prepareTransactWrite(in *TransactWriteItemsInput) ([]txAction, []s
 		a.tableName = tableNameFromARN(tname)
 		tableSet[a.tableName] = true
 	}
+	if transactWriteSize(in) > maxTransactBytes {
+		return nil, nil, validationError(msgTransactTooLarge)
+	}
 	return actions, sortedKeys(tableSet), nil
+}
+
+// transactWriteSize is the aggregate size of the item data a write
+// transaction carries: each Put's item, each other action's key, and the
+// values its expressions may write. The limit is on what the request
+// carries, not on the stored items it touches (an Update of a 400 KB item
+// adds only its key and values).
+func transactWriteSize(in *TransactWriteItemsInput) int {
+	n := 0
+	for i := range in.TransactItems {
+		_, m := in.TransactItems[i].members()
+		if m.key != nil {
+			n += m.key.Size()
+		} else {
+			n += in.TransactItems[i].Put.Item.Size()
+		}
+		for name, v := range *m.values {
+			n += len(name) + v.Size()
+		}
+	}
+	return n
 }
 
 // txMembers points at the members every transaction action has; key is

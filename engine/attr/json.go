@@ -575,7 +575,9 @@ func (d *decoder) str() (string, error) {
 			}
 		}
 		if !utf8.ValidString(s) {
-			s = strings.ToValidUTF8(s, "\uFFFD")
+			// Refused, never coerced: replacing the bad bytes would make
+			// "k\xff" and "k\xfe" one key (see ValidText).
+			return "", errMalformed
 		}
 	}
 	d.pos = start + end + 1
@@ -592,7 +594,7 @@ func (d *decoder) strEscaped(start int) (string, error) {
 		case c == '"':
 			d.pos++
 			if !utf8.Valid(buf) {
-				return strings.ToValidUTF8(string(buf), "\uFFFD"), nil
+				return "", errMalformed
 			}
 			return string(buf), nil
 		case c < 0x20:
@@ -640,11 +642,13 @@ func (d *decoder) strEscaped(start int) (string, error) {
 						r = dec
 						r2 = -2
 					} else {
-						d.pos = save // keep the second escape for the next round
+						d.pos = save
 					}
 				}
 				if r2 != -2 {
-					r = utf8.RuneError
+					// A lone surrogate has no UTF-8 form: refused like an
+					// invalid byte rather than turned into U+FFFD.
+					return "", errMalformed
 				}
 			}
 			buf = utf8.AppendRune(buf, r)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"strings"
 	"sync"
@@ -236,6 +237,11 @@ func (g *Guard) Authenticate(req *server.AuthRequest) (string, error) {
 // Check is Authenticate returning the whole Result.
 func (g *Guard) Check(req *server.AuthRequest) *Result {
 	res := &Result{Target: req.Target}
+	if res.Target == "" && req.HTTP.Method != http.MethodPost {
+		// A signed GET (/metrics): named by method and path in the
+		// Activity pane; it is authenticated, and needs no permission.
+		res.Target = req.HTTP.Method + " " + req.HTTP.URL.Path
+	}
 	u, _, err := g.v.verify(req.HTTP, req.PayloadSHA256)
 	if err != nil {
 		res.Err = err

@@ -45,6 +45,11 @@ const (
 	msgHostUnsigned   = "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
 	// guessed: modelled on the Host message.
 	msgDateUnsigned = "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization."
+	// dynalab's own hardening, worded like the Host message: SigV4 needs
+	// only host and x-amz-date signed, so a signature that leaves out
+	// X-Amz-Target could be replayed as another operation (a GetItem's
+	// signature resent as DeleteItem). Every SDK and the aws CLI sign it.
+	msgTargetUnsigned = "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization."
 )
 
 // Authorization is a parsed SigV4 Authorization header.
@@ -182,6 +187,9 @@ func (v *verifier) verify(r *http.Request, payloadHash string) (*User, *Authoriz
 		return nil, a, sigError(CodeInvalidSignature, msgHostUnsigned)
 	case !a.signs("x-amz-date"):
 		return nil, a, sigError(CodeInvalidSignature, msgDateUnsigned)
+	case r.Method == http.MethodPost && !a.signs("x-amz-target"):
+		// An API call: its operation must be covered by the signature.
+		return nil, a, sigError(CodeInvalidSignature, msgTargetUnsigned)
 	}
 	now := v.now().UTC()
 	if signedAt.Before(now.Add(-MaxSkew)) {

@@ -167,6 +167,9 @@ func TestRawSignatures(t *testing.T) {
 		{name: "date unsigned", sign: true, at: now, edit: func(r *http.Request) {
 			r.Header.Set("Authorization", strings.Replace(authOf(r), ";x-amz-date", "", 1))
 		}, status: 400, body: coral + `InvalidSignatureException","message":"'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization."}`},
+		{name: "target unsigned", sign: true, at: now, edit: func(r *http.Request) {
+			r.Header.Set("Authorization", strings.Replace(authOf(r), ";x-amz-target", "", 1))
+		}, status: 400, body: coral + `InvalidSignatureException","message":"'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization."}`},
 		{name: "bad date", sign: true, at: now, edit: func(r *http.Request) { r.Header.Set("X-Amz-Date", "yesterday") }, status: 400,
 			body: coral + `IncompleteSignatureException","message":"Date must be in ISO-8601 'basic format'. Got 'yesterday'. See http://en.wikipedia.org/wiki/ISO_8601"}`},
 		{name: "stale", sign: true, at: now.Add(-16 * time.Minute), status: 400,

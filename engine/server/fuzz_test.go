@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
+	"compress/zlib"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
 	"dynalab/engine"
@@ -67,6 +69,8 @@ func FuzzServeHTTP(f *testing.F) {
 	f.Add("PATCH", "application/json", "DynamoDB_20120810.GetItem", []byte(`{}`), uint8(0))
 	f.Add("POST", "application/x-amz-json-1.0", "DynamoDB_20120810.GetItem", []byte(`{"a":1}`), uint8(16))
 	f.Add("POST", "application/x-amz-json-1.0", "DynamoDB_20120810.GetItem", []byte(`{"a":12}`), uint8(16|1|8))
+	f.Add("POST", "application/x-amz-json-1.0", "DynamoDB_20120810.GetItem", []byte(`{"TableName":"`+string(bytes.Repeat([]byte("t"), 200))+`"}`), uint8(32|2|64))
+	f.Add("POST", "application/x-amz-json-1.0", "DynamoDB_20120810.GetItem", []byte(`{"a":12}`), uint8(32|1|8))
 
 	s := New(DispatcherFunc(fuzzDispatch), Options{ErrorLog: log.New(io.Discard, "", 0), Log: io.Discard})
 	// authed refuses every third request body length.
@@ -105,8 +109,23 @@ func FuzzServeHTTP(f *testing.F) {
 			}
 			hdr["Content-Encoding"] = []string{"gzip"}
 		}
+		if flags&32 != 0 {
+			var buf bytes.Buffer
+			zw := zlib.NewWriter(&buf)
+			zw.Write(sent)
+			zw.Close()
+			sent = buf.Bytes()
+			if flags&8 != 0 {
+				sent = sent[:len(sent)/2]
+			}
+			hdr["Content-Encoding"] = append(hdr["Content-Encoding"], "deflate")
+			hdr["Content-Encoding"] = []string{strings.Join(hdr["Content-Encoding"], ", ")}
+		}
 		if flags&2 != 0 {
 			hdr["Accept-Encoding"] = []string{"gzip"}
+			if flags&64 != 0 {
+				hdr["Accept-Encoding"] = []string{"deflate"}
+			}
 		}
 		var nonAPI bool
 		req := (&http.Request{
@@ -133,8 +152,17 @@ func FuzzServeHTTP(f *testing.F) {
 		if got, want := res.Header.Get("Content-Length"), strconv.Itoa(len(raw)); got != want {
 			t.Fatalf("Content-Length %s, want %s", got, want)
 		}
-		if res.Header.Get("Content-Encoding") == "gzip" {
+		switch res.Header.Get("Content-Encoding") {
+		case "gzip":
 			zr, err := gzip.NewReader(bytes.NewReader(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if raw, err = io.ReadAll(zr); err != nil {
+				t.Fatal(err)
+			}
+		case "deflate":
+			zr, err := zlib.NewReader(bytes.NewReader(raw))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -161,10 +189,10 @@ func FuzzServeHTTP(f *testing.F) {
 			}
 		case 413:
 		case 500:
-			if !nonAPI {
+			if !nonAPI && flags&(1|32) == 0 { // else an undecodable body
 				t.Fatalf("500 without a non-API error: %q", raw)
 			}
-			if string(raw) != bodyInternal {
+			if string(raw) != bodyInternal && string(raw) != `{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"boom"}` {
 				t.Fatalf("500 body %q", raw)
 			}
 		default:

@@ -54,6 +54,10 @@ func TestServeTLS(t *testing.T) {
 	if len(ss.Fingerprint) != 95 || ss.Fingerprint != Fingerprint(ss.Cert.Certificate[0]) {
 		t.Errorf("fingerprint %q", ss.Fingerprint)
 	}
+	// A leaf, not a CA (#19): trusting it must not trust what its key signs.
+	if leaf := ss.Cert.Leaf; leaf.IsCA || !leaf.BasicConstraintsValid || leaf.KeyUsage&x509.KeyUsageCertSign != 0 {
+		t.Errorf("IsCA %v, basic constraints %v, key usage %b: want a CA:FALSE leaf without keyCertSign", leaf.IsCA, leaf.BasicConstraintsValid, leaf.KeyUsage)
+	}
 	addr := serveOn(t, Options{TLS: &tls.Config{Certificates: []tls.Certificate{ss.Cert}}})
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(ss.PEM)

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"dynalab/engine"
+	"dynalab/engine/attr"
 )
 
 // MaxBodyBytes is the largest request body accepted, before and after gzip
@@ -72,8 +73,11 @@ type Options struct {
 	ErrorLog *log.Logger
 	// Extra, when set, serves GET requests for paths other than "/", such as
 	// GET /metrics. Without it they are answered 404 like any other
-	// non-API request.
-	Extra http.Handler
+	// non-API request. With Authenticate set, they must be signed too
+	// (Authenticate sees an AuthRequest with no Target and no Body), unless
+	// ExtraPublic.
+	Extra       http.Handler
+	ExtraPublic bool
 	// Authenticate, when set, checks a request's credentials (and
 	// permissions) after its body and target have been found well-formed
 	// and before it is dispatched. It returns nil to accept the request, an
@@ -90,11 +94,25 @@ type Options struct {
 	// slow clients in Serve (http.Server's fields of the same names); zero
 	// means the package's default of the same name, negative means none.
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// MaxConnections caps the connections Serve keeps open at once (see
+	// limitListener); zero means DefaultMaxConnections(), negative none.
+	MaxConnections int
+	// MinBodyRate (bytes per second) and BodyGrace bound how slowly a
+	// request body may arrive: BodyGrace plus a second per MinBodyRate
+	// bytes, within ReadTimeout; a slower body is dropped without an
+	// answer. Zero means the package's default of the same name; a
+	// negative MinBodyRate turns the guard off.
+	MinBodyRate int64
+	BodyGrace   time.Duration
 	// Now is the clock for request-log lines; nil means time.Now.
 	Now func() time.Time
 	// ShutdownTimeout bounds the graceful shutdown in Serve; zero means
 	// DefaultShutdownTimeout.
 	ShutdownTimeout time.Duration
+	// CORS says which browser origins may call the endpoint: "" (the
+	// default) any, as the service answers every request with an Origin
+	// header, "off" none, or a comma-separated list of origins.
+	CORS string
 	// RequestContext, when set, gives an API request the context it is
 	// dispatched with (e.g. its credential region, regions.Router).
 	RequestContext func(r *http.Request) context.Context
@@ -109,6 +127,7 @@ type Server struct {
 	now func() time.Time
 
 	health, unknownOp, serialization, internal []byte // fixed response bodies
+	cors                                       corsPolicy
 
 	ridPrefix [ridPrefixLen]byte // random part of every request id
 	ridSeq    atomic.Uint64      // counter part of every request id
@@ -117,6 +136,7 @@ type Server struct {
 	gzips   sync.Pool // *bytes.Buffer: compressed response bodies
 	gzReadr sync.Pool // *gzip.Reader
 	gzWritr sync.Pool // *gzip.Writer
+	zlWritr sync.Pool // *zlib.Writer
 	logMu   sync.Mutex
 }
 
@@ -125,11 +145,13 @@ func New(d Dispatcher, opt Options) *Server {
 	if opt.Region == "" {
 		opt.Region = "us-east-1"
 	}
+	cors := parseCORS(opt.CORS)
 	s := &Server{
 		d:             d,
 		opt:           opt,
 		now:           opt.Now,
 		health:        []byte("healthy: dynamodb." + opt.Region + ".amazonaws.com "),
+		cors:          cors,
 		unknownOp:     []byte(`{"__type":"com.amazon.coral.service#UnknownOperationException"}`),
 		serialization: []byte(`{"__type":"com.amazon.coral.service#SerializationException"}`),
 		internal:      []byte(`{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"Internal server error"}`),
@@ -171,6 +193,16 @@ type AuthRequest struct {
 // path goes to Options.Extra, POST (on any path, as the service ignores it)
 // is an API call, anything else is 404.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h["Server"] = serverName
+	if requestTooLarge(r) {
+		s.writePlain(w, http.StatusBadRequest, nil, nil)
+		return
+	}
+	if len(r.Header["Origin"]) > 0 && s.cors.apply(h, r) {
+		s.writePlain(w, http.StatusOK, nil, nil) // a preflight
+		return
+	}
 	if r.Method != http.MethodPost {
 		s.serveOther(w, r)
 		return
@@ -193,10 +225,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveOther(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodGet {
 		if r.URL.Path == "/" {
-			s.writePlain(w, http.StatusOK, textPlain, s.health)
+			s.writePlain(w, http.StatusOK, textPlain, s.healthLine(r))
 			return
 		}
 		if s.opt.Extra != nil {
+			if s.opt.Authenticate != nil && !s.opt.ExtraPublic {
+				s.serveExtraSigned(w, r)
+				return
+			}
 			s.opt.Extra.ServeHTTP(w, r)
 			return
 		}
@@ -206,6 +242,32 @@ func (s *Server) serveOther(w http.ResponseWriter, r *http.Request) {
 		start = s.now()
 	}
 	o := s.notFound(w)
+	if s.opt.Log != nil {
+		s.logRequest(start, r, o)
+	}
+}
+
+// emptySHA256 is the hex SHA-256 of an empty payload, what a signed GET
+// covers.
+const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+// serveExtraSigned serves Options.Extra to a request Authenticate accepts
+// (any known user: the metrics name tables and their traffic, which an
+// unauthenticated client must not read), and answers the others with
+// the authentication error, in the wire form.
+func (s *Server) serveExtraSigned(w http.ResponseWriter, r *http.Request) {
+	var start time.Time
+	if s.opt.Log != nil {
+		start = s.now()
+	}
+	// An empty body: a GET carries none, and whatever it carries is unread.
+	note, err := s.opt.Authenticate(&AuthRequest{HTTP: r, PayloadSHA256: emptySHA256})
+	if err == nil {
+		s.opt.Extra.ServeHTTP(w, r)
+		return
+	}
+	o := s.writeError(w, r, amzJSON, err)
+	o.auth = note
 	if s.opt.Log != nil {
 		s.logRequest(start, r, o)
 	}
@@ -236,15 +298,35 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, bp *[]byte) ou
 		if errors.As(err, &tooLarge) || errors.Is(err, errTooLarge) {
 			return s.tooLarge(w)
 		}
+		if errors.Is(err, errSlowBody) {
+			// The connection is closed after the answer, freeing its slot;
+			// a load balancer answers an idle request 408 the same way.
+			s.errorf("server: %s: %v", r.RemoteAddr, err)
+			w.Header().Set("Connection", "close")
+			s.writePlain(w, http.StatusRequestTimeout, nil, nil)
+			return outcome{status: http.StatusRequestTimeout, code: "RequestTimeout"}
+		}
 		if !ctOK {
 			return s.notFound(w)
 		}
-		// A truncated or undecodable body: what arrived is not JSON.
+		if errors.Is(err, errUndecodable) {
+			// The service answers a body its Content-Encoding does not
+			// describe, or an unknown Content-Encoding, with a 500 (see
+			// encoding.go); nothing is dispatched.
+			s.write(w, r, ct, http.StatusInternalServerError, s.internal)
+			return outcome{status: http.StatusInternalServerError, code: engine.CodeInternalServerError}
+		}
+		// A truncated body: what arrived is not JSON.
 		return s.fixedError(w, r, ct, s.serialization, engine.CodeSerialization)
 	}
 	if !ctOK && len(body) > 0 {
 		// The service checks Content-Type only when there is a body.
 		return s.notFound(w)
+	}
+	if len(body) > 0 && !attr.ValidText(body) {
+		// Invalid UTF-8 fails the service's JSON parser, the first check
+		// after Content-Type; refused here for every dispatcher alike.
+		return s.fixedError(w, r, ct, s.serialization, engine.CodeSerialization)
 	}
 	target := headerValue(r.Header, "X-Amz-Target")
 	if len(body) == 0 {
@@ -361,6 +443,20 @@ func (s *Server) errorf(format string, args ...any) {
 // that stopped serving. ln is closed when Serve returns. Requests see ctx's
 // values but not its cancellation.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	maxConns := s.opt.MaxConnections
+	if maxConns == 0 {
+		maxConns = DefaultMaxConnections()
+	}
+	var limited *limitListener
+	if maxConns > 0 {
+		// Under TLS, so that a handshake in progress holds a slot too.
+		minRate := s.opt.MinBodyRate
+		if minRate == 0 {
+			minRate = MinBodyRate
+		}
+		limited = newLimitListener(ln, maxConns, minRate)
+		ln = limited
+	}
 	if s.opt.TLS != nil {
 		cfg := s.opt.TLS.Clone()
 		// HTTP/1.1 only: the plain endpoint's behaviour (keep-alive, idle
@@ -377,6 +473,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          s.opt.ErrorLog,
 		// Without ctx's cancellation, so that a shutdown lets requests finish.
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	if limited != nil {
+		hs.ConnState, hs.ConnContext = limited.connState, connContext
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

@@ -1,8 +1,10 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
+	"compress/zlib"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +12,7 @@ import (
 	"hash/crc32"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -153,6 +156,10 @@ func checkHeaders(t testing.TB, a answer) {
 	}
 }
 
+// TestHealth: GET / answers "healthy: " and the host the request
+// addressed, as the service does with its own endpoint name (Alternator's
+// test_health_works, run against DynamoDB); without a Host header, the
+// region's endpoint name.
 func TestHealth(t *testing.T) {
 	for region, want := range map[string]string{
 		"":          "healthy: dynamodb.us-east-1.amazonaws.com ",
@@ -160,10 +167,25 @@ func TestHealth(t *testing.T) {
 	} {
 		ts := newTestServer(t, &fake{}, Options{Region: region})
 		a := call(t, ts.URL, request{method: http.MethodGet, path: "/", noContentType: true, noTarget: true})
-		if a.status != 200 || string(a.body) != want {
-			t.Errorf("region %q: GET / = %d %q, want 200 %q", region, a.status, a.body, want)
+		if host := strings.TrimPrefix(ts.URL, "http://"); a.status != 200 || string(a.body) != "healthy: "+host+" " {
+			t.Errorf("region %q: GET / = %d %q, want 200 %q", region, a.status, a.body, "healthy: "+host+" ")
 		}
 		checkHeaders(t, a)
+		// HTTP/1.0 without a Host header.
+		conn, err := net.Dial("tcp", strings.TrimPrefix(ts.URL, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(conn, "GET / HTTP/1.0\r\n\r\n")
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		conn.Close()
+		if resp.StatusCode != 200 || string(body) != want {
+			t.Errorf("region %q, no Host: GET / = %d %q, want 200 %q", region, resp.StatusCode, body, want)
+		}
 	}
 }
 
@@ -332,9 +354,12 @@ func TestErrorBodies(t *testing.T) {
 		{"internal API error", &engine.APIError{Code: engine.CodeInternalServerError, Message: "Internal server error"}, 500, bodyInternal},
 		{"wrapped API error", fmt.Errorf("put: %w", &engine.APIError{Code: engine.CodeResourceInUse, Message: "Table already exists: T"}), 400,
 			`{"__type":"com.amazonaws.dynamodb.v20120810#ResourceInUseException","message":"Table already exists: T"}`},
-		{"plain error", errors.New("disk on fire"), 500, bodyInternal},
+		// The cause of an internal failure reaches the client (#19 item 8).
+		{"plain error", errors.New("disk on fire"), 500,
+			`{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"disk on fire"}`},
 		{"nil API error", (*engine.APIError)(nil), 500, bodyInternal},
-		{"API error without code", &engine.APIError{Message: "?"}, 500, bodyInternal},
+		{"API error without code", &engine.APIError{Message: "?"}, 500,
+			`{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"?"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -450,6 +475,19 @@ func gzipBytes(t testing.TB, b []byte) []byte {
 	return buf.Bytes()
 }
 
+func inflateBytes(t testing.TB, b []byte) []byte {
+	t.Helper()
+	zr, err := zlib.NewReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 func gunzipBytes(t testing.TB, b []byte) []byte {
 	t.Helper()
 	zr, err := gzip.NewReader(bytes.NewReader(b))
@@ -477,24 +515,31 @@ func TestGzipRequest(t *testing.T) {
 		}
 		checkHeaders(t, a)
 	}
+	// A body its Content-Encoding does not describe is a 500 and is not
+	// dispatched (Alternator's test_broken_gzip_content and
+	// test_gzip_request_with_missing_character, run against DynamoDB).
+	calls := f.calls.Load()
 	a := call(t, ts.URL, request{body: []byte(`{}`), header: map[string]string{"Content-Encoding": "gzip"}})
-	if a.status != 400 || string(a.body) != typeSerial {
-		t.Errorf("not gzip: %d %s, want SerializationException", a.status, a.body)
+	if a.status != 500 || string(a.body) != bodyInternal {
+		t.Errorf("not gzip: %d %s, want 500 InternalServerError", a.status, a.body)
 	}
 	truncated := gzipBytes(t, body)
 	a = call(t, ts.URL, request{body: truncated[:len(truncated)-10], header: map[string]string{"Content-Encoding": "gzip"}})
-	if a.status != 400 || string(a.body) != typeSerial {
-		t.Errorf("truncated gzip: %d %s, want SerializationException", a.status, a.body)
+	if a.status != 500 || string(a.body) != bodyInternal {
+		t.Errorf("truncated gzip: %d %s, want 500 InternalServerError", a.status, a.body)
+	}
+	if f.calls.Load() != calls {
+		t.Errorf("an undecodable body was dispatched")
 	}
 	// A gzip body is still subject to the Content-Type check.
 	a = call(t, ts.URL, request{contentType: "text/plain", body: []byte(`{}`), header: map[string]string{"Content-Encoding": "gzip"}})
 	if a.status != 404 {
 		t.Errorf("bad gzip, bad Content-Type: %d %s, want 404", a.status, a.body)
 	}
-	// An empty body is empty, whatever its encoding.
-	a = call(t, ts.URL, request{noTarget: true, header: map[string]string{"Content-Encoding": "gzip"}})
-	if a.status != 400 || string(a.body) != typeUnknownOp {
-		t.Errorf("empty gzip: %d %s, want UnknownOperationException", a.status, a.body)
+	// An empty body is not a gzip stream either (test_gzip_request_empty).
+	a = call(t, ts.URL, request{header: map[string]string{"Content-Encoding": "gzip"}})
+	if a.status != 500 || string(a.body) != bodyInternal {
+		t.Errorf("empty gzip: %d %s, want 500 InternalServerError", a.status, a.body)
 	}
 	// A small compressed body that decodes past the limit.
 	bomb := gzipBytes(t, make([]byte, MaxBodyBytes+1))
@@ -517,30 +562,35 @@ func TestGzipResponse(t *testing.T) {
 	tests := []struct {
 		name, accept string
 		resp         []byte
-		gzipped      bool
+		coding       string
 	}{
-		{"large, gzip", "gzip", large, true},
-		{"large, list", "deflate, gzip;q=0.8, br", large, true},
-		{"large, x-gzip", "x-gzip", large, true},
-		{"large, identity", "identity", large, false},
-		{"large, gzip refused", "gzip;q=0, identity", large, false},
-		{"large, gzip refused 0.0", "GZIP; q=0.000", large, false},
-		{"small, gzip", "gzip", small, false},
-		{"exactly 4096", "gzip", bytes.Repeat([]byte(" "), 4096), false},
-		{"4097", "gzip", bytes.Repeat([]byte(" "), 4097), true},
+		{"large, gzip", "gzip", large, "gzip"},
+		{"large, deflate", "deflate", large, "deflate"},
+		{"large, list", "deflate, gzip;q=0.8, br", large, "deflate"},
+		{"large, x-gzip", "x-gzip", large, ""},
+		{"large, identity", "identity", large, ""},
+		{"large, gzip refused", "gzip;q=0, identity", large, ""},
+		{"large, gzip refused 0.0", "GZIP; q=0.000", large, ""},
+		{"small, gzip", "gzip", small, ""},
+		{"exactly 4096", "gzip", bytes.Repeat([]byte(" "), 4096), ""},
+		{"4097", "gzip", bytes.Repeat([]byte(" "), 4097), "gzip"},
+		{"4097, deflate", "deflate", bytes.Repeat([]byte(" "), 4097), "deflate"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp = tt.resp
 			a := call(t, ts.URL, request{body: []byte(`{}`), header: map[string]string{"Accept-Encoding": tt.accept}})
 			checkHeaders(t, a) // the CRC is of the bytes sent
-			gzipped := a.header.Get("Content-Encoding") == "gzip"
-			if gzipped != tt.gzipped {
-				t.Fatalf("gzipped = %v, want %v", gzipped, tt.gzipped)
+			coding := a.header.Get("Content-Encoding")
+			if coding != tt.coding {
+				t.Fatalf("Content-Encoding %q, want %q", coding, tt.coding)
 			}
 			got := a.body
-			if gzipped {
+			switch coding {
+			case "gzip":
 				got = gunzipBytes(t, got)
+			case "deflate":
+				got = inflateBytes(t, got)
 			}
 			if !bytes.Equal(got, tt.resp) {
 				t.Errorf("body differs: %d bytes, want %d", len(got), len(tt.resp))
@@ -657,7 +707,8 @@ func TestAuthenticate(t *testing.T) {
 		{"unsigned", request{body: []byte(`{}`)}, 400, missingBody},
 		{"hook sees body", request{body: []byte(`{"a":1}`), header: map[string]string{"Authorization": "x"}}, 400,
 			`{"__type":"com.amazon.coral.service#IncompleteSignatureException","message":"bad {\"a\":1}"}`},
-		{"hook fails", request{body: []byte(`{}`), header: map[string]string{"Authorization": "broken"}}, 500, bodyInternal},
+		{"hook fails", request{body: []byte(`{}`), header: map[string]string{"Authorization": "broken"}}, 500,
+			`{"__type":"com.amazonaws.dynamodb.v20120810#InternalServerError","message":"broken"}`},
 		{"malformed first", request{body: []byte(`{`)}, 400, typeSerial},
 		{"unknown service first", request{target: "Foo.GetItem", body: []byte(`{}`)}, 400, typeUnknownOp},
 		{"no target first", request{noTarget: true, body: []byte(`{}`)}, 400, typeUnknownOp},

@@ -31,8 +31,11 @@ type SelfSigned struct {
 
 // SelfSignedCert makes an ECDSA P-256 certificate, valid from an hour
 // before now for a year, for 127.0.0.1, ::1, localhost and the extra hosts
-// given (IP addresses or DNS names). It is its own CA, so a client that
-// trusts PEM accepts it. The key lives only in memory.
+// given (IP addresses or DNS names). It is a leaf (CA:FALSE, no
+// keyCertSign): a client that trusts PEM as its CA bundle trusts this one
+// self-signed certificate as its own anchor, and nothing it could sign,
+// so a copy of the bundle left in a trust store vouches for no other
+// name. The key lives only in memory.
 func SelfSignedCert(now time.Time, hosts ...string) (*SelfSigned, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -47,10 +50,10 @@ func SelfSignedCert(now time.Time, hosts ...string) (*SelfSigned, error) {
 		Subject:               pkix.Name{CommonName: "dynalab local", Organization: []string{"dynalab"}},
 		NotBefore:             now.Add(-time.Hour),
 		NotAfter:              now.AddDate(1, 0, 0),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		KeyUsage:              x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true,
-		IsCA:                  true,
+		IsCA:                  false,
 		DNSNames:              []string{"localhost"},
 		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
 	}

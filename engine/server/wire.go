@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -20,10 +19,12 @@ import (
 // canonical keys. net/http copies a handler's header map before writing it,
 // so these slices are shared but never modified.
 var (
-	amzJSON    = []string{"application/x-amz-json-1.0"}
-	plainJSON  = []string{"application/json"}
-	textPlain  = []string{"text/plain; charset=utf-8"}
-	gzipCoding = []string{"gzip"}
+	amzJSON       = []string{"application/x-amz-json-1.0"}
+	plainJSON     = []string{"application/json"}
+	textPlain     = []string{"text/plain; charset=utf-8"}
+	gzipCoding    = []string{"gzip"}
+	deflateCoding = []string{"deflate"}
+	serverName    = []string{"Server"} // the service's Server header
 )
 
 // notFoundBody is the service's answer to a non-API request (29 bytes).
@@ -100,7 +101,15 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, bp *[]byte) (b
 		// does not grow it.
 		buf = make([]byte, 0, n+1)
 	}
-	buf, err = readAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes), buf)
+	var src io.Reader = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	rr := s.newRateReader(w, r, src)
+	if rr != nil {
+		src = rr
+	}
+	buf, err = readAll(src, buf)
+	if rr != nil {
+		rr.finish(err == nil)
+	}
 	*bp = buf
 	if err != nil {
 		return nil, "", err
@@ -109,38 +118,11 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, bp *[]byte) (b
 		sum := sha256.Sum256(buf)
 		rawHash = hex.EncodeToString(sum[:])
 	}
-	if enc := headerValue(r.Header, "Content-Encoding"); enc != "" && len(buf) > 0 && isGzip(enc) {
-		body, err = s.gunzip(bp)
+	if enc := headerValue(r.Header, "Content-Encoding"); enc != "" {
+		body, err = s.decode(bp, enc)
 		return body, rawHash, err
 	}
 	return buf, rawHash, nil
-}
-
-// gunzip replaces the gzip stream in *bp by its decoded bytes.
-func (s *Server) gunzip(bp *[]byte) ([]byte, error) {
-	src := bytes.NewReader(*bp)
-	zr, _ := s.gzReadr.Get().(*gzip.Reader)
-	var err error
-	if zr == nil {
-		zr, err = gzip.NewReader(src)
-	} else {
-		err = zr.Reset(src)
-	}
-	if err != nil {
-		return nil, err
-	}
-	dp := s.getBuf()
-	out, err := readAll(io.LimitReader(zr, MaxBodyBytes+1), (*dp)[:0])
-	s.gzReadr.Put(zr)
-	*bp, *dp = out, *bp // the caller's buffer now holds the decoded body
-	s.putBuf(dp)
-	switch {
-	case err != nil:
-		return nil, err
-	case len(out) > MaxBodyBytes:
-		return nil, errTooLarge
-	}
-	return out, nil
 }
 
 // readAll appends everything r yields to b.
@@ -160,62 +142,25 @@ func readAll(r io.Reader, b []byte) ([]byte, error) {
 	}
 }
 
-// isGzip reports whether a Content-Encoding value is gzip.
-func isGzip(enc string) bool {
-	enc = strings.TrimSpace(enc)
-	return strings.EqualFold(enc, "gzip") || strings.EqualFold(enc, "x-gzip")
-}
-
-// acceptsGzip reports whether the request's Accept-Encoding lists gzip with
-// a non-zero quality.
-func acceptsGzip(h http.Header) bool {
-	for _, v := range h["Accept-Encoding"] {
-		for v != "" {
-			var item string
-			item, v, _ = strings.Cut(v, ",")
-			coding, params, _ := strings.Cut(item, ";")
-			coding = strings.TrimSpace(coding)
-			if !strings.EqualFold(coding, "gzip") && !strings.EqualFold(coding, "x-gzip") {
-				continue
-			}
-			return !zeroQuality(params)
-		}
-	}
-	return false
-}
-
-// zeroQuality reports whether Accept-Encoding parameters say q=0.
-func zeroQuality(params string) bool {
-	for params != "" {
-		var p string
-		p, params, _ = strings.Cut(params, ";")
-		k, v, _ := strings.Cut(p, "=")
-		if !strings.EqualFold(strings.TrimSpace(k), "q") {
-			continue
-		}
-		q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		return err == nil && q == 0
-	}
-	return false
-}
-
 // write sends a JSON response: status, body (compressed when large and
 // accepted) and the service's headers.
 func (s *Server) write(w http.ResponseWriter, r *http.Request, ct []string, status int, body []byte) {
 	h := w.Header()
-	var gz *bytes.Buffer
-	if len(body) > gzipThreshold && acceptsGzip(r.Header) {
-		if gz = s.compress(body); gz != nil {
-			body = gz.Bytes()
-			h["Content-Encoding"] = gzipCoding
+	var zb *bytes.Buffer
+	if len(body) > gzipThreshold {
+		if coding := responseCoding(r.Header); coding != nil {
+			if zb = s.compress(body, coding[0]); zb != nil {
+				body = zb.Bytes()
+				h["Content-Encoding"] = coding
+			}
 		}
 	}
 	h["Content-Type"] = ct
 	s.setHeaders(h, body)
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
-	if gz != nil && gz.Cap() <= maxPooledBuf {
-		s.gzips.Put(gz)
+	if zb != nil && zb.Cap() <= maxPooledBuf {
+		s.gzips.Put(zb)
 	}
 }
 
@@ -259,32 +204,6 @@ func (s *Server) appendRequestID(b []byte) []byte {
 	return append(b, c[:]...)
 }
 
-// compress gzips body into a pooled buffer; nil if compression failed.
-func (s *Server) compress(body []byte) *bytes.Buffer {
-	buf, _ := s.gzips.Get().(*bytes.Buffer)
-	if buf == nil {
-		buf = new(bytes.Buffer)
-	}
-	buf.Reset()
-	zw, _ := s.gzWritr.Get().(*gzip.Writer)
-	if zw == nil {
-		// BestSpeed: responses are compressed on the request path, where
-		// CPU matters more than a few bytes on a local link.
-		zw, _ = gzip.NewWriterLevel(buf, gzip.BestSpeed)
-	} else {
-		zw.Reset(buf)
-	}
-	_, err := zw.Write(body)
-	if cerr := zw.Close(); err == nil {
-		err = cerr
-	}
-	s.gzWritr.Put(zw)
-	if err != nil {
-		return nil
-	}
-	return buf
-}
-
 // fixedError sends one of the bodyless-message coral errors
 // (UnknownOperationException, SerializationException).
 func (s *Server) fixedError(w http.ResponseWriter, r *http.Request, ct []string, body []byte, code string) outcome {
@@ -293,15 +212,21 @@ func (s *Server) fixedError(w http.ResponseWriter, r *http.Request, ct []string,
 }
 
 // writeError sends err in the service's error form: an *engine.APIError as
-// itself, anything else as a logged InternalServerError.
+// itself, anything else as a logged InternalServerError whose message is
+// the error's text: the service's status and type for an internal
+// failure, but the client learns its cause ("write database file …: no
+// space left on device"), which on a local database is the client's own
+// to fix. A recovered panic keeps the service's bare "Internal server
+// error"; its stack is in the log.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, ct []string, err error) outcome {
 	var ae *engine.APIError
 	if !errors.As(err, &ae) || ae == nil || ae.Code == "" {
-		if err != errPanic { // already logged with its stack
-			s.errorf("server: internal error: %v", err)
+		if err == errPanic { // already logged with its stack
+			s.write(w, r, ct, http.StatusInternalServerError, s.internal)
+			return outcome{status: http.StatusInternalServerError, code: engine.CodeInternalServerError}
 		}
-		s.write(w, r, ct, http.StatusInternalServerError, s.internal)
-		return outcome{status: http.StatusInternalServerError, code: engine.CodeInternalServerError}
+		s.errorf("server: internal error: %v", err)
+		ae = &engine.APIError{Code: engine.CodeInternalServerError, Message: internalMessage(err, ae)}
 	}
 	bp := s.getBuf()
 	body := appendError((*bp)[:0], ae)
@@ -310,6 +235,19 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, ct []string,
 	*bp = body
 	s.putBuf(bp)
 	return outcome{status: status, code: ae.Code}
+}
+
+// internalMessage is the message of an InternalServerError for err, which
+// is not an *engine.APIError with a code (ae: the one without, or nil).
+func internalMessage(err error, ae *engine.APIError) string {
+	switch {
+	case ae != nil && ae.Message != "":
+		return ae.Message
+	case ae != nil || err == nil || errors.As(err, new(*engine.APIError)):
+		// A code-less or nil *APIError says nothing more.
+		return "Internal server error"
+	}
+	return err.Error()
 }
 
 // appendError appends the JSON error body of e: __type, the message under

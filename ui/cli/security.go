@@ -29,6 +29,10 @@ type securityFlags struct {
 	readTimeout   time.Duration
 	writeTimeout  time.Duration
 	idleTimeout   time.Duration
+	metricsPublic bool
+	maxConns      int
+	minBodyRate   int64
+	cors          string
 
 	// Set by load.
 	authSession string // the session whose auth setting authFile is
@@ -50,6 +54,10 @@ func addSecurityFlags(c *cobra.Command) *securityFlags {
 	fs.DurationVar(&f.readTimeout, "read-timeout", server.ReadTimeout, "longest time a client may take to send a request")
 	fs.DurationVar(&f.writeTimeout, "write-timeout", server.WriteTimeout, "longest time from a request's headers to the end of its response")
 	fs.DurationVar(&f.idleTimeout, "idle-timeout", server.IdleTimeout, "how long an idle keep-alive connection is kept")
+	fs.IntVar(&f.maxConns, "max-connections", server.DefaultMaxConnections(), "most client connections open at once, kept below the file-descriptor limit;\nat the cap an idle keep-alive connection is closed, or a new one waits")
+	fs.Int64Var(&f.minBodyRate, "min-body-rate", server.MinBodyRate, "`BYTES` per second a request body must average after its first 20 s, or it is\ndropped with 408 (-1: no minimum; --read-timeout still applies)")
+	fs.StringVar(&f.cors, "cors", "*", "browser origins allowed to call the endpoint (CORS): * for any, as the service answers,\na comma-separated list of `ORIGINS`, or off")
+	fs.BoolVar(&f.metricsPublic, "metrics-public", false, "with --auth, serve GET /metrics without a signature (for a Prometheus scraper)")
 	return f
 }
 
@@ -163,6 +171,8 @@ type authEngine interface {
 func (f *securityFlags) configure(opts *server.Options, region string, db authEngine) error {
 	opts.TLS = f.tls
 	opts.ReadTimeout, opts.WriteTimeout, opts.IdleTimeout = f.readTimeout, f.writeTimeout, f.idleTimeout
+	opts.ExtraPublic = f.metricsPublic
+	opts.MaxConnections, opts.MinBodyRate, opts.CORS = f.maxConns, f.minBodyRate, f.cors
 	if f.users == nil {
 		return nil
 	}
@@ -244,6 +254,9 @@ func (f *securityFlags) greeting() string {
 		s = fmt.Sprintf("     (requests must be signed with an access key of %s, session %q's auth file)\n", f.authFile, f.authSession)
 	case f.authenticated():
 		s = fmt.Sprintf("     (requests must be signed with an access key of %s)\n", f.authFile)
+	}
+	if f.authenticated() && !f.metricsPublic {
+		s += "     (GET /metrics too, e.g. curl --aws-sigv4 aws:amz:REGION:dynamodb --user AKID:SECRET; or --metrics-public)\n"
 	}
 	for _, n := range f.notes {
 		s += n + "\n"

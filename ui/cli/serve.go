@@ -25,6 +25,7 @@ type serveOptions struct {
 	listen           string
 	logRequests      bool
 	s3Dir            string
+	maxTables        int
 	handlers         []streamhandler.Config // --on-stream, in order
 	batchSize        int
 	retries          int
@@ -71,6 +72,7 @@ on stderr. The table needs a stream (StreamSpecification) for it to see writes.`
 	source = addSessionFlags(c, sessionFlagOptions{InMemory: true, Sync: true, Throttle: true, ReadOnly: true})
 	fs.BoolVar(&o.logRequests, "log-requests", false, "print one line per request: operation, table, latency, capacity, error")
 	fs.StringVar(&o.s3Dir, "s3-dir", "", "directory standing in for S3 in ExportTableToPointInTime and ImportTable: bucket B, key K is `DIR`/B/K")
+	fs.IntVar(&o.maxTables, "max-tables", engine.DefaultMaxTables, "table quota: creating a table past `N` tables is refused (LimitExceededException), as the account's default quota is")
 	fs.Func("on-stream", "run `TABLE=COMMAND` per batch of TABLE's stream records (repeatable)", func(v string) error {
 		table, command, err := streamhandler.ParseSpec(v)
 		o.handlers = append(o.handlers, streamhandler.Config{Table: table, Command: command})
@@ -132,6 +134,7 @@ func serve(c *cobra.Command, o serveOptions, source *sessionFlags, security *sec
 	defer closing(&err, local)
 	db, path := local.DB, local.Path()
 	db.SetS3Dir(o.s3Dir)
+	db.SetMaxTables(o.maxTables)
 	// Suites written for DynamoDB Local (which never throttles) crawl on
 	// 1-unit tables: say once per table how to turn throttling off.
 	db.OnThrottle(func(n engine.ThrottleNotice) { fmt.Fprintln(stderr, "dynalab serve:", n) })

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -319,5 +320,55 @@ func TestServeRegions(t *testing.T) {
 	if code, _, errOut := cli(t, "serve", "--in-memory", "--listen", "127.0.0.1:0", "--regions", "us-east-1,eu-west-1", "--auth", authFile); code != 2 ||
 		!strings.Contains(errOut, "--regions does not combine with authentication yet") {
 		t.Errorf("--regions --auth: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestServeMetricsAuth: under --auth, GET /metrics needs a signed request
+// (any user of the auth file) unless --metrics-public.
+func TestServeMetricsAuth(t *testing.T) {
+	authFile := filepath.Join(t.TempDir(), "auth.json")
+	if err := os.WriteFile(authFile, []byte(authFileJSON), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The metrics of an empty database are empty: what matters is that the
+	// exposition (text/plain; version=0.0.4), not an error, is served.
+	get := func(endpoint, akid, secret string) (int, string) {
+		t.Helper()
+		r, err := http.NewRequest(http.MethodGet, endpoint+"/metrics", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if akid != "" {
+			const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+			if err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: akid, SecretAccessKey: secret},
+				r, emptySHA256, "dynamodb", "us-east-1", time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header.Get("Content-Type") + " " + string(body)
+	}
+	guarded := startServe(t, "--in-memory", "--listen", "127.0.0.1:0", "--auth", authFile)
+	if out := guarded.waitOutput("--metrics-public"); !strings.Contains(out, "GET /metrics too") {
+		t.Errorf("greeting does not say /metrics needs a signature:\n%s", out)
+	}
+	if st, body := get(guarded.endpoint, "", ""); st != 400 || !strings.Contains(body, "MissingAuthenticationTokenException") {
+		t.Errorf("unsigned: %d %s", st, body)
+	}
+	if st, body := get(guarded.endpoint, "AKIDU123", "wrong"); st != 400 || !strings.Contains(body, "InvalidSignatureException") {
+		t.Errorf("wrong secret: %d %s", st, body)
+	}
+	// Any user may read them: they need no policy statement.
+	if st, body := get(guarded.endpoint, "AKIDU123", "u123-secret"); st != 200 || !strings.Contains(body, "version=0.0.4") {
+		t.Errorf("signed: %d %.200s", st, body)
+	}
+	public := startServe(t, "--in-memory", "--listen", "127.0.0.1:0", "--auth", authFile, "--metrics-public")
+	if st, body := get(public.endpoint, "", ""); st != 200 || !strings.Contains(body, "version=0.0.4") {
+		t.Errorf("--metrics-public, unsigned: %d %.200s", st, body)
 	}
 }
