@@ -339,7 +339,7 @@ func streamDiffers(t *Table, d *engine.TableDescription) string {
 // are left alone.
 func Apply(ctx context.Context, b sessions.Backend, m *Model, opts Options) (*Report, error) {
 	if opts.Sleep == nil {
-		opts.Sleep = sleep
+		opts.Sleep = sessions.Sleep
 	}
 	changes, err := Plan(ctx, b, m)
 	if err != nil {
@@ -612,15 +612,4 @@ func writeItems(ctx context.Context, b sessions.Backend, table string, items []a
 		items = items[n:]
 	}
 	return nil
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

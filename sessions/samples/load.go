@@ -81,7 +81,7 @@ func Load(ctx context.Context, b sessions.Backend, name string, opts Options) (*
 		return nil, err
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = sleep
+		opts.Sleep = sessions.Sleep
 	}
 	if opts.MaxRetries <= 0 {
 		opts.MaxRetries = 10
@@ -275,15 +275,4 @@ func retryable(err error) bool {
 		return true
 	}
 	return false
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

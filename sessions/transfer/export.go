@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"dynalab/engine"
+	"dynalab/sessions"
 )
 
 // Source is what Export reads: *engine.DB and a session's Backend satisfy
@@ -99,7 +100,7 @@ func Export(ctx context.Context, src Source, w io.Writer, opts ExportOptions) (*
 		opts.Now = time.Now
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = sleep
+		opts.Sleep = sessions.Sleep
 	}
 	start := opts.Now()
 	res := &ExportResult{Table: opts.Table, Index: opts.Index, Format: opts.Format}

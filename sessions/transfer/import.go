@@ -11,6 +11,7 @@ import (
 
 	"dynalab/engine"
 	"dynalab/engine/attr"
+	"dynalab/sessions"
 )
 
 // Target is where Import writes: *engine.DB and a session's Backend
@@ -222,7 +223,7 @@ func newImporter(t Target, opts ImportOptions) (*importer, error) {
 		opts.Now = time.Now
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = sleep
+		opts.Sleep = sessions.Sleep
 	}
 	if opts.Resume && opts.Path == "-" {
 		return nil, errors.New("import: standard input cannot be resumed: give the file")
@@ -246,17 +247,6 @@ func newImporter(t Target, opts ImportOptions) (*importer, error) {
 		im.id, im.ckptPath = &id, opts.Checkpoint
 	}
 	return im, nil
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 func (im *importer) run(ctx context.Context) error {
