@@ -287,7 +287,10 @@ func (rr *rateReader) Read(p []byte) (int, error) {
 	if rr.lc != nil {
 		rr.lc.bodyRead.Add(int64(n))
 	}
-	if err != nil {
+	switch {
+	case err == io.EOF: // the common end, without errors.As's allocation
+		return n, err
+	case err != nil:
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
 			return n, fmt.Errorf("%w (%d bytes in %s)", errSlowBody, rr.read, time.Since(rr.start).Round(time.Millisecond))

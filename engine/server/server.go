@@ -99,9 +99,9 @@ type Options struct {
 	MaxConnections int
 	// MinBodyRate (bytes per second) and BodyGrace bound how slowly a
 	// request body may arrive: BodyGrace plus a second per MinBodyRate
-	// bytes, within ReadTimeout; a slower body is dropped without an
-	// answer. Zero means the package's default of the same name; a
-	// negative MinBodyRate turns the guard off.
+	// bytes, within ReadTimeout; a slower body is answered 408 and its
+	// connection closed. Zero means the package's default of the same
+	// name; a negative MinBodyRate turns the guard off.
 	MinBodyRate int64
 	BodyGrace   time.Duration
 	// Now is the clock for request-log lines; nil means time.Now.
