@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"dynalab/engine/atomicfile"
 )
 
 // SavedQuery is a named PartiQL statement or script kept in a session's
@@ -62,7 +64,7 @@ func SaveQuery(session, name, text string) (*SavedQuery, error) {
 	if !strings.HasSuffix(text, "\n") {
 		text += "\n"
 	}
-	if err := writeFileAtomic(p, []byte(text)); err != nil {
+	if err := atomicfile.WriteFile(p, []byte(text), PrivateFile); err != nil {
 		return nil, fmt.Errorf("save query %q: %w", name, err)
 	}
 	return &SavedQuery{Name: name, Description: describeQuery(text), Text: text, Path: p}, nil
@@ -85,7 +87,7 @@ func SaveQueryIn(dir, name, text string) (q *SavedQuery, replaced bool, err erro
 	if !strings.HasSuffix(text, "\n") {
 		text += "\n"
 	}
-	if err := writeFileAtomic(p, []byte(text)); err != nil {
+	if err := atomicfile.WriteFile(p, []byte(text), PrivateFile); err != nil {
 		return nil, false, fmt.Errorf("save query %q: %w", name, err)
 	}
 	return &SavedQuery{Name: name, Description: describeQuery(text), Text: text, Path: p}, replaced, nil

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"dynalab/engine/atomicfile"
 )
 
 // Kind says where a session's data lives.
@@ -292,33 +294,8 @@ func writeSettings(dir string, s Settings) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, settingsFile), append(data, '\n'))
-}
-
-// writeFileAtomic replaces path with data through a temporary file, so
-// that a reader sees the old content or the new, never a mix. The file
-// keeps its mode, or is created PrivateFile.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	werr := f.Chmod(FileMode(path))
-	if werr == nil {
-		_, werr = f.Write(data)
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, path)
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return werr
-	}
-	return nil
+	// atomicfile keeps the file's mode, or makes it private.
+	return atomicfile.WriteFile(filepath.Join(dir, settingsFile), append(data, '\n'), PrivateFile)
 }
 
 // names returns the names of the session directories, sorted.

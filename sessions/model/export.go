@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 
+	"dynalab/engine/atomicfile"
+
 	"dynalab/engine"
 	"dynalab/engine/attr"
 	"dynalab/sessions"
@@ -34,15 +36,10 @@ func SaveSessionModel(session string, m *Model) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, sessions.PrivateDir); err != nil {
 		return fmt.Errorf("save model in session %q: %w", session, err)
 	}
-	p := filepath.Join(dir, sessionModelFile)
-	tmp := p + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return fmt.Errorf("save model in session %q: %w", session, err)
-	}
-	if err := os.Rename(tmp, p); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(dir, sessionModelFile), data, sessions.PrivateFile); err != nil {
 		return fmt.Errorf("save model in session %q: %w", session, err)
 	}
 	return nil

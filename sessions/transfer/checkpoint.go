@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"dynalab/engine/atomicfile"
+
 	"dynalab/sessions"
 )
 
@@ -57,26 +59,8 @@ func writeCheckpoint(path string, c *Checkpoint) error {
 	if err := os.MkdirAll(filepath.Dir(path), sessions.PrivateDir); err != nil {
 		return fmt.Errorf("write checkpoint: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
-	if err != nil {
+	if err := atomicfile.WriteFile(path, append(data, '\n'), sessions.PrivateFile); err != nil {
 		return fmt.Errorf("write checkpoint: %w", err)
-	}
-	err = tmp.Chmod(sessions.FileMode(path))
-	if err == nil {
-		_, err = tmp.Write(append(data, '\n'))
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("write checkpoint %s: %w", path, err)
 	}
 	return nil
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"dynalab/engine/atomicfile"
+
 	"dynalab/engine"
 	"dynalab/engine/attr"
 	"dynalab/sessions"
@@ -192,18 +194,7 @@ func (s *Session) SaveProgress(p Progress) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(s.dir, progressFile+".*")
-	if err != nil {
-		return fmt.Errorf("save lesson progress: %w", err)
-	}
-	_, werr := tmp.Write(append(data, '\n'))
-	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("save lesson progress: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(s.dir, progressFile)); err != nil {
-		os.Remove(tmp.Name())
+	if err := atomicfile.WriteFile(filepath.Join(s.dir, progressFile), append(data, '\n'), sessions.PrivateFile); err != nil {
 		return fmt.Errorf("save lesson progress: %w", err)
 	}
 	return nil

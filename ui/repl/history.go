@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 
+	"dynalab/engine/atomicfile"
+
 	"dynalab/sessions"
 )
 
@@ -148,16 +150,8 @@ func (h *History) rewrite(entries []string) error {
 	for _, e := range entries {
 		buf.Write(historyLine(e))
 	}
-	tmp := h.path + ".tmp"
-	// WriteFile keeps an existing file's mode: a stale tmp is given the
-	// history's own.
-	if err := os.WriteFile(tmp, buf.Bytes(), sessions.PrivateFile); err != nil {
-		return fmt.Errorf("compact history: %w", err)
-	}
-	if err := os.Chmod(tmp, sessions.FileMode(h.path)); err != nil {
-		return fmt.Errorf("compact history: %w", err)
-	}
-	if err := os.Rename(tmp, h.path); err != nil {
+	// atomicfile keeps the history's mode, or makes it private.
+	if err := atomicfile.WriteFile(h.path, buf.Bytes(), sessions.PrivateFile); err != nil {
 		return fmt.Errorf("compact history: %w", err)
 	}
 	return nil
