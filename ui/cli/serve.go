@@ -15,7 +15,6 @@ import (
 	"dynalab/engine"
 	"dynalab/engine/server"
 	"dynalab/engine/streamhandler"
-	"dynalab/partiql"
 	"dynalab/sessions"
 )
 
@@ -146,12 +145,20 @@ func serve(c *cobra.Command, o serveOptions, source *sessionFlags, security *sec
 	if o.logRequests {
 		opts.Log = stderr
 	}
-	var dispatcher server.Dispatcher = server.Chain{db, partiql.NewDispatcher(local.Executor())}
+	var route func(server.Dispatcher) (server.Dispatcher, error)
+	var closeRegions func() error
 	if len(multi) > 1 {
-		router, closeRegions, err := serveRegions(ctx, db, dispatcher, multi, sel, o, &opts)
-		if err != nil {
-			return err
+		route = func(primary server.Dispatcher) (server.Dispatcher, error) {
+			router, closeDBs, err := serveRegions(ctx, db, primary, multi, sel, o, &opts)
+			closeRegions = closeDBs
+			return router, err
 		}
+	}
+	srv, err := localServer(local, &opts, route)
+	if err != nil {
+		return err
+	}
+	if closeRegions != nil {
 		defer func() {
 			switch cerr := closeRegions(); {
 			case cerr == nil:
@@ -161,9 +168,7 @@ func serve(c *cobra.Command, o serveOptions, source *sessionFlags, security *sec
 				fmt.Fprintf(stderr, "dynalab serve: %v\n", cerr)
 			}
 		}()
-		dispatcher = router
 	}
-	srv := server.New(dispatcher, opts)
 	greet(stdout, endpoint, multi, o, sel, path, security)
 	if !isLoopback(ln.Addr()) && !security.authenticated() {
 		fmt.Fprintln(stderr, "WARNING: listening beyond loopback without authentication: anyone who can reach", endpoint, "can read and change this database")

@@ -10,8 +10,6 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
-	"dynalab/engine/server"
-	"dynalab/partiql"
 	"dynalab/sessions"
 	"dynalab/ui"
 )
@@ -124,8 +122,12 @@ func workbench(ctx context.Context, sel sessions.Selector, o workbenchOptions, s
 		if err != nil {
 			return err
 		}
+		srv, err := localServer(local, &opts, nil)
+		if err != nil {
+			ln.Close()
+			return err
+		}
 		<-served
-		srv := server.New(server.Chain{local.DB, partiql.NewDispatcher(local.Executor())}, opts)
 		go func() { served <- srv.Serve(serveCtx, ln) }()
 		if err := local.SetEndpoint("http://" + ln.Addr().String()); err != nil {
 			stopServing()
