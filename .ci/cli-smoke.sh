@@ -51,7 +51,7 @@ got=$(ddb get-item --table-name AppTable --key '{"PK":{"S":"USER#u123"},"SK":{"S
 
 ddb describe-table --table-name AppTable --query 'Table.ItemCount' --output text | grep -qx 3 \
   || { echo "FAIL: ItemCount"; exit 1; }
-curl -fsS "$endpoint/" | grep -q '^healthy: dynamodb' || { echo "FAIL: health line"; exit 1; }
+curl -fsS "$endpoint/" | grep -qF "healthy: ${endpoint#http://} " || { echo "FAIL: health line"; exit 1; }
 
 # PartiQL through the same endpoint: the seed's UPDATE and its Query-shaped SELECT.
 ddb execute-statement --statement "UPDATE \"AppTable\" SET name='Alice K2' WHERE PK='USER#u123' AND SK='PROFILE'" \
