@@ -2,12 +2,15 @@ package sessions
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
 	"dynalab/engine"
 	"dynalab/engine/attr"
 	"dynalab/engine/auth"
+	"dynalab/engine/server"
 )
 
 // Feeds are a backend's live feeds, for the workbench. A nil channel is a
@@ -213,6 +216,19 @@ func AuthEvent(r *auth.Result, now time.Time) Event {
 	ev := Event{Time: now, Source: "Auth", Operation: r.Operation(), Target: r.Resource(), Summary: r.Summary(), Detail: r.Explanation()}
 	if !r.Allowed() {
 		ev.Err = r.Err
+	}
+	return ev
+}
+
+// ServedEvent is the Activity pane's line for a request another client
+// made to the endpoint the workbench serves ("Served", so it is told
+// apart from the workbench's own operations, which never cross HTTP).
+func ServedEvent(r server.Request) Event {
+	ev := Event{Time: r.Time, Source: "Served", Operation: r.Operation, Target: r.Table,
+		Summary: fmt.Sprintf("%d · %s · %s CU · from %s", r.Status, r.Elapsed.Round(time.Microsecond),
+			strconv.FormatFloat(r.Capacity, 'f', -1, 64), r.Remote)}
+	if r.Code != "" {
+		ev.Err = fmt.Errorf("%s (HTTP %d)", r.Code, r.Status)
 	}
 	return ev
 }

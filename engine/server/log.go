@@ -29,17 +29,7 @@ func (s *Server) logRequest(start time.Time, r *http.Request, o outcome) {
 	bp := s.getBuf()
 	b := start.AppendFormat((*bp)[:0], logTimeLayout)
 	b = append(b, ' ')
-	op := o.info.Op
-	if op == "" {
-		op = headerValue(r.Header, "X-Amz-Target")
-		if i := strings.LastIndexByte(op, '.'); i >= 0 {
-			op = op[i+1:]
-		}
-	}
-	if r.Method != http.MethodPost {
-		op = r.Method
-	}
-	b = appendLogField(b, op)
+	b = appendLogField(b, operationName(r, o))
 	b = append(b, " table="...)
 	b = appendLogField(b, o.info.Table)
 	b = append(b, ' ')
@@ -62,6 +52,22 @@ func (s *Server) logRequest(start time.Time, r *http.Request, o outcome) {
 	s.logMu.Unlock()
 	*bp = b
 	s.putBuf(bp)
+}
+
+// operationName names a request's operation: the dispatcher's name for
+// it, else the target's suffix, else (not a POST) the HTTP method.
+func operationName(r *http.Request, o outcome) string {
+	if r.Method != http.MethodPost {
+		return r.Method
+	}
+	op := o.info.Op
+	if op == "" {
+		op = headerValue(r.Header, "X-Amz-Target")
+		if i := strings.LastIndexByte(op, '.'); i >= 0 {
+			op = op[i+1:]
+		}
+	}
+	return op
 }
 
 // appendLogField appends client-chosen text so that it stays one field of

@@ -116,6 +116,23 @@ type Options struct {
 	// RequestContext, when set, gives an API request the context it is
 	// dispatched with (e.g. its credential region, regions.Router).
 	RequestContext func(r *http.Request) context.Context
+	// OnRequest, when set, is told of every API request once it is
+	// answered (the workbench lists the requests other clients make in
+	// its Activity pane). It runs on the request's goroutine: keep it
+	// short and never block.
+	OnRequest func(Request)
+}
+
+// Request is what Options.OnRequest is told of one answered API request.
+type Request struct {
+	Time      time.Time
+	Operation string // the dispatcher's name for it, else the target's suffix
+	Table     string // empty when the operation names none
+	Elapsed   time.Duration
+	Capacity  float64 // capacity units consumed
+	Status    int
+	Code      string // the error code; empty on success
+	Remote    string // the client's address
 }
 
 // Server is the DynamoDB JSON 1.0 endpoint: an http.Handler that checks
@@ -208,7 +225,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var start time.Time
-	if s.opt.Log != nil {
+	if s.opt.Log != nil || s.opt.OnRequest != nil {
 		start = s.now()
 	}
 	if s.opt.RequestContext != nil {
@@ -219,6 +236,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	o := s.serveAPI(w, r, &body)
 	if s.opt.Log != nil {
 		s.logRequest(start, r, o)
+	}
+	if s.opt.OnRequest != nil {
+		s.opt.OnRequest(Request{Time: start, Operation: operationName(r, o), Table: o.info.Table,
+			Elapsed: s.now().Sub(start), Capacity: o.info.Capacity, Status: o.status, Code: o.code, Remote: r.RemoteAddr})
 	}
 }
 

@@ -218,7 +218,9 @@ func sessionAuthFile(sel sessions.Selector) (name, file string, err error) {
 // the session (the Activity pane lists them).
 func workbenchServeOptions(sel sessions.Selector, local *sessions.Local) (server.Options, error) {
 	db := local.DB
-	opts := server.Options{Region: sel.Region, Extra: db.MetricsHandler()}
+	opts := server.Options{Region: sel.Region, Extra: db.MetricsHandler(),
+		// Activity lists what other clients ask of the served endpoint.
+		OnRequest: func(r server.Request) { local.Publish(sessions.ServedEvent(r)) }}
 	name, file, err := sessionAuthFile(sel)
 	if err != nil || file == "" {
 		return opts, err
