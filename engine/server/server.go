@@ -48,13 +48,13 @@ const (
 	DefaultShutdownTimeout = 5 * time.Second
 )
 
-// The service name prefixes of X-Amz-Target.
+// The service name prefixes of X-Amz-Target, as the engine defines them.
 const (
 	// TargetPrefixDynamoDB prefixes the DynamoDB operations ("…GetItem").
-	TargetPrefixDynamoDB = "DynamoDB_20120810."
+	TargetPrefixDynamoDB = engine.TargetPrefix
 	// TargetPrefixStreams prefixes the DynamoDB Streams operations
 	// ("…GetRecords"), served on the same endpoint.
-	TargetPrefixStreams = "DynamoDBStreams_20120810."
+	TargetPrefixStreams = engine.StreamsTargetPrefix
 )
 
 // Options configure a Server. The zero value is usable.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"dynalab/engine"
 	"dynalab/engine/auth"
 )
 
@@ -81,7 +82,7 @@ func newAuthExplainCmd() *cobra.Command {
 			}
 			t := target
 			if !strings.Contains(t, ".") {
-				t = "DynamoDB_20120810." + t
+				t = engine.TargetPrefix + t
 			}
 			res := g.Explain(akid, t, body)
 			stdout := c.OutOrStdout()
