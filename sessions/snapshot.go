@@ -3,13 +3,14 @@ package sessions
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
+
+	"dynalab/engine/atomicfile"
 )
 
 // Snapshot is a saved copy of a local session's database.
@@ -174,36 +175,14 @@ func statSnapshot(name, path string) (*Snapshot, error) {
 	return &Snapshot{Name: name, Path: path, Size: fi.Size(), Created: fi.ModTime()}, nil
 }
 
-// copyFile copies src over dst through a temporary file beside dst,
-// synced before it is renamed into place: dst is the old file or the
-// whole new one, even after a crash. dst keeps its mode, or is created
-// PrivateFile.
+// copyFile copies src over dst through engine/atomicfile: dst is the old
+// file or the whole new one, even after a crash. dst keeps its mode, or
+// is created PrivateFile.
 func copyFile(src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	out, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := out.Name()
-	err = out.Chmod(FileMode(dst))
-	if err == nil {
-		_, err = io.Copy(out, in)
-	}
-	if err == nil {
-		err = out.Sync()
-	}
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, dst)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
+	return atomicfile.WriteFrom(dst, in, PrivateFile)
 }
