@@ -3,6 +3,7 @@ package partiql
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -261,7 +262,7 @@ func describeUse(u *IndexUse, s *Select, schema *Schema) {
 		projected[n] = true
 	}
 	if s.Star() {
-		u.Caveats = append(u.Caveats, fmt.Sprintf("%s projects %s: SELECT * there returns only %s", u.Index, ix.Projection, andList(sortedKeys(projected))))
+		u.Caveats = append(u.Caveats, fmt.Sprintf("%s projects %s: SELECT * there returns only %s", u.Index, ix.Projection, andList(slices.Sorted(maps.Keys(projected)))))
 		return
 	}
 	var absent []string
@@ -490,13 +491,4 @@ func andList(names []string) string {
 		return names[0]
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }

@@ -153,6 +153,24 @@ type Explain struct {
 	Statement Statement // never an *Explain
 }
 
+// StatementTarget returns the table and index a statement reads or writes;
+// "" for one that names none (an *Explain: unwrap it first).
+func StatementTarget(st Statement) (table, index string) {
+	switch s := st.(type) {
+	case *Select:
+		return s.From.Table, s.From.Index
+	case *Exists:
+		return s.Select.From.Table, s.Select.From.Index
+	case *Insert:
+		return s.Table.Table, ""
+	case *Update:
+		return s.Table.Table, ""
+	case *Delete:
+		return s.Table.Table, ""
+	}
+	return "", ""
+}
+
 // Path names an attribute or a place inside one: a.b[2]."c d".
 type Path struct {
 	Pos   Pos

@@ -56,13 +56,15 @@ func ValidText(body []byte) bool {
 	return true
 }
 
-// hex4 reads four hex digits at b[i:].
-func hex4(b []byte, i int) (rune, bool) {
+// hex4 reads four hex digits at b[i:] (a request body, or the decoder's
+// string).
+func hex4[T string | []byte](b T, i int) (rune, bool) {
 	if i+4 > len(b) {
 		return 0, false
 	}
 	var r rune
-	for _, c := range b[i : i+4] {
+	for j := i; j < i+4; j++ {
+		c := b[j]
 		r <<= 4
 		switch {
 		case c >= '0' && c <= '9':

@@ -404,7 +404,7 @@ func (c *checker) patterns(m *Model) {
 			if n := partiql.ParamCount(st); n != len(ap.Parameters) {
 				c.at(&ap.Statement, "%s: the statement has %d ? parameters and Parameters gives %d values", what, n, len(ap.Parameters))
 			}
-			table, index = statementTarget(st)
+			table, index = partiql.StatementTarget(st)
 		case ap.Request != nil:
 			table, index = c.request(ap, what)
 		default:
@@ -447,23 +447,6 @@ func (c *checker) request(ap *AccessPattern, what string) (table, index string) 
 		c.at(&r.Input, "%s: %s Input has no TableName", what, r.Operation)
 	}
 	return target.TableName, target.IndexName
-}
-
-// statementTarget returns the table and index a statement reads or writes.
-func statementTarget(st partiql.Statement) (table, index string) {
-	switch s := st.(type) {
-	case *partiql.Select:
-		return s.From.Table, s.From.Index
-	case *partiql.Insert:
-		return s.Table.Table, ""
-	case *partiql.Update:
-		return s.Table.Table, ""
-	case *partiql.Delete:
-		return s.Table.Table, ""
-	case *partiql.Exists:
-		return s.Select.From.Table, s.Select.From.Index
-	}
-	return "", ""
 }
 
 func hasIndex(t *Table, name string) bool {
@@ -512,7 +495,7 @@ func (c *checker) service(m *Model) {
 		if err != nil {
 			continue // reported above
 		}
-		if table, _ := statementTarget(st); !created[table] {
+		if table, _ := partiql.StatementTarget(st); !created[table] {
 			continue
 		}
 		if _, err := x.Plan(ctx, st, ap.Parameters); err != nil {

@@ -1,7 +1,6 @@
 package repl
 
 import (
-	"slices"
 	"strings"
 	"unicode"
 
@@ -179,14 +178,4 @@ func commonPrefix(cands []string) string {
 		p = p[:n]
 	}
 	return p
-}
-
-// sortedKeys returns a set's members in order.
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }

@@ -1,6 +1,7 @@
 package repl
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -49,7 +50,7 @@ func (m *Model) sources() Sources {
 					set[n] = true
 				}
 			}
-			return sortedKeys(set)
+			return slices.Sorted(maps.Keys(set))
 		},
 	}
 }

@@ -419,17 +419,5 @@ func statementTarget(text string) (table, index string) {
 	if e, ok := stmt.(*partiql.Explain); ok {
 		stmt = e.Statement
 	}
-	switch s := stmt.(type) {
-	case *partiql.Select:
-		return s.From.Table, s.From.Index
-	case *partiql.Exists:
-		return s.Select.From.Table, s.Select.From.Index
-	case *partiql.Insert:
-		return s.Table.Table, ""
-	case *partiql.Update:
-		return s.Table.Table, ""
-	case *partiql.Delete:
-		return s.Table.Table, ""
-	}
-	return "", ""
+	return partiql.StatementTarget(stmt)
 }
