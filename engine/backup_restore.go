@@ -315,12 +315,7 @@ func (db *DB) loadRestoredItems(ctx context.Context, name string, items []attr.I
 		err := db.readTable(name, func(t *table) error {
 			return db.store.Update(func(tx *store.Tx) error {
 				for _, it := range batch {
-					key := t.storageKey(it)
-					old, err := readItem(tx, key)
-					if err != nil {
-						return err
-					}
-					if err := t.writeItem(tx, key, old, it); err != nil {
+					if err := t.replaceItem(tx, it); err != nil {
 						return err
 					}
 				}

@@ -382,12 +382,7 @@ func (db *DB) importBatch(name string, items []attr.Item) (int, error) {
 			if checkItemShape(it, "Item size has exceeded the maximum allowed size") != nil || t.checkItem(it) != nil {
 				continue
 			}
-			key := t.storageKey(it)
-			old, err := readItem(tx, key)
-			if err != nil {
-				return err
-			}
-			if err := t.writeItem(tx, key, old, it); err != nil {
+			if err := t.replaceItem(tx, it); err != nil {
 				return err
 			}
 			n++

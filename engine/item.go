@@ -216,6 +216,17 @@ func decodeStored(v string) (attr.Item, error) {
 	return it, nil
 }
 
+// replaceItem stores it under its key, over whatever item is there (a
+// restore's or an import's write: no condition, no return values).
+func (t *table) replaceItem(tx *store.Tx, it attr.Item) error {
+	key := t.storageKey(it)
+	old, err := readItem(tx, key)
+	if err != nil {
+		return err
+	}
+	return t.writeItem(tx, key, old, it)
+}
+
 // writeItem stores item at key, replacing old (nil if none), keeps the
 // table statistics exact and records the change (stream record, TTL
 // schedule, subscribers: stream_write.go). Writing an item equal to old
