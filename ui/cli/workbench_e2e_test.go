@@ -43,31 +43,9 @@ func TestWorkbenchInTmux(t *testing.T) {
 	port := freePort(t)
 	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
 	session := fmt.Sprintf("dynalab-e2e-%d", os.Getpid())
-	tmux := func(args ...string) string {
-		out, err := exec.Command("tmux", append([]string{"-L", session}, args...)...).CombinedOutput()
-		if err != nil && args[0] != "kill-server" {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
-	tmux("new-session", "-d", "-s", "wb", "-x", "120", "-y", "40",
+	tm := startTmux(t, session,
 		fmt.Sprintf("env DYNALAB_HOME=%s TERM=xterm-256color %s --listen 127.0.0.1:%d; echo EXITED $? > %s/exit; sleep 30", home, bin, port, dir))
-	t.Cleanup(func() { tmux("kill-server") })
-	screen := func() string { return tmux("capture-pane", "-t", "wb", "-p") }
-	waitFor := func(what string, ok func(string) bool) string {
-		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			s := screen()
-			if ok(s) {
-				return s
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
+	tmux, waitFor := tm.run, tm.waitFor
 	waitFor("the workbench", func(s string) bool { return strings.Contains(s, "serving "+endpoint) })
 
 	aws := func(args ...string) {
@@ -108,22 +86,7 @@ func TestWorkbenchInTmux(t *testing.T) {
 		return strings.Contains(s, "AppTable · on demand") && strings.Contains(s, "hot keys: USER#u123")
 	})
 
-	tmux("send-keys", "-t", "wb", "C-c")
-	tmux("send-keys", "-t", "wb", "C-c")
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		data, err := os.ReadFile(filepath.Join(dir, "exit"))
-		if err == nil {
-			if got := strings.TrimSpace(string(data)); got != "EXITED 0" {
-				t.Fatalf("workbench exit: %s", got)
-			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("workbench did not quit on Ctrl+C twice; screen:\n%s", screen())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	tm.quit(filepath.Join(dir, "exit"))
 
 	// The data persisted in the default session's database: a new
 	// process reads it back.
@@ -181,33 +144,11 @@ func TestWorkbenchRemoteSessionInTmux(t *testing.T) {
 	dynalab("run", "--session", "far", script(t, "INSERT INTO Tab VALUE {'id':'over-there','city':'Porto'}"))
 
 	session := fmt.Sprintf("dynalab-remote-e2e-%d", os.Getpid())
-	tmux := func(args ...string) string {
-		out, err := exec.Command("tmux", append([]string{"-L", session}, args...)...).CombinedOutput()
-		if err != nil && args[0] != "kill-server" {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
-	tmux("new-session", "-d", "-s", "wb", "-x", "120", "-y", "40",
+	tm := startTmux(t, session,
 		fmt.Sprintf("env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE -u AWS_REGION -u AWS_DEFAULT_REGION "+
 			"DYNALAB_HOME=%s AWS_CONFIG_FILE=%s/none AWS_SHARED_CREDENTIALS_FILE=%s/none AWS_EC2_METADATA_DISABLED=true TERM=xterm-256color %s --session far; echo EXITED $? > %s/exit; sleep 30",
 			filepath.Join(dir, "home"), dir, dir, bin, dir))
-	t.Cleanup(func() { tmux("kill-server") })
-	screen := func() string { return tmux("capture-pane", "-t", "wb", "-p") }
-	waitFor := func(what string, ok func(string) bool) string {
-		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			s := screen()
-			if ok(s) {
-				return s
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
+	tmux, waitFor := tm.run, tm.waitFor
 	waitFor("the workbench", func(s string) bool { return strings.Contains(s, "REPL") })
 	waitFor("the remote banner", func(s string) bool { return strings.Contains(s, "remote endpoint "+endpoint) })
 	// A trailing ';' would be a tmux command separator: send it escaped.
@@ -234,22 +175,7 @@ func TestWorkbenchRemoteSessionInTmux(t *testing.T) {
 	waitFor("the capacity pane's remote note", func(s string) bool {
 		return strings.Contains(s, "No capacity feed: live capacity")
 	})
-	tmux("send-keys", "-t", "wb", "C-c")
-	tmux("send-keys", "-t", "wb", "C-c")
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		data, err := os.ReadFile(filepath.Join(dir, "exit"))
-		if err == nil {
-			if got := strings.TrimSpace(string(data)); got != "EXITED 0" {
-				t.Fatalf("workbench exit: %s", got)
-			}
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("workbench did not quit on Ctrl+C twice; screen:\n%s", screen())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	tm.quit(filepath.Join(dir, "exit"))
 }
 
 // TestWorkbenchKeyBurstInTmux: 30 j sent to the real workbench in one
@@ -286,33 +212,75 @@ func TestWorkbenchKeyBurstInTmux(t *testing.T) {
 		t.Fatal(err)
 	}
 	session := fmt.Sprintf("dynalab-burst-%d", os.Getpid())
-	tmux := func(args ...string) string {
-		out, err := exec.Command("tmux", append([]string{"-L", session}, args...)...).CombinedOutput()
-		if err != nil && args[0] != "kill-server" {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
-	tmux("new-session", "-d", "-s", "wb", "-x", "120", "-y", "40",
+	tm := startTmux(t, session,
 		fmt.Sprintf("env DYNALAB_HOME=%s TERM=xterm-256color %s --data %s -t Burst --no-listen; sleep 30", filepath.Join(dir, "home"), bin, path))
-	t.Cleanup(func() { tmux("kill-server") })
-	screen := func() string { return tmux("capture-pane", "-t", "wb", "-p") }
-	waitFor := func(what string, ok func(string) bool) string {
-		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			s := screen()
-			if ok(s) {
-				return s
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
+	tmux, waitFor := tm.run, tm.waitFor
 	waitFor("the table's items on the first screen", func(s string) bool { return strings.Contains(s, "S00") && strings.Contains(s, "Scan Burst") })
 	tmux("send-keys", "-t", "wb", "-l", strings.Repeat("j", 30)) // one write
 	tmux("send-keys", "-t", "wb", "Enter")
 	waitFor("the 31st item opened", func(s string) bool { return strings.Contains(s, "item 31 of 40") && strings.Contains(s, `"S30"`) })
+}
+
+// tmuxSession is a workbench command running in a detached 120×40 tmux
+// window ("wb") on a tmux server of its own, killed when the test ends.
+type tmuxSession struct {
+	t      *testing.T
+	server string
+}
+
+func startTmux(t *testing.T, server, command string) *tmuxSession {
+	tm := &tmuxSession{t: t, server: server}
+	tm.run("new-session", "-d", "-s", "wb", "-x", "120", "-y", "40", command)
+	t.Cleanup(func() { tm.run("kill-server") })
+	return tm
+}
+
+// run runs a tmux command on the session's server.
+func (tm *tmuxSession) run(args ...string) string {
+	out, err := exec.Command("tmux", append([]string{"-L", tm.server}, args...)...).CombinedOutput()
+	if err != nil && args[0] != "kill-server" {
+		tm.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+// screen is what the window shows.
+func (tm *tmuxSession) screen() string { return tm.run("capture-pane", "-t", "wb", "-p") }
+
+// waitFor returns the screen once ok holds, failing the test after 20 s.
+func (tm *tmuxSession) waitFor(what string, ok func(string) bool) string {
+	tm.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		s := tm.screen()
+		if ok(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("timed out waiting for %s; screen:\n%s", what, s)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// quit presses Ctrl+C twice and waits for the command line to write
+// "EXITED 0" to exitFile (its "; echo EXITED $? > FILE").
+func (tm *tmuxSession) quit(exitFile string) {
+	tm.t.Helper()
+	tm.run("send-keys", "-t", "wb", "C-c")
+	tm.run("send-keys", "-t", "wb", "C-c")
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		data, err := os.ReadFile(exitFile)
+		if err == nil {
+			if got := strings.TrimSpace(string(data)); got != "EXITED 0" {
+				tm.t.Fatalf("workbench exit: %s", got)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("workbench did not quit on Ctrl+C twice; screen:\n%s", tm.screen())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
