@@ -9,6 +9,7 @@ import (
 
 	"dynalab/engine"
 	"dynalab/sessions"
+	"dynalab/ui/common"
 )
 
 // newRepairCmd is "dynalab repair": a corrupt database file made usable
@@ -52,21 +53,21 @@ The database must not be in use (quit the workbench or stop the server first).`,
 
 func writeRepairReport(w io.Writer, rep engine.RepairReport) {
 	if rep.Intact {
-		fmt.Fprintf(w, "%s is intact (%s in %d bytes); nothing to repair\n", rep.Path, count(rep.Kept, "transaction"), rep.KeptBytes)
+		fmt.Fprintf(w, "%s is intact (%s in %d bytes); nothing to repair\n", rep.Path, common.Plural(rep.Kept, "transaction"), rep.KeptBytes)
 		return
 	}
 	fmt.Fprintf(w, "repaired %s\n", rep.Path)
 	if rep.HeaderRestored {
 		fmt.Fprintln(w, "  its damaged header was rewritten")
 	}
-	fmt.Fprintf(w, "  kept: %s (%d bytes)\n", count(rep.Kept, "transaction"), rep.KeptBytes)
+	fmt.Fprintf(w, "  kept: %s (%d bytes)\n", common.Plural(rep.Kept, "transaction"), rep.KeptBytes)
 	if rep.LostBytes > 0 {
 		fmt.Fprintf(w, "  could not keep: %d bytes from offset %d (%s):", rep.LostBytes, rep.LostOffset, rep.Reason)
-		fmt.Fprintf(w, " %s", count(rep.LostTransactions, "complete transaction"))
+		fmt.Fprintf(w, " %s", common.Plural(rep.LostTransactions, "complete transaction"))
 		if rep.Incomplete {
 			fmt.Fprint(w, " and an incomplete one at the end")
 		}
-		fmt.Fprintf(w, ", writing %s and deleting %s (%s)", count(rep.LostItemWrites, "item"), count(rep.LostItemDeletes, "item"), count(rep.LostItems, "distinct item"))
+		fmt.Fprintf(w, ", writing %s and deleting %s (%s)", common.Plural(rep.LostItemWrites, "item"), common.Plural(rep.LostItemDeletes, "item"), common.Plural(rep.LostItems, "distinct item"))
 		if rep.Unreadable {
 			fmt.Fprint(w, " as far as they could be read")
 		}
@@ -74,14 +75,6 @@ func writeRepairReport(w io.Writer, rep engine.RepairReport) {
 	}
 	fmt.Fprintf(w, "  the original is kept untouched in %s\n", rep.Original)
 	fmt.Fprintf(w, "Check the result with: dynalab check %s\n", rep.Path)
-}
-
-// count says "1 item" or "2 items".
-func count(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // databaseFile resolves FILE or --session NAME (default: the default
