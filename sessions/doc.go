@@ -1,7 +1,8 @@
 // Package sessions manages dynalab's named workspaces and the one way the
 // workbench, scripts and import/export reach data.
 //
-// A session is a directory under DataDir()/sessions/NAME holding
+// A session is a directory under the data directory (a Home, resolved
+// once by the command layer with DefaultHome) at sessions/NAME, holding
 // session.json (its Settings: local or remote, endpoint, region, profile,
 // theme), history (the REPL's), queries/ (saved statements, NAME.sql),
 // and for a local session data.db (the engine's database) and snapshots/

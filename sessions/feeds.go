@@ -117,8 +117,8 @@ func (l *Local) Publish(ev Event) {
 // published on their own).
 func (l *Local) Subscribe(ctx context.Context) Feeds {
 	events, cancelEvents := l.subscribeEvents(256)
-	changes, cancelChanges := l.DB.Subscribe(1024)
-	samples, cancelSamples := l.DB.SubscribeCapacity(1024)
+	changes, cancelChanges := l.db.Subscribe(1024)
+	samples, cancelSamples := l.db.SubscribeCapacity(1024)
 	go func() {
 		<-ctx.Done()
 		cancelEvents()
@@ -134,7 +134,7 @@ func (l *Local) subscribeEvents(buffer int) (<-chan Event, func()) {
 	if l.events.subs == nil {
 		l.events.subs = map[chan Event]struct{}{}
 		// The engine's first-throttle notices, published once per table.
-		l.DB.OnThrottle(func(n engine.ThrottleNotice) { l.Publish(throttleEvent(n)) })
+		l.db.OnThrottle(func(n engine.ThrottleNotice) { l.Publish(throttleEvent(n)) })
 	}
 	l.events.subs[ch] = struct{}{}
 	l.events.mu.Unlock()

@@ -13,6 +13,7 @@ import (
 // change with its images, and the events published to it (the engine's
 // throttle notices among them); they end with the context.
 func TestLocalFeeds(t *testing.T) {
+	t.Parallel()
 	l, err := OpenLocal("feeds", engine.Options{Path: engine.InMemory})
 	if err != nil {
 		t.Fatal(err)
@@ -67,6 +68,7 @@ func TestLocalFeeds(t *testing.T) {
 // Activity line from Capacity naming the table/index, its units and
 // --no-throttle.
 func TestThrottleEvent(t *testing.T) {
+	t.Parallel()
 	ev := throttleEvent(engine.ThrottleNotice{Table: "T", Index: "byUser", Write: true, ProvisionedWCU: 5, Reason: "IndexWriteProvisionedThroughputExceeded"})
 	if ev.Source != "Capacity" || ev.Operation != "Throttled" || ev.Target != "T/byUser" ||
 		ev.Summary != `index "byUser" of table "T" throttled: writes spent its 5 provisioned WCU a second and its burst, as DynamoDB would; run with --no-throttle to meter capacity without throttling (DynamoDB Local never throttles)` {
@@ -77,6 +79,7 @@ func TestThrottleEvent(t *testing.T) {
 // TestEngineCapacity: the engine's capacity samples, adapted, carry what
 // the capacity pane draws: units, provisioning, throttles and hot keys.
 func TestEngineCapacity(t *testing.T) {
+	t.Parallel()
 	src := make(chan engine.CapacitySample, 1)
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	src <- engine.CapacitySample{Time: at, Table: "AppTable", ConsumedRCU: 1.5, ConsumedWCU: 6, ProvisionedRCU: 5, ProvisionedWCU: 5,

@@ -11,13 +11,15 @@ import (
 )
 
 func TestLocalRun(t *testing.T) {
-	t.Setenv(HomeEnv, t.TempDir())
-	l, err := OpenLocal(DefaultName, engine.Options{})
+	t.Parallel()
+	h, _ := home(t)
+	b, err := Open(context.Background(), Selector{Home: h})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	if want, _ := DatabasePath(DefaultName); l.Path() != want {
+	defer b.Close()
+	l := b.(*Local)
+	if want, _ := h.DatabasePath(DefaultName); l.Path() != want {
 		t.Fatalf("database at %s, want %s", l.Path(), want)
 	}
 	ctx := context.Background()

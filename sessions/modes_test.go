@@ -23,26 +23,27 @@ func wantMode(t *testing.T, path string, want fs.FileMode) {
 // private (directories 0700, files 0600: settings, saved queries and
 // snapshots of a database); a rewrite keeps the mode the owner gave a file.
 func TestPrivateModes(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("Unix file modes")
 	}
-	root := filepath.Join(home(t), "data")
-	t.Setenv(HomeEnv, root)
-	if _, err := Load(DefaultName); err != nil { // the default session, created on first use
+	root := filepath.Join(t.TempDir(), "data")
+	h := NewHome(root)
+	if _, err := h.Load(DefaultName); err != nil { // the default session, created on first use
 		t.Fatal(err)
 	}
-	dir, _ := Dir(DefaultName)
+	dir, _ := h.Dir(DefaultName)
 	wantMode(t, root, PrivateDir)
 	wantMode(t, dir, PrivateDir)
 	wantMode(t, filepath.Join(dir, settingsFile), PrivateFile)
-	if _, err := Create("lab", Settings{}); err != nil {
+	if _, err := h.Create("lab", Settings{}); err != nil {
 		t.Fatal(err)
 	}
-	lab, _ := Dir("lab")
+	lab, _ := h.Dir("lab")
 	wantMode(t, lab, PrivateDir)
 	wantMode(t, filepath.Join(lab, settingsFile), PrivateFile)
 
-	q, err := SaveQuery("lab", "q1", "SELECT 1")
+	q, err := h.SaveQuery("lab", "q1", "SELECT 1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +52,7 @@ func TestPrivateModes(t *testing.T) {
 	if err := os.Chmod(q.Path, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := SaveQuery("lab", "q1", "SELECT 2"); err != nil {
+	if _, err := h.SaveQuery("lab", "q1", "SELECT 2"); err != nil {
 		t.Fatal(err)
 	}
 	wantMode(t, q.Path, 0o644)

@@ -15,6 +15,11 @@ import (
 // --endpoint and --in-memory flags every command shares. They are
 // alternatives; with none of them the default session is used.
 type Selector struct {
+	// Home is where named sessions live (the command layer resolves it
+	// once, DefaultHome); --data, --endpoint and --in-memory do not need
+	// it.
+	Home Home
+
 	Session  string // a named session
 	Data     string // a database file, outside any session
 	Endpoint string // a DynamoDB-compatible endpoint URL
@@ -109,7 +114,7 @@ func Open(ctx context.Context, sel Selector) (Backend, error) {
 		return openLocal(filepath.Base(sel.Data), "", sel.Data, sel)
 	}
 	name := sel.SessionName()
-	st, err := Load(name)
+	st, err := sel.Home.Load(name)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +134,7 @@ func Open(ctx context.Context, sel Selector) (Backend, error) {
 	if sel.Profile != "" {
 		return nil, fmt.Errorf("--profile applies to remote sessions; session %q is local", name)
 	}
-	path, err := DatabasePath(name)
+	path, err := sel.Home.DatabasePath(name)
 	if err != nil {
 		return nil, err
 	}
@@ -140,10 +145,11 @@ func Open(ctx context.Context, sel Selector) (Backend, error) {
 // another dynalab holds it and sel.ViaHolder is set, reaches it through
 // that process's endpoint.
 func openLocal(name, session, path string, sel Selector) (Backend, error) {
-	db, err := engine.Open(engine.Options{Path: path, Sync: sel.Sync, Region: sel.Region, NoThrottle: sel.NoThrottle,
-		GSIPropagationDelay: sel.GSIDelay, ReadOnly: sel.ReadOnly})
+	opts := engine.Options{Path: path, Sync: sel.Sync, Region: sel.Region, NoThrottle: sel.NoThrottle,
+		GSIPropagationDelay: sel.GSIDelay, ReadOnly: sel.ReadOnly}
+	db, err := engine.Open(opts)
 	if err == nil {
-		return &Local{name: name, DB: db, exec: partiql.New(db, partiql.Options{})}, nil
+		return newLocal(name, db, opts), nil
 	}
 	what := "open " + path
 	if session != "" {
@@ -179,6 +185,16 @@ func PartiQL(b Backend) partiql.Backend {
 		return b
 	}
 	return nil
+}
+
+// Planner returns what plans statements the way b runs them: a local
+// session's own executor, else an executor over b's item API (the same
+// planner, without the engine's estimates).
+func Planner(b Backend) *partiql.Executor {
+	if l, ok := b.(*Local); ok {
+		return l.exec
+	}
+	return partiql.New(b, partiql.Options{})
 }
 
 // AsLocal returns b as the local session it is, for the server assembly

@@ -35,38 +35,79 @@ func FileMode(path string) fs.FileMode {
 // DefaultName is the session used when none is named.
 const DefaultName = "default"
 
-// DataDir returns dynalab's data directory: $DYNALAB_HOME, else the
+// Home is dynalab's data directory, resolved once by the command layer
+// (DefaultHome) and handed to everything that finds sessions in it, so
+// that nothing reads the environment on each call and tests can give
+// each their own directory (NewHome(t.TempDir())).
+type Home struct{ dir string }
+
+// NewHome returns the data directory dir.
+func NewHome(dir string) Home { return Home{dir: dir} }
+
+// DefaultHome returns the data directory to use: $DYNALAB_HOME, else the
 // platform's per-user data directory ($XDG_DATA_HOME or ~/.local/share on
 // Linux and BSD, ~/Library/Application Support on macOS, %AppData% on
 // Windows) plus "dynalab".
-func DataDir() (string, error) {
+func DefaultHome() (Home, error) {
 	if d := os.Getenv(HomeEnv); d != "" {
-		return d, nil
+		return NewHome(d), nil
 	}
 	switch runtime.GOOS {
 	case "darwin", "windows", "ios", "plan9":
 		base, err := os.UserConfigDir()
 		if err != nil {
-			return "", fmt.Errorf("find data directory: %w", err)
+			return Home{}, fmt.Errorf("find data directory: %w", err)
 		}
-		return filepath.Join(base, "dynalab"), nil
+		return NewHome(filepath.Join(base, "dynalab")), nil
 	}
 	if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
-		return filepath.Join(d, "dynalab"), nil
+		return NewHome(filepath.Join(d, "dynalab")), nil
 	}
 	home, err := os.UserHomeDir()
 	if err != nil {
-		return "", fmt.Errorf("find data directory: %w", err)
+		return Home{}, fmt.Errorf("find data directory: %w", err)
 	}
 	if home == "" {
-		return "", errors.New("find data directory: no home directory; set " + HomeEnv)
+		return Home{}, errors.New("find data directory: no home directory; set " + HomeEnv)
 	}
-	return filepath.Join(home, ".local", "share", "dynalab"), nil
+	return NewHome(filepath.Join(home, ".local", "share", "dynalab")), nil
+}
+
+// errNoHome is returned by a zero Home: it would put sessions in the
+// working directory.
+var errNoHome = errors.New("no data directory (sessions.Home not set)")
+
+// Path returns the data directory.
+func (h Home) Path() (string, error) {
+	if h.dir == "" {
+		return "", errNoHome
+	}
+	return h.dir, nil
+}
+
+// Dir returns the directory of the named session.
+func (h Home) Dir(name string) (string, error) {
+	if err := validateName("session", name); err != nil {
+		return "", err
+	}
+	root, err := h.sessionsRoot()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(root, name), nil
+}
+
+func (h Home) sessionsRoot() (string, error) {
+	dir, err := h.Path()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "sessions"), nil
 }
 
 // DatabasePath returns the database file of the named session.
-func DatabasePath(name string) (string, error) {
-	dir, err := Dir(name)
+func (h Home) DatabasePath(name string) (string, error) {
+	dir, err := h.Dir(name)
 	if err != nil {
 		return "", err
 	}
@@ -74,8 +115,8 @@ func DatabasePath(name string) (string, error) {
 }
 
 // HistoryPath returns the REPL history file of the named session.
-func HistoryPath(name string) (string, error) {
-	dir, err := Dir(name)
+func (h Home) HistoryPath(name string) (string, error) {
+	dir, err := h.Dir(name)
 	if err != nil {
 		return "", err
 	}

@@ -29,19 +29,19 @@ type SavedQuery struct {
 const queryExt = ".sql"
 
 // QueriesDir returns the directory of the session's saved queries.
-func QueriesDir(session string) (string, error) {
-	dir, err := Dir(session)
+func (h Home) QueriesDir(session string) (string, error) {
+	dir, err := h.Dir(session)
 	if err != nil {
 		return "", err
 	}
 	return filepath.Join(dir, queriesDir), nil
 }
 
-func queryPath(session, name string) (string, error) {
+func (h Home) queryPath(session, name string) (string, error) {
 	if err := validateName("saved query", name); err != nil {
 		return "", err
 	}
-	dir, err := QueriesDir(session)
+	dir, err := h.QueriesDir(session)
 	if err != nil {
 		return "", err
 	}
@@ -50,12 +50,12 @@ func queryPath(session, name string) (string, error) {
 
 // SaveQuery saves text as the session's query name, replacing one of the
 // same name.
-func SaveQuery(session, name, text string) (*SavedQuery, error) {
-	p, err := queryPath(session, name)
+func (h Home) SaveQuery(session, name, text string) (*SavedQuery, error) {
+	p, err := h.queryPath(session, name)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := Load(session); err != nil {
+	if _, err := h.Load(session); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Dir(p), PrivateDir); err != nil {
@@ -94,8 +94,8 @@ func SaveQueryIn(dir, name, text string) (q *SavedQuery, replaced bool, err erro
 }
 
 // LoadQuery returns the session's saved query name.
-func LoadQuery(session, name string) (*SavedQuery, error) {
-	p, err := queryPath(session, name)
+func (h Home) LoadQuery(session, name string) (*SavedQuery, error) {
+	p, err := h.queryPath(session, name)
 	if err != nil {
 		return nil, err
 	}
@@ -111,8 +111,8 @@ func LoadQuery(session, name string) (*SavedQuery, error) {
 }
 
 // DeleteQuery removes the session's saved query name.
-func DeleteQuery(session, name string) error {
-	p, err := queryPath(session, name)
+func (h Home) DeleteQuery(session, name string) error {
+	p, err := h.queryPath(session, name)
 	if err != nil {
 		return err
 	}
@@ -126,8 +126,8 @@ func DeleteQuery(session, name string) error {
 }
 
 // Queries returns the session's saved queries, sorted by name.
-func Queries(session string) ([]SavedQuery, error) {
-	dir, err := QueriesDir(session)
+func (h Home) Queries(session string) ([]SavedQuery, error) {
+	dir, err := h.QueriesDir(session)
 	if err != nil {
 		return nil, err
 	}

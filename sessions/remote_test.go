@@ -87,13 +87,13 @@ func sameJSON(t *testing.T, what string, a, b any) {
 // remote session with the Backend methods the workbench uses, and checks
 // every answer against the serving engine's own.
 func TestRemoteSession(t *testing.T) {
-	home(t)
+	h, _ := home(t)
 	isolateAWSConfig(t)
 	db, endpoint := secondServer(t)
-	if _, err := Create("lab2", Settings{Endpoint: endpoint}); err != nil {
+	if _, err := h.Create("lab2", Settings{Endpoint: endpoint}); err != nil {
 		t.Fatal(err)
 	}
-	b, err := Open(context.Background(), Selector{Session: "lab2"})
+	b, err := Open(context.Background(), Selector{Home: h, Session: "lab2"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,20 +276,20 @@ func TestRemoteSession(t *testing.T) {
 // reached through its endpoint when the selector asks, and refused with
 // the holder's pid and endpoint otherwise.
 func TestViaHolder(t *testing.T) {
-	home(t)
+	h, _ := home(t)
 	isolateAWSConfig(t)
-	holder := mustLocal(t, Selector{})
-	endpoint := serveDB(t, holder.DB)
+	holder := mustLocal(t, Selector{Home: h})
+	endpoint := serveDB(t, holder.db)
 	if err := holder.SetEndpoint(endpoint); err != nil {
 		t.Fatal(err)
 	}
 	createTable(t, holder, "Held")
 
-	_, err := Open(context.Background(), Selector{})
+	_, err := Open(context.Background(), Selector{Home: h})
 	if !errors.Is(err, engine.ErrLocked) || !strings.Contains(err.Error(), endpoint) || !strings.Contains(err.Error(), "quit that workbench") {
 		t.Fatalf("open held session: %v", err)
 	}
-	b, err := Open(context.Background(), Selector{ViaHolder: true})
+	b, err := Open(context.Background(), Selector{Home: h, ViaHolder: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,16 +302,16 @@ func TestViaHolder(t *testing.T) {
 	if n := count(t, holder, "Held"); n != 1 {
 		t.Fatalf("the holder sees %d items", n)
 	}
-	info, err := Show(DefaultName)
+	info, err := h.Show(DefaultName)
 	if err != nil || info.Holder == nil || info.Holder.PID != os.Getpid() || info.Holder.Endpoint != endpoint {
 		t.Fatalf("show: %+v %v", info, err)
 	}
 
 	// A holder that serves nothing cannot be gone through.
 	data := filepath.Join(t.TempDir(), "quiet.db")
-	quiet := mustLocal(t, Selector{Data: data})
+	quiet := mustLocal(t, Selector{Home: h, Data: data})
 	_ = quiet
-	if _, err := Open(context.Background(), Selector{Data: data, ViaHolder: true}); !errors.Is(err, engine.ErrLocked) || !strings.Contains(err.Error(), "serves no endpoint") {
+	if _, err := Open(context.Background(), Selector{Home: h, Data: data, ViaHolder: true}); !errors.Is(err, engine.ErrLocked) || !strings.Contains(err.Error(), "serves no endpoint") {
 		t.Fatalf("held without endpoint: %v", err)
 	}
 }
@@ -320,7 +320,7 @@ func TestViaHolder(t *testing.T) {
 // from: the AWS config chain (a profile's keys) when it has credentials,
 // placeholders for a local endpoint when it has none.
 func TestRemoteCredentials(t *testing.T) {
-	home(t)
+	h, _ := home(t)
 	dir := isolateAWSConfig(t)
 	var auth atomic.Value
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -336,7 +336,7 @@ func TestRemoteCredentials(t *testing.T) {
 		return auth.Load().(string)
 	}
 
-	b, err := Open(context.Background(), Selector{Endpoint: srv.URL})
+	b, err := Open(context.Background(), Selector{Home: h, Endpoint: srv.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,10 +351,10 @@ func TestRemoteCredentials(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "config"), []byte("[profile lab]\nregion = eu-west-1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Create("prof", Settings{Endpoint: srv.URL, Profile: "lab"}); err != nil {
+	if _, err := h.Create("prof", Settings{Endpoint: srv.URL, Profile: "lab"}); err != nil {
 		t.Fatal(err)
 	}
-	b, err = Open(context.Background(), Selector{Session: "prof"})
+	b, err = Open(context.Background(), Selector{Home: h, Session: "prof"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -362,7 +362,7 @@ func TestRemoteCredentials(t *testing.T) {
 		t.Fatalf("profile lab: %q", a)
 	}
 	// --region overrides the profile's.
-	b, err = Open(context.Background(), Selector{Session: "prof", Region: "ap-south-1"})
+	b, err = Open(context.Background(), Selector{Home: h, Session: "prof", Region: "ap-south-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -372,7 +372,7 @@ func TestRemoteCredentials(t *testing.T) {
 
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDENV")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "x")
-	b, err = Open(context.Background(), Selector{Endpoint: srv.URL})
+	b, err = Open(context.Background(), Selector{Home: h, Endpoint: srv.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -380,14 +380,14 @@ func TestRemoteCredentials(t *testing.T) {
 		t.Fatalf("environment credentials: %q", a)
 	}
 
-	if _, err := Open(context.Background(), Selector{Endpoint: srv.URL, Profile: "missing"}); err == nil || !strings.Contains(err.Error(), "missing") {
+	if _, err := Open(context.Background(), Selector{Home: h, Endpoint: srv.URL, Profile: "missing"}); err == nil || !strings.Contains(err.Error(), "missing") {
 		t.Fatalf("missing profile: %v", err)
 	}
 	// AWS itself needs a region from somewhere.
-	if _, err := Create("aws", Settings{Profile: "lab"}); err != nil {
+	if _, err := h.Create("aws", Settings{Profile: "lab"}); err != nil {
 		t.Fatal(err)
 	}
-	r, err := Open(context.Background(), Selector{Session: "aws"})
+	r, err := Open(context.Background(), Selector{Home: h, Session: "aws"})
 	if err != nil || r.Endpoint() != "https://dynamodb.eu-west-1.amazonaws.com" {
 		t.Fatalf("AWS session: %v %v", r, err)
 	}

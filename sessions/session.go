@@ -136,32 +136,12 @@ type nameError string
 func (e nameError) Error() string        { return string(e) }
 func (e nameError) Is(target error) bool { return target == ErrInvalidName }
 
-// Dir returns the directory of the named session.
-func Dir(name string) (string, error) {
-	if err := validateName("session", name); err != nil {
-		return "", err
-	}
-	dir, err := DataDir()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(dir, "sessions", name), nil
-}
-
-func sessionsRoot() (string, error) {
-	dir, err := DataDir()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(dir, "sessions"), nil
-}
-
 // Create makes a new session. A local session's database is created when
 // it is first opened. The default session cannot be created (it exists
 // from first use); any other name already taken, also when it differs
 // only in case, is an ErrExists.
-func Create(name string, s Settings) (*Info, error) {
-	dir, err := Dir(name)
+func (h Home) Create(name string, s Settings) (*Info, error) {
+	dir, err := h.Dir(name)
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +153,7 @@ func Create(name string, s Settings) (*Info, error) {
 			return nil, fmt.Errorf("create session %q: %w (it is created on first use)", name, ErrExists)
 		}
 	}
-	existing, err := names()
+	existing, err := h.names()
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +179,7 @@ func Create(name string, s Settings) (*Info, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("create session %q: %w", name, err)
 	}
-	return Show(name)
+	return h.Show(name)
 }
 
 // checkSettings fills the kind and refuses contradictions.
@@ -231,8 +211,8 @@ func checkSettings(s *Settings) error {
 // created on first use; another missing session is an ErrNotFound whose
 // message says how to create it. A session directory without
 // session.json (made by an older dynalab) is a local session.
-func Load(name string) (Settings, error) {
-	dir, err := Dir(name)
+func (h Home) Load(name string) (Settings, error) {
+	dir, err := h.Dir(name)
 	if err != nil {
 		return Settings{}, err
 	}
@@ -273,8 +253,8 @@ func Load(name string) (Settings, error) {
 // Update changes the named session's settings with fn and saves them.
 // The kind, endpoint, region and profile are checked as Create checks
 // them.
-func Update(name string, fn func(*Settings)) (Settings, error) {
-	s, err := Load(name)
+func (h Home) Update(name string, fn func(*Settings)) (Settings, error) {
+	s, err := h.Load(name)
 	if err != nil {
 		return Settings{}, err
 	}
@@ -282,7 +262,7 @@ func Update(name string, fn func(*Settings)) (Settings, error) {
 	if err := checkSettings(&s); err != nil {
 		return Settings{}, fmt.Errorf("update session %q: %w", name, err)
 	}
-	dir, _ := Dir(name)
+	dir, _ := h.Dir(name)
 	if err := writeSettings(dir, s); err != nil {
 		return Settings{}, fmt.Errorf("update session %q: %w", name, err)
 	}
@@ -299,8 +279,8 @@ func writeSettings(dir string, s Settings) error {
 }
 
 // names returns the names of the session directories, sorted.
-func names() ([]string, error) {
-	root, err := sessionsRoot()
+func (h Home) names() ([]string, error) {
+	root, err := h.sessionsRoot()
 	if err != nil {
 		return nil, err
 	}
@@ -320,17 +300,17 @@ func names() ([]string, error) {
 
 // List returns every session, sorted by name; the default session is
 // created if it does not exist yet.
-func List() ([]Info, error) {
-	if _, err := Load(DefaultName); err != nil {
+func (h Home) List() ([]Info, error) {
+	if _, err := h.Load(DefaultName); err != nil {
 		return nil, err
 	}
-	ns, err := names()
+	ns, err := h.names()
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Info, 0, len(ns))
 	for _, n := range ns {
-		info, err := Show(n)
+		info, err := h.Show(n)
 		if err != nil {
 			return nil, err
 		}
@@ -340,12 +320,12 @@ func List() ([]Info, error) {
 }
 
 // Show describes the named session.
-func Show(name string) (*Info, error) {
-	s, err := Load(name)
+func (h Home) Show(name string) (*Info, error) {
+	s, err := h.Load(name)
 	if err != nil {
 		return nil, err
 	}
-	dir, _ := Dir(name)
+	dir, _ := h.Dir(name)
 	info := &Info{Name: name, Dir: dir, Settings: s}
 	if s.Kind == KindLocal {
 		info.Database = filepath.Join(dir, databaseFile)
@@ -360,8 +340,8 @@ func Show(name string) (*Info, error) {
 // Remove deletes the named session: its database, history, saved queries
 // and snapshots. A session whose database a running process holds is
 // refused with a *HeldError naming that process.
-func Remove(name string) error {
-	dir, err := Dir(name)
+func (h Home) Remove(name string) error {
+	dir, err := h.Dir(name)
 	if err != nil {
 		return err
 	}

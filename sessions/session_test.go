@@ -12,15 +12,15 @@ import (
 	"dynalab/engine/attr"
 )
 
-// home points the data directory at a fresh temporary directory.
-func home(t *testing.T) string {
+// home returns a fresh data directory (and its path).
+func home(t *testing.T) (Home, string) {
 	t.Helper()
 	dir := t.TempDir()
-	t.Setenv(HomeEnv, dir)
-	return dir
+	return NewHome(dir), dir
 }
 
 func TestValidateName(t *testing.T) {
+	t.Parallel()
 	for _, ok := range []string{"default", "lab", "my-lab_2", "v1.2", "A", "_x", strings.Repeat("a", 64)} {
 		if err := ValidateName(ok); err != nil {
 			t.Errorf("%q: %v", ok, err)
@@ -47,14 +47,15 @@ func TestValidateName(t *testing.T) {
 			t.Errorf("%q: %v; want an ErrInvalidName saying %s and the rule", tc.name, err, tc.why)
 		}
 	}
-	if _, err := Dir("../x"); err == nil || !strings.HasPrefix(err.Error(), `invalid session name "../x"`) {
+	if _, err := NewHome(t.TempDir()).Dir("../x"); err == nil || !strings.HasPrefix(err.Error(), `invalid session name "../x"`) {
 		t.Errorf("Dir: %v", err)
 	}
 }
 
 func TestLifecycle(t *testing.T) {
-	root := home(t)
-	list, err := List()
+	t.Parallel()
+	h, root := home(t)
+	list, err := h.List()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,14 +66,14 @@ func TestLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	info, err := Create("lab", Settings{Theme: "light", Description: "for tests"})
+	info, err := h.Create("lab", Settings{Theme: "light", Description: "for tests"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if info.Settings.Kind != KindLocal || info.Settings.Created.IsZero() || info.Database != filepath.Join(root, "sessions", "lab", "data.db") {
 		t.Fatalf("created %+v", info)
 	}
-	remote, err := Create("dl", Settings{Endpoint: "http://127.0.0.1:8000", Region: "eu-west-1"})
+	remote, err := h.Create("dl", Settings{Endpoint: "http://127.0.0.1:8000", Region: "eu-west-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,16 +93,16 @@ func TestLifecycle(t *testing.T) {
 		{"bad", Settings{Endpoint: "localhost:8000"}, nil, "not an http:// or https:// URL"},
 		{"bad", Settings{Kind: KindLocal, Region: "x"}, nil, "a local session has no endpoint"},
 	} {
-		_, err := Create(tc.name, tc.s)
+		_, err := h.Create(tc.name, tc.s)
 		if err == nil || (tc.want != nil && !errors.Is(err, tc.want)) || !strings.Contains(err.Error(), tc.msg) {
-			t.Errorf("Create(%q, %+v): %v; want %v saying %q", tc.name, tc.s, err, tc.want, tc.msg)
+			t.Errorf("h.Create(%q, %+v): %v; want %v saying %q", tc.name, tc.s, err, tc.want, tc.msg)
 		}
 	}
 	if _, err := os.Stat(filepath.Join(root, "sessions", "bad")); !os.IsNotExist(err) {
 		t.Errorf("a refused Create left a directory: %v", err)
 	}
 
-	list, err = List()
+	list, err = h.List()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,29 +113,29 @@ func TestLifecycle(t *testing.T) {
 	if strings.Join(names, ",") != "default,dl,lab" {
 		t.Fatalf("sessions %v", names)
 	}
-	st, err := Update("lab", func(s *Settings) { s.Theme = "dark" })
+	st, err := h.Update("lab", func(s *Settings) { s.Theme = "dark" })
 	if err != nil || st.Theme != "dark" {
 		t.Fatalf("update: %+v %v", st, err)
 	}
-	if st, _ := Load("lab"); st.Theme != "dark" || st.Description != "for tests" {
+	if st, _ := h.Load("lab"); st.Theme != "dark" || st.Description != "for tests" {
 		t.Fatalf("reloaded %+v", st)
 	}
 
-	_, err = Load("nope")
+	_, err = h.Load("nope")
 	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "dynalab session new nope") {
 		t.Fatalf("missing session: %v", err)
 	}
-	if _, err := Open(context.Background(), Selector{Session: "nope"}); !errors.Is(err, ErrNotFound) {
+	if _, err := Open(context.Background(), Selector{Home: h, Session: "nope"}); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("open missing session: %v", err)
 	}
 
-	if err := Remove("lab"); err != nil {
+	if err := h.Remove("lab"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(root, "sessions", "lab")); !os.IsNotExist(err) {
 		t.Fatalf("session directory left: %v", err)
 	}
-	if err := Remove("lab"); !errors.Is(err, ErrNotFound) {
+	if err := h.Remove("lab"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("second remove: %v", err)
 	}
 }
@@ -142,12 +143,13 @@ func TestLifecycle(t *testing.T) {
 // TestLegacyDirectory checks that a session directory without
 // session.json (made before sessions had settings) is a local session.
 func TestLegacyDirectory(t *testing.T) {
-	root := home(t)
+	t.Parallel()
+	h, root := home(t)
 	dir := filepath.Join(root, "sessions", "old")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	info, err := Show("old")
+	info, err := h.Show("old")
 	if err != nil || info.Settings.Kind != KindLocal {
 		t.Fatalf("%+v %v", info, err)
 	}
@@ -155,18 +157,19 @@ func TestLegacyDirectory(t *testing.T) {
 
 // TestIsolation checks that two sessions have their own data.
 func TestIsolation(t *testing.T) {
-	home(t)
+	t.Parallel()
+	h, _ := home(t)
 	ctx := context.Background()
-	if _, err := Create("a", Settings{}); err != nil {
+	if _, err := h.Create("a", Settings{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Create("b", Settings{}); err != nil {
+	if _, err := h.Create("b", Settings{}); err != nil {
 		t.Fatal(err)
 	}
-	a := mustLocal(t, Selector{Session: "a"})
+	a := mustLocal(t, Selector{Home: h, Session: "a"})
 	createTable(t, a, "Shared")
 	put(t, a, "Shared", `{"id":{"S":"only-in-a"}}`)
-	b := mustLocal(t, Selector{Session: "b"})
+	b := mustLocal(t, Selector{Home: h, Session: "b"})
 	if out, err := b.ListTables(ctx, &engine.ListTablesInput{}); err != nil || len(out.TableNames) != 0 {
 		t.Fatalf("session b sees %v (%v)", out, err)
 	}
@@ -181,7 +184,7 @@ func TestIsolation(t *testing.T) {
 		t.Fatalf("same place: %s %s", a.Path(), b.Path())
 	}
 	// The default session is a third, separate one.
-	d := mustLocal(t, Selector{})
+	d := mustLocal(t, Selector{Home: h})
 	if d.Name() != DefaultName {
 		t.Fatalf("default session named %q", d.Name())
 	}
@@ -191,7 +194,8 @@ func TestIsolation(t *testing.T) {
 }
 
 func TestSelectorAlternatives(t *testing.T) {
-	home(t)
+	t.Parallel()
+	h, _ := home(t)
 	for _, sel := range []Selector{
 		{Session: "a", Data: "x.db"},
 		{Session: "a", Endpoint: "http://x"},
@@ -206,10 +210,10 @@ func TestSelectorAlternatives(t *testing.T) {
 		sel Selector
 		msg string
 	}{
-		{Selector{Data: "x.db", Profile: "p"}, "--profile applies to remote"},
-		{Selector{Endpoint: "ftp://x"}, "not an http:// or https:// URL"},
-		{Selector{Session: "a/b"}, `invalid session name "a/b"`},
-		{Selector{Profile: "p"}, `session "default" is local`},
+		{Selector{Home: h, Data: "x.db", Profile: "p"}, "--profile applies to remote"},
+		{Selector{Home: h, Endpoint: "ftp://x"}, "not an http:// or https:// URL"},
+		{Selector{Home: h, Session: "a/b"}, `invalid session name "a/b"`},
+		{Selector{Home: h, Profile: "p"}, `session "default" is local`},
 	} {
 		if _, err := Open(context.Background(), tc.sel); err == nil || !strings.Contains(err.Error(), tc.msg) {
 			t.Errorf("%+v: %v; want %q", tc.sel, err, tc.msg)
@@ -222,53 +226,54 @@ func TestSelectorAlternatives(t *testing.T) {
 	}
 	// --data and --in-memory open outside any session.
 	data := filepath.Join(t.TempDir(), "lab.db")
-	l := mustLocal(t, Selector{Data: data})
+	l := mustLocal(t, Selector{Home: h, Data: data})
 	if l.Path() != data || l.Name() != "lab.db" || l.Kind() != KindLocal {
 		t.Fatalf("--data opened %s as %q", l.Path(), l.Name())
 	}
-	m := mustLocal(t, Selector{InMemory: true})
+	m := mustLocal(t, Selector{Home: h, InMemory: true})
 	if m.Path() != engine.InMemory {
 		t.Fatalf("--in-memory opened %s", m.Path())
 	}
 }
 
 func TestSavedQueries(t *testing.T) {
-	home(t)
-	if qs, err := Queries(DefaultName); err != nil || len(qs) != 0 {
+	t.Parallel()
+	h, _ := home(t)
+	if qs, err := h.Queries(DefaultName); err != nil || len(qs) != 0 {
 		t.Fatalf("%v %v", qs, err)
 	}
 	text := "-- A user's orders,\n--   newest first.\nSELECT * FROM \"AppTable\" WHERE PK = ? AND begins_with(SK, 'ORDER#')"
-	q, err := SaveQuery(DefaultName, "orders-by-user", text)
+	q, err := h.SaveQuery(DefaultName, "orders-by-user", text)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if q.Description != "A user's orders,\nnewest first." || !strings.HasSuffix(q.Text, "')\n") {
 		t.Fatalf("saved %+v", q)
 	}
-	if _, err := SaveQuery(DefaultName, "profile", "SELECT * FROM \"AppTable\" WHERE PK = ? AND SK = 'PROFILE'\n"); err != nil {
+	if _, err := h.SaveQuery(DefaultName, "profile", "SELECT * FROM \"AppTable\" WHERE PK = ? AND SK = 'PROFILE'\n"); err != nil {
 		t.Fatal(err)
 	}
-	qs, err := Queries(DefaultName)
+	qs, err := h.Queries(DefaultName)
 	if err != nil || len(qs) != 2 || qs[0].Name != "orders-by-user" || qs[1].Name != "profile" || qs[1].Description != "" {
 		t.Fatalf("queries %+v %v", qs, err)
 	}
-	got, err := LoadQuery(DefaultName, "orders-by-user")
+	got, err := h.LoadQuery(DefaultName, "orders-by-user")
 	if err != nil || got.Text != text+"\n" {
 		t.Fatalf("load %+v %v", got, err)
 	}
-	if _, err := SaveQuery(DefaultName, "../escape", "x"); !errors.Is(err, ErrInvalidName) {
+	if _, err := h.SaveQuery(DefaultName, "../escape", "x"); !errors.Is(err, ErrInvalidName) {
 		t.Fatalf("bad name: %v", err)
 	}
-	if _, err := SaveQuery("nope", "q", "x"); !errors.Is(err, ErrNotFound) {
+	if _, err := h.SaveQuery("nope", "q", "x"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("missing session: %v", err)
 	}
-	if err := DeleteQuery(DefaultName, "profile"); err != nil {
+	if err := h.DeleteQuery(DefaultName, "profile"); err != nil {
 		t.Fatal(err)
 	}
-	if err := DeleteQuery(DefaultName, "profile"); !errors.Is(err, ErrNotFound) {
+	if err := h.DeleteQuery(DefaultName, "profile"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("second delete: %v", err)
 	}
-	if _, err := LoadQuery(DefaultName, "profile"); !errors.Is(err, ErrNotFound) {
+	if _, err := h.LoadQuery(DefaultName, "profile"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("load deleted: %v", err)
 	}
 }
@@ -325,4 +330,32 @@ func mustItem(t *testing.T, s string) attr.Item {
 		t.Fatal(err)
 	}
 	return it
+}
+
+// TestHome: DefaultHome reads $DYNALAB_HOME once, and a zero Home refuses
+// instead of putting sessions in the working directory.
+func TestHome(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv(HomeEnv, dir)
+	h, err := DefaultHome()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := h.Path(); err != nil || p != dir {
+		t.Fatalf("DefaultHome = %q, %v; want %s", p, err, dir)
+	}
+	t.Setenv(HomeEnv, t.TempDir()) // resolved once: h keeps its directory
+	if db, _ := h.DatabasePath("lab"); db != filepath.Join(dir, "sessions", "lab", databaseFile) {
+		t.Errorf("DatabasePath = %s", db)
+	}
+	var zero Home
+	if _, err := zero.Load(DefaultName); !errors.Is(err, errNoHome) {
+		t.Errorf("zero Home Load: %v", err)
+	}
+	if _, err := Open(context.Background(), Selector{Session: "lab"}); !errors.Is(err, errNoHome) {
+		t.Errorf("Open without a Home: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(".", "sessions")); err == nil {
+		t.Error("a zero Home created ./sessions")
+	}
 }

@@ -24,11 +24,11 @@ type Snapshot struct {
 const snapshotExt = ".db"
 
 // snapshotPath returns where the named snapshot of a session lives.
-func snapshotPath(session, name string) (string, error) {
+func (h Home) snapshotPath(session, name string) (string, error) {
 	if err := validateName("snapshot", name); err != nil {
 		return "", err
 	}
-	dir, err := Dir(session)
+	dir, err := h.Dir(session)
 	if err != nil {
 		return "", err
 	}
@@ -37,15 +37,15 @@ func snapshotPath(session, name string) (string, error) {
 
 // localDatabase returns a session's database file, refusing remote
 // sessions (whose data is not here to copy).
-func localDatabase(session, op string) (string, error) {
-	st, err := Load(session)
+func (h Home) localDatabase(session, op string) (string, error) {
+	st, err := h.Load(session)
 	if err != nil {
 		return "", err
 	}
 	if st.Kind != KindLocal {
 		return "", fmt.Errorf("%s: session %q is remote (%s); snapshots copy a local session's database", op, session, remoteWhere(st))
 	}
-	return DatabasePath(session)
+	return h.DatabasePath(session)
 }
 
 func remoteWhere(st Settings) string {
@@ -64,13 +64,13 @@ func remoteWhere(st Settings) string {
 // workbench or server holds the database, SaveSnapshot refuses with a
 // *HeldError naming it (copying the file under a writer could catch half
 // a transaction).
-func SaveSnapshot(session, name string) (*Snapshot, error) {
+func (h Home) SaveSnapshot(session, name string) (*Snapshot, error) {
 	const op = "save snapshot"
-	dst, err := snapshotPath(session, name)
+	dst, err := h.snapshotPath(session, name)
 	if err != nil {
 		return nil, err
 	}
-	src, err := localDatabase(session, op)
+	src, err := h.localDatabase(session, op)
 	if err != nil {
 		return nil, err
 	}
@@ -94,13 +94,13 @@ func SaveSnapshot(session, name string) (*Snapshot, error) {
 // RestoreSnapshot replaces the session's database with the named
 // snapshot. It refuses with a *HeldError while a process holds the
 // database: the workbench or server would go on with the old data.
-func RestoreSnapshot(session, name string) (*Snapshot, error) {
+func (h Home) RestoreSnapshot(session, name string) (*Snapshot, error) {
 	const op = "restore snapshot"
-	src, err := snapshotPath(session, name)
+	src, err := h.snapshotPath(session, name)
 	if err != nil {
 		return nil, err
 	}
-	dst, err := localDatabase(session, op)
+	dst, err := h.localDatabase(session, op)
 	if err != nil {
 		return nil, err
 	}
@@ -123,8 +123,8 @@ func RestoreSnapshot(session, name string) (*Snapshot, error) {
 }
 
 // RemoveSnapshot deletes the named snapshot.
-func RemoveSnapshot(session, name string) error {
-	p, err := snapshotPath(session, name)
+func (h Home) RemoveSnapshot(session, name string) error {
+	p, err := h.snapshotPath(session, name)
 	if err != nil {
 		return err
 	}
@@ -138,11 +138,11 @@ func RemoveSnapshot(session, name string) error {
 }
 
 // Snapshots lists the session's snapshots by name.
-func Snapshots(session string) ([]Snapshot, error) {
-	if _, err := Load(session); err != nil {
+func (h Home) Snapshots(session string) ([]Snapshot, error) {
+	if _, err := h.Load(session); err != nil {
 		return nil, err
 	}
-	dir, err := Dir(session)
+	dir, err := h.Dir(session)
 	if err != nil {
 		return nil, err
 	}

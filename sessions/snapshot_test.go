@@ -11,14 +11,15 @@ import (
 )
 
 func TestSnapshotSaveRestore(t *testing.T) {
-	home(t)
-	if _, err := Create("lab", Settings{}); err != nil {
+	t.Parallel()
+	h, _ := home(t)
+	if _, err := h.Create("lab", Settings{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := SaveSnapshot("lab", "clean"); err == nil || !strings.Contains(err.Error(), "has no database yet") {
+	if _, err := h.SaveSnapshot("lab", "clean"); err == nil || !strings.Contains(err.Error(), "has no database yet") {
 		t.Fatalf("snapshot of a never-opened session: %v", err)
 	}
-	l, err := Open(context.Background(), Selector{Session: "lab"})
+	l, err := Open(context.Background(), Selector{Home: h, Session: "lab"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,13 +28,13 @@ func TestSnapshotSaveRestore(t *testing.T) {
 	put(t, l, "Fixtures", `{"id":{"S":"b"}}`)
 
 	// While the session is open, save and remove name the holder.
-	checkHeld(t, "save snapshot", func() error { _, err := SaveSnapshot("lab", "clean"); return err })
-	checkHeld(t, "remove session", func() error { return Remove("lab") })
+	checkHeld(t, "save snapshot", func() error { _, err := h.SaveSnapshot("lab", "clean"); return err })
+	checkHeld(t, "remove session", func() error { return h.Remove("lab") })
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
 
-	snap, err := SaveSnapshot("lab", "clean")
+	snap, err := h.SaveSnapshot("lab", "clean")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,20 +43,20 @@ func TestSnapshotSaveRestore(t *testing.T) {
 	}
 
 	// The test suite changes the data...
-	l2 := mustLocal(t, Selector{Session: "lab"})
+	l2 := mustLocal(t, Selector{Home: h, Session: "lab"})
 	put(t, l2, "Fixtures", `{"id":{"S":"c"}}`)
 	if _, err := l2.DeleteItem(context.Background(), &engine.DeleteItemInput{TableName: "Fixtures", Key: mustItem(t, `{"id":{"S":"a"}}`)}); err != nil {
 		t.Fatal(err)
 	}
 	createTable(t, l2, "Scratch")
-	checkHeld(t, "restore snapshot", func() error { _, err := RestoreSnapshot("lab", "clean"); return err })
+	checkHeld(t, "restore snapshot", func() error { _, err := h.RestoreSnapshot("lab", "clean"); return err })
 	l2.Close()
 
 	// ... and the restore brings back exactly the snapshot.
-	if _, err := RestoreSnapshot("lab", "clean"); err != nil {
+	if _, err := h.RestoreSnapshot("lab", "clean"); err != nil {
 		t.Fatal(err)
 	}
-	l3 := mustLocal(t, Selector{Session: "lab"})
+	l3 := mustLocal(t, Selector{Home: h, Session: "lab"})
 	out, err := l3.ListTables(context.Background(), &engine.ListTablesInput{})
 	if err != nil || strings.Join(out.TableNames, ",") != "Fixtures" {
 		t.Fatalf("tables after restore: %v %v", out, err)
@@ -73,43 +74,44 @@ func TestSnapshotSaveRestore(t *testing.T) {
 	}
 	l3.Close()
 
-	if _, err := SaveSnapshot("lab", "second"); err != nil {
+	if _, err := h.SaveSnapshot("lab", "second"); err != nil {
 		t.Fatal(err)
 	}
-	snaps, err := Snapshots("lab")
+	snaps, err := h.Snapshots("lab")
 	if err != nil || len(snaps) != 2 || snaps[0].Name != "clean" || snaps[1].Name != "second" {
 		t.Fatalf("snapshots %+v %v", snaps, err)
 	}
-	if err := RemoveSnapshot("lab", "second"); err != nil {
+	if err := h.RemoveSnapshot("lab", "second"); err != nil {
 		t.Fatal(err)
 	}
 	for _, err := range []error{
-		RemoveSnapshot("lab", "second"),
-		func() error { _, err := RestoreSnapshot("lab", "second"); return err }(),
+		h.RemoveSnapshot("lab", "second"),
+		func() error { _, err := h.RestoreSnapshot("lab", "second"); return err }(),
 	} {
 		if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "dynalab snapshot list") {
 			t.Errorf("missing snapshot: %v", err)
 		}
 	}
-	if _, err := SaveSnapshot("lab", "../up"); !errors.Is(err, ErrInvalidName) {
+	if _, err := h.SaveSnapshot("lab", "../up"); !errors.Is(err, ErrInvalidName) {
 		t.Errorf("bad snapshot name: %v", err)
 	}
 
 	// Snapshots live in the session: removing it removes them.
-	if err := Remove("lab"); err != nil {
+	if err := h.Remove("lab"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Snapshots("lab"); !errors.Is(err, ErrNotFound) {
+	if _, err := h.Snapshots("lab"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("snapshots of a removed session: %v", err)
 	}
 }
 
 func TestSnapshotRemoteSession(t *testing.T) {
-	home(t)
-	if _, err := Create("aws", Settings{Region: "eu-west-1"}); err != nil {
+	t.Parallel()
+	h, _ := home(t)
+	if _, err := h.Create("aws", Settings{Region: "eu-west-1"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := SaveSnapshot("aws", "x"); err == nil || !strings.Contains(err.Error(), `session "aws" is remote (AWS eu-west-1)`) {
+	if _, err := h.SaveSnapshot("aws", "x"); err == nil || !strings.Contains(err.Error(), `session "aws" is remote (AWS eu-west-1)`) {
 		t.Fatalf("%v", err)
 	}
 }

@@ -99,6 +99,8 @@ type Options struct {
 	// QueriesDir, when set, is where the saved queries go instead.
 	Session    string
 	QueriesDir string
+	// Home is where Session lives.
+	Home sessions.Home
 	// NoItems skips the sample items.
 	NoItems bool
 	// Sleep waits between status polls and retries; nil sleeps for real.
@@ -365,7 +367,7 @@ func Apply(ctx context.Context, b sessions.Backend, m *Model, opts Options) (*Re
 	}
 	dir := opts.QueriesDir
 	if dir == "" && opts.Session != "" {
-		if dir, err = sessions.QueriesDir(opts.Session); err != nil {
+		if dir, err = opts.Home.QueriesDir(opts.Session); err != nil {
 			return rep, err
 		}
 	}
@@ -384,7 +386,7 @@ func Apply(ctx context.Context, b sessions.Backend, m *Model, opts Options) (*Re
 		}
 	}
 	if opts.Session != "" {
-		if err := SaveSessionModel(opts.Session, m); err != nil {
+		if err := SaveSessionModel(opts.Home, opts.Session, m); err != nil {
 			return rep, err
 		}
 	}

@@ -42,11 +42,12 @@ func ttlOf(t *testing.T, b sessions.Backend, table string) string {
 // indexes, billing, TTL), items and access patterns; the exported model
 // checks clean, and applying it again changes nothing.
 func TestRoundTrip(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	t.Setenv(sessions.HomeEnv, t.TempDir())
-	a, b := openSession(t, "a"), openSession(t, "b")
+	home := sessions.NewHome(t.TempDir())
+	a, b := openSession(t, home, "a"), openSession(t, home, "b")
 	m := parseGood(t, goodModel)
-	rep, err := model.Apply(ctx, a, m, model.Options{Session: "a"})
+	rep, err := model.Apply(ctx, a, m, model.Options{Session: "a", Home: home})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +55,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatalf("report %+v", rep)
 	}
 	// The parameterized pattern is saved runnable, with its example value.
-	q, err := sessions.LoadQuery("a", "user-orders")
+	q, err := home.LoadQuery("a", "user-orders")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatalf("the saved query runs: %v, %d items", err, len(res.Items))
 	}
 
-	exported, notes, err := model.Export(ctx, a, model.ExportOptions{Session: "a", Items: 100})
+	exported, notes, err := model.Export(ctx, a, model.ExportOptions{Session: "a", Home: home, Items: 100})
 	if err != nil || len(notes) > 0 {
 		t.Fatal(err, notes)
 	}
@@ -80,7 +81,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatalf("the exported model has problems:\n%v\n%s", ps, data)
 	}
 	f, _ := model.Parse("exported.json", data)
-	if _, err := model.Apply(ctx, b, f.Model, model.Options{Session: "b"}); err != nil {
+	if _, err := model.Apply(ctx, b, f.Model, model.Options{Session: "b", Home: home}); err != nil {
 		t.Fatal(err)
 	}
 	if x, y := describeJSON(t, a, "Shop"), describeJSON(t, b, "Shop"); x != y {
@@ -92,8 +93,8 @@ func TestRoundTrip(t *testing.T) {
 	if x, y := ttlOf(t, a, "Shop"), ttlOf(t, b, "Shop"); x != "expiresAt" || y != x {
 		t.Errorf("TTL %q and %q", x, y)
 	}
-	qa, _ := sessions.Queries("a")
-	qb, _ := sessions.Queries("b")
+	qa, _ := home.Queries("a")
+	qb, _ := home.Queries("b")
 	if len(qa) != 2 || len(qb) != 2 {
 		t.Fatalf("%d and %d saved queries", len(qa), len(qb))
 	}
@@ -115,6 +116,7 @@ func TestRoundTrip(t *testing.T) {
 // TestExportInfersFacets: without an applied model, facets come from the
 // items' key prefixes.
 func TestExportInfersFacets(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	b := newBackend(t)
 	m := parseGood(t, goodModel)
@@ -139,6 +141,7 @@ func TestExportInfersFacets(t *testing.T) {
 // place; dropping or changing an index and changing the key are refused
 // without AllowDestructive (nothing changes) and done with it.
 func TestApplyChanges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	b := newBackend(t)
 	m := parseGood(t, goodModel)
@@ -227,6 +230,7 @@ func describe(t *testing.T, b sessions.Backend, table string) *engine.TableDescr
 
 // TestQueryTextRoundTrip: an access pattern survives being a saved query.
 func TestQueryTextRoundTrip(t *testing.T) {
+	t.Parallel()
 	m := parseGood(t, goodModel)
 	req := model.AccessPattern{Name: "get-user", Description: "A user\nby id.", Facet: "User",
 		Request: &model.Request{Operation: "GetItem", Input: []byte(`{"TableName": "Shop", "Key": {"PK": {"S": "USER#u1"}, "SK": {"S": "PROFILE"}}}`)}}

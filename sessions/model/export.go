@@ -22,8 +22,8 @@ import (
 const sessionModelFile = "model.json"
 
 // SaveSessionModel keeps m (without its sample items) in the session.
-func SaveSessionModel(session string, m *Model) error {
-	dir, err := sessions.Dir(session)
+func SaveSessionModel(home sessions.Home, session string, m *Model) error {
+	dir, err := home.Dir(session)
 	if err != nil {
 		return err
 	}
@@ -47,8 +47,8 @@ func SaveSessionModel(session string, m *Model) error {
 
 // SessionModel returns the model last applied to the session, nil when
 // none was.
-func SessionModel(session string) (*Model, error) {
-	dir, err := sessions.Dir(session)
+func SessionModel(home sessions.Home, session string) (*Model, error) {
+	dir, err := home.Dir(session)
 	if err != nil {
 		return nil, err
 	}
@@ -68,6 +68,8 @@ type ExportOptions struct {
 	// tables it describes; "" exports no access patterns.
 	Session    string
 	QueriesDir string
+	// Home is where Session lives.
+	Home sessions.Home
 	// Items is how many items of each table to include as sample items
 	// (the first of a Scan); 0 includes none.
 	Items int
@@ -88,7 +90,7 @@ func Export(ctx context.Context, b sessions.Backend, opts ExportOptions) (m *Mod
 	m = &Model{Version: FormatVersion, Name: opts.Name}
 	var applied *Model
 	if opts.Session != "" {
-		if applied, err = SessionModel(opts.Session); err != nil {
+		if applied, err = SessionModel(opts.Home, opts.Session); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -138,7 +140,7 @@ func Export(ctx context.Context, b sessions.Backend, opts ExportOptions) (m *Mod
 	}
 	dir := opts.QueriesDir
 	if dir == "" && opts.Session != "" {
-		if dir, err = sessions.QueriesDir(opts.Session); err != nil {
+		if dir, err = opts.Home.QueriesDir(opts.Session); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -21,14 +21,13 @@ func newBackend(t *testing.T) *sessions.Local {
 	return b
 }
 
-// openSession creates and opens a session under the home the test set
-// (sessions.HomeEnv).
-func openSession(t *testing.T, name string) sessions.Backend {
+// openSession creates and opens a session under home.
+func openSession(t *testing.T, home sessions.Home, name string) sessions.Backend {
 	t.Helper()
-	if _, err := sessions.Create(name, sessions.Settings{}); err != nil {
+	if _, err := home.Create(name, sessions.Settings{}); err != nil {
 		t.Fatal(err)
 	}
-	b, err := sessions.Open(context.Background(), sessions.Selector{Session: name})
+	b, err := sessions.Open(context.Background(), sessions.Selector{Home: home, Session: name})
 	if err != nil {
 		t.Fatal(err)
 	}

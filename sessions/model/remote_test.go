@@ -21,7 +21,7 @@ import (
 // tables, TTL and items, then a GSI added by UpdateTable, waited for
 // through DescribeTable; and exports it back.
 func TestApplyRemote(t *testing.T) {
-	t.Setenv(sessions.HomeEnv, t.TempDir())
+	home := sessions.NewHome(t.TempDir())
 	dir := t.TempDir()
 	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION"} {
 		t.Setenv(k, "")
@@ -50,10 +50,10 @@ func TestApplyRemote(t *testing.T) {
 			t.Errorf("serve: %v", err)
 		}
 	})
-	if _, err := sessions.Create("far", sessions.Settings{Endpoint: "http://" + ln.Addr().String()}); err != nil {
+	if _, err := home.Create("far", sessions.Settings{Endpoint: "http://" + ln.Addr().String()}); err != nil {
 		t.Fatal(err)
 	}
-	b, err := sessions.Open(context.Background(), sessions.Selector{Session: "far"})
+	b, err := sessions.Open(context.Background(), sessions.Selector{Home: home, Session: "far"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestApplyRemote(t *testing.T) {
 	}
 	// The served engine builds indexes when the poll sleeps.
 	polls := 0
-	opts := model.Options{Session: "far", Sleep: func(context.Context, time.Duration) error { polls++; return db.RunMaintenance() }}
+	opts := model.Options{Session: "far", Home: home, Sleep: func(context.Context, time.Duration) error { polls++; return db.RunMaintenance() }}
 	if _, err := model.Apply(context.Background(), b, parseGood(t, goodModel), opts); err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestApplyRemote(t *testing.T) {
 	if err != nil || ttl.TimeToLiveDescription.AttributeName != "expiresAt" {
 		t.Fatalf("TTL %+v %v", ttl, err)
 	}
-	exported, _, err := model.Export(context.Background(), b, model.ExportOptions{Session: "far", Items: 10})
+	exported, _, err := model.Export(context.Background(), b, model.ExportOptions{Session: "far", Home: home, Items: 10})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -99,6 +99,7 @@ func modelPath(name string) string {
 // checks clean, and which applied to a session gives what loading the
 // sample does: the same tables, items and saved queries.
 func TestSampleModelFiles(t *testing.T) {
+	t.Parallel()
 	for _, s := range samples.List() {
 		t.Run(s.Name, func(t *testing.T) {
 			want := sampleModel(t, &s)
@@ -125,12 +126,12 @@ func TestSampleModelFiles(t *testing.T) {
 
 			// Loaded as a sample and applied as a model, the sessions agree.
 			ctx := context.Background()
-			t.Setenv(sessions.HomeEnv, t.TempDir())
-			loaded, applied := openSession(t, "loaded"), openSession(t, "applied")
-			if _, err := samples.Load(ctx, loaded, s.Name, samples.Options{Session: "loaded"}); err != nil {
+			home := sessions.NewHome(t.TempDir())
+			loaded, applied := openSession(t, home, "loaded"), openSession(t, home, "applied")
+			if _, err := samples.Load(ctx, loaded, s.Name, samples.Options{Session: "loaded", Home: home}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := model.Apply(ctx, applied, f.Model, model.Options{Session: "applied"}); err != nil {
+			if _, err := model.Apply(ctx, applied, f.Model, model.Options{Session: "applied", Home: home}); err != nil {
 				t.Fatal(err)
 			}
 			for _, tb := range s.Tables {
@@ -142,8 +143,8 @@ func TestSampleModelFiles(t *testing.T) {
 					t.Errorf("table %s: items differ", tb.TableName)
 				}
 			}
-			lq, _ := sessions.Queries("loaded")
-			aq, _ := sessions.Queries("applied")
+			lq, _ := home.Queries("loaded")
+			aq, _ := home.Queries("applied")
 			if len(lq) != len(aq) || len(lq) != len(s.Queries) {
 				t.Fatalf("%d saved queries loaded, %d applied, want %d", len(lq), len(aq), len(s.Queries))
 			}

@@ -16,12 +16,13 @@ import (
 // examines, and warns that the index holds only orders (the items with
 // status and statusAt).
 func TestExplainTeachesOnSingleTable(t *testing.T) {
-	b := newSession(t)
+	t.Parallel()
+	b, _ := newSession(t)
 	ctx := context.Background()
 	if _, err := samples.Load(ctx, b, "single-table", samples.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	x := b.(*sessions.Local).Executor()
+	x := sessions.Planner(b)
 	s, err := partiql.Parse(`EXPLAIN SELECT * FROM "AppTable" WHERE userId = 'u123'`)
 	if err != nil {
 		t.Fatal(err)

@@ -22,6 +22,8 @@ type Options struct {
 	// (replacing saved queries of the same names); "" saves none (--data,
 	// --endpoint).
 	Session string
+	// Home is where Session lives.
+	Home sessions.Home
 	// Sleep waits between retries and status polls; nil sleeps for real.
 	Sleep func(ctx context.Context, d time.Duration) error
 	// MaxRetries bounds the retries of a batch that makes no progress
@@ -140,7 +142,7 @@ func Load(ctx context.Context, b sessions.Backend, name string, opts Options) (*
 
 	if opts.Session != "" {
 		for _, q := range s.Queries {
-			saved, err := sessions.SaveQuery(opts.Session, q.Name, q.Text)
+			saved, err := opts.Home.SaveQuery(opts.Session, q.Name, q.Text)
 			if err != nil {
 				return rep, fmt.Errorf("sample %s: %w", name, err)
 			}

@@ -111,21 +111,22 @@ var wantIndex = map[string]string{
 
 // newSession creates a local session "lab" under a fresh data directory
 // and opens it.
-func newSession(t *testing.T) sessions.Backend {
+func newSession(t *testing.T) (sessions.Backend, sessions.Home) {
 	t.Helper()
-	t.Setenv(sessions.HomeEnv, t.TempDir())
-	if _, err := sessions.Create("lab", sessions.Settings{}); err != nil {
+	home := sessions.NewHome(t.TempDir())
+	if _, err := home.Create("lab", sessions.Settings{}); err != nil {
 		t.Fatal(err)
 	}
-	b, err := sessions.Open(context.Background(), sessions.Selector{Session: "lab"})
+	b, err := sessions.Open(context.Background(), sessions.Selector{Home: home, Session: "lab"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
-	return b
+	return b, home
 }
 
 func TestList(t *testing.T) {
+	t.Parallel()
 	list := samples.List()
 	if got := samples.Names(); !slices.Equal(got, []string{"product-catalog", "single-table", "time-series"}) {
 		t.Fatalf("Names() = %v", got)
@@ -172,11 +173,12 @@ func TestList(t *testing.T) {
 // executor: it must return exactly the expected items and plan as
 // expected (the single-table model never scans).
 func TestEverySampleAccessPattern(t *testing.T) {
+	t.Parallel()
 	for _, s := range samples.List() {
 		t.Run(s.Name, func(t *testing.T) {
-			b := newSession(t)
+			b, home := newSession(t)
 			ctx := context.Background()
-			rep, err := samples.Load(ctx, b, s.Name, samples.Options{Session: "lab"})
+			rep, err := samples.Load(ctx, b, s.Name, samples.Options{Session: "lab", Home: home})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -196,7 +198,7 @@ func TestEverySampleAccessPattern(t *testing.T) {
 					keys[tr.Name] = append(keys[tr.Name], k.AttributeName)
 				}
 			}
-			saved, err := sessions.Queries("lab")
+			saved, err := home.Queries("lab")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -275,7 +277,8 @@ func keyOf(t *testing.T, it attr.Item, names []string) string {
 // TestLoadTwice: a second load refuses before changing anything; with
 // Replace the tables are recreated with exactly the sample's items.
 func TestLoadTwice(t *testing.T) {
-	b := newSession(t)
+	t.Parallel()
+	b, home := newSession(t)
 	ctx := context.Background()
 	if _, err := samples.Load(ctx, b, "product-catalog", samples.Options{}); err != nil {
 		t.Fatal(err)
@@ -284,7 +287,7 @@ func TestLoadTwice(t *testing.T) {
 	if _, err := b.PutItem(ctx, &engine.PutItemInput{TableName: "ProductCatalog", Item: extra}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := samples.Load(ctx, b, "product-catalog", samples.Options{Session: "lab"})
+	_, err := samples.Load(ctx, b, "product-catalog", samples.Options{Session: "lab", Home: home})
 	var ee *samples.ExistsError
 	if !errors.As(err, &ee) || !errors.Is(err, samples.ErrTableExists) ||
 		!slices.Equal(ee.Tables, []string{"Forum", "ProductCatalog", "Reply", "Thread"}) {
@@ -293,7 +296,7 @@ func TestLoadTwice(t *testing.T) {
 	if want := "sample product-catalog: tables Forum, ProductCatalog, Reply, Thread already exist; nothing was changed"; !strings.HasPrefix(err.Error(), want) {
 		t.Fatalf("message %q, want prefix %q", err, want)
 	}
-	if q, _ := sessions.Queries("lab"); len(q) != 0 {
+	if q, _ := home.Queries("lab"); len(q) != 0 {
 		t.Fatalf("a refused load saved %d queries", len(q))
 	}
 	count := func() int64 {
@@ -345,7 +348,9 @@ func (f *flaky) BatchWriteItem(ctx context.Context, in *engine.BatchWriteItemInp
 }
 
 func TestLoadRetriesUnprocessedItems(t *testing.T) {
-	b := &flaky{Backend: newSession(t)}
+	t.Parallel()
+	nb, _ := newSession(t)
+	b := &flaky{Backend: nb}
 	var slept []time.Duration
 	opts := samples.Options{Sleep: func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }}
 	rep, err := samples.Load(context.Background(), b, "single-table", opts)
@@ -372,7 +377,9 @@ func (throttled) BatchWriteItem(context.Context, *engine.BatchWriteItemInput) (*
 }
 
 func TestLoadGivesUpWhenThrottled(t *testing.T) {
-	b := throttled{newSession(t)}
+	t.Parallel()
+	nb, _ := newSession(t)
+	b := throttled{nb}
 	opts := samples.Options{MaxRetries: 3, Sleep: func(context.Context, time.Duration) error { return nil }}
 	_, err := samples.Load(context.Background(), b, "time-series", opts)
 	if err == nil || !strings.Contains(err.Error(), "gave up after 3 retries (ThrottlingException: Rate exceeded)") {
@@ -383,6 +390,7 @@ func TestLoadGivesUpWhenThrottled(t *testing.T) {
 // TestItemsMatchTables: every items file belongs to a table of its
 // sample, and every item has that table's key and index key types.
 func TestItemsMatchTables(t *testing.T) {
+	t.Parallel()
 	for _, s := range samples.List() {
 		for _, def := range s.Tables {
 			types := map[string]string{}

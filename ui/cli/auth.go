@@ -10,6 +10,7 @@ import (
 
 	"dynalab/engine"
 	"dynalab/engine/auth"
+	"dynalab/sessions"
 )
 
 // newAuthCmd is "dynalab auth": serve --auth's policies, explained.
@@ -76,7 +77,7 @@ func newAuthExplainCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			g, err := newGuard(f.Users, region, tables, nil)
+			g, err := sessions.NewGuard(f.Users, region, tables, nil)
 			if err != nil {
 				return err
 			}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,7 +15,6 @@ import (
 
 	"dynalab/engine"
 	"dynalab/engine/enginetest"
-	"dynalab/engine/server"
 	"dynalab/sessions"
 )
 
@@ -55,7 +53,7 @@ func TestSessionAuthSetting(t *testing.T) {
 	if code, out, errOut := cli(t, "session", "new", "shared", "--auth", "auth.json"); code != 0 {
 		t.Fatalf("session new: %d %s %s", code, out, errOut)
 	}
-	st, err := sessions.Load("shared")
+	st, err := testHome(t).Load("shared")
 	if err != nil || st.Auth != authFile {
 		t.Fatalf("settings %+v, %v; want auth %s", st, err, authFile)
 	}
@@ -129,7 +127,7 @@ func TestSessionAuthNoAuth(t *testing.T) {
 	if code, out, _ := cli(t, "session", "set", "default", "--no-auth"); code != 0 || !strings.Contains(out, "auth: none") {
 		t.Errorf("session set --no-auth: %d %s", code, out)
 	}
-	st, _ := sessions.Load("default")
+	st, _ := testHome(t).Load("default")
 	if st.Auth != "" || st.Theme != "light" {
 		t.Errorf("settings after --no-auth: %+v", st)
 	}
@@ -155,13 +153,11 @@ func TestWorkbenchAuthFeed(t *testing.T) {
 	subCtx, stop := context.WithCancel(context.Background())
 	t.Cleanup(stop)
 	feed := local.Subscribe(subCtx).Events
-	opts, err := workbenchServeOptions(sessions.Selector{}, local)
-	if err != nil || opts.Authenticate == nil {
+	opts, err := workbenchServeOptions(sessions.Selector{Home: testHome(t)})
+	if err != nil || opts.Users == nil || !opts.Activity {
 		t.Fatalf("options %+v, %v", opts, err)
 	}
-	db := local.DB
-	ts := httptest.NewServer(server.New(db, opts))
-	t.Cleanup(ts.Close)
+	ts := struct{ URL string }{serveLocal(t, subCtx, local, opts)}
 	ctx := context.Background()
 	admin := plainClient(ts.URL, "AKIDADMIN", "admin-secret")
 	if _, err := admin.CreateTable(ctx, &dynamodb.CreateTableInput{

@@ -87,7 +87,7 @@ func TestCheckCommand(t *testing.T) {
 	if code, _, errOut := runBinary(t, bin, nil, "session", "new", "lab"); code != 0 {
 		t.Fatalf("session new: %d %s", code, errOut)
 	}
-	sessionDB, err := sessions.DatabasePath("lab")
+	sessionDB, err := testHome(t).DatabasePath("lab")
 	if err != nil {
 		t.Fatal(err)
 	}

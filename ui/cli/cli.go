@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"dynalab/sessions"
 )
 
 func init() {
@@ -34,7 +36,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetArgs(gnuArgs(root, args))
-	return exitCode(root.ExecuteContext(ctx), stderr)
+	home, err := sessions.DefaultHome()
+	return exitCode(root.ExecuteContext(withHome(ctx, home, err)), stderr)
 }
 
 // errUsage marks a command-line mistake already reported to the user.

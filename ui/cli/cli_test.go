@@ -27,7 +27,6 @@ import (
 
 	"dynalab/engine"
 	"dynalab/engine/enginetest"
-	"dynalab/sessions"
 )
 
 func TestHelpForEveryCommand(t *testing.T) {
@@ -127,7 +126,7 @@ func TestSingleDashLongFlags(t *testing.T) {
 	if code, _, errOut := cli(t, "session", "new", "lab", "-description", "-data"); code != 0 {
 		t.Fatal(errOut)
 	}
-	if st, err := sessions.Load("lab"); err != nil || st.Description != "-data" {
+	if st, err := testHome(t).Load("lab"); err != nil || st.Description != "-data" {
 		t.Errorf("description %q, %v; want -data", st.Description, err)
 	}
 	// A single-dash serve, served in process.

@@ -53,7 +53,11 @@ func matching(names []string, prefix string) []cobra.Completion {
 // (which, as every command does, creates the default session first).
 // Errors complete nothing: they are never printed into the command line.
 func completeSessions(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-	infos, err := sessions.List()
+	home, err := dataHome(c)
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	infos, err := home.List()
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
@@ -81,7 +85,11 @@ func completeSnapshotArg(c *cobra.Command, args []string, toComplete string) ([]
 	if len(args) > 0 || err != nil {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
-	snaps, err := sessions.Snapshots(session)
+	home, err := dataHome(c)
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	snaps, err := home.Snapshots(session)
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
@@ -117,14 +125,14 @@ func hasDatabase(sel sessions.Selector) bool {
 	case sel.Endpoint != "":
 		return true
 	case path == "":
-		st, err := sessions.Load(sel.SessionName())
+		st, err := sel.Home.Load(sel.SessionName())
 		if err != nil {
 			return false
 		}
 		if st.Kind == sessions.KindRemote {
 			return true
 		}
-		if path, err = sessions.DatabasePath(sel.SessionName()); err != nil {
+		if path, err = sel.Home.DatabasePath(sel.SessionName()); err != nil {
 			return false
 		}
 	}
@@ -146,6 +154,7 @@ func completeTables(source *sessionFlags) cobra.CompletionFunc {
 		defer cancel()
 		sel := source.sel
 		sel.ViaHolder = true
+		sel.Home, _ = dataHome(c) // without one, a session has no database: nothing to complete
 		if !hasDatabase(sel) {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}

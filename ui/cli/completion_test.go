@@ -49,7 +49,7 @@ func TestCompleteNamesFromTheLiveSession(t *testing.T) {
 	if code, _, errOut := cli(t, "session", "new", "far", "--endpoint", "http://127.0.0.1:9"); code != 0 {
 		t.Fatal(errOut)
 	}
-	makeTable(t, sessions.Selector{Session: "lab"})
+	makeTable(t, sessions.Selector{Home: testHome(t), Session: "lab"})
 	if code, _, errOut := cli(t, "snapshot", "save", "clean", "--session", "lab"); code != 0 {
 		t.Fatal(errOut)
 	}

@@ -69,7 +69,13 @@ func (f *sessionFlags) selector(c *cobra.Command) (sessions.Selector, error) {
 		fmt.Fprintf(c.ErrOrStderr(), "%s: %v\n", c.CommandPath(), err)
 		return sessions.Selector{}, errUsage
 	}
-	return f.sel, nil
+	sel := f.sel
+	home, err := dataHome(c)
+	if err != nil && sel.SessionName() != "" {
+		return sessions.Selector{}, err
+	}
+	sel.Home = home
+	return sel, nil
 }
 
 // openSession opens the selected backend for command cmd. When a held

@@ -37,6 +37,11 @@ LC_MESSAGES, LANG).`,
 			if len(args) == 1 {
 				o.Lesson = args[0]
 			}
+			home, err := dataHome(c)
+			if err != nil {
+				return err
+			}
+			o.Home = home
 			o.Lang = learn.LangFromEnv()
 			if lang != "" {
 				l, err := learn.ParseLang(lang)

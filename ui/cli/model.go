@@ -131,7 +131,7 @@ either.`,
 					return errors.New("nothing was changed")
 				}
 			}
-			rep, err := model.Apply(ctx, b, m, model.Options{AllowDestructive: allow, Session: sel.SessionName()})
+			rep, err := model.Apply(ctx, b, m, model.Options{AllowDestructive: allow, Session: sel.SessionName(), Home: sel.Home})
 			if err != nil {
 				return err
 			}
@@ -183,7 +183,7 @@ JSON instead (what it cannot hold is said on standard error).`,
 				return err
 			}
 			defer closing(&err, b)
-			m, notes, err := model.Export(ctx, b, model.ExportOptions{Name: b.Name(), Session: sel.SessionName(), Items: items})
+			m, notes, err := model.Export(ctx, b, model.ExportOptions{Name: b.Name(), Session: sel.SessionName(), Home: sel.Home, Items: items})
 			if err != nil {
 				return err
 			}

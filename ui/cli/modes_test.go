@@ -46,7 +46,7 @@ func TestPrivateFiles(t *testing.T) {
 
 	// A session: the data directory, the session's directory and settings.
 	mustRun(0, "session", "new", "lab")
-	sessionDir, err := sessions.Dir("lab")
+	sessionDir, err := testHome(t).Dir("lab")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,13 +82,13 @@ func TestPrivateFiles(t *testing.T) {
 	// Snapshots: the directory and the copy are private; a restore keeps
 	// the database file's mode.
 	mustRun(0, "snapshot", "save", "s1", "--session", "lab")
-	snaps, err := sessions.Snapshots("lab")
+	snaps, err := testHome(t).Snapshots("lab")
 	if err != nil || len(snaps) != 1 {
 		t.Fatalf("snapshots: %v, %v", snaps, err)
 	}
 	wantMode(filepath.Dir(snaps[0].Path), 0o700)
 	wantMode(snaps[0].Path, 0o600)
-	db, err := sessions.DatabasePath("lab")
+	db, err := testHome(t).DatabasePath("lab")
 	if err != nil {
 		t.Fatal(err)
 	}

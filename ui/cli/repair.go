@@ -90,12 +90,16 @@ func databaseFile(c *cobra.Command, file, session string) (string, error) {
 	if session == "" {
 		session = sessions.DefaultName
 	}
-	st, err := sessions.Load(session)
+	home, err := dataHome(c)
+	if err != nil {
+		return "", err
+	}
+	st, err := home.Load(session)
 	if err != nil {
 		return "", err
 	}
 	if st.Kind == sessions.KindRemote {
 		return "", fmt.Errorf("%s: session %q is remote (%s); it has no database file here", cmd, session, st.Endpoint)
 	}
-	return sessions.DatabasePath(session)
+	return home.DatabasePath(session)
 }

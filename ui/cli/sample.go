@@ -162,7 +162,7 @@ func loadSample(ctx context.Context, name string, sel sessions.Selector, replace
 	}
 	defer closing(&err, backend)
 
-	rep, err := samples.Load(ctx, backend, name, samples.Options{Replace: replace, Session: session})
+	rep, err := samples.Load(ctx, backend, name, samples.Options{Replace: replace, Session: session, Home: sel.Home})
 	var exists *samples.ExistsError
 	if errors.As(err, &exists) {
 		return fmt.Errorf("%w\nLoad it again with --replace to delete and recreate them, or into a new session: dynalab sample load %s --session NEW", err, name)
@@ -255,8 +255,8 @@ func ensureSession(sel sessions.Selector, description string, stdout io.Writer) 
 	if sel.Session == "" {
 		return nil
 	}
-	if _, err := sessions.Load(sel.Session); errors.Is(err, sessions.ErrNotFound) {
-		if _, err := sessions.Create(sel.Session, sessions.Settings{Description: description}); err != nil {
+	if _, err := sel.Home.Load(sel.Session); errors.Is(err, sessions.ErrNotFound) {
+		if _, err := sel.Home.Create(sel.Session, sessions.Settings{Description: description}); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "created local session %q\n", sel.Session)

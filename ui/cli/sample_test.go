@@ -10,7 +10,6 @@ import (
 	"dynalab/engine"
 	"dynalab/engine/enginetest"
 	"dynalab/engine/server"
-	"dynalab/sessions"
 )
 
 func TestSampleHelpAndList(t *testing.T) {
@@ -73,11 +72,11 @@ func TestSampleLoad(t *testing.T) {
 			t.Errorf("load output lacks %q:\n%s", w, out)
 		}
 	}
-	qs, err := sessions.Queries("lab")
+	qs, err := testHome(t).Queries("lab")
 	if err != nil || len(qs) != 6 {
 		t.Fatalf("saved queries: %d, %v", len(qs), err)
 	}
-	if st, err := sessions.Load("lab"); err != nil || st.Description != "sample single-table" {
+	if st, err := testHome(t).Load("lab"); err != nil || st.Description != "sample single-table" {
 		t.Fatalf("session settings %+v, %v", st, err)
 	}
 
@@ -90,7 +89,7 @@ func TestSampleLoad(t *testing.T) {
 		t.Fatalf("--replace: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 
-	q, err := sessions.LoadQuery("lab", "user-orders-by-status")
+	q, err := testHome(t).LoadQuery("lab", "user-orders-by-status")
 	if err != nil {
 		t.Fatal(err)
 	}

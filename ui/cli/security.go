@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"cmp"
 	"crypto/tls"
 	"fmt"
 	"io"
@@ -14,7 +13,6 @@ import (
 
 	"dynalab/engine/auth"
 	"dynalab/engine/server"
-	"dynalab/partiql"
 	"dynalab/sessions"
 )
 
@@ -115,13 +113,13 @@ func (f *securityFlags) load(listen string, sel sessions.Selector, stderr io.Wri
 		}
 		f.tls = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	case f.tlsSelfSigned:
-		return f.selfSigned(listen)
+		return f.selfSigned(listen, sel.Home)
 	}
 	return nil
 }
 
 // selfSigned makes the self-signed certificate and writes its PEM.
-func (f *securityFlags) selfSigned(listen string) error {
+func (f *securityFlags) selfSigned(listen string, home sessions.Home) error {
 	var hosts []string
 	if h, _, err := net.SplitHostPort(listen); err == nil && h != "" {
 		if ip := net.ParseIP(h); ip == nil || !ip.IsUnspecified() {
@@ -137,7 +135,7 @@ func (f *securityFlags) selfSigned(listen string) error {
 	}
 	path := f.tlsCAFile
 	if path == "" {
-		dir, err := sessions.DataDir()
+		dir, err := home.Path()
 		if err != nil {
 			return fmt.Errorf("--tls-self-signed: %w (choose a file with --tls-ca-file)", err)
 		}
@@ -156,47 +154,15 @@ func (f *securityFlags) selfSigned(listen string) error {
 	return nil
 }
 
-// authEngine is what a guard needs of the database: its key schemas (for
-// dynamodb:LeadingKeys) and its tables' resource policies. *engine.DB
-// implements it.
-type authEngine interface {
-	auth.KeySchemas
-	auth.ResourcePolicies
-}
-
-// configure sets the server options the flags call for: the guard of
-// --auth (over db's key schemas and resource policies), TLS and timeouts.
-// region is the server's; ARNs use account 000000000000, as the engine's
-// do.
-func (f *securityFlags) configure(opts *server.Options, region string, db authEngine) error {
-	opts.TLS = f.tls
-	opts.ReadTimeout, opts.WriteTimeout, opts.IdleTimeout = f.readTimeout, f.writeTimeout, f.idleTimeout
-	opts.ExtraPublic = f.metricsPublic
-	opts.MaxConnections, opts.MinBodyRate, opts.CORS = f.maxConns, f.minBodyRate, f.cors
-	if f.users == nil {
-		return nil
-	}
-	g, err := newGuard(f.users, region, db, nil)
-	if err != nil {
-		return err
-	}
-	opts.Authenticate = g.Authenticate
-	return nil
-}
-
-// newGuard returns the guard of users over db; onResult, when set,
-// receives every decision.
-func newGuard(users []auth.User, region string, db authEngine, onResult func(*auth.Result)) (*auth.Guard, error) {
-	cfg := auth.Config{
-		Users:      users,
-		Region:     cmp.Or(region, "us-east-1"),
-		Statements: partiqlStatements{},
-		OnResult:   onResult,
-	}
-	if db != nil {
-		cfg.Keys, cfg.ResourcePolicies = db, db
-	}
-	return auth.New(cfg)
+// serveOptions returns the server options the flags call for: the users
+// of --auth, TLS and timeouts, in the session's region.
+func (f *securityFlags) serveOptions(region string) sessions.ServeOptions {
+	o := sessions.ServeOptions{Region: region, Users: f.users}
+	o.Server.TLS = f.tls
+	o.Server.ReadTimeout, o.Server.WriteTimeout, o.Server.IdleTimeout = f.readTimeout, f.writeTimeout, f.idleTimeout
+	o.Server.ExtraPublic = f.metricsPublic
+	o.Server.MaxConnections, o.Server.MinBodyRate, o.Server.CORS = f.maxConns, f.minBodyRate, f.cors
+	return o
 }
 
 // sessionAuthFile returns the selected session's auth setting: its name
@@ -206,7 +172,7 @@ func sessionAuthFile(sel sessions.Selector) (name, file string, err error) {
 	if name == "" {
 		return "", "", nil
 	}
-	st, err := sessions.Load(name)
+	st, err := sel.Home.Load(name)
 	if err != nil || st.Auth == "" {
 		return "", "", err
 	}
@@ -214,13 +180,10 @@ func sessionAuthFile(sel sessions.Selector) (name, file string, err error) {
 }
 
 // workbenchServeOptions returns the options of the workbench's server:
-// with the session's auth file, a guard whose decisions are published to
-// the session (the Activity pane lists them).
-func workbenchServeOptions(sel sessions.Selector, local *sessions.Local) (server.Options, error) {
-	db := local.DB
-	opts := server.Options{Region: sel.Region, Extra: db.MetricsHandler(),
-		// Activity lists what other clients ask of the served endpoint.
-		OnRequest: func(r server.Request) { local.Publish(sessions.ServedEvent(r)) }}
+// with the session's auth file as the users, and every request and
+// decision published to the session (the Activity pane lists them).
+func workbenchServeOptions(sel sessions.Selector) (sessions.ServeOptions, error) {
+	opts := sessions.ServeOptions{Region: sel.Region, Activity: true}
 	name, file, err := sessionAuthFile(sel)
 	if err != nil || file == "" {
 		return opts, err
@@ -229,18 +192,7 @@ func workbenchServeOptions(sel sessions.Selector, local *sessions.Local) (server
 	if err != nil {
 		return opts, fmt.Errorf("session %q's auth setting: %w (change it with dynalab session set %s --auth FILE)", name, err, name)
 	}
-	g, err := newGuard(f.Users, sel.Region, db, func(r *auth.Result) {
-		// Requests without a body, refused before any operation, and
-		// allowed ones no policy decided are not worth a line.
-		if r.Allowed() && len(r.Decisions) == 0 {
-			return
-		}
-		local.Publish(sessions.AuthEvent(r, time.Now()))
-	})
-	if err != nil {
-		return opts, err
-	}
-	opts.Authenticate = g.Authenticate
+	opts.Users = f.Users
 	return opts, nil
 }
 
@@ -264,35 +216,4 @@ func (f *securityFlags) greeting() string {
 		s += n + "\n"
 	}
 	return s
-}
-
-// partiqlStatements describes PartiQL statements for authorization with
-// the executor's own parser, so that both see the same table.
-type partiqlStatements struct{}
-
-// Describe returns the IAM verb and the table and index of a statement.
-func (partiqlStatements) Describe(src string) (verb, table, index string, err error) {
-	st, err := partiql.Parse(src)
-	if err != nil {
-		return "", "", "", err
-	}
-	return describeStatement(st)
-}
-
-func describeStatement(st partiql.Statement) (verb, table, index string, err error) {
-	switch s := st.(type) {
-	case *partiql.Select:
-		return "Select", s.From.Table, s.From.Index, nil
-	case *partiql.Exists:
-		return "Select", s.Select.From.Table, s.Select.From.Index, nil
-	case *partiql.Insert:
-		return "Insert", s.Table.Table, "", nil
-	case *partiql.Update:
-		return "Update", s.Table.Table, "", nil
-	case *partiql.Delete:
-		return "Delete", s.Table.Table, "", nil
-	case *partiql.Explain:
-		return describeStatement(s.Statement)
-	}
-	return "", "", "", fmt.Errorf("unexpected statement %T", st)
 }

@@ -7,13 +7,13 @@ import (
 	"net"
 	"os"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"dynalab/engine"
-	"dynalab/engine/server"
 	"dynalab/engine/streamhandler"
 	"dynalab/sessions"
 )
@@ -131,64 +131,30 @@ func serve(c *cobra.Command, o serveOptions, source *sessionFlags, security *sec
 		return err
 	}
 	defer closing(&err, local)
-	db, path := local.DB, local.Path()
-	db.SetS3Dir(o.s3Dir)
-	db.SetMaxTables(o.maxTables)
+
+	opts := security.serveOptions(sel.Region)
+	opts.Regions, opts.ReplicationDelay = multi, o.replicationDelay
+	opts.S3Dir, opts.MaxTables = o.s3Dir, o.maxTables
 	// Suites written for DynamoDB Local (which never throttles) crawl on
 	// 1-unit tables: say once per table how to turn throttling off.
-	db.OnThrottle(func(n engine.ThrottleNotice) { fmt.Fprintln(stderr, "dynalab serve:", n) })
-
-	opts := server.Options{Region: sel.Region, Extra: db.MetricsHandler()}
-	if err := security.configure(&opts, sel.Region, db); err != nil {
-		return err
-	}
+	opts.OnThrottle = func(n engine.ThrottleNotice) { fmt.Fprintln(stderr, "dynalab serve:", n) }
 	if o.logRequests {
-		opts.Log = stderr
+		opts.Server.Log = stderr
 	}
-	var route func(server.Dispatcher) (server.Dispatcher, error)
-	var closeRegions func() error
-	if len(multi) > 1 {
-		route = func(primary server.Dispatcher) (server.Dispatcher, error) {
-			router, closeDBs, err := serveRegions(ctx, db, primary, multi, sel, o, &opts)
-			closeRegions = closeDBs
-			return router, err
-		}
+	opts.Handlers = o.handlers
+	for i := range opts.Handlers {
+		h := &opts.Handlers[i]
+		h.BatchSize, h.MaxRetries, h.Backoff, h.TrimHorizon, h.Log = o.batchSize, o.retries, o.backoff, o.trimHorizon, stderr
 	}
-	srv, err := localServer(local, &opts, route)
-	if err != nil {
-		return err
-	}
-	if closeRegions != nil {
-		defer func() {
-			switch cerr := closeRegions(); {
-			case cerr == nil:
-			case err == nil:
-				err = cerr
-			default: // err is what the user sees; do not lose this one
-				fmt.Fprintf(stderr, "dynalab serve: %v\n", cerr)
-			}
-		}()
-	}
-	greet(stdout, endpoint, multi, o, sel, path, security)
+	greet(stdout, endpoint, multi, o, sel, local.Path(), security)
 	if !isLoopback(ln.Addr()) && !security.authenticated() {
 		fmt.Fprintln(stderr, "WARNING: listening beyond loopback without authentication: anyone who can reach", endpoint, "can read and change this database")
 	}
-
-	handlers := o.handlers
-	for i := range handlers {
-		h := &handlers[i]
-		h.BatchSize, h.MaxRetries, h.Backoff, h.TrimHorizon, h.Log = o.batchSize, o.retries, o.backoff, o.trimHorizon, stderr
-	}
-	stopHandlers := streamhandler.Start(ctx, db, handlers)
-	err = srv.Serve(ctx, ln)
-	if herr := stopHandlers(); herr != nil {
-		fmt.Fprintln(stderr, "dynalab:", herr)
-	}
-	if err != nil {
+	if err := local.Serve(ctx, ln, opts); err != nil {
 		return fmt.Errorf("serve %s: %w", endpoint, err)
 	}
 	fmt.Fprintln(stderr, "dynalab: shut down cleanly")
-	return db.Close()
+	return nil
 }
 
 // greet prints serve's greeting: the endpoint first (scripts read that
@@ -235,3 +201,25 @@ func isLoopback(a net.Addr) bool {
 	tcp, ok := a.(*net.TCPAddr)
 	return ok && tcp.IP.IsLoopback()
 }
+
+// parseRegions reads --regions: nil for the default single-region mode
+// (every region sees the same tables), else the regions, the first being
+// the session's own (sel.Region, which it sets when unset).
+func parseRegions(list string, sel *sessions.Selector) ([]string, error) {
+	var names []string
+	for r := range strings.SplitSeq(list, ",") {
+		if r = strings.TrimSpace(r); r != "" && !slices.Contains(names, r) {
+			names = append(names, r)
+		}
+	}
+	if len(names) < 2 {
+		return nil, nil
+	}
+	if sel.Region != "" && sel.Region != names[0] {
+		return nil, fmt.Errorf("--regions starts with %s but the session's region is %s", names[0], sel.Region)
+	}
+	sel.Region = names[0]
+	return names, nil
+}
+
+// serveRegions puts the --regions router in front of first (the first

@@ -26,32 +26,17 @@ func TestWorkbenchListsServedRequests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer local.Close()
+	t.Cleanup(func() { local.Close() }) // after serveLocal's cleanup
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	events := local.Subscribe(ctx).Events
-	opts, err := workbenchServeOptions(sessions.Selector{}, local)
+	opts, err := workbenchServeOptions(sessions.Selector{InMemory: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := localServer(local, &opts, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln) }()
-	defer func() {
-		cancel()
-		if err := <-served; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	}()
+	endpoint := serveLocal(t, ctx, local, opts)
 
-	c := enginetest.NewClient("http://" + ln.Addr().String())
+	c := enginetest.NewClient(endpoint)
 	if _, err := c.CreateTable(enginetest.Ctx(t), &dynamodb.CreateTableInput{TableName: aws.String("Pets"),
 		BillingMode:          types.BillingModePayPerRequest,
 		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("PK"), AttributeType: types.ScalarAttributeTypeS}},
@@ -82,4 +67,24 @@ func TestWorkbenchListsServedRequests(t *testing.T) {
 			t.Fatalf("no Served event for %s", w.op)
 		}
 	}
+}
+
+// serveLocal serves local with opts on a loopback port until ctx ends
+// (then checks that serving stopped cleanly) and returns the endpoint.
+func serveLocal(t *testing.T, ctx context.Context, local *sessions.Local, opts sessions.ServeOptions) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	served := make(chan error, 1)
+	go func() { served <- local.Serve(ctx, ln, opts) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-served; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	return "http://" + ln.Addr().String()
 }

@@ -46,7 +46,11 @@ func newSessionListCmd() *cobra.Command {
 		Long:    "List the sessions.",
 		Args:    names(0),
 		RunE: func(c *cobra.Command, args []string) error {
-			return listSessions(c.OutOrStdout())
+			home, err := dataHome(c)
+			if err != nil {
+				return err
+			}
+			return listSessions(home, c.OutOrStdout())
 		},
 	}
 }
@@ -65,7 +69,11 @@ make it remote. Only --region or --profile: AWS itself, in that region.`,
 			if err := checkSessionAuth(&s); err != nil {
 				return err
 			}
-			info, err := sessions.Create(args[0], s)
+			home, err := dataHome(c)
+			if err != nil {
+				return err
+			}
+			info, err := home.Create(args[0], s)
 			if err != nil {
 				return err
 			}
@@ -97,7 +105,11 @@ func newSessionShowCmd() *cobra.Command {
 		Args:              names(1),
 		ValidArgsFunction: completeSessionArg,
 		RunE: func(c *cobra.Command, args []string) error {
-			return showSession(args[0], c.OutOrStdout())
+			home, err := dataHome(c)
+			if err != nil {
+				return err
+			}
+			return showSession(home, args[0], c.OutOrStdout())
 		},
 	}
 }
@@ -112,7 +124,11 @@ Refused while a workbench or server has its database open.`,
 		Args:              names(1),
 		ValidArgsFunction: completeSessionArg,
 		RunE: func(c *cobra.Command, args []string) error {
-			if err := sessions.Remove(args[0]); err != nil {
+			home, err := dataHome(c)
+			if err != nil {
+				return err
+			}
+			if err := home.Remove(args[0]); err != nil {
 				return err
 			}
 			fmt.Fprintf(c.OutOrStdout(), "removed session %q\n", args[0])
@@ -142,8 +158,8 @@ func where(info *sessions.Info) string {
 	return s
 }
 
-func listSessions(stdout io.Writer) error {
-	infos, err := sessions.List()
+func listSessions(home sessions.Home, stdout io.Writer) error {
+	infos, err := home.List()
 	if err != nil {
 		return err
 	}
@@ -169,8 +185,8 @@ func listSessions(stdout io.Writer) error {
 	return tw.Flush()
 }
 
-func showSession(name string, stdout io.Writer) error {
-	info, err := sessions.Show(name)
+func showSession(home sessions.Home, name string, stdout io.Writer) error {
+	info, err := home.Show(name)
 	if err != nil {
 		return err
 	}
@@ -210,7 +226,7 @@ func showSession(name string, stdout io.Writer) error {
 	if !st.Created.IsZero() {
 		row("created", st.Created.Local().Format("2006-01-02 15:04:05"))
 	}
-	queries, err := sessions.Queries(name)
+	queries, err := home.Queries(name)
 	if err != nil {
 		return err
 	}
@@ -224,7 +240,7 @@ func showSession(name string, stdout io.Writer) error {
 	}
 	row("saved queries", qs)
 	if st.Kind == sessions.KindLocal {
-		snaps, err := sessions.Snapshots(name)
+		snaps, err := home.Snapshots(name)
 		if err != nil {
 			return err
 		}

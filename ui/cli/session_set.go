@@ -55,7 +55,11 @@ func setSession(c *cobra.Command, name string, authFile, theme, description *str
 	case authFile == nil && !noAuth && theme == nil && description == nil:
 		return usageLine(c, "nothing to change; give --auth FILE, --no-auth, --theme or --description")
 	}
-	cur, err := sessions.Load(name)
+	home, err := dataHome(c)
+	if err != nil {
+		return err
+	}
+	cur, err := home.Load(name)
 	if err != nil {
 		return err
 	}
@@ -65,7 +69,7 @@ func setSession(c *cobra.Command, name string, authFile, theme, description *str
 			return fmt.Errorf("session %q: %w", name, err)
 		}
 	}
-	st, err := sessions.Update(name, func(s *sessions.Settings) {
+	st, err := home.Update(name, func(s *sessions.Settings) {
 		switch {
 		case noAuth:
 			s.Auth = ""

@@ -40,6 +40,17 @@ func sessionHome(t *testing.T) string {
 	return dir
 }
 
+// testHome returns the data directory sessionHome set up, as the
+// commands resolve it.
+func testHome(t *testing.T) sessions.Home {
+	t.Helper()
+	h, err := sessions.DefaultHome()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
 // serveInProcess runs "dynalab serve ARGS --listen 127.0.0.1:0" until the
 // test ends and returns its endpoint.
 func serveInProcess(t *testing.T, args ...string) string {
@@ -139,7 +150,7 @@ func TestSessionCommands(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "home", "sessions", "far")); !os.IsNotExist(err) {
 		t.Errorf("removed session's directory: %v", err)
 	}
-	if st, err := sessions.Load("lab"); err != nil || st.Theme != "light" || st.Description != "integration tests" {
+	if st, err := testHome(t).Load("lab"); err != nil || st.Theme != "light" || st.Description != "integration tests" {
 		t.Errorf("lab settings %+v %v", st, err)
 	}
 }
@@ -152,7 +163,7 @@ func TestSessionsAreSeparate(t *testing.T) {
 		if code, _, errOut := cli(t, "session", "new", s); code != 0 {
 			t.Fatal(errOut)
 		}
-		makeTable(t, sessions.Selector{Session: s})
+		makeTable(t, sessions.Selector{Home: testHome(t), Session: s})
 		if code, _, errOut := cli(t, "run", "--session", s, script(t, "INSERT INTO Tab VALUE {'id':'in-"+s+"'}")); code != 0 {
 			t.Fatalf("insert into %s: %s", s, errOut)
 		}
@@ -179,7 +190,7 @@ func TestSnapshotCommands(t *testing.T) {
 	if code, _, errOut := cli(t, "session", "new", "lab"); code != 0 {
 		t.Fatal(errOut)
 	}
-	makeTable(t, sessions.Selector{Session: "lab"})
+	makeTable(t, sessions.Selector{Home: testHome(t), Session: "lab"})
 	if code, _, errOut := cli(t, "run", "--session", "lab", script(t, "INSERT INTO Tab VALUE {'id':'fixture'}")); code != 0 {
 		t.Fatal(errOut)
 	}
@@ -243,7 +254,7 @@ func TestRemoteSessionCommands(t *testing.T) {
 	if code, _, errOut := cli(t, "session", "new", "far", "--endpoint", endpoint); code != 0 {
 		t.Fatal(errOut)
 	}
-	makeTable(t, sessions.Selector{Session: "far"})
+	makeTable(t, sessions.Selector{Home: testHome(t), Session: "far"})
 	code, out, errOut := cli(t, "run", "--session", "far", "-o", "json",
 		script(t, "INSERT INTO Tab VALUE {'id':'remote'};\nSELECT * FROM Tab;\nEXPLAIN SELECT * FROM Tab WHERE id = 'remote'"))
 	if code != 0 || !strings.Contains(out, `"remote"`) || !strings.Contains(out, `"Operation": "GetItem"`) {

@@ -26,7 +26,7 @@ session open, save and restore refuse and name that process. Stop it
 
 // snapshotSubcommand returns a snapshot subcommand with its --session
 // flag, which run reads.
-func snapshotSubcommand(use, short, long string, args cobra.PositionalArgs, run func(c *cobra.Command, session string, args []string) error) *cobra.Command {
+func snapshotSubcommand(use, short, long string, args cobra.PositionalArgs, run func(c *cobra.Command, home sessions.Home, session string, args []string) error) *cobra.Command {
 	var session string
 	c := &cobra.Command{
 		Use:   use,
@@ -34,7 +34,11 @@ func snapshotSubcommand(use, short, long string, args cobra.PositionalArgs, run 
 		Long:  long,
 		Args:  args,
 		RunE: func(c *cobra.Command, args []string) error {
-			return run(c, session, args)
+			home, err := dataHome(c)
+			if err != nil {
+				return err
+			}
+			return run(c, home, session, args)
 		},
 	}
 	c.Flags().StringVar(&session, "session", sessions.DefaultName, "the session whose database to snapshot")
@@ -45,8 +49,8 @@ func snapshotSubcommand(use, short, long string, args cobra.PositionalArgs, run 
 func newSnapshotSaveCmd() *cobra.Command {
 	c := snapshotSubcommand("save NAME [--session S]", "save a snapshot",
 		"Copy the session's database to snapshot NAME (replacing one of that name).", names(1),
-		func(c *cobra.Command, session string, args []string) error {
-			s, err := sessions.SaveSnapshot(session, args[0])
+		func(c *cobra.Command, home sessions.Home, session string, args []string) error {
+			s, err := home.SaveSnapshot(session, args[0])
 			if err != nil {
 				return err
 			}
@@ -60,8 +64,8 @@ func newSnapshotSaveCmd() *cobra.Command {
 func newSnapshotRestoreCmd() *cobra.Command {
 	c := snapshotSubcommand("restore NAME [--session S]", "restore a snapshot",
 		"Replace the session's database with snapshot NAME.", names(1),
-		func(c *cobra.Command, session string, args []string) error {
-			s, err := sessions.RestoreSnapshot(session, args[0])
+		func(c *cobra.Command, home sessions.Home, session string, args []string) error {
+			s, err := home.RestoreSnapshot(session, args[0])
 			if err != nil {
 				return err
 			}
@@ -74,8 +78,8 @@ func newSnapshotRestoreCmd() *cobra.Command {
 
 func newSnapshotListCmd() *cobra.Command {
 	c := snapshotSubcommand("list [--session S]", "list a session's snapshots", "List the session's snapshots.", names(0),
-		func(c *cobra.Command, session string, args []string) error {
-			snaps, err := sessions.Snapshots(session)
+		func(c *cobra.Command, home sessions.Home, session string, args []string) error {
+			snaps, err := home.Snapshots(session)
 			if err != nil {
 				return err
 			}
@@ -97,8 +101,8 @@ func newSnapshotListCmd() *cobra.Command {
 
 func newSnapshotRmCmd() *cobra.Command {
 	c := snapshotSubcommand("rm NAME [--session S]", "delete a snapshot", "Delete snapshot NAME.", names(1),
-		func(c *cobra.Command, session string, args []string) error {
-			if err := sessions.RemoveSnapshot(session, args[0]); err != nil {
+		func(c *cobra.Command, home sessions.Home, session string, args []string) error {
+			if err := home.RemoveSnapshot(session, args[0]); err != nil {
 				return err
 			}
 			fmt.Fprintf(c.OutOrStdout(), "removed snapshot %q of session %q\n", args[0], session)

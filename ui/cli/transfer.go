@@ -24,12 +24,12 @@ func checkpointPath(sel sessions.Selector, table, input string) (string, error) 
 	}
 	var dir, target string
 	if name := sel.SessionName(); name != "" {
-		if dir, err = sessions.Dir(name); err != nil {
+		if dir, err = sel.Home.Dir(name); err != nil {
 			return "", err
 		}
 		target = "session " + name
 	} else {
-		if dir, err = sessions.DataDir(); err != nil {
+		if dir, err = sel.Home.Path(); err != nil {
 			return "", err
 		}
 		target = "endpoint " + sel.Endpoint

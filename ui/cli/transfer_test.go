@@ -198,7 +198,7 @@ func TestImportResumeCLI(t *testing.T) {
 		fmt.Fprintf(&b, `{"pk":"k%03d","n":%d}`+"\n", i, i)
 	}
 	in := writeTestFile(t, dir, "big.json", b.String())
-	ckpt, err := checkpointPath(sessions.Selector{Data: data}, "Big", in)
+	ckpt, err := checkpointPath(sessions.Selector{Home: testHome(t), Data: data}, "Big", in)
 	if err != nil {
 		t.Fatal(err)
 	}

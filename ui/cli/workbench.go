@@ -100,7 +100,7 @@ func workbench(ctx context.Context, sel sessions.Selector, o workbenchOptions, s
 	}
 	history := ""
 	if name := sel.SessionName(); name != "" {
-		if history, err = sessions.HistoryPath(name); err != nil {
+		if history, err = sel.Home.HistoryPath(name); err != nil {
 			fmt.Fprintf(stderr, "dynalab: REPL history will not be saved: %v\n", err)
 			history = ""
 		}
@@ -114,7 +114,7 @@ func workbench(ctx context.Context, sel sessions.Selector, o workbenchOptions, s
 		if err != nil {
 			return err
 		}
-		opts, err := workbenchServeOptions(sel, local)
+		opts, err := workbenchServeOptions(sel)
 		if err != nil {
 			return err
 		}
@@ -122,13 +122,8 @@ func workbench(ctx context.Context, sel sessions.Selector, o workbenchOptions, s
 		if err != nil {
 			return err
 		}
-		srv, err := localServer(local, &opts, nil)
-		if err != nil {
-			ln.Close()
-			return err
-		}
 		<-served
-		go func() { served <- srv.Serve(serveCtx, ln) }()
+		go func() { served <- local.Serve(serveCtx, ln, opts) }()
 		if err := local.SetEndpoint("http://" + ln.Addr().String()); err != nil {
 			stopServing()
 			<-served
@@ -171,7 +166,7 @@ func listenWorkbench(addr string) (net.Listener, error) {
 // "" (the default theme).
 func sessionTheme(sel sessions.Selector) string {
 	if name := sel.SessionName(); name != "" {
-		if st, err := sessions.Load(name); err == nil {
+		if st, err := sel.Home.Load(name); err == nil {
 			return st.Theme
 		}
 	}

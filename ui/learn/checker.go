@@ -47,13 +47,7 @@ type Checker struct {
 // session plans with its own executor; another backend with an executor
 // over its item API (the same planner).
 func NewChecker(b sessions.Backend, lang Lang) *Checker {
-	var p Planner
-	if l, ok := b.(*sessions.Local); ok {
-		p = l.Executor()
-	} else {
-		p = partiql.New(b, partiql.Options{})
-	}
-	return &Checker{backend: b, planner: p, msg: messagesFor(lang)}
+	return &Checker{backend: b, planner: sessions.Planner(b), msg: messagesFor(lang)}
 }
 
 // Check compares what the learner's statement did with the task.

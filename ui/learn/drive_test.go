@@ -24,15 +24,15 @@ type driver struct {
 	quit  bool
 }
 
-// home points the sessions at a temporary data directory.
-func home(t *testing.T) {
+// home returns a temporary data directory for the lessons' sessions.
+func home(t *testing.T) sessions.Home {
 	t.Helper()
-	t.Setenv(sessions.HomeEnv, t.TempDir())
+	return sessions.NewHome(t.TempDir())
 }
 
-func openLesson(t *testing.T, c *Course, l *Lesson, lang Lang, reset bool, w, h int) *driver {
+func openLesson(t *testing.T, home sessions.Home, c *Course, l *Lesson, lang Lang, reset bool, w, h int) *driver {
 	t.Helper()
-	s, err := Open(context.Background(), c, l, reset)
+	s, err := Open(context.Background(), home, c, l, reset)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,17 +198,18 @@ var wrong = map[string]map[string][2]string{
 // (it must not pass, and must say what differs), then the reference
 // answer (it must pass). In Korean the same, with the Korean messages.
 func TestEveryLessonCompletesWithItsAnswers(t *testing.T) {
+	t.Parallel()
 	for _, lang := range Langs {
 		t.Run(string(lang), func(t *testing.T) { driveCourse(t, lang) })
 	}
 }
 
 func driveCourse(t *testing.T, lang Lang) {
-	home(t)
+	h := home(t)
 	c := builtinCourse(t)
 	for _, l := range c.Lessons {
 		t.Run(l.ID, func(t *testing.T) {
-			d := openLesson(t, c, l, lang, false, 100, 30)
+			d := openLesson(t, h, c, l, lang, false, 100, 30)
 			for _, task := range l.Tasks {
 				if d.currentID() != task.ID {
 					t.Fatalf("at task %q, want %q", d.currentID(), task.ID)
@@ -243,7 +244,7 @@ func driveCourse(t *testing.T, lang Lang) {
 				t.Errorf("the view does not say passed:\n%s", v)
 			}
 			// The progress is on disk, in the lesson's session.
-			p, err := ReadProgress(c, l)
+			p, err := ReadProgress(h, c, l)
 			if err != nil || !p.Complete(l) || !p.Loaded {
 				t.Errorf("saved progress %+v, %v", p, err)
 			}

@@ -19,7 +19,8 @@ import (
 // column), after a wrong answer: the task, the verdict in the pane and in
 // the REPL. Regenerate with go test ./ui/learn -run TestGoldenLesson -update.
 func TestGoldenLesson(t *testing.T) {
-	home(t)
+	t.Parallel()
+	h := home(t)
 	c := builtinCourse(t)
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		for _, v := range []struct {
@@ -27,7 +28,7 @@ func TestGoldenLesson(t *testing.T) {
 			theme string
 		}{{English, "dark"}, {English, "light"}, {Korean, "dark"}} {
 			t.Run(fmt.Sprintf("%dx%d/%s/%s", size[0], size[1], v.lang, v.theme), func(t *testing.T) {
-				s, err := Open(context.Background(), c, c.Lessons[0], true)
+				s, err := Open(context.Background(), h, c, c.Lessons[0], true)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -6,12 +6,15 @@ import (
 	"io"
 	"time"
 
+	"dynalab/sessions"
 	"dynalab/themes"
 	"dynalab/ui"
 )
 
 // Options configure Run (dynalab learn).
 type Options struct {
+	// Home is where the lessons' sessions live.
+	Home sessions.Home
 	// Dir is a teacher's course directory (--dir); "" runs the built-in
 	// course.
 	Dir string
@@ -57,7 +60,7 @@ func Run(ctx context.Context, opts Options) error {
 	if opts.Lang == "" {
 		opts.Lang = LangFromEnv()
 	}
-	lesson, err := pick(c, opts.Lesson)
+	lesson, err := pick(opts.Home, c, opts.Lesson)
 	if err != nil {
 		return err
 	}
@@ -74,12 +77,12 @@ func Run(ctx context.Context, opts Options) error {
 
 // pick returns the lesson named, or the first one not complete (the
 // first lesson when all are).
-func pick(c *Course, name string) (*Lesson, error) {
+func pick(home sessions.Home, c *Course, name string) (*Lesson, error) {
 	if name != "" {
 		return c.Find(name)
 	}
 	for _, l := range c.Lessons {
-		p, err := ReadProgress(c, l)
+		p, err := ReadProgress(home, c, l)
 		if err != nil {
 			return nil, err
 		}
@@ -93,7 +96,7 @@ func pick(c *Course, name string) (*Lesson, error) {
 // runLesson opens a lesson's session and runs the workbench on it with
 // the lesson beside the panes; it returns what the learner asked next.
 func runLesson(ctx context.Context, c *Course, l *Lesson, reset bool, opts Options) (*Request, error) {
-	s, err := Open(ctx, c, l, reset)
+	s, err := Open(ctx, opts.Home, c, l, reset)
 	if err != nil {
 		return nil, err
 	}
@@ -118,5 +121,5 @@ func List(opts Options) ([]string, error) {
 	if opts.Lang == "" {
 		opts.Lang = LangFromEnv()
 	}
-	return ListLines(c, opts.Lang, func(l *Lesson) (Progress, error) { return ReadProgress(c, l) }), nil
+	return ListLines(c, opts.Lang, func(l *Lesson) (Progress, error) { return ReadProgress(opts.Home, c, l) }), nil
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
-	"dynalab/sessions"
 	"dynalab/themes"
 	"dynalab/ui/internal/uitest"
 )
@@ -20,21 +19,22 @@ import (
 // session exists, with its data loaded, and the learner's default session
 // was never created.
 func TestRunOpensTheLessonInItsOwnSession(t *testing.T) {
-	home(t)
+	t.Parallel()
+	h := home(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := Run(ctx, Options{Lesson: "writes", Lang: Korean, Theme: uitest.Theme(t, "dark"),
+	err := Run(ctx, Options{Home: h, Lesson: "writes", Lang: Korean, Theme: uitest.Theme(t, "dark"),
 		Input: strings.NewReader(""), Output: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := builtinCourse(t)
 	l, _ := c.Find("writes")
-	p, err := ReadProgress(c, l)
+	p, err := ReadProgress(h, c, l)
 	if err != nil || !p.Loaded || p.Lesson != "03-writes" || p.Course != "dynalab" {
 		t.Fatalf("progress %+v, %v", p, err)
 	}
-	list, err := sessions.List()
+	list, err := h.List()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,38 +45,40 @@ func TestRunOpensTheLessonInItsOwnSession(t *testing.T) {
 	if got := strings.Join(names, ","); got != "default,learn-03-writes" {
 		t.Errorf("sessions %s; want only the lesson's (and the default, which List creates)", got)
 	}
-	lines, err := List(Options{Lang: English})
+	lines, err := List(Options{Home: h, Lang: English})
 	if err != nil || len(lines) != 1+2*len(c.Lessons) || !strings.Contains(lines[5], "3  Writes and reads  0/3 tasks") {
 		t.Errorf("List: %v\n%s", err, strings.Join(lines, "\n"))
 	}
-	if err := Run(ctx, Options{Lesson: "99", Input: strings.NewReader(""), Output: io.Discard}); err == nil ||
+	if err := Run(ctx, Options{Home: h, Lesson: "99", Input: strings.NewReader(""), Output: io.Discard}); err == nil ||
 		!strings.Contains(err.Error(), `no lesson "99"`) {
 		t.Errorf("Run lesson 99: %v", err)
 	}
-	if err := Run(ctx, Options{Dir: t.TempDir(), Output: io.Discard}); err == nil || !strings.Contains(err.Error(), "no lessons") {
+	if err := Run(ctx, Options{Home: h, Dir: t.TempDir(), Output: io.Discard}); err == nil || !strings.Contains(err.Error(), "no lessons") {
 		t.Errorf("Run on an empty course: %v", err)
 	}
 }
 
 func TestPickResumesTheFirstLessonNotComplete(t *testing.T) {
-	home(t)
+	t.Parallel()
+	h := home(t)
 	c := builtinCourse(t)
-	if l, err := pick(c, ""); err != nil || l.ID != "01-keys" {
+	if l, err := pick(h, c, ""); err != nil || l.ID != "01-keys" {
 		t.Fatalf("a new learner starts at %v, %v", l, err)
 	}
-	d := openLesson(t, c, c.Lessons[0], English, false, 100, 30)
+	d := openLesson(t, h, c, c.Lessons[0], English, false, 100, 30)
 	for _, task := range c.Lessons[0].Tasks {
 		d.run(task.Answer)
 	}
-	if l, err := pick(c, ""); err != nil || l.ID != "02-single-table" {
+	if l, err := pick(h, c, ""); err != nil || l.ID != "02-single-table" {
 		t.Errorf("after lesson 1: %v, %v", l, err)
 	}
-	if l, err := pick(c, "1"); err != nil || l.ID != "01-keys" {
+	if l, err := pick(h, c, "1"); err != nil || l.ID != "01-keys" {
 		t.Errorf("pick 1: %v, %v", l, err)
 	}
 }
 
 func TestMarkdownFollowsTheThemeAndNoColor(t *testing.T) {
+	t.Parallel()
 	md := "# Title\n\nSome **bold** text and `code`.\n\n```sql\nSELECT 1;\n```"
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(termenv.Ascii) // NO_COLOR, or a terminal without colors

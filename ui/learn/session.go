@@ -96,12 +96,13 @@ type Session struct {
 	Backend  sessions.Backend
 	Progress Progress
 	dir      string
+	home     sessions.Home // where the course's other lessons keep their progress
 }
 
 // ReadProgress returns a lesson's progress without opening its session;
 // a lesson never started has none (zero Progress, no error).
-func ReadProgress(c *Course, l *Lesson) (Progress, error) {
-	dir, err := sessions.Dir(SessionName(c, l))
+func ReadProgress(home sessions.Home, c *Course, l *Lesson) (Progress, error) {
+	dir, err := home.Dir(SessionName(c, l))
 	if err != nil {
 		return Progress{}, err
 	}
@@ -127,16 +128,16 @@ func readProgress(dir string) (Progress, error) {
 // use and loading the lesson's setup into it once; reset empties the
 // session first (tables and progress). The learner's other sessions are
 // never touched. Close the Session when done.
-func Open(ctx context.Context, c *Course, l *Lesson, reset bool) (*Session, error) {
+func Open(ctx context.Context, home sessions.Home, c *Course, l *Lesson, reset bool) (*Session, error) {
 	name := SessionName(c, l)
 	if reset {
-		if err := sessions.Remove(name); err != nil && !errors.Is(err, sessions.ErrNotFound) {
+		if err := home.Remove(name); err != nil && !errors.Is(err, sessions.ErrNotFound) {
 			return nil, fmt.Errorf("reset lesson %s: %w", l.ID, err)
 		}
 	}
-	info, err := sessions.Show(name)
+	info, err := home.Show(name)
 	if errors.Is(err, sessions.ErrNotFound) {
-		info, err = sessions.Create(name, sessions.Settings{Kind: sessions.KindLocal,
+		info, err = home.Create(name, sessions.Settings{Kind: sessions.KindLocal,
 			Description: fmt.Sprintf("dynalab learn: lesson %s of %s", l.ID, c.Name)})
 	}
 	if err != nil {
@@ -145,11 +146,11 @@ func Open(ctx context.Context, c *Course, l *Lesson, reset bool) (*Session, erro
 	if info.Settings.Kind != sessions.KindLocal {
 		return nil, fmt.Errorf("lesson %s: session %q is not local; remove it (dynalab session rm %s) to run the lesson", l.ID, name, name)
 	}
-	b, err := sessions.Open(ctx, sessions.Selector{Session: name})
+	b, err := sessions.Open(ctx, sessions.Selector{Home: home, Session: name})
 	if err != nil {
 		return nil, fmt.Errorf("lesson %s: %w", l.ID, err)
 	}
-	s := &Session{Name: name, Course: c, Lesson: l, Backend: b, dir: info.Dir}
+	s := &Session{Name: name, Course: c, Lesson: l, Backend: b, dir: info.Dir, home: home}
 	if s.Progress, err = readProgress(info.Dir); err != nil {
 		b.Close()
 		return nil, err

@@ -355,13 +355,13 @@ func (t *Tutor) command(msg common.LearnMsg) tea.Cmd {
 
 // listCmd lists the course's lessons with their progress.
 func (t *Tutor) listCmd() tea.Cmd {
-	c, lang, cur, p := t.sess.Course, t.lang, t.lesson, t.progress
+	c, home, lang, cur, p := t.sess.Course, t.sess.home, t.lang, t.lesson, t.progress
 	return func() tea.Msg {
 		return listMsg{lines: ListLines(c, lang, func(l *Lesson) (Progress, error) {
 			if l == cur {
 				return p, nil
 			}
-			return ReadProgress(c, l)
+			return ReadProgress(home, c, l)
 		})}
 	}
 }

@@ -9,9 +9,10 @@ import (
 )
 
 func TestHintThenAnswerThenPass(t *testing.T) {
-	home(t)
+	t.Parallel()
+	h := home(t)
 	c := builtinCourse(t)
-	d := openLesson(t, c, c.Lessons[0], English, false, 100, 30)
+	d := openLesson(t, h, c, c.Lessons[0], English, false, 100, 30)
 	d.press("f5")
 	if !strings.Contains(d.verdict(), "run a statement first") {
 		t.Errorf("F5 before any statement: %q", d.verdict())
@@ -38,9 +39,10 @@ func TestHintThenAnswerThenPass(t *testing.T) {
 }
 
 func TestLessonMetaCommands(t *testing.T) {
-	home(t)
+	t.Parallel()
+	h := home(t)
 	c := builtinCourse(t)
-	d := openLesson(t, c, c.Lessons[0], English, false, 100, 40)
+	d := openLesson(t, h, c, c.Lessons[0], English, false, 100, 40)
 
 	d.run(".hint")
 	if d.tutor.hint != 1 {
@@ -76,7 +78,7 @@ func TestLessonMetaCommands(t *testing.T) {
 		if l == c.Lessons[0] {
 			return d.tutor.Progress(), nil
 		}
-		return ReadProgress(c, l)
+		return ReadProgress(h, c, l)
 	}), "\n")
 	for _, want := range []string{"Lessons (.learn N opens one", "   1  Tables, keys and item collections  1/2 tasks\n", "partition key and sort key · item collections", "   2  Single-table design\n"} {
 		if !strings.Contains(lines, want) {
@@ -94,9 +96,10 @@ func TestLessonMetaCommands(t *testing.T) {
 }
 
 func TestNextAtTheEndOpensTheNextLesson(t *testing.T) {
-	home(t)
+	t.Parallel()
+	h := home(t)
 	c := builtinCourse(t)
-	d := openLesson(t, c, c.Lessons[0], English, false, 100, 30)
+	d := openLesson(t, h, c, c.Lessons[0], English, false, 100, 30)
 	for _, task := range c.Lessons[0].Tasks {
 		d.run(task.Answer)
 	}
@@ -116,20 +119,21 @@ func TestNextAtTheEndOpensTheNextLesson(t *testing.T) {
 }
 
 func TestResumeKeepsProgressAndDataResetReloads(t *testing.T) {
-	home(t)
+	t.Parallel()
+	h := home(t)
 	c := builtinCourse(t)
 	l, err := c.Find("writes")
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := openLesson(t, c, l, English, false, 100, 30)
+	d := openLesson(t, h, c, l, English, false, 100, 30)
 	d.run(l.Tasks[0].Answer) // inserts NOTE#3
 	if !d.tutor.progress.Finished("insert") {
 		t.Fatal("task 1 did not pass")
 	}
 	d.sess.Close()
 
-	d = openLesson(t, c, l, English, false, 100, 30)
+	d = openLesson(t, h, c, l, English, false, 100, 30)
 	if d.currentID() != "update" || !strings.Contains(d.view(), "resumed at task 2 of 3") {
 		t.Errorf("resumed at %q:\n%s", d.currentID(), d.view())
 	}
@@ -138,7 +142,7 @@ func TestResumeKeepsProgressAndDataResetReloads(t *testing.T) {
 	}
 	d.sess.Close()
 
-	d = openLesson(t, c, l, English, true, 100, 30)
+	d = openLesson(t, h, c, l, English, true, 100, 30)
 	if d.currentID() != "insert" || len(d.tutor.progress.Done) != 0 {
 		t.Errorf("reset kept progress: %+v", d.tutor.progress)
 	}
@@ -163,7 +167,8 @@ func countItems(t *testing.T, d *driver, table string) int {
 // TestBeforeRunsOnceAndAfterRunsOnPass uses a course of one lesson whose
 // tasks count what their before: and after: statements did.
 func TestBeforeRunsOnceAndAfterRunsOnPass(t *testing.T) {
-	home(t)
+	t.Parallel()
+	h := home(t)
 	check := `table: Things PK:S SK:S
 setup: INSERT INTO Things VALUE {'PK':'a','SK':'1','n':0,'m':0}
 task: one
@@ -183,9 +188,9 @@ row: n=1 m=10
 		t.Fatal(err)
 	}
 	l := c.Lessons[0]
-	d := openLesson(t, c, l, English, false, 100, 30)
+	d := openLesson(t, h, c, l, English, false, 100, 30)
 	d.sess.Close()
-	d = openLesson(t, c, l, English, false, 100, 30) // resumed: before: must not run again
+	d = openLesson(t, h, c, l, English, false, 100, 30) // resumed: before: must not run again
 	item := func() attr.Item {
 		res, err := d.sess.Backend.Run(context.Background(), "SELECT * FROM Things WHERE PK = 'a' AND SK = '1'", nil, "")
 		if err != nil || len(res.Items) != 1 {
