@@ -9,12 +9,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"dynalab/engine/atomicfile"
 	"dynalab/engine/attr"
 	"dynalab/engine/internal/store"
 )
@@ -236,31 +236,15 @@ func (db *DB) saveBackup(b *backupMeta, data []byte) error {
 // backupsDir is the directory beside the database file holding backups.
 func (db *DB) backupsDir() string { return db.Path() + backupsDirSuffix }
 
-// writeFileSynced writes a backup or an export object: through a synced
-// temporary file renamed into place, private (0600, directories 0700: it
-// holds a table's items) unless it replaces a file, whose mode it keeps.
+// writeFileSynced writes a backup or an export object through
+// atomicfile (synced file, rename, synced directory): private (0600,
+// directories 0700: it holds a table's items) unless it replaces a file,
+// whose mode it keeps.
 func writeFileSynced(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	mode := fs.FileMode(0o600)
-	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
-		mode = fi.Mode().Perm()
-	}
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	err = f.Chmod(mode) // a stale tmp keeps its mode through OpenFile
-	if err == nil {
-		_, err = f.Write(data)
-	}
-	if err = errors.Join(err, f.Sync(), f.Close()); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, path)
+	return atomicfile.WriteFile(path, data, 0o600)
 }
 
 // backupData returns a backup's gzipped items.

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 
+	"dynalab/engine/atomicfile"
 	"dynalab/engine/attr"
 	"dynalab/engine/internal/store"
 )
@@ -281,7 +282,7 @@ func s3Objects(root, bucket, prefix string) ([]string, int64, error) {
 		key := filepath.ToSlash(rel)
 		base := path.Base(key)
 		if !strings.HasPrefix(key, prefix) || base == exportStartedName || base == manifestSummaryName || base == manifestFilesName ||
-			strings.HasSuffix(base, exportChecksumSuffix) || strings.HasSuffix(base, ".tmp") {
+			strings.HasSuffix(base, exportChecksumSuffix) || atomicfile.IsTemp(base) {
 			return nil
 		}
 		info, err := e.Info()

@@ -12,7 +12,19 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
+
+// tempInfix marks the temporary files of replacements in progress (or
+// left by a crash): ".NAME.tmp-RANDOM".
+const tempInfix = ".tmp-"
+
+// IsTemp reports whether a file name is one of Create's temporary files,
+// which readers of a directory (an import's listing of "S3" objects)
+// skip.
+func IsTemp(name string) bool {
+	return strings.HasPrefix(name, ".") && strings.Contains(name, tempInfix)
+}
 
 // File is a replacement being written; Commit puts it in place, Abort
 // (or Commit's failure) removes it and leaves the old file untouched.
@@ -28,7 +40,7 @@ func Create(path string, perm os.FileMode) (*File, error) {
 	if fi, err := os.Stat(path); err == nil {
 		perm = fi.Mode().Perm()
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+tempInfix+"*")
 	if err != nil {
 		return nil, fmt.Errorf("replace %s: %w", path, err)
 	}

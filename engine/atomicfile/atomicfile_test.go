@@ -54,3 +54,22 @@ func TestAbortLeavesTheOldFile(t *testing.T) {
 		t.Fatalf("missing directory: %v", err)
 	}
 }
+
+// TestIsTempNamesCreatesFiles: the temporary file of a replacement in
+// progress is recognised (an import skips it), the file itself is not.
+func TestIsTempNamesCreatesFiles(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "data-00001.json.gz")
+	f, err := Create(path, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Abort()
+	if !IsTemp(filepath.Base(f.Name())) {
+		t.Errorf("IsTemp(%q) = false", filepath.Base(f.Name()))
+	}
+	for _, name := range []string{"data-00001.json.gz", "manifest.tmp-notes", ".hidden"} {
+		if IsTemp(name) {
+			t.Errorf("IsTemp(%q) = true", name)
+		}
+	}
+}
