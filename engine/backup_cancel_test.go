@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -45,5 +48,42 @@ func TestRestoreStopsOnCancelAndLeavesNothingHalf(t *testing.T) {
 	out, err := db.RestoreTableFromBackup(ctx, &engine.RestoreTableFromBackupInput{BackupArn: &b.BackupDetails.BackupArn, TargetTableName: "Dst"})
 	if err != nil || out.TableDescription.ItemCount != 300 {
 		t.Fatalf("restore: %v %v", out, err)
+	}
+}
+
+// TestImportStopsOnCancelAndLeavesNothingHalf: an ImportTable whose
+// context ends stops between batches and removes the table it created.
+func TestImportStopsOnCancelAndLeavesNothingHalf(t *testing.T) {
+	s3 := t.TempDir()
+	var lines strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&lines, `{"Item":{"PK":{"S":"%d"}}}`+"\n", i)
+	}
+	if err := os.MkdirAll(filepath.Join(s3, "bucket", "data"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(s3, "bucket", "data", "part-1.json"), []byte(lines.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := enginetest.Open(t, engine.Options{S3Dir: s3})
+	in := &engine.ImportTableInput{
+		S3BucketSource: &engine.S3BucketSource{S3Bucket: "bucket", S3KeyPrefix: aws.String("data/")},
+		InputFormat:    engine.ExportFormatDynamoDBJSON,
+		TableCreationParameters: &engine.TableCreationParameters{TableName: "Imported", BillingMode: engine.BillingPayPerRequest,
+			AttributeDefinitions: []engine.AttributeDefinition{{AttributeName: "PK", AttributeType: "S"}},
+			KeySchema:            []engine.KeySchemaElement{{AttributeName: "PK", KeyType: "HASH"}}},
+	}
+	ctx := context.Background()
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := db.ImportTable(canceled, in); !errors.Is(err, context.Canceled) {
+		t.Fatalf("import with a canceled context: %v", err)
+	}
+	if _, err := db.DescribeTable(ctx, &engine.DescribeTableInput{TableName: "Imported"}); err == nil {
+		t.Fatal("a half import was left behind")
+	}
+	out, err := db.ImportTable(ctx, in)
+	if err != nil || out.ImportTableDescription.ImportedItemCount != 300 {
+		t.Fatalf("import: %+v %v", out, err)
 	}
 }

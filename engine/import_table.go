@@ -205,8 +205,10 @@ func (db *DB) ImportTable(ctx context.Context, in *ImportTableInput) (*ImportTab
 		return nil, err
 	}
 	d.TableId = created.TableDescription.TableId
-	if err := db.importObjects(d, files, in.InputCompressionType == "GZIP"); err != nil {
-		return nil, err
+	if err := db.importObjects(ctx, d, files, in.InputCompressionType == "GZIP"); err != nil {
+		// No half import passes for the data: the table goes with it.
+		_, derr := db.DeleteTable(context.WithoutCancel(ctx), &DeleteTableInput{TableName: p.TableName})
+		return nil, errors.Join(err, derr)
 	}
 	d.ImportStatus, d.EndTime = ImportStatusCompleted, epochSeconds(db.now())
 	if err := db.putRecord(importRecordPrefix+id, d); err != nil {
@@ -301,11 +303,15 @@ func s3Objects(root, bucket, prefix string) ([]string, int64, error) {
 }
 
 // importObjects reads the files' lines into the new table, a batch of
-// items per write transaction, and counts them in d.
-func (db *DB) importObjects(d *ImportTableDescription, files []string, gzipped bool) error {
+// items per write transaction, and counts them in d. The context is
+// checked between batches.
+func (db *DB) importObjects(ctx context.Context, d *ImportTableDescription, files []string, gzipped bool) error {
 	name := d.TableCreationParameters.TableName
 	var batch []attr.Item
 	flush := func() error {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("import %s: stopped after %d items: %w", d.ImportArn, d.ImportedItemCount, err)
+		}
 		n, err := db.importBatch(name, batch)
 		d.ImportedItemCount += int64(n)
 		d.ErrorCount += int64(len(batch) - n)

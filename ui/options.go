@@ -91,7 +91,12 @@ func Run(ctx context.Context, opts Options) error {
 		popts = append(popts, tea.WithOutput(opts.Output))
 	}
 	_, err = tea.NewProgram(app, popts...).Run()
-	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+	stopped := ctx.Err() != nil
+	// The caller closes the backend next: first cancel what is in flight
+	// and join it.
+	cancel()
+	app.c.Wait()
+	if errors.Is(err, tea.ErrProgramKilled) && stopped {
 		return nil // stopped by the caller: a clean exit
 	}
 	return err

@@ -2,6 +2,7 @@ package common
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"dynalab/sessions"
@@ -19,7 +20,16 @@ type Common struct {
 	Theme   *themes.Theme    // the active theme
 	Clock   func() time.Time // now; tests fix it
 	Timeout time.Duration    // the longest one operation may take
+
+	// inflight counts the operations Do gave up on at their timeout and
+	// that have not returned yet: Wait joins them before the backend is
+	// closed under them.
+	inflight sync.WaitGroup
 }
+
+// Wait returns when every operation Do abandoned has returned (backends
+// honour the context, so that is soon after the workbench stops).
+func (c *Common) Wait() { c.inflight.Wait() }
 
 // Remote reports whether the session's data is behind an endpoint rather
 // than in this process's engine: panes then say that their live feeds
@@ -47,20 +57,30 @@ func (c *Common) OpContext() (context.Context, context.CancelFunc) {
 	if d <= 0 {
 		d = DefaultTimeout
 	}
-	return context.WithTimeout(parent, d)
+	return context.WithTimeout(context.WithValue(parent, inflightKey{}, &c.inflight), d)
 }
+
+// inflightKey carries a Common's in-flight group in OpContext's contexts.
+type inflightKey struct{}
 
 // Do runs fn and returns its result, or ctx's error as soon as ctx is done,
 // even when fn does not watch ctx: an operation always ends within its
-// timeout. fn keeps running in the background in that case; its late result
-// is dropped.
+// timeout. fn keeps running in the background in that case, its late
+// result dropped; when ctx comes from OpContext, Common.Wait joins it.
 func Do[T any](ctx context.Context, fn func(context.Context) (T, error)) (T, error) {
 	type result struct {
 		v   T
 		err error
 	}
 	ch := make(chan result, 1)
+	wg, _ := ctx.Value(inflightKey{}).(*sync.WaitGroup)
+	if wg != nil {
+		wg.Add(1)
+	}
 	go func() {
+		if wg != nil {
+			defer wg.Done()
+		}
 		v, err := fn(ctx)
 		ch <- result{v, err}
 	}()

@@ -1,0 +1,41 @@
+package common
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// TestDoIsJoined: an operation that ignores its context is abandoned at
+// the timeout (Do returns) but stays owned: Wait returns only once it has.
+func TestDoIsJoined(t *testing.T) {
+	c := &Common{Timeout: time.Millisecond}
+	ctx, cancel := c.OpContext()
+	defer cancel()
+	release, returned := make(chan struct{}), make(chan struct{})
+	_, err := Do(ctx, func(context.Context) (int, error) {
+		<-release // a backend that does not watch ctx
+		close(returned)
+		return 1, nil
+	})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Do = %v, want the deadline", err)
+	}
+	waited := make(chan struct{})
+	go func() { c.Wait(); close(waited) }()
+	select {
+	case <-waited:
+		t.Fatal("Wait returned while the operation still runs")
+	case <-returned:
+		t.Fatal("the operation returned before it was released")
+	default:
+	}
+	close(release)
+	<-waited
+	select {
+	case <-returned:
+	default:
+		t.Fatal("Wait returned before the operation did")
+	}
+}
