@@ -19,8 +19,10 @@ type av = map[string]types.AttributeValue
 
 func key(pk, sk string) av { return av{"PK": s(pk), "SK": s(sk)} }
 
-// TestServiceErrorMessages checks exact error codes and messages of
-// ../shared/spec/errors.md through aws-sdk-go-v2, as a client sees them.
+// TestServiceErrorMessages checks exact error codes and messages of the
+// service (DynamoDB API Reference "Common Errors" and each operation's
+// errors; texts as DynamoDB Local and moto reproduce them) through
+// aws-sdk-go-v2, as a client sees them.
 func TestServiceErrorMessages(t *testing.T) {
 	db := enginetest.Open(t, engine.Options{})
 	c := enginetest.Client(t, db)

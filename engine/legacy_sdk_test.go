@@ -1,8 +1,10 @@
 package engine_test
 
 // aws-sdk-go-v2 tests of the legacy (pre-expression) parameters. Expected
-// outcomes come from ../shared/spec/expressions.md §6 and §11 and
-// errors.md §5 (row numbers cited), not from the engine's code.
+// outcomes come from the DynamoDB Developer Guide's "Legacy conditional
+// parameters" pages (QueryFilter, ScanFilter, Expected, AttributeUpdates,
+// AttributesToGet) and the service's validation messages as botocore's
+// and moto's tests record them, not from the engine's code.
 
 import (
 	"errors"

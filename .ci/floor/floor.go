@@ -1,5 +1,5 @@
 // The storage floor for ddbload's batch phase, built by perf-compare.sh
-// (FLOOR=1) into a copy of ../shared/tools/ceiling: the no-op server plus
+// (FLOOR=1) into a copy of the ceiling tool (a no-op DynamoDB server): that plus
 // what any buntdb-backed server must do for a BatchWriteItem, and nothing
 // else. It reads the body into fresh memory, cuts it at each PutRequest,
 // keys each piece by the hash of its PK as dynalab does, and sets the

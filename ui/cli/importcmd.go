@@ -11,6 +11,7 @@ import (
 
 	"dynalab/sessions"
 	"dynalab/sessions/transfer"
+	"dynalab/ui/common"
 )
 
 // importOptions are import's own flags.
@@ -144,7 +145,7 @@ func importFile(c *cobra.Command, path string, o importOptions, source *sessionF
 		if o.rejects != "" {
 			where += " and in " + o.rejects
 		}
-		return fmt.Errorf("import: %s rejected (%s)", plural(res.Rejected, "line"), where)
+		return fmt.Errorf("import: %s rejected (%s)", common.Plural(int(res.Rejected), "line"), where)
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"dynalab/engine/atomicfile"
 	"dynalab/sessions/model"
+	"dynalab/ui/common"
 )
 
 // newModelCmd is "dynalab model": model files, before data.
@@ -67,16 +68,9 @@ func readModel(c *cobra.Command, path string) (*model.Model, error) {
 		for _, p := range problems {
 			fmt.Fprintln(c.ErrOrStderr(), p.String())
 		}
-		return nil, fmt.Errorf("%s: %d problem%s", path, len(problems), pluralS(len(problems)))
+		return nil, fmt.Errorf("%s: %s", path, common.Plural(len(problems), "problem"))
 	}
 	return m, err
-}
-
-func pluralS(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 func newModelApplyCmd() *cobra.Command {

@@ -12,6 +12,7 @@ import (
 
 	"dynalab/sessions"
 	"dynalab/sessions/samples"
+	"dynalab/ui/common"
 )
 
 // newSampleCmd is "dynalab sample": data models to learn from.
@@ -111,7 +112,7 @@ func tableLine(name, key string, indexes []string, items int) string {
 	if len(indexes) > 0 {
 		s += " · indexes " + strings.Join(indexes, ", ")
 	}
-	return s + " · " + plural(int64(items), "item")
+	return s + " · " + common.Plural(items, "item")
 }
 
 // newSampleLoadCmd is "dynalab sample load".

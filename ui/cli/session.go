@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"dynalab/sessions"
+	"dynalab/ui/common"
 )
 
 // newSessionCmd is "dynalab session": named workspaces.
@@ -169,7 +170,7 @@ func listSessions(home sessions.Home, stdout io.Writer) error {
 		info := &infos[i]
 		data, status := where(info), ""
 		if info.Settings.Kind == sessions.KindLocal {
-			data = "database " + formatSize(info.Size)
+			data = "database " + common.Bytes(info.Size)
 			if info.Size == 0 {
 				data = "empty"
 			}
@@ -203,7 +204,7 @@ func showSession(home sessions.Home, name string, stdout io.Writer) error {
 	if st.Kind == sessions.KindLocal {
 		size := "not created yet"
 		if info.Size > 0 {
-			size = formatSize(info.Size)
+			size = common.Bytes(info.Size)
 		}
 		row("database", fmt.Sprintf("%s (%s)", info.Database, size))
 		status := "not in use"
@@ -255,17 +256,4 @@ func showSession(home sessions.Home, name string, stdout io.Writer) error {
 		row("snapshots", ss)
 	}
 	return tw.Flush()
-}
-
-// formatSize renders a byte count for people.
-func formatSize(n int64) string {
-	switch {
-	case n < 1024:
-		return fmt.Sprintf("%d B", n)
-	case n < 1024*1024:
-		return fmt.Sprintf("%.1f KB", float64(n)/1024)
-	case n < 1024*1024*1024:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1024*1024))
-	}
-	return fmt.Sprintf("%.1f GB", float64(n)/(1024*1024*1024))
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"dynalab/sessions"
+	"dynalab/ui/common"
 )
 
 // newSnapshotCmd is "dynalab snapshot": copies of a session's database.
@@ -54,7 +55,7 @@ func newSnapshotSaveCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(c.OutOrStdout(), "saved snapshot %q of session %q (%s)\n", s.Name, session, formatSize(s.Size))
+			fmt.Fprintf(c.OutOrStdout(), "saved snapshot %q of session %q (%s)\n", s.Name, session, common.Bytes(s.Size))
 			return nil
 		})
 	c.ValidArgsFunction = noCompletions // a new name, or one to replace
@@ -91,7 +92,7 @@ func newSnapshotListCmd() *cobra.Command {
 			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "NAME\tSIZE\tSAVED")
 			for _, s := range snaps {
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Name, formatSize(s.Size), s.Created.Local().Format("2006-01-02 15:04:05"))
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", s.Name, common.Bytes(s.Size), s.Created.Local().Format("2006-01-02 15:04:05"))
 			}
 			return tw.Flush()
 		})

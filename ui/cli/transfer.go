@@ -48,14 +48,6 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(f.Fd())
 }
 
-// plural renders "1 line" or "3 lines".
-func plural(n int64, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
-}
-
 // importCheckpoint tells the workbench's browser where its imports keep
 // their checkpoints — the same files as this command's — and the command
 // line that resumes one.
