@@ -226,6 +226,21 @@ func (db *DB) Path() string { return db.store.Path() }
 // SetEndpoint records the endpoint serving this database in its lock file.
 func (db *DB) SetEndpoint(endpoint string) error { return db.store.SetEndpoint(endpoint) }
 
+// controlTable returns the table a control-plane request names (a name
+// or an ARN), for a caller holding db.mu: ErrClosed once closed, else the
+// control plane's ResourceNotFoundException for a missing table.
+func (db *DB) controlTable(nameOrARN string) (*table, error) {
+	if db.closed {
+		return nil, ErrClosed
+	}
+	name := tableNameFromARN(nameOrARN)
+	t := db.tables[name]
+	if t == nil {
+		return nil, errTableNotFound(name)
+	}
+	return t, nil
+}
+
 // readTable runs fn with the named table while holding the catalog shared.
 // Data-plane operations use it: a missing table is the data plane's
 // ResourceNotFoundException.

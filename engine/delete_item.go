@@ -34,33 +34,13 @@ type DeleteItemOutput struct {
 // DeleteItem deletes one item by its key; deleting a missing item succeeds.
 func (db *DB) DeleteItem(ctx context.Context, in *DeleteItemInput) (*DeleteItemOutput, error) {
 	start := time.Now()
-	var c constraints
-	c.notNull(in.Key != nil, "key")
-	writeCommon{in.TableName, in.ReturnValues, in.ReturnValuesOnConditionCheckFailure, in.ReturnConsumedCapacity, in.ReturnItemCollectionMetrics}.check(&c)
-	lg, err := parseLegacy(&c, legacyIn{expected: in.Expected, condOp: in.ConditionalOperator, condition: in.ConditionExpression != nil})
-	if err != nil {
-		return nil, err
-	}
-	if err := c.err(); err != nil {
-		return nil, err
-	}
-	if in.ReturnValues != "" && in.ReturnValues != ReturnNone && in.ReturnValues != ReturnAllOld {
-		return nil, validationError("ReturnValues can only be ALL_OLD or NONE")
-	}
-	if err := lg.check(); err != nil {
-		return nil, err
-	}
-	ex, err := db.newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues, exprPresence{
-		names: in.ConditionExpression != nil, values: in.ConditionExpression != nil, valuesNull: "ConditionExpression is null",
+	cond, err := db.checkConditionalWrite(conditionalWrite{
+		present: in.Key != nil, member: "key",
+		common:   writeCommon{in.TableName, in.ReturnValues, in.ReturnValuesOnConditionCheckFailure, in.ReturnConsumedCapacity, in.ReturnItemCollectionMetrics},
+		expected: in.Expected, condOp: in.ConditionalOperator, condition: in.ConditionExpression,
+		names: in.ExpressionAttributeNames, values: in.ExpressionAttributeValues,
 	})
 	if err != nil {
-		return nil, err
-	}
-	cond, err := lg.condition(ex, "ConditionExpression", in.ConditionExpression)
-	if err != nil {
-		return nil, err
-	}
-	if err := ex.done(); err != nil {
 		return nil, err
 	}
 	out := &DeleteItemOutput{}

@@ -28,20 +28,17 @@ func (db *DB) DeleteTable(ctx context.Context, in *DeleteTableInput) (*DeleteTab
 	}
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	if db.closed {
-		return nil, ErrClosed
+	t, err := db.controlTable(in.TableName)
+	if err != nil {
+		return nil, err
 	}
-	name := tableNameFromARN(in.TableName)
-	t := db.tables[name]
-	if t == nil {
-		return nil, errTableNotFound(name)
-	}
+	name := t.meta.Name
 	if t.meta.DeletionProtection {
 		return nil, validationError("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
 	}
 	var stats tableStats
 	var stream *streamChange
-	err := db.store.Update(func(tx *store.Tx) error {
+	err = db.store.Update(func(tx *store.Tx) error {
 		var err error
 		if stats, err = readTableStats(tx, t); err != nil {
 			return err

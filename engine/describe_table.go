@@ -28,13 +28,9 @@ func (db *DB) DescribeTable(ctx context.Context, in *DescribeTableInput) (*Descr
 	}
 	db.mu.RLock()
 	defer db.mu.RUnlock()
-	if db.closed {
-		return nil, ErrClosed
-	}
-	name := tableNameFromARN(in.TableName)
-	t := db.tables[name]
-	if t == nil {
-		return nil, errTableNotFound(name)
+	t, err := db.controlTable(in.TableName)
+	if err != nil {
+		return nil, err
 	}
 	stats, err := db.stats(t)
 	if err != nil {

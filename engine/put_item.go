@@ -46,36 +46,63 @@ func (w writeCommon) check(c *constraints) {
 	c.enum(w.metrics, "returnItemCollectionMetrics", "SIZE", "NONE")
 }
 
+// conditionalWrite is what PutItem and DeleteItem check alike before
+// they touch the table: the item or key member, the shared parameters,
+// and the condition (legacy Expected, or ConditionExpression with its
+// placeholders).
+type conditionalWrite struct {
+	present   bool   // the Item (PutItem) or Key (DeleteItem) is given
+	member    string // its name in constraint messages
+	common    writeCommon
+	expected  json.RawMessage
+	condOp    string
+	condition *string
+	names     map[string]string
+	values    Values
+}
+
+// checkConditionalWrite validates w in the service's order and returns
+// its condition.
+func (db *DB) checkConditionalWrite(w conditionalWrite) (condition, error) {
+	var c constraints
+	c.notNull(w.present, w.member)
+	w.common.check(&c)
+	lg, err := parseLegacy(&c, legacyIn{expected: w.expected, condOp: w.condOp, condition: w.condition != nil})
+	if err != nil {
+		return condition{}, err
+	}
+	if err := c.err(); err != nil {
+		return condition{}, err
+	}
+	if rv := w.common.returnValues; rv != "" && rv != ReturnNone && rv != ReturnAllOld {
+		return condition{}, validationError("ReturnValues can only be ALL_OLD or NONE")
+	}
+	if err := lg.check(); err != nil {
+		return condition{}, err
+	}
+	ex, err := db.newExprContext(w.names, w.values, exprPresence{
+		names: w.condition != nil, values: w.condition != nil, valuesNull: "ConditionExpression is null",
+	})
+	if err != nil {
+		return condition{}, err
+	}
+	cond, err := lg.condition(ex, "ConditionExpression", w.condition)
+	if err != nil {
+		return condition{}, err
+	}
+	return cond, ex.done()
+}
+
 // PutItem writes a whole item, replacing any item with the same key.
 func (db *DB) PutItem(ctx context.Context, in *PutItemInput) (*PutItemOutput, error) {
 	start := time.Now()
-	var c constraints
-	c.notNull(in.Item != nil, "item")
-	writeCommon{in.TableName, in.ReturnValues, in.ReturnValuesOnConditionCheckFailure, in.ReturnConsumedCapacity, in.ReturnItemCollectionMetrics}.check(&c)
-	lg, err := parseLegacy(&c, legacyIn{expected: in.Expected, condOp: in.ConditionalOperator, condition: in.ConditionExpression != nil})
-	if err != nil {
-		return nil, err
-	}
-	if err := c.err(); err != nil {
-		return nil, err
-	}
-	if in.ReturnValues != "" && in.ReturnValues != ReturnNone && in.ReturnValues != ReturnAllOld {
-		return nil, validationError("ReturnValues can only be ALL_OLD or NONE")
-	}
-	if err := lg.check(); err != nil {
-		return nil, err
-	}
-	ex, err := db.newExprContext(in.ExpressionAttributeNames, in.ExpressionAttributeValues, exprPresence{
-		names: in.ConditionExpression != nil, values: in.ConditionExpression != nil, valuesNull: "ConditionExpression is null",
+	cond, err := db.checkConditionalWrite(conditionalWrite{
+		present: in.Item != nil, member: "item",
+		common:   writeCommon{in.TableName, in.ReturnValues, in.ReturnValuesOnConditionCheckFailure, in.ReturnConsumedCapacity, in.ReturnItemCollectionMetrics},
+		expected: in.Expected, condOp: in.ConditionalOperator, condition: in.ConditionExpression,
+		names: in.ExpressionAttributeNames, values: in.ExpressionAttributeValues,
 	})
 	if err != nil {
-		return nil, err
-	}
-	cond, err := lg.condition(ex, "ConditionExpression", in.ConditionExpression)
-	if err != nil {
-		return nil, err
-	}
-	if err := ex.done(); err != nil {
 		return nil, err
 	}
 	if err := checkItemStructure(in.Item); err != nil {

@@ -113,14 +113,11 @@ func (db *DB) UpdateTimeToLive(ctx context.Context, in *UpdateTimeToLiveInput) (
 	attrName, enable := *spec.AttributeName, *spec.Enabled
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	if db.closed {
-		return nil, ErrClosed
+	t, err := db.controlTable(in.TableName)
+	if err != nil {
+		return nil, err
 	}
-	name := tableNameFromARN(in.TableName)
-	t := db.tables[name]
-	if t == nil {
-		return nil, errTableNotFound(name)
-	}
+	name := t.meta.Name
 	now := db.now()
 	if err := checkTTLChange(t.meta.TTL, attrName, enable, t.meta.TTL.status(now, db.ttlSettle)); err != nil {
 		return nil, err
@@ -128,7 +125,7 @@ func (db *DB) UpdateTimeToLive(ctx context.Context, in *UpdateTimeToLiveInput) (
 	m := t.meta
 	m.TTL = &tableTTL{Attribute: attrName, Enabled: enable, ChangedMillis: now.UnixMilli()}
 	nt := db.catalogTable(m)
-	err := db.store.Update(func(tx *store.Tx) error {
+	err = db.store.Update(func(tx *store.Tx) error {
 		if _, err := tx.DeleteRange(store.TTLPrefix(m.ID)); err != nil {
 			return err
 		}
@@ -206,13 +203,9 @@ func (db *DB) DescribeTimeToLive(ctx context.Context, in *DescribeTimeToLiveInpu
 	}
 	db.mu.RLock()
 	defer db.mu.RUnlock()
-	if db.closed {
-		return nil, ErrClosed
-	}
-	name := tableNameFromARN(in.TableName)
-	t := db.tables[name]
-	if t == nil {
-		return nil, errTableNotFound(name)
+	t, err := db.controlTable(in.TableName)
+	if err != nil {
+		return nil, err
 	}
 	d := &TimeToLiveDescription{TimeToLiveStatus: t.meta.TTL.reported()}
 	if d.TimeToLiveStatus != TTLDisabled {

@@ -71,14 +71,11 @@ func (db *DB) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTab
 	}
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	if db.closed {
-		return nil, ErrClosed
+	t, err := db.controlTable(in.TableName)
+	if err != nil {
+		return nil, err
 	}
-	name := tableNameFromARN(in.TableName)
-	t := db.tables[name]
-	if t == nil {
-		return nil, errTableNotFound(name)
-	}
+	name := t.meta.Name
 	m := t.meta // a copy: the catalog changes only after the write commits
 	now := db.now()
 	if err := applyTableUpdate(&m, in, now); err != nil {
