@@ -5,6 +5,7 @@ import (
 
 	"dynalab/engine"
 	"dynalab/engine/attr"
+	"dynalab/partiql"
 )
 
 // Backend is the one way the workbench, scripts and import/export reach
@@ -67,4 +68,38 @@ type Result struct {
 	Count, ScannedCount int
 	// Capacity is the capacity units consumed.
 	Capacity float64
+}
+
+// runStatement runs one statement on b (a page of it, from nextToken), or
+// explains it for EXPLAIN; page turns an ExecuteStatement page into a
+// Result with what the backend knows about it.
+func runStatement(ctx context.Context, b partiql.Backend, statement string, params []attr.Value, nextToken string,
+	page func(*partiql.ExecuteStatementOutput) *Result) (*Result, error) {
+	stmt, err := partiql.Parse(statement)
+	if err != nil {
+		return nil, err
+	}
+	if e, ok := stmt.(*partiql.Explain); ok {
+		ex, err := b.Explain(ctx, e, params)
+		if err != nil {
+			return nil, err
+		}
+		return &Result{Plan: ex.String(), Operation: string(ex.Plan.Operation)}, nil
+	}
+	in := &partiql.ExecuteStatementInput{Statement: statement, Parameters: params, ReturnConsumedCapacity: engine.CapacityTotal}
+	if nextToken != "" {
+		in.NextToken = &nextToken
+	}
+	out, err := b.ExecuteStatement(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	res := page(out)
+	if out.NextToken != nil {
+		res.NextToken = *out.NextToken
+	}
+	if out.ConsumedCapacity != nil {
+		res.Capacity = out.ConsumedCapacity.CapacityUnits
+	}
+	return res, nil
 }

@@ -65,33 +65,9 @@ func (l *Local) Close() error { return l.db.Close() }
 
 // Run executes one PartiQL statement, or explains it for EXPLAIN.
 func (l *Local) Run(ctx context.Context, statement string, params []attr.Value, nextToken string) (*Result, error) {
-	stmt, err := partiql.Parse(statement)
-	if err != nil {
-		return nil, err
-	}
-	if e, ok := stmt.(*partiql.Explain); ok {
-		ex, err := l.exec.Explain(ctx, e, params)
-		if err != nil {
-			return nil, err
-		}
-		return &Result{Plan: ex.String(), Operation: string(ex.Plan.Operation)}, nil
-	}
-	in := &partiql.ExecuteStatementInput{Statement: statement, Parameters: params, ReturnConsumedCapacity: engine.CapacityTotal}
-	if nextToken != "" {
-		in.NextToken = &nextToken
-	}
-	out, err := l.exec.ExecuteStatement(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	res := &Result{Items: out.Items, Operation: string(out.Operation), Count: len(out.Items), ScannedCount: out.ScannedCount}
-	if out.NextToken != nil {
-		res.NextToken = *out.NextToken
-	}
-	if out.ConsumedCapacity != nil {
-		res.Capacity = out.ConsumedCapacity.CapacityUnits
-	}
-	return res, nil
+	return runStatement(ctx, l.exec, statement, params, nextToken, func(out *partiql.ExecuteStatementOutput) *Result {
+		return &Result{Items: out.Items, Operation: string(out.Operation), Count: len(out.Items), ScannedCount: out.ScannedCount}
+	})
 }
 
 // The item and table operations go to the engine.

@@ -377,40 +377,17 @@ func (r *Remote) Schema(ctx context.Context, table string, withIndexes bool) (*p
 // Run executes one PartiQL statement on the endpoint, or explains it for
 // EXPLAIN (without estimates).
 func (r *Remote) Run(ctx context.Context, statement string, params []attr.Value, nextToken string) (*Result, error) {
-	stmt, err := partiql.Parse(statement)
-	if err != nil {
-		return nil, err
-	}
-	if e, ok := stmt.(*partiql.Explain); ok {
-		ex, err := r.Explain(ctx, e, params)
-		if err != nil {
-			return nil, err
+	return runStatement(ctx, r, statement, params, nextToken, func(out *partiql.ExecuteStatementOutput) *Result {
+		// The endpoint reports neither how many items it examined nor which
+		// operation it ran: Count and ScannedCount stay 0 (unknown), so that
+		// no "0 scanned" is shown. Run client-side, the plan says both.
+		res := &Result{Items: out.Items, Operation: "ExecuteStatement"}
+		if out.Operation != "" {
+			res.Operation = string(out.Operation) + " (client-side PartiQL)"
+			res.Count, res.ScannedCount = len(out.Items), out.ScannedCount
 		}
-		return &Result{Plan: ex.String(), Operation: string(ex.Plan.Operation)}, nil
-	}
-	in := &partiql.ExecuteStatementInput{Statement: statement, Parameters: params, ReturnConsumedCapacity: engine.CapacityTotal}
-	if nextToken != "" {
-		in.NextToken = &nextToken
-	}
-	out, err := r.ExecuteStatement(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	// The endpoint reports neither how many items it examined nor which
-	// operation it ran: Count and ScannedCount stay 0 (unknown), so that
-	// no "0 scanned" is shown. Run client-side, the plan says both.
-	res := &Result{Items: out.Items, Operation: "ExecuteStatement"}
-	if out.Operation != "" {
-		res.Operation = string(out.Operation) + " (client-side PartiQL)"
-		res.Count, res.ScannedCount = len(out.Items), out.ScannedCount
-	}
-	if out.NextToken != nil {
-		res.NextToken = *out.NextToken
-	}
-	if out.ConsumedCapacity != nil {
-		res.Capacity = out.ConsumedCapacity.CapacityUnits
-	}
-	return res, nil
+		return res
+	})
 }
 
 // Remote retry policy: throttling, server errors and broken connections
