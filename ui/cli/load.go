@@ -71,9 +71,9 @@ and counted.
 
 A local database held by a running workbench or server is loaded through its
 endpoint, so the workbench's Capacity pane shows the load as it runs. Against
-an endpoint that is not on this machine (AWS itself, say) the load states the
-capacity it will consume and asks before it starts; without a terminal to ask
-on, it needs --yes.`,
+an endpoint that is not local (not loopback: AWS itself, say) the load states
+the capacity it will consume and asks before it starts; without a terminal to
+ask on, it needs --yes.`,
 		Example: `  dynalab load --table Orders
   dynalab load --table Orders --rate 200 --duration 2m --mix read=80,write=20 --item-size 2KB
   dynalab load --table Orders --keys hot --mix write=100 --item-size 10KB --rate 1000
@@ -109,7 +109,7 @@ on, it needs --yes.`,
 	fs.IntVar(&f.keyCount, "key-count", loadgen.DefaultKeyCount, "distinct partition keys (`N`)")
 	fs.IntVar(&f.concurrency, "concurrency", 0, "requests in flight at most (`N`); 0 picks one from the rate")
 	fs.BoolVar(&f.json, "json", false, "print the summary as JSON")
-	fs.BoolVar(&f.yes, "yes", false, "start a load on an endpoint that is not on this machine without asking")
+	fs.BoolVar(&f.yes, "yes", false, "start a load on an endpoint that is not local (not loopback) without asking")
 	source = addSessionFlags(c, sessionFlagOptions{ViaHolder: true})
 	completeFlag(c, "table", completeTables(source))
 	completeFlag(c, "keys", fixedChoices(string(loadgen.Uniform), string(loadgen.Hot), string(loadgen.Zipf)))
@@ -160,7 +160,7 @@ type loadIO struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	json, yes      bool
-	// remote is the endpoint when it is not on this machine ("" when the
+	// remote is the endpoint when it is not local (not loopback) ("" when the
 	// data is local, or behind a loopback endpoint).
 	remote string
 }
@@ -327,12 +327,17 @@ func opsRate(n float64, d time.Duration) string {
 	return strconv.FormatFloat(r, 'f', 1, 64)
 }
 
-// units is capacity units over d as a rate a second.
+// units is capacity units over d as a rate a second: whole units with
+// thousands separators from 100 up, a tenth below (0.5, 37.5).
 func units(u float64, d time.Duration) string {
 	if d <= 0 {
 		return "0"
 	}
-	return pricing.FormatUnits(math.Round(u/d.Seconds()*10) / 10)
+	r := u / d.Seconds()
+	if r >= 100 {
+		return thousands(int64(math.Round(r)))
+	}
+	return pricing.FormatUnits(math.Round(r*10) / 10)
 }
 
 // millis writes a latency in milliseconds: a tenth from 1 ms up (1.2 ms),
@@ -361,7 +366,7 @@ func thousands(n int64) string {
 }
 
 // remoteEndpoint returns the endpoint b sends its requests to when that
-// is not on this machine, or "": a local database, one reached through
+// is not local (not loopback), or "": a local database, one reached through
 // the process holding it, and loopback endpoints (DynamoDB Local, another
 // dynalab) are local.
 func remoteEndpoint(b sessions.Backend) string {
@@ -385,15 +390,15 @@ func remoteEndpoint(b sessions.Backend) string {
 func confirmLoad(opts loadgen.Options, desc *engine.TableDescription, o loadIO) error {
 	estimate := loadEstimate(opts, desc)
 	if o.yes {
-		fmt.Fprintf(o.stderr, "dynalab load: %s is not on this machine: %s\n", o.remote, estimate)
+		fmt.Fprintf(o.stderr, "dynalab load: %s is not a local endpoint: %s\n", o.remote, estimate)
 		return nil
 	}
 	stdin, ok := o.stdin.(*os.File)
 	if !ok || !term.IsTerminal(stdin.Fd()) || !isTerminal(o.stderr) {
-		fmt.Fprintf(o.stderr, "dynalab load: %s is not on this machine: %s\nGive --yes to start it without asking.\n", o.remote, estimate)
+		fmt.Fprintf(o.stderr, "dynalab load: %s is not a local endpoint: %s\nGive --yes to start it without asking.\n", o.remote, estimate)
 		return errUsage
 	}
-	fmt.Fprintf(o.stderr, "%s is not on this machine: %s\nStart the load? [y/N] ", o.remote, estimate)
+	fmt.Fprintf(o.stderr, "%s is not a local endpoint: %s\nStart the load? [y/N] ", o.remote, estimate)
 	answer, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil && answer == "" {
 		return fmt.Errorf("load not started: %w", err)

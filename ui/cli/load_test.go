@@ -211,8 +211,8 @@ func nonLoopbackIP(t *testing.T) string {
 	return ""
 }
 
-// TestLoadAsksBeforeLoadingARemoteEndpoint: an endpoint that is not on
-// this machine gets no load without --yes when there is no terminal to
+// TestLoadAsksBeforeLoadingARemoteEndpoint: an endpoint that is not
+// local (not loopback) gets no load without --yes when there is no terminal to
 // ask on; the refusal states the capacity the load would consume. With
 // --yes it states it and runs.
 func TestLoadAsksBeforeLoadingARemoteEndpoint(t *testing.T) {
@@ -231,7 +231,7 @@ func TestLoadAsksBeforeLoadingARemoteEndpoint(t *testing.T) {
 	createOrders(t, enginetest.NewClient(srv.URL))
 
 	code, out, errOut := cli(t, "load", "--endpoint", srv.URL, "--table", "Orders", "--rate", "100", "--duration", "30s", "--item-size", "2KB")
-	want := "dynalab load: " + srv.URL + " is not on this machine: this load sends about 3,000 requests to table Orders over 30s, " +
+	want := "dynalab load: " + srv.URL + " is not a local endpoint: this load sends about 3,000 requests to table Orders over 30s, " +
 		"consuming up to 1,200 RCU and 1,200 WCU (40 RCU and 40 WCU a second); the table is provisioned (5 RCU, 5 WCU): " +
 		"it is billed by the hour whatever the load, and throttles what exceeds its capacity and burst\nGive --yes to start it without asking.\n"
 	if code != 2 || out != "" || errOut != want {
@@ -241,7 +241,7 @@ func TestLoadAsksBeforeLoadingARemoteEndpoint(t *testing.T) {
 		t.Fatalf("refused, yet %d requests were answered", answered)
 	}
 	code, out, errOut = cli(t, "load", "--endpoint", srv.URL, "--table", "Orders", "--rate", "20", "--duration", "1s", "--yes")
-	if code != 0 || !strings.HasPrefix(errOut, "dynalab load: "+srv.URL+" is not on this machine: this load sends about 20 requests") {
+	if code != 0 || !strings.HasPrefix(errOut, "dynalab load: "+srv.URL+" is not a local endpoint: this load sends about 20 requests") {
 		t.Fatalf("--yes: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 	parseSummary(t, strings.TrimSuffix(out, "\n"))
@@ -269,6 +269,19 @@ func TestLoadSummaryFormat(t *testing.T) {
 		if got := loadSummary(&tc.res); got != tc.want {
 			t.Errorf("got  %q\nwant %q", got, tc.want)
 		}
+	}
+	// Without a terminal, progress is a plain line (with each new kind of
+	// failure before it).
+	var b bytes.Buffer
+	p := &progressLine{w: &b}
+	p.show(loadgen.Progress{Elapsed: 40 * time.Second, Length: 5 * time.Second,
+		Total:       loadgen.Counts{Throttled: 1904, Failed: 1},
+		Window:      loadgen.Counts{Requests: 4960, Throttled: 1904, ConsumedWCU: 30568.5, ConsumedRCU: 2.5, P50: 700 * time.Microsecond, P99: 36700 * time.Microsecond},
+		NewFailures: []loadgen.Failure{{Operation: "PutItem", Error: "ValidationException: One or more parameter values were invalid", Count: 1}}})
+	want := "dynalab load: PutItem failed: ValidationException: One or more parameter values were invalid (later failures like it are only counted)\n" +
+		"dynalab load: 40s: 992 ops/s, 0.5 RCU/s, 6,114 WCU/s, 1,904 throttled (1,904 in the last 5s), p50 0.70 ms, p99 36.7 ms, 1 failed\n"
+	if b.String() != want {
+		t.Errorf("progress\n got %q\nwant %q", b.String(), want)
 	}
 }
 
