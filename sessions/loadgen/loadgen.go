@@ -126,6 +126,9 @@ const (
 	DefaultKeyCount = 1000
 	DefaultItemSize = 1024
 	maxConcurrency  = 256
+	// MaxRate is the highest rate a load paces (a request each
+	// microsecond); no endpoint keeps up with it.
+	MaxRate = 1_000_000
 )
 
 // behind is how far the load may fall behind its schedule before it
@@ -202,8 +205,8 @@ func (opts Options) withDefaults() (Options, error) {
 	switch {
 	case opts.Table == "":
 		return opts, errors.New("no table to load")
-	case !(opts.Rate > 0) || math.IsInf(opts.Rate, 0):
-		return opts, fmt.Errorf("rate %v: want requests a second above 0", opts.Rate)
+	case !(opts.Rate > 0) || opts.Rate > MaxRate:
+		return opts, fmt.Errorf("rate %v: want requests a second above 0, at most %d", opts.Rate, MaxRate)
 	case opts.Duration <= 0:
 		return opts, fmt.Errorf("duration %v: want a positive duration", opts.Duration)
 	case opts.KeyCount < 1 || opts.KeyCount > MaxKeyCount:

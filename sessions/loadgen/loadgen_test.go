@@ -274,7 +274,7 @@ func TestRunRefuses(t *testing.T) {
 		want string
 	}{
 		{loadgen.Options{Table: "Nope", Rate: 1, Duration: time.Second}, "describe table Nope: ResourceNotFoundException"},
-		{loadgen.Options{Table: "Tbl", Rate: 0, Duration: time.Second}, "rate 0: want requests a second above 0"},
+		{loadgen.Options{Table: "Tbl", Rate: 0, Duration: time.Second}, "rate 0: want requests a second above 0, at most 1000000"},
 		{loadgen.Options{Table: "Tbl", Rate: 1}, "duration 0s: want a positive duration"},
 		{loadgen.Options{Table: "Tbl", Rate: 1, Duration: time.Second, ItemSize: 10}, "item size 10 B is too small: items of table Tbl take at least 27 B (key attributes and a payload)"},
 		{loadgen.Options{Table: "Tbl", Rate: 1, Duration: time.Second, ItemSize: 500 << 10}, "item size 512000 B: want 1 B to 400 KB"},

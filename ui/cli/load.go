@@ -125,8 +125,8 @@ func (f loadFlags) options() (loadgen.Options, error) {
 	if f.table == "" {
 		errs = append(errs, errors.New("give the table to load: --table NAME"))
 	}
-	if !(f.rate > 0) || math.IsInf(f.rate, 0) {
-		errs = append(errs, fmt.Errorf("--rate %v: want requests a second above 0", f.rate))
+	if !(f.rate > 0) || f.rate > loadgen.MaxRate {
+		errs = append(errs, fmt.Errorf("--rate %v: want requests a second above 0, at most %s", f.rate, thousands(loadgen.MaxRate)))
 	}
 	if f.duration <= 0 {
 		errs = append(errs, fmt.Errorf("--duration %v: want a positive duration like 30s", f.duration))
