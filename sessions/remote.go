@@ -418,7 +418,7 @@ func callAPI[Out any](ctx context.Context, r *Remote, endpoint, prefix, op strin
 		if err == nil {
 			return out, nil
 		}
-		if attempt == maxAttempts || !retryable(err) || ctx.Err() != nil {
+		if attempt == maxAttempts || !retryable(err) || ctx.Err() != nil || ctx.Value(noRetriesKey{}) != nil {
 			return nil, err
 		}
 		d := retryBase << (attempt - 1)
@@ -429,6 +429,17 @@ func callAPI[Out any](ctx context.Context, r *Remote, endpoint, prefix, op strin
 		case <-time.After(d):
 		}
 	}
+}
+
+// noRetriesKey marks a context whose requests are sent once (NoRetries).
+type noRetriesKey struct{}
+
+// NoRetries returns a context under which a Remote sends each request
+// once, returning throttling and server errors instead of retrying them:
+// a load generator counts each throttle the server meters, and a retry's
+// backoff would not follow its clock.
+func NoRetries(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noRetriesKey{}, true)
 }
 
 // transportError is a request that got no HTTP response.

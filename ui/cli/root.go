@@ -18,6 +18,7 @@ func newRootCmd() *cobra.Command {
 		newImportCmd(),
 		newExportCmd(),
 		newCalcCmd(),
+		newLoadCmd(),
 		newAuthCmd(),
 		newSessionCmd(),
 		newSnapshotCmd(),
