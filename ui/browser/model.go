@@ -210,7 +210,7 @@ func (m *Model) jobRunning() string {
 	if m.job.export {
 		verb = "exporting "
 	}
-	return verb + m.job.what() + ": " + thousands(m.job.count.Load()) + " items · esc cancels"
+	return verb + m.job.what() + ": " + common.Thousands(m.job.count.Load()) + " items · esc cancels"
 }
 
 // ShortHelp implements help.KeyMap.

@@ -394,11 +394,11 @@ func (m *Model) progressLine() string {
 		return "⧗ canceling " + j.what() + "…"
 	}
 	n := j.count.Load()
-	s := "⧗ importing " + j.what() + ": " + thousands(n) + " items written"
+	s := "⧗ importing " + j.what() + ": " + common.Thousands(n) + " items written"
 	if j.export {
-		s = "⧗ exporting " + j.what() + ": " + thousands(n)
+		s = "⧗ exporting " + j.what() + ": " + common.Thousands(n)
 		if j.total > 0 {
-			s += " of ~" + thousands(j.total) + " items (" + strconv.FormatInt(min(100, n*100/j.total), 10) + "%)"
+			s += " of ~" + common.Thousands(j.total) + " items (" + strconv.FormatInt(min(100, n*100/j.total), 10) + "%)"
 		} else {
 			s += " items"
 		}
@@ -407,7 +407,7 @@ func (m *Model) progressLine() string {
 		s += " (resumed after line " + strconv.FormatInt(j.resumeAt, 10) + ")"
 	}
 	if el := m.c.Now().Sub(j.started); el >= time.Second {
-		s += " · " + thousands(int64(float64(n)/el.Seconds())) + "/s"
+		s += " · " + common.Thousands(int64(float64(n)/el.Seconds())) + "/s"
 	}
 	return s + " · esc cancels"
 }
@@ -454,11 +454,11 @@ func (m *Model) exportDone(j *transferJob, msg transferDoneMsg) {
 	res := msg.exp
 	switch {
 	case msg.err != nil && errors.Is(msg.err, context.Canceled):
-		m.notice = "⊘ export canceled after " + thousands(j.count.Load()) + " items: " + j.path + " was not written"
+		m.notice = "⊘ export canceled after " + common.Thousands(j.count.Load()) + " items: " + j.path + " was not written"
 	case msg.err != nil:
 		m.fail("Export", j.what(), msg.err)
 	default:
-		m.notice = "✓ exported " + thousands(res.Items) + " items from " + j.table
+		m.notice = "✓ exported " + common.Thousands(res.Items) + " items from " + j.table
 		if j.index != "" {
 			m.notice += " (index " + j.index + ")"
 		}
@@ -473,7 +473,7 @@ func (m *Model) importDone(j *transferJob, msg transferDoneMsg) {
 	if res != nil {
 		written, rejected = res.Items, res.Rejected
 	}
-	counts := thousands(written) + " items written"
+	counts := common.Thousands(written) + " items written"
 	if rejected > 0 {
 		counts += ", " + plural64(rejected, "line") + " rejected"
 	}
@@ -497,7 +497,7 @@ func (m *Model) importDone(j *transferJob, msg transferDoneMsg) {
 		f.Fix = "correct those lines (F2 lists them) and import them again"
 		f.Detail = rejectedDetail(msg.log, j.file, rejected)
 	default:
-		m.notice = "✓ imported " + thousands(res.Items) + " items into " + j.table + " from " + j.path +
+		m.notice = "✓ imported " + common.Thousands(res.Items) + " items into " + j.table + " from " + j.path +
 			" (" + string(res.Format) + ") in " + res.Elapsed.Round(time.Millisecond).String()
 		if res.ResumedAt > 0 {
 			m.notice += "; resumed after line " + strconv.FormatInt(res.ResumedAt, 10)
@@ -552,7 +552,7 @@ func rejectedDetail(log, file string, rejected int64) []string {
 	}
 	head := "Rejected lines:"
 	if rejected > maxListed {
-		head = "Rejected lines (the first " + strconv.Itoa(maxListed) + " of " + thousands(rejected) + "):"
+		head = "Rejected lines (the first " + strconv.Itoa(maxListed) + " of " + common.Thousands(rejected) + "):"
 	}
 	out := []string{head}
 	for _, l := range ls {
@@ -561,21 +561,9 @@ func rejectedDetail(log, file string, rejected int64) []string {
 	return out
 }
 
-// thousands renders 1234567 as 1,234,567.
-func thousands(n int64) string {
-	if n < 0 {
-		return "-" + thousands(-n)
-	}
-	s := strconv.FormatInt(n, 10)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
-
 func plural64(n int64, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
-	return thousands(n) + " " + word + "s"
+	return common.Thousands(n) + " " + word + "s"
 }

@@ -24,6 +24,7 @@ import (
 	"dynalab/engine/pricing"
 	"dynalab/sessions"
 	"dynalab/sessions/loadgen"
+	"dynalab/ui/common"
 )
 
 // loadFlags are load's flags, as given.
@@ -126,7 +127,7 @@ func (f loadFlags) options() (loadgen.Options, error) {
 		errs = append(errs, errors.New("give the table to load: --table NAME"))
 	}
 	if !(f.rate > 0) || f.rate > loadgen.MaxRate {
-		errs = append(errs, fmt.Errorf("--rate %v: want requests a second above 0, at most %s", f.rate, thousands(loadgen.MaxRate)))
+		errs = append(errs, fmt.Errorf("--rate %v: want requests a second above 0, at most %s", f.rate, common.Thousands(loadgen.MaxRate)))
 	}
 	if f.duration <= 0 {
 		errs = append(errs, fmt.Errorf("--duration %v: want a positive duration like 30s", f.duration))
@@ -205,10 +206,10 @@ func load(ctx context.Context, c loadgen.Client, opts loadgen.Options, o loadIO)
 // failures, when there were some, are counted after the throttles.
 func loadSummary(res *loadgen.Result) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s requests in %.1fs: %s ops/s, %s throttled, ", thousands(res.Requests), res.Elapsed.Seconds(),
-		opsRate(float64(res.Requests), res.Elapsed), thousands(res.Throttled))
+	fmt.Fprintf(&b, "%s requests in %.1fs: %s ops/s, %s throttled, ", common.Thousands(res.Requests), res.Elapsed.Seconds(),
+		opsRate(float64(res.Requests), res.Elapsed), common.Thousands(res.Throttled))
 	if res.Failed > 0 {
-		fmt.Fprintf(&b, "%s failed, ", thousands(res.Failed))
+		fmt.Fprintf(&b, "%s failed, ", common.Thousands(res.Failed))
 	}
 	fmt.Fprintf(&b, "p50 %s, p99 %s", millis(res.P50), millis(res.P99))
 	return b.String()
@@ -268,7 +269,7 @@ func throttleReasons(reasons map[string]int64) string {
 	})
 	parts := make([]string, len(names))
 	for i, n := range names {
-		parts[i] = thousands(reasons[n]) + " for " + n
+		parts[i] = common.Thousands(reasons[n]) + " for " + n
 	}
 	return strings.Join(parts, ", ")
 }
@@ -289,9 +290,9 @@ func (p *progressLine) show(pr loadgen.Progress) {
 	w := pr.Window
 	line := fmt.Sprintf("%.0fs: %s ops/s, %s RCU/s, %s WCU/s, %s throttled (%s in the last %.0fs), p50 %s, p99 %s",
 		pr.Elapsed.Seconds(), opsRate(float64(w.Requests), pr.Length), units(w.ConsumedRCU, pr.Length), units(w.ConsumedWCU, pr.Length),
-		thousands(pr.Total.Throttled), thousands(w.Throttled), pr.Length.Seconds(), millis(w.P50), millis(w.P99))
+		common.Thousands(pr.Total.Throttled), common.Thousands(w.Throttled), pr.Length.Seconds(), millis(w.P50), millis(w.P99))
 	if pr.Total.Failed > 0 {
-		line += ", " + thousands(pr.Total.Failed) + " failed"
+		line += ", " + common.Thousands(pr.Total.Failed) + " failed"
 	}
 	if !p.terminal {
 		fmt.Fprintln(p.w, "dynalab load: "+line)
@@ -322,7 +323,7 @@ func opsRate(n float64, d time.Duration) string {
 	}
 	r := n / d.Seconds()
 	if r >= 10 {
-		return thousands(int64(math.Round(r)))
+		return common.Thousands(int64(math.Round(r)))
 	}
 	return strconv.FormatFloat(r, 'f', 1, 64)
 }
@@ -335,7 +336,7 @@ func units(u float64, d time.Duration) string {
 	}
 	r := u / d.Seconds()
 	if r >= 100 {
-		return thousands(int64(math.Round(r)))
+		return common.Thousands(int64(math.Round(r)))
 	}
 	return pricing.FormatUnits(math.Round(r*10) / 10)
 }
@@ -351,18 +352,6 @@ func millis(d time.Duration) string {
 		return strconv.FormatFloat(ms, 'f', 2, 64) + " ms"
 	}
 	return strconv.FormatFloat(ms, 'f', 3, 64) + " ms"
-}
-
-// thousands writes n with thousands separators: 12,000.
-func thousands(n int64) string {
-	if n < 0 {
-		return "-" + thousands(-n)
-	}
-	s := strconv.FormatInt(n, 10)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 // remoteEndpoint returns the endpoint b sends its requests to when that
@@ -422,8 +411,8 @@ func loadEstimate(opts loadgen.Options, desc *engine.TableDescription) string {
 	wcuEach := pricing.WriteUnits(int64(opts.ItemSize), false) * float64(1+len(desc.GlobalSecondaryIndexes))
 	rcu, wcu := opts.Rate*readShare*rcuEach, opts.Rate*writeShare*wcuEach
 	s := fmt.Sprintf("this load sends about %s requests to table %s over %s, consuming up to %s RCU and %s WCU (%s RCU and %s WCU a second)",
-		thousands(int64(math.Round(requests))), desc.TableName, opts.Duration,
-		thousands(int64(math.Ceil(rcu*seconds))), thousands(int64(math.Ceil(wcu*seconds))), pricing.FormatUnits(rcu), pricing.FormatUnits(wcu))
+		common.Thousands(int64(math.Round(requests))), desc.TableName, opts.Duration,
+		common.Thousands(int64(math.Ceil(rcu*seconds))), common.Thousands(int64(math.Ceil(wcu*seconds))), pricing.FormatUnits(rcu), pricing.FormatUnits(wcu))
 	if desc.BillingModeSummary != nil && desc.BillingModeSummary.BillingMode == engine.BillingPayPerRequest {
 		p := pricing.Default()
 		cost := (rcu*p.ReadRequestPerMillion + wcu*p.WriteRequestPerMillion) * seconds / 1e6
