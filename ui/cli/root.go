@@ -24,6 +24,7 @@ func newRootCmd() *cobra.Command {
 		newSampleCmd(),
 		newRepairCmd(),
 		newCheckCmd(),
+		newDoctorCmd(),
 		newModelCmd(),
 		newLearnCmd(),
 		newVersionCmd(),

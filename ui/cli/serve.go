@@ -131,6 +131,7 @@ func serve(c *cobra.Command, o serveOptions, source *sessionFlags, security *sec
 		return err
 	}
 	defer closing(&err, local)
+	defer recordCapacity(sel, local, stderr)()
 	db, path := local.DB, local.Path()
 	db.SetS3Dir(o.s3Dir)
 	db.SetMaxTables(o.maxTables)
