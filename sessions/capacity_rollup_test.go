@@ -215,7 +215,7 @@ func TestCapacityRecorderRefusesRemote(t *testing.T) {
 // feedBackend is a local Backend whose only feed is the test's capacity
 // channel.
 type feedBackend struct {
-	Backend // nil: only the methods below are called
+	Backend  // nil: only the methods below are called
 	capacity chan CapacitySample
 }
 
