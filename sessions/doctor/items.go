@@ -179,6 +179,9 @@ func keyNames(ks []engine.KeySchemaElement) []string {
 	return out
 }
 
+// kb writes an item size in KB (1 KB = 1024 B, the service's unit).
+func kb(size int) string { return fmt.Sprintf("%.0f KB", float64(size)/1024) }
+
 // sizeFindings flags large items and items near the 400 KB limit.
 func sizeFindings(t *engine.TableDescription, sc *tableScan, r *Report) {
 	largest := func(items []sizedItem) sizedItem {
@@ -188,7 +191,7 @@ func sizeFindings(t *engine.TableDescription, sc *tableScan, r *Report) {
 		big := largest(sc.near)
 		r.add(Finding{Severity: Error, Table: t.TableName, Check: CheckItemNearLimit,
 			Evidence: fmt.Sprintf("%d item%s within 50 KB of the 400 KB item limit; the largest, %s, is %s",
-				len(sc.near), plural(len(sc.near)), big.key, pricing.FormatSize(int64(big.size))),
+				len(sc.near), plural(len(sc.near)), big.key, kb(big.size)),
 			Fix: "an update that grows them fails (ValidationException: Item size has exceeded the maximum allowed size): " +
 				"move the growing part into items of its own (one per entry, sharing the partition key) or into S3 with a pointer"})
 	}
@@ -202,7 +205,7 @@ func sizeFindings(t *engine.TableDescription, sc *tableScan, r *Report) {
 		big := largest(mid)
 		r.add(Finding{Severity: Warning, Table: t.TableName, Check: CheckLargeItem,
 			Evidence: fmt.Sprintf("%d item%s over 100 KB; the largest, %s, is %s: each read costs %s RCU (strongly consistent) and each write %s WCU",
-				n, plural(n), big.key, pricing.FormatSize(int64(big.size)),
+				n, plural(n), big.key, kb(big.size),
 				units(pricing.ReadUnits(int64(big.size), pricing.Strong)), units(pricing.WriteUnits(int64(big.size), false))),
 			Fix: "split what is read together from what is not (a summary item and detail items under the same partition key), " +
 				"compress large attributes, or keep blobs in S3"})
