@@ -13,6 +13,7 @@ import (
 	"dynalab/engine/attr"
 	"dynalab/engine/enginetest"
 	"dynalab/sessions"
+	"dynalab/sessions/model"
 )
 
 func createTable(t *testing.T, l *sessions.Local, in *engine.CreateTableInput) {
@@ -246,4 +247,23 @@ func TestTrafficChecks(t *testing.T) {
 	// (1 × 0.125 + 0.5 × 0.625) / 1M × 2,628,000 = $1.15.
 	wantText(t, r.Findings[2], []string{"20 minutes recorded", "on average 1 of 100 RCU (1%) and 0.5 of 100 WCU (0%) used"},
 		[]string{"costs $56.94 a month; on demand this traffic would cost $1.15"})
+}
+
+// TestModelPatterns: the access patterns of the model applied to the
+// session count as saved patterns, though not saved as queries.
+func TestModelPatterns(t *testing.T) {
+	l := withSample(t, "single-table")
+	m, _, err := model.Export(context.Background(), l, model.ExportOptions{Name: "shop", Session: "lab"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.AccessPatterns = append(m.AccessPatterns, model.AccessPattern{Name: "by-currency",
+		Statement: `SELECT orderId, total FROM "AppTable" WHERE currency = ? AND total > 100`, Parameters: []attr.Value{attr.S("EUR")}})
+	if err := model.SaveSessionModel("lab", m); err != nil {
+		t.Fatal(err)
+	}
+	r := diagnose(t, l)
+	wantFindings(t, r, "warning scan AppTable")
+	wantText(t, r.Findings[0], []string{"access pattern by-currency is a Scan of AppTable"},
+		[]string{"add GSI currency-total-index with partition key currency (S) and sort key total (N), projection INCLUDE orderId"})
 }

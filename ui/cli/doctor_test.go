@@ -1,11 +1,24 @@
 package cli
 
 import (
+	"context"
+	"encoding/json"
 	"flag"
+	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"dynalab/engine/enginetest"
+	"dynalab/sessions"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of dynalab doctor --json (testdata/doctor/*.json)")
@@ -76,4 +89,75 @@ func TestDoctorBinaryExitStatus(t *testing.T) {
 	if code, _, errOut = runBinary(t, bin, env, "doctor", "extra"); code != 2 {
 		t.Fatalf("doctor extra: exit %d, want 2\n%s", code, errOut)
 	}
+}
+
+// TestServeRecordsCapacityHistory: dynalab serve on a session keeps the
+// capacity rollup in the session's directory, written when it stops. The
+// test waits for the meter's ticks through /metrics (each tick refreshes
+// the table's item count) instead of sleeping: three ticks after the
+// first write, its second has closed and been recorded.
+func TestServeRecordsCapacityHistory(t *testing.T) {
+	t.Parallel()
+	bin := binary(t)
+	dir := t.TempDir()
+	env := isolatedEnv(dir)
+	if code, _, errOut := runBinary(t, bin, env, "sample", "load", "time-series", "--session", "lab"); code != 0 {
+		t.Fatal(errOut)
+	}
+	cmd, endpoint := startBinary(t, bin, env, "serve", "--session", "lab", "--listen", "127.0.0.1:0")
+	client := enginetest.NewClient(endpoint)
+	for n := 4; n <= 6; n++ { // Sensors holds 3 items
+		_, err := client.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String("Sensors"),
+			Item: map[string]types.AttributeValue{"SensorId": &types.AttributeValueMemberS{Value: fmt.Sprintf("s%d", n)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf(`dynalab_table_items{table="Sensors"} %d`, n)
+		for i := 0; ; i++ {
+			if strings.Contains(metricsText(t, endpoint), want) {
+				break
+			}
+			if i == 500 {
+				t.Fatalf("no tick counted %s", want)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "home", "sessions", "lab", "capacity.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wcu := 0.0
+	for line := range strings.Lines(string(data)) {
+		var m sessions.CapacityMinute
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("%q: %v", line, err)
+		}
+		if m.Table == "Sensors" {
+			wcu += m.WriteUnits
+		}
+	}
+	if wcu < 1 {
+		t.Fatalf("the history records %v WCU of Sensors; want the first write's 1 at least:\n%s", wcu, data)
+	}
+}
+
+func metricsText(t *testing.T, endpoint string) string {
+	t.Helper()
+	resp, err := http.Get(endpoint + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
