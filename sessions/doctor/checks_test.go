@@ -175,16 +175,16 @@ func TestIndexChecks(t *testing.T) {
 		},
 		LocalSecondaryIndexes: []engine.LocalSecondaryIndex{{IndexName: "ByPlaced",
 			KeySchema:  []engine.KeySchemaElement{{AttributeName: "PK", KeyType: engine.KeyTypeHash}, {AttributeName: "placedAt", KeyType: engine.KeyTypeRange}},
-			Projection: &engine.Projection{ProjectionType: "INCLUDE", NonKeyAttributes: []string{"total"}}}},
+			Projection: &engine.Projection{ProjectionType: "INCLUDE", NonKeyAttributes: []string{"total", "note"}}}},
 	})
 	put(t, l, "Shop", attr.Item{"PK": attr.S("USER#u1"), "SK": attr.S("PROFILE"), "email": attr.S("a@example.com"), "name": attr.S("Ann")})
 	for i := range 3 {
 		put(t, l, "Shop", attr.Item{"PK": attr.S("USER#u1"), "SK": attr.S(fmt.Sprintf("ORDER#%d", i)), "placedAt": attr.S(fmt.Sprintf("2025-01-0%d", i+1)),
-			"total": attr.Int(int64(10 * i)), "note": attr.S(strings.Repeat("n", 3000))})
+			"total": attr.Int(int64(10 * i)), "note": attr.S(strings.Repeat("n", 3000)), "gift": attr.Bool(i == 1)})
 	}
 	for name, text := range map[string]string{
 		"by-email":     `SELECT * FROM "Shop"."ByEmail" WHERE email = 'a@example.com'`,
-		"recent":       `SELECT SK, total, note FROM "Shop"."ByPlaced" WHERE PK = 'USER#u1' AND placedAt > '2025-01-01'`,
+		"recent":       `SELECT SK, total, note, gift FROM "Shop"."ByPlaced" WHERE PK = 'USER#u1' AND placedAt > '2025-01-01'`,
 		"gone":         `SELECT * FROM "Gone" WHERE PK = 'x'`,
 		"scan-request": `-- @request Scan {"TableName":"Shop"}`,
 	} {
@@ -196,19 +196,20 @@ func TestIndexChecks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in.CollectionLimit = 10 << 10 // u1's collection is about 11 KB with its LSI entries
+	// u1's items make about 9 KB, 18 KB with their entries in ByPlaced.
+	in.CollectionLimit = 20 << 10
 	r, err := Run(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantFindings(t, r, "error collection-near-limit Shop", "warning pattern-error Gone",
 		"warning scan Shop", "warning projection-fetch Shop.ByEmail", "warning projection-fetch Shop.ByPlaced", "warning unused-gsi Shop.ByStatus")
-	wantText(t, r.Findings[0], []string{"1 item collection past 80% of the 10 KB limit (partition key 'USER#u1'"}, []string{"ItemCollectionSizeLimitExceededException"})
+	wantText(t, r.Findings[0], []string{"1 item collection past 80% of the 20 KB limit (partition key 'USER#u1'"}, []string{"ItemCollectionSizeLimitExceededException"})
 	wantText(t, r.Findings[1], []string{"access pattern gone does not plan"}, nil)
 	wantText(t, r.Findings[2], []string{"access pattern scan-request is a Scan request"}, nil)
 	wantText(t, r.Findings[3], []string{"access pattern by-email reads SELECT * (the items also have name), which ByEmail (projection KEYS_ONLY) does not project"},
 		[]string{"a GSI cannot fetch", "INCLUDE name"})
-	wantText(t, r.Findings[4], []string{"access pattern recent reads SELECT note, which ByPlaced (projection INCLUDE) does not project"},
+	wantText(t, r.Findings[4], []string{"access pattern recent reads SELECT gift, which ByPlaced (projection INCLUDE) does not project"},
 		[]string{"fetches each item from the table"})
 	wantText(t, r.Findings[5], []string{"no saved access pattern reads ByStatus (3 patterns read Shop)"}, nil)
 }
