@@ -74,8 +74,9 @@ type CapacitySample struct {
 
 // HotKey is a partition key's capacity units in a second.
 type HotKey struct {
-	Key   string
-	Units float64
+	Key                   string
+	Units                 float64 // ReadUnits + WriteUnits
+	ReadUnits, WriteUnits float64
 }
 
 // Event is something the Activity pane lists beside the workbench's own
@@ -171,7 +172,7 @@ func EngineCapacity(src <-chan engine.CapacitySample) <-chan CapacitySample {
 		for s := range src {
 			hot := make([]HotKey, len(s.HotKeys))
 			for i, h := range s.HotKeys {
-				hot[i] = HotKey{Key: h.Key, Units: h.ReadUnits + h.WriteUnits}
+				hot[i] = HotKey{Key: h.Key, Units: h.ReadUnits + h.WriteUnits, ReadUnits: h.ReadUnits, WriteUnits: h.WriteUnits}
 			}
 			out <- CapacitySample{Time: s.Time, Table: s.Table, Index: s.Index,
 				ConsumedRCU: s.ConsumedRCU, ConsumedWCU: s.ConsumedWCU,

@@ -90,7 +90,7 @@ func TestEngineCapacity(t *testing.T) {
 		got = append(got, s)
 	}
 	if len(got) != 1 || !got[0].Time.Equal(at) || got[0].Table != "AppTable" || got[0].ConsumedRCU != 1.5 || got[0].ConsumedWCU != 6 ||
-		got[0].ProvisionedWCU != 5 || got[0].ThrottledWrites != 2 || len(got[0].HotKeys) != 1 || got[0].HotKeys[0] != (HotKey{Key: "USER#u1", Units: 6}) {
+		got[0].ProvisionedWCU != 5 || got[0].ThrottledWrites != 2 || len(got[0].HotKeys) != 1 || got[0].HotKeys[0] != (HotKey{Key: "USER#u1", Units: 6, ReadUnits: 1, WriteUnits: 5}) {
 		t.Fatalf("samples %+v", got)
 	}
 }

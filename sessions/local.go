@@ -140,6 +140,14 @@ func (l *Local) TransactWriteItems(ctx context.Context, in *engine.TransactWrite
 	return l.db.TransactWriteItems(ctx, in)
 }
 
+func (l *Local) DescribeContinuousBackups(ctx context.Context, in *engine.DescribeContinuousBackupsInput) (*engine.DescribeContinuousBackupsOutput, error) {
+	return l.db.DescribeContinuousBackups(ctx, in)
+}
+
+func (l *Local) UpdateContinuousBackups(ctx context.Context, in *engine.UpdateContinuousBackupsInput) (*engine.UpdateContinuousBackupsOutput, error) {
+	return l.db.UpdateContinuousBackups(ctx, in)
+}
+
 // RunMaintenance advances the engine's background work (index builds
 // and removals) now, for model apply, which waits on it.
 func (l *Local) RunMaintenance() error { return l.db.RunMaintenance() }

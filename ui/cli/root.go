@@ -25,6 +25,7 @@ func newRootCmd() *cobra.Command {
 		newSampleCmd(),
 		newRepairCmd(),
 		newCheckCmd(),
+		newDoctorCmd(),
 		newModelCmd(),
 		newLearnCmd(),
 		newVersionCmd(),

@@ -131,6 +131,7 @@ func serve(c *cobra.Command, o serveOptions, source *sessionFlags, security *sec
 		return err
 	}
 	defer closing(&err, local)
+	defer recordCapacity(sel, local, stderr)()
 
 	opts := security.serveOptions(sel.Region)
 	opts.Regions, opts.ReplicationDelay = multi, o.replicationDelay

@@ -95,6 +95,7 @@ func workbench(ctx context.Context, sel sessions.Selector, o workbenchOptions, s
 		return err
 	}
 	defer closing(&err, backend)
+	defer recordCapacity(sel, backend, stderr)()
 	if theme == "" {
 		theme = sessionTheme(sel)
 	}
