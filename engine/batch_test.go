@@ -66,7 +66,8 @@ func TestBatchWriteAndGet(t *testing.T) {
 	if fmt.Sprint(got) != "[ORDER#05 PROFILE]" {
 		t.Fatalf("BatchGetItem items = %v", got)
 	}
-	// Each key costs at least one unit, found or not (limits.md §10).
+	// Each key costs at least one unit, found or not (Developer Guide,
+	// capacity unit consumption).
 	if *get.ConsumedCapacity[0].CapacityUnits != 3 {
 		t.Fatalf("BatchGetItem capacity = %v, want 3", *get.ConsumedCapacity[0].CapacityUnits)
 	}

@@ -15,7 +15,8 @@ import (
 // Puts to a table whose writes need nothing of the old item but its size
 // write without reading it first (item.go's overwriteItem). These tests
 // check that nothing a client sees changes: capacity is charged for the
-// larger of the old and new item (limits.md §10), the table's ItemCount
+// larger of the old and new item (Developer Guide, capacity unit
+// consumption), the table's ItemCount
 // and TableSizeBytes stay exact, and a change-feed subscriber still gets
 // old images.
 

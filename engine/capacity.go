@@ -6,7 +6,8 @@ import (
 	"dynalab/engine/pricing"
 )
 
-// Capacity unit arithmetic (limits.md §10) is engine/pricing's: reads in
+// Capacity unit arithmetic (Developer Guide, capacity unit consumption)
+// is engine/pricing's: reads in
 // 4 KB units, halved for eventually consistent reads; writes in 1 KB
 // units; at least one unit.
 

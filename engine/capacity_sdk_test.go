@@ -253,7 +253,8 @@ func TestWorkedExample600RCU(t *testing.T) {
 	}
 }
 
-// A write whose condition fails still consumes capacity (limits.md §10);
+// A write whose condition fails still consumes capacity (Developer Guide,
+// Working with items: conditional writes);
 // it is not counted as a successful request.
 func TestFailedConditionIsCharged(t *testing.T) {
 	e := newCapacityEnv(t)

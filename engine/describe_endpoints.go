@@ -20,12 +20,15 @@ type Endpoint struct {
 	CachePeriodInMinutes int64  `json:"CachePeriodInMinutes"`
 }
 
-// endpointCacheMinutes is the service's cache period (wire.md §4).
+// endpointCacheMinutes is the cache period the service returns (observed;
+// the API Reference's Endpoint shape says only "cache TTL in minutes").
 const endpointCacheMinutes = 1440
 
-// DescribeEndpoints answers endpoint discovery with exactly one endpoint
-// (wire.md §4): the local address the request arrived on, which net/http
-// puts in the request context, so a client that discovers endpoints keeps
+// DescribeEndpoints answers endpoint discovery with exactly one endpoint,
+// its address without a scheme, as the service does (ScyllaDB Alternator's
+// test_describe_endpoints.py): the local address the request arrived on,
+// which net/http puts in the request context, so a client that discovers
+// endpoints keeps
 // talking to this server. Called without an HTTP request (in-process), it
 // returns the region's service address, dynamodb.<region>.amazonaws.com,
 // as the service does.

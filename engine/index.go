@@ -265,9 +265,9 @@ func (t *table) checkIndexValues(item attr.Item) error {
 }
 
 // checkLocalSize applies the rule that an item plus its projections into
-// the table's LSIs may not exceed 400 KB (limits.md §3); msg is the
-// operation's size error (the service's wording for this case is not in
-// spec/errors.md: the plain size error is a guess).
+// the table's LSIs may not exceed 400 KB (Developer Guide, Constraints:
+// item size); msg is the operation's size error (the service's wording for
+// this case is in no public source found: the plain size error is a guess).
 func (t *table) checkLocalSize(item attr.Item, msg string) error {
 	size := -1
 	for _, ix := range t.indexes {

@@ -7,7 +7,8 @@ import (
 	"dynalab/engine/attr"
 )
 
-// Index capacity (limits.md §10): a write costs, in each index it touches,
+// Index capacity (Developer Guide, GSI and LSI pages: provisioned
+// throughput considerations): a write costs, in each index it touches,
 // a new entry → 1 write of the projected entry's size; an index key
 // changed → a delete of the old entry plus a put of the new; the key
 // removed → 1 delete; only projected non-key attributes changed → 1 write;
@@ -18,9 +19,11 @@ import (
 // simply: the service refuses the writes that would reach that index),
 // with the GSI variant of ProvisionedThroughputExceededException.
 
-// msgIndexProvisionedExceeded is the GSI variant (errors.md names it by
-// its subject, "one or more global secondary indexes"; the full text is
-// the service's as commonly reported, not verified here).
+// msgIndexProvisionedExceeded is the GSI variant (the Developer Guide's
+// error handling page names it by its subject, "one or more global
+// secondary indexes"; the full text is the API Reference's, listed under
+// TransactionCanceledException, without the trailing dot, as service
+// responses carry it).
 const msgIndexProvisionedExceeded = "The level of configured provisioned throughput for one or more global secondary indexes of the table was exceeded. " +
 	"Consider increasing your provisioning level for the under-provisioned global secondary indexes with the UpdateTable API"
 

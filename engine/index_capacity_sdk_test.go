@@ -16,8 +16,9 @@ import (
 	"dynalab/engine/enginetest"
 )
 
-// Index write and read capacity (limits.md §10 "GSI maintenance (writes)"
-// and ReturnConsumedCapacity INDEXES), on indexedTableInput's table:
+// Index write and read capacity (Developer Guide, GSI and LSI pages: write
+// capacity of index maintenance; API Reference ConsumedCapacity with
+// ReturnConsumedCapacity INDEXES), on indexedTableInput's table:
 //
 //	GSI1  GPK               ALL
 //	GSI2  GPK2, GSK (N)     INCLUDE [status]
@@ -276,7 +277,8 @@ func TestGSIThrottlesTableWrites(t *testing.T) {
 }
 
 // TestItemWithLSIProjectionsSizeLimit: an item plus its projections into
-// the table's LSIs may not exceed 400 KB (limits.md §3).
+// the table's LSIs may not exceed 400 KB (Developer Guide, Constraints:
+// item size).
 func TestItemWithLSIProjectionsSizeLimit(t *testing.T) {
 	e, _ := onlineIndexEnv(t)
 	ctx := enginetest.Ctx(t)

@@ -54,7 +54,7 @@ func (t *table) planIndexRead(name string, consistent bool, sel string, proj pro
 		}
 	}
 	if len(missing) > 0 && ix.meta.Global {
-		// Wording not in spec/errors.md (a guess; see the issue note).
+		// Wording in no public source found (a guess; see the issue note).
 		return nil, invalidParam("Global secondary index %s does not project [%s]", name, strings.Join(missing, ", "))
 	}
 	if filter.c != nil {

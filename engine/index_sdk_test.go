@@ -71,8 +71,8 @@ func indexCounts(t *testing.T, c *dynamodb.Client, table string) map[string]stri
 	return got
 }
 
-// wantCounts computes indexCounts from the items (projection sizes from
-// limits.md §3), the way the service defines them.
+// wantCounts computes indexCounts from the items (projection sizes by the
+// Developer Guide's item size rules), the way the service defines them.
 func wantCounts(items []av) map[string]string {
 	type acc struct{ n, size int }
 	a := map[string]*acc{"GSI1": {}, "GSI2": {}, "LSI1": {}}

@@ -33,7 +33,8 @@ type DeleteGlobalSecondaryIndexAction struct {
 }
 
 // Messages of the index updates. msgOneOnlineIndex is the service's
-// (errors.md); the others marked "guess" are not in spec/errors.md.
+// (dynalite test/updateTable.js); the others marked "guess" are in no
+// public source found.
 const (
 	msgOneOnlineIndex = "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table"
 	// From dynalite's validations (its tests are checked against AWS).
@@ -235,7 +236,7 @@ func planCreateIndex(m *tableMeta, in *UpdateTableInput, g *GlobalSecondaryIndex
 		return invalidParam("GlobalSecondaryIndex count exceeds the per-table limit of %d", maxGSIs)
 	}
 	if nonKey > maxNonKeyAttributesTotal {
-		// Wording not in spec/errors.md (a guess, as at CreateTable).
+		// Wording in no public source found (a guess, as at CreateTable).
 		return invalidParam("Number of projected attributes in all indexes exceeds limit of %d", maxNonKeyAttributesTotal)
 	}
 	if err := checkIndexThroughput(s, m.BillingMode == BillingPayPerRequest); err != nil {

@@ -5,7 +5,8 @@ import (
 	"strings"
 )
 
-// Index limits of the service (limits.md §7).
+// Index limits of the service (Developer Guide, Constraints: secondary
+// indexes; API Reference CreateTable).
 const (
 	maxLSIs                  = 5
 	maxGSIs                  = 20
@@ -145,7 +146,7 @@ func checkCreateIndexes(in *CreateTableInput, defs []string) error {
 		total += len(s.projection.NonKeyAttributes)
 	}
 	if total > maxNonKeyAttributesTotal {
-		// Wording not in spec/errors.md (a guess; see the issue note).
+		// Wording in no public source found (a guess; see the issue note).
 		return invalidParam("Number of projected attributes in all indexes exceeds limit of %d", maxNonKeyAttributesTotal)
 	}
 	return nil

@@ -26,8 +26,9 @@ type ItemCollectionMetrics struct {
 	SizeEstimateRangeGB []float64 `json:"SizeEstimateRangeGB"`
 }
 
-// errCollectionSize is ItemCollectionSizeLimitExceededException (errors.md
-// §2; the service's exact text is unverified).
+// errCollectionSize is ItemCollectionSizeLimitExceededException (text of
+// the Developer Guide's error handling page; the service's exact text is
+// unverified).
 func errCollectionSize() *APIError {
 	return &APIError{Code: CodeItemCollectionSizeLimit, Message: "Collection size exceeded"}
 }

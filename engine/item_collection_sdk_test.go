@@ -48,7 +48,8 @@ func wantCollection(t *testing.T, m *types.ItemCollectionMetrics, pk string) {
 }
 
 // ReturnItemCollectionMetrics SIZE reports the written item collection on
-// tables with LSIs (limits.md §10), and nothing on other tables.
+// tables with LSIs (API Reference, ItemCollectionMetrics), and nothing on
+// other tables.
 func TestReturnItemCollectionMetrics(t *testing.T) {
 	e := newSDKEnv(t, engine.Options{})
 	createWithLSI(t, e.c, "WithLSI")

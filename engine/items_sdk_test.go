@@ -16,7 +16,8 @@ import (
 
 // TestPutGetDelete covers the basic item lifecycle: Put replaces the whole
 // item, Get of a missing key has no Item, projections keep the nesting and
-// return "Item":{} when nothing resolves (expressions.md §9), Delete of a
+// return "Item":{} when nothing resolves (Developer Guide, projection
+// expressions; Alternator test_projection_expression.py), Delete of a
 // missing item succeeds.
 func TestPutGetDelete(t *testing.T) {
 	e := newSDKEnv(t, engine.Options{})
@@ -89,7 +90,8 @@ func TestPutGetDelete(t *testing.T) {
 }
 
 // TestReturnValues covers ReturnValues of UpdateItem, PutItem and
-// DeleteItem (expressions.md §7 "ReturnValues for UpdateItem").
+// DeleteItem (API Reference UpdateItem, ReturnValues; Alternator
+// test_returnvalues.py).
 func TestReturnValues(t *testing.T) {
 	e := newSDKEnv(t, engine.Options{})
 	createAppTable(t, e.c)
@@ -225,7 +227,8 @@ func TestReturnValues(t *testing.T) {
 }
 
 // TestReturnValuesOnConditionCheckFailure: with ALL_OLD the SDK's
-// ConditionalCheckFailedException carries the stored item (errors.md §1);
+// ConditionalCheckFailedException carries the stored item (API Reference,
+// ConditionalCheckFailedException: Item);
 // nothing is written.
 func TestReturnValuesOnConditionCheckFailure(t *testing.T) {
 	e := newSDKEnv(t, engine.Options{})
@@ -293,7 +296,8 @@ func TestReturnValuesOnConditionCheckFailure(t *testing.T) {
 	})
 }
 
-// TestUpdateActions applies each update action of expressions.md §7 to a
+// TestUpdateActions applies each update action (Developer Guide,
+// Expressions.UpdateExpressions) to a
 // known item through UpdateItem and checks the stored result, or the
 // exact error and an unchanged item.
 func TestUpdateActions(t *testing.T) {
@@ -350,13 +354,14 @@ func TestUpdateActions(t *testing.T) {
 			with(av{"x": n("12345678901234567890.123456789012345677")}), ""},
 		{"SET overflow", base, "SET x = :a + :a", nil, av{":a": n("9.9999999999999999999999999999999999999E+125")}, nil, overflow},
 		// A result needing more than 38 digits fails with the same text
-		// (expressions.md §7: "1e50 + 1 fails").
+		// (the 38-digit limit of the Developer Guide's Number type: 1e50 + 1
+		// fails).
 		{"SET result of 51 digits", base, "SET x = :a + :b", nil, av{":a": n("1e50"), ":b": n("1")}, nil, overflow},
 		{"SET result of 39 digits", base, "SET x = :a - :b", nil, av{":a": n(strings.Repeat("9", 38)), ":b": n("0.1")}, nil, overflow},
 		{"ADD result of 51 digits", with(av{"big": n("1" + strings.Repeat("0", 50))}), "ADD big :b", nil, av{":b": n("1")}, nil, overflow},
 		{"SET plus on a string", base, "SET x = s + :v", nil, av{":v": n("1")}, nil, operandType},
 		// A literal of the wrong type is refused before the item is read
-		// (as in conditions, expressions.md §6); the spec's §7 table gives
+		// (as in conditions); dynalite's actions/updateItem.js gives
 		// only the stored-operand message, see the report.
 		{"SET plus a string literal", base, "SET x = n + :v", nil, av{":v": s("1")}, nil,
 			"Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: +, operand type: S"},
@@ -438,14 +443,15 @@ func TestUpdateActions(t *testing.T) {
 			with(av{"x": s("X"), "s": nil, "n": n("6"), "ss": ssv("b")}), ""},
 		{"clauses in another order, lower case", base, "delete ss :a add n :one remove s set x = :v", nil, av{":v": s("X"), ":one": n("1"), ":a": ssv("a")},
 			with(av{"x": s("X"), "s": nil, "n": n("6"), "ss": ssv("b")}), ""},
-		// Key attributes cannot be targeted (limits.md §4).
+		// Key attributes cannot be targeted (API Reference UpdateItem).
 		{"REMOVE a key attribute", base, "REMOVE SK", nil, nil, nil, "One or more parameter values were invalid: Cannot update attribute SK. This attribute is part of the key"},
 		{"ADD to a key attribute via a placeholder", base, "ADD #k :v", map[string]string{"#k": "PK"}, av{":v": n("1")}, nil,
 			"One or more parameter values were invalid: Cannot update attribute PK. This attribute is part of the key"},
 		{"SET inside a key attribute", base, "SET PK.x = :v", nil, av{":v": n("1")}, nil,
 			"Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: PK"},
 		// The updated item is validated again: 32 levels at most
-		// (limits.md §2: item → attribute map → 30 more maps).
+		// (Alternator test_manual_requests.py: item → attribute map → 30
+		// more maps).
 		{"SET reaching 32 levels", av{"m": nestedMaps(30)}, "SET m" + strings.Repeat(".x", 29) + ".y = :v", nil, av{":v": mapv(av{"z": s("deep")})},
 			av{"m": deepen(nestedMaps(30), 29, "y", mapv(av{"z": s("deep")}))}, ""},
 		{"SET past 32 levels", av{"m": nestedMaps(30)}, "SET m" + strings.Repeat(".x", 29) + ".y = :v", nil, av{":v": mapv(av{"z": mapv(av{"w": s("deep")})})},
@@ -522,7 +528,8 @@ func deepen(v types.AttributeValue, depth int, name string, val types.AttributeV
 	return mapv(out)
 }
 
-// TestConditionExpressions evaluates conditions of expressions.md §4–§6
+// TestConditionExpressions evaluates conditions (Developer Guide,
+// condition expressions and Expressions.OperatorsAndFunctions)
 // against a stored item. Each condition guards a PutItem of the identical
 // item, so a pass leaves the item as it was.
 func TestConditionExpressions(t *testing.T) {
@@ -723,7 +730,8 @@ func TestConditionExpressions(t *testing.T) {
 }
 
 // TestItemCapacity checks ConsumedCapacity of the single-item operations
-// (limits.md §10): reads in 4 KB units (half when eventually consistent),
+// (Developer Guide, capacity unit consumption): reads in 4 KB units (half
+// when eventually consistent),
 // writes in 1 KB units, the larger of old and new size for Put and Update,
 // the minimum for missing items.
 func TestItemCapacity(t *testing.T) {

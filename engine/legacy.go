@@ -15,7 +15,8 @@ import (
 // path. The nodes are built already bound (paths and literal values, no
 // placeholders), so nothing can collide with the request's own
 // ExpressionAttributeNames and ExpressionAttributeValues. The rules and
-// messages follow expressions.md §1 and §11 and errors.md §4–§5; the
+// messages follow the Developer Guide's legacy conditional parameters
+// pages and dynalite's validations and tests; the
 // validation order follows dynalite's validations/*.js, checked against the
 // AWS-verified ExtendDB test_conditional_operator.py where they overlap.
 
@@ -214,10 +215,10 @@ func parseConds(raw json.RawMessage, expected bool) ([]legacyCond, error) {
 }
 
 // check applies the request-level rules of the legacy members in the
-// service's order: expression and non-expression parameters mixed (errors.md
-// row 31; KeyConditions may go with FilterExpression and
-// ProjectionExpression, expressions.md §1), placeholder maps without
-// expressions (rows 32–33), ConditionalOperator without a map of two or more
+// service's order: expression and non-expression parameters mixed
+// (dynalite validations/index.js; KeyConditions may go with
+// FilterExpression and ProjectionExpression, as there), placeholder maps
+// without expressions, ConditionalOperator without a map of two or more
 // conditions, then each map's own rules.
 func (l *legacy) check() error {
 	if err := l.checkMixing(); err != nil {
@@ -303,7 +304,8 @@ func (l *legacy) checkConditionalOperator() error {
 	return nil
 }
 
-// operandCount reports whether n operands suit op (expressions.md §11).
+// operandCount reports whether n operands suit op (Developer Guide, legacy
+// conditional parameters: Conditions).
 func operandCount(op string, n int) bool {
 	switch op {
 	case "NULL", "NOT_NULL":
@@ -317,7 +319,8 @@ func operandCount(op string, n int) bool {
 }
 
 // operandTypesOK reports whether values of type t may be given to op
-// (expressions.md §11); anyEquality lets EQ and NE take every type, as
+// (Developer Guide, legacy conditional parameters: Conditions);
+// anyEquality lets EQ and NE take every type, as
 // Expected does.
 func operandTypesOK(op string, t attr.Type, anyEquality bool) bool {
 	switch op {
@@ -373,7 +376,7 @@ func checkConds(conds []legacyCond, anyEquality bool) error {
 }
 
 // checkExpected validates Expected entries (dynalite
-// validateAttributeConditions, expressions.md §11 "Expected").
+// validateAttributeConditions; Developer Guide, legacy Expected).
 func checkExpected(conds []legacyCond) error {
 	for i := range conds {
 		c := &conds[i]
@@ -424,7 +427,8 @@ func conditionOf(conds []legacyCond, condOp string) *expr.Condition {
 }
 
 // legacyCondition is one entry as an expression node. The legacy operators
-// mean what their expression counterparts mean (expressions.md §6 and §11):
+// mean what their expression counterparts mean (Developer Guide, legacy
+// conditional parameters and comparison operators):
 // EQ on another type is false, NE on a missing attribute true; NULL and
 // NOT_NULL are existence checks; CONTAINS is contains(); NOT_CONTAINS is
 // false on a missing attribute, so it is attribute_exists AND NOT contains.
@@ -491,7 +495,7 @@ func (l *legacy) filterCondition(ex *exprContext, text *string) (condition, erro
 }
 
 // attributesToGetConstraint is AttributesToGet's model constraint: present
-// means at least one name (expressions.md §11 "AttributesToGet").
+// means at least one name (API model: AttributesToGet min 1).
 func attributesToGetConstraint(c *constraints, names []string, path string) {
 	if names != nil && len(names) == 0 {
 		c.add("'[]'", path, "Member must have length greater than or equal to 1")

@@ -15,7 +15,7 @@ func (l *legacy) keyCondition(ex *exprContext, text *string) (*expr.Condition, e
 // KeyConditions into the same terms after their own checks, which the
 // service applies once the expressions are validated (dynalite
 // validations/query.js): each condition's operands, one or two conditions
-// (errors.md row 75), and only the operators a key can serve.
+// (dynalite validations/query.js), and only the operators a key can serve.
 //
 // A Query on an index may have up to expr.MaxMultiKeyTerms conditions here
 // (a multi-attribute GSI key); the index's own count is checked once it is

@@ -37,14 +37,15 @@ type operatorCase struct {
 	match  bool
 }
 
-// operatorCases covers every ComparisonOperator (expressions.md §11 table,
-// §6 comparison semantics).
+// operatorCases covers every ComparisonOperator (Developer Guide, legacy
+// conditional parameters: Conditions; comparison semantics of condition
+// expressions).
 func operatorCases() []operatorCase {
 	v := func(x ...types.AttributeValue) []types.AttributeValue { return x }
 	return []operatorCase{
 		{"EQ number", "n", types.ComparisonOperatorEq, v(n("5.0")), true},
-		{"EQ other type is false (§11)", "n", types.ComparisonOperatorEq, v(s("5")), false},
-		{"EQ set unordered (§6)", "ss", types.ComparisonOperatorEq, v(ssv("b", "a")), true},
+		{"EQ other type is false", "n", types.ComparisonOperatorEq, v(s("5")), false},
+		{"EQ set unordered", "ss", types.ComparisonOperatorEq, v(ssv("b", "a")), true},
 		{"EQ missing", "zz", types.ComparisonOperatorEq, v(n("5")), false},
 		// Filters too take EQ/NE on every type (ScyllaDB's
 		// test_query_filter.py test_query_filter_eq/_ne, run against DynamoDB).
@@ -57,25 +58,25 @@ func operatorCases() []operatorCase {
 		{"NE BOOL equal", "bo", types.ComparisonOperatorNe, v(boolv(true)), false},
 		{"NE equal", "n", types.ComparisonOperatorNe, v(n("5")), false},
 		{"NE different", "n", types.ComparisonOperatorNe, v(n("6")), true},
-		{"NE other type is true (§6)", "n", types.ComparisonOperatorNe, v(s("5")), true},
-		{"NE missing is true (§11)", "zz", types.ComparisonOperatorNe, v(n("5")), true},
+		{"NE other type is true", "n", types.ComparisonOperatorNe, v(s("5")), true},
+		{"NE missing is true", "zz", types.ComparisonOperatorNe, v(n("5")), true},
 		{"LT true", "n", types.ComparisonOperatorLt, v(n("6")), true},
 		{"LT equal", "n", types.ComparisonOperatorLt, v(n("5")), false},
 		{"LT string", "s", types.ComparisonOperatorLt, v(s("z")), true},
-		{"LT other type is false (§6)", "s", types.ComparisonOperatorLt, v(n("1")), false},
+		{"LT other type is false", "s", types.ComparisonOperatorLt, v(n("1")), false},
 		{"LE equal", "n", types.ComparisonOperatorLe, v(n("5")), true},
 		{"LE false", "n", types.ComparisonOperatorLe, v(n("4")), false},
 		{"GT true", "n", types.ComparisonOperatorGt, v(n("4")), true},
 		{"GT binary", "b", types.ComparisonOperatorGt, v(bin(1, 2)), true},
-		{"GT on a set in the item is false (§11)", "ns", types.ComparisonOperatorGt, v(n("0")), false},
+		{"GT on a set in the item is false", "ns", types.ComparisonOperatorGt, v(n("0")), false},
 		{"GE equal", "n", types.ComparisonOperatorGe, v(n("5")), true},
 		{"GE false", "n", types.ComparisonOperatorGe, v(n("6")), false},
 		{"NOT_NULL present", "n", types.ComparisonOperatorNotNull, nil, true},
-		{"NOT_NULL on a NULL-typed attribute (§11)", "nul", types.ComparisonOperatorNotNull, nil, true},
+		{"NOT_NULL on a NULL-typed attribute", "nul", types.ComparisonOperatorNotNull, nil, true},
 		{"NOT_NULL missing", "zz", types.ComparisonOperatorNotNull, nil, false},
 		{"NULL missing", "zz", types.ComparisonOperatorNull, nil, true},
 		{"NULL present", "n", types.ComparisonOperatorNull, nil, false},
-		{"NULL on a NULL-typed attribute is false (§11)", "nul", types.ComparisonOperatorNull, nil, false},
+		{"NULL on a NULL-typed attribute is false", "nul", types.ComparisonOperatorNull, nil, false},
 		{"CONTAINS substring", "s", types.ComparisonOperatorContains, v(s("ell")), true},
 		{"CONTAINS not a substring", "s", types.ComparisonOperatorContains, v(s("xyz")), false},
 		{"CONTAINS string set member", "ss", types.ComparisonOperatorContains, v(s("a")), true},
@@ -87,14 +88,14 @@ func operatorCases() []operatorCase {
 		{"NOT_CONTAINS absent substring", "s", types.ComparisonOperatorNotContains, v(s("zz")), true},
 		{"NOT_CONTAINS set member", "ss", types.ComparisonOperatorNotContains, v(s("a")), false},
 		{"NOT_CONTAINS set non-member", "ss", types.ComparisonOperatorNotContains, v(s("c")), true},
-		{"NOT_CONTAINS missing is false (§11)", "zz", types.ComparisonOperatorNotContains, v(s("a")), false},
+		{"NOT_CONTAINS missing is false", "zz", types.ComparisonOperatorNotContains, v(s("a")), false},
 		{"BEGINS_WITH prefix", "s", types.ComparisonOperatorBeginsWith, v(s("he")), true},
 		{"BEGINS_WITH not a prefix", "s", types.ComparisonOperatorBeginsWith, v(s("el")), false},
 		{"BEGINS_WITH binary", "b", types.ComparisonOperatorBeginsWith, v(bin(1)), true},
 		{"BEGINS_WITH on a set is false", "ss", types.ComparisonOperatorBeginsWith, v(s("a")), false},
 		{"IN member", "n", types.ComparisonOperatorIn, v(n("1"), n("5")), true},
 		{"IN not a member", "n", types.ComparisonOperatorIn, v(n("1"), n("2")), false},
-		{"IN never matches a set (§11)", "ss", types.ComparisonOperatorIn, v(s("a"), s("b")), false},
+		{"IN never matches a set", "ss", types.ComparisonOperatorIn, v(s("a"), s("b")), false},
 		{"BETWEEN inclusive", "n", types.ComparisonOperatorBetween, v(n("1"), n("5")), true},
 		{"BETWEEN outside", "n", types.ComparisonOperatorBetween, v(n("6"), n("9")), false},
 		{"BETWEEN strings", "s", types.ComparisonOperatorBetween, v(s("a"), s("i")), true},
@@ -132,7 +133,8 @@ func isConditionFailed(err error) bool {
 }
 
 // TestLegacyExpectedOperators runs every ComparisonOperator case as an
-// Expected condition of PutItem, UpdateItem and DeleteItem (§11 "Expected").
+// Expected condition of PutItem, UpdateItem and DeleteItem (Developer
+// Guide, legacy Expected).
 func TestLegacyExpectedOperators(t *testing.T) {
 	e := newLegacyEnv(t)
 	ctx := enginetest.Ctx(t)
@@ -167,7 +169,8 @@ func checkMatch(t *testing.T, op string, err error, match bool) {
 }
 
 // TestLegacyExpectedForms checks the Value/Exists forms and
-// ConditionalOperator (§11 "Expected", "ConditionalOperator").
+// ConditionalOperator (Developer Guide, legacy Expected and
+// ConditionalOperator).
 func TestLegacyExpectedForms(t *testing.T) {
 	e := newLegacyEnv(t)
 	ctx := enginetest.Ctx(t)
@@ -200,7 +203,7 @@ func TestLegacyExpectedForms(t *testing.T) {
 			checkMatch(t, "PutItem", err, tc.match)
 		})
 	}
-	// On a missing item every attribute is missing (§6).
+	// On a missing item every attribute is missing.
 	_, err := e.c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("Leg"), Item: key("new", "1"),
 		Expected: map[string]types.ExpectedAttributeValue{"PK": {Exists: aws.Bool(false)}}})
 	checkMatch(t, "PutItem new", err, true)
@@ -215,7 +218,8 @@ func TestLegacyExpectedForms(t *testing.T) {
 }
 
 // TestLegacyFilterOperators runs every ComparisonOperator case as a
-// ScanFilter and as a QueryFilter (§11), EQ and NE on every type included.
+// ScanFilter and as a QueryFilter (Developer Guide, legacy ScanFilter and
+// QueryFilter), EQ and NE on every type included.
 func TestLegacyFilterOperators(t *testing.T) {
 	e := newLegacyEnv(t)
 	ctx := enginetest.Ctx(t)
@@ -323,8 +327,8 @@ func equalStrings(a, b []string) bool {
 }
 
 // TestLegacyKeyConditions checks every operator KeyConditions allows on the
-// sort key, the ones it refuses, and its shape rules (§11, errors.md rows
-// 68, 69, 75).
+// sort key, the ones it refuses, and its shape rules (Developer Guide,
+// legacy KeyConditions; dynalite actions/query.js and validations/query.js).
 func TestLegacyKeyConditions(t *testing.T) {
 	e := newLegacyEnv(t)
 	ctx := enginetest.Ctx(t)
@@ -380,7 +384,7 @@ func TestLegacyKeyConditions(t *testing.T) {
 		}
 	}
 	// KeyConditions go with FilterExpression and ProjectionExpression
-	// (expressions.md §1).
+	// (dynalite validations/index.js).
 	got, err := run(c(types.ComparisonOperatorGe, s("b")), func(in *dynamodb.QueryInput) {
 		in.FilterExpression = aws.String("v <> :v")
 		in.ExpressionAttributeValues = av{":v": s("c")}
@@ -421,8 +425,9 @@ func TestLegacyKeyConditions(t *testing.T) {
 	wantAPIError(t, err, "ValidationException", "QueryFilter can only contain non-primary key attributes: Primary key attribute: SK")
 }
 
-// TestLegacyAttributeUpdates checks PUT, ADD and DELETE (§11
-// "AttributeUpdates"; errors.md rows 62, 64–66, 27).
+// TestLegacyAttributeUpdates checks PUT, ADD and DELETE (Developer Guide,
+// legacy AttributeUpdates; dynalite validations/updateItem.js,
+// actions/updateItem.js and db/index.js).
 func TestLegacyAttributeUpdates(t *testing.T) {
 	e := newLegacyEnv(t)
 	ctx := enginetest.Ctx(t)
@@ -488,7 +493,7 @@ func TestLegacyAttributeUpdates(t *testing.T) {
 	if got := getItem(t, e.c, "Leg", k); got["ss"] != nil {
 		t.Fatalf("DELETE of every member left %s", show(got["ss"]))
 	}
-	// Type clashes with the stored value (errors.md row 62).
+	// Type clashes with the stored value (dynalite actions/updateItem.js).
 	for name, up := range map[string]types.AttributeValueUpdate{
 		"ADD number to a string": {Action: types.AttributeActionAdd, Value: n("1")},
 		"ADD set to a string":    add(ssv("a")),
@@ -531,7 +536,8 @@ func TestLegacyAttributeUpdates(t *testing.T) {
 	}
 }
 
-// TestLegacyMixingErrors checks errors.md row 31 with the parameter lists in
+// TestLegacyMixingErrors checks the mixing error of dynalite's
+// validations/index.js with the parameter lists in
 // the service's order (AWS-verified, ExtendDB test_conditional_operator.py).
 func TestLegacyMixingErrors(t *testing.T) {
 	e := newLegacyEnv(t)

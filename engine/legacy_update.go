@@ -52,8 +52,8 @@ func parseAttributeUpdates(raw json.RawMessage) ([]legacyUpdate, error) {
 	return ups, nil
 }
 
-// checkUpdates applies AttributeUpdates' own rules (errors.md rows 64–66;
-// dynalite validations/updateItem.js): a valid value, a value unless the
+// checkUpdates applies AttributeUpdates' own rules (dynalite
+// validations/updateItem.js): a valid value, a value unless the
 // action is DELETE, a set for DELETE, a number, set or list for ADD.
 func checkUpdates(ups []legacyUpdate) error {
 	for i := range ups {
@@ -76,7 +76,8 @@ func checkUpdates(ups []legacyUpdate) error {
 }
 
 // update returns the request's UpdateExpression, or its AttributeUpdates
-// translated into update actions (expressions.md §11 "AttributeUpdates"):
+// translated into update actions (Developer Guide, legacy
+// AttributeUpdates):
 // PUT is SET, DELETE without a value REMOVE, DELETE with a set the DELETE
 // action, ADD of a number or set the ADD action, and ADD of a list (legacy
 // only) SET a = list_append(if_not_exists(a, []), v). An empty map is an
@@ -119,8 +120,8 @@ func (l *legacy) update(ex *exprContext, text *string) (updater, error) {
 
 // legacyApplyError words an error of applying translated AttributeUpdates:
 // ADD or DELETE on a stored value of another type is "Type mismatch for
-// attribute to update" (errors.md row 62), not the update expression's
-// operand message.
+// attribute to update" (dynalite actions/updateItem.js), not the update
+// expression's operand message.
 func legacyApplyError(err error) error {
 	var e *expr.Error
 	if errors.As(err, &e) && e.Message == "An operand in the update expression has an incorrect data type" {

@@ -16,8 +16,8 @@ import (
 // Metering charges every data-plane operation's capacity to its table's
 // meter, which throttles like the service and keeps a per-second history.
 //
-// What is modeled (ProvisionedThroughput.md, bp-partition-key-design.md,
-// burst-adaptive-capacity.md in the AWS Developer Guide):
+// What is modeled (AWS Developer Guide pages ProvisionedThroughput.html,
+// bp-partition-key-design.html, burst-adaptive-capacity.html):
 //
 //   - Provisioned tables have a read and a write token bucket refilled at
 //     each whole second with the provisioned rate, banking up to 300
@@ -60,7 +60,8 @@ const (
 	keyBurstWCU = burstSeconds * partitionWCU // write units one partition key banks at most
 )
 
-// Service throttling messages (errors.md §3).
+// Service throttling messages, as the API Reference's
+// TransactionCanceledException lists them for its cancellation reasons.
 const (
 	msgProvisionedExceeded = "The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API."
 	msgOnDemandThrottled   = "Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly. If exceptions persist, check if you have a hot key: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html."

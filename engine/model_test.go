@@ -21,8 +21,8 @@ import (
 // Put / Update (ADD, SET, REMOVE, DELETE) / Delete / Get / Query / Scan
 // operations and checks every answer — items, ReturnValues, conditional
 // failures, update errors, consumed capacity, paging — against a
-// map-based model written from the spec. At the end ItemCount and
-// TableSizeBytes must equal the model's (limits.md §3).
+// map-based model written from the public sources. At the end ItemCount and
+// TableSizeBytes must equal the model's (Developer Guide item sizes).
 func TestRandomOpsAgainstModel(t *testing.T) {
 	if testing.Short() {
 		t.Skip("randomized model test")

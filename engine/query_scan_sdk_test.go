@@ -114,10 +114,10 @@ func hasKeyPrefix(a, p types.AttributeValue) bool {
 	return false
 }
 
-// TestQuerySortKeyConditions runs every sort-key operator of
-// expressions.md §8 on S, N and B sort keys, forward and backward, whole
-// and paged, against the order of limits.md §6 (numbers by value, strings
-// and binaries by unsigned bytes).
+// TestQuerySortKeyConditions runs every sort-key operator of key condition
+// expressions (Developer Guide, Query) on S, N and B sort keys, forward and
+// backward, whole and paged, against the Developer Guide's Query order
+// (numbers by value, strings and binaries by unsigned bytes).
 func TestQuerySortKeyConditions(t *testing.T) {
 	e := newSDKEnv(t, engine.Options{})
 	b := func(v ...byte) types.AttributeValue { return bin(v...) }
@@ -259,7 +259,8 @@ func TestQuerySortKeyConditions(t *testing.T) {
 	}
 }
 
-// TestQueryPaging checks Limit and LastEvaluatedKey (limits.md §6): a page
+// TestQueryPaging checks Limit and LastEvaluatedKey (Developer Guide, Query
+// pagination; the key after a full last page as dynalite models it): a page
 // that stops at Limit carries the key of its last item, even when nothing
 // follows; the next call then returns an empty page without a key.
 func TestQueryPaging(t *testing.T) {
@@ -381,8 +382,8 @@ func TestQueryPaging(t *testing.T) {
 
 // TestQueryFilterProjectionSelect: FilterExpression applies after Limit
 // (Count vs ScannedCount), ProjectionExpression keeps nested structure and
-// does not add keys, Select COUNT returns no Items (limits.md §6,
-// expressions.md §9).
+// does not add keys, Select COUNT returns no Items (Developer Guide, Query
+// and projection expressions; API Reference Query, Select).
 func TestQueryFilterProjectionSelect(t *testing.T) {
 	e := newSDKEnv(t, engine.Options{})
 	createAppTable(t, e.c)
@@ -502,8 +503,9 @@ func TestQueryFilterProjectionSelect(t *testing.T) {
 }
 
 // TestQueryAndScanPageSize: a page stops after about 1 MB of items read
-// (limits.md §6; the exact boundary is uncertain, §11.2), and following
-// LastEvaluatedKey still returns every item exactly once.
+// (Developer Guide, Query pagination; the exact boundary is not
+// documented), and following LastEvaluatedKey still returns every item
+// exactly once.
 func TestQueryAndScanPageSize(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes 3 MB")
@@ -597,7 +599,8 @@ func TestQueryAndScanPageSize(t *testing.T) {
 
 // TestQueryCapacity: Query sums the sizes of the items read (before the
 // filter) and rounds up once to 4 KB; eventually consistent is half; an
-// empty result costs the minimum (limits.md §10).
+// empty result costs the minimum (Developer Guide, capacity unit
+// consumption).
 func TestQueryCapacity(t *testing.T) {
 	e := newSDKEnv(t, engine.Options{})
 	createAppTable(t, e.c)
@@ -711,8 +714,8 @@ func TestQueryHashOnlyTable(t *testing.T) {
 }
 
 // TestScan covers full and parallel scans: every item exactly once across
-// pages and across segments, segments disjoint (limits.md §6), filters,
-// Limit, Select COUNT and bad start keys.
+// pages and across segments, segments disjoint (Developer Guide, parallel
+// scan), filters, Limit, Select COUNT and bad start keys.
 func TestScan(t *testing.T) {
 	e := newSDKEnv(t, engine.Options{})
 	createAppTable(t, e.c)

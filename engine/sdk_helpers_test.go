@@ -2,7 +2,9 @@ package engine_test
 
 // Helpers shared by the aws-sdk-go-v2 tests of items, queries, scans,
 // tables and attribute types. The value, size and comparison helpers here
-// are written from the spec (limits.md §2, §3, §10; expressions.md §6), not
+// are written from the public sources (Developer Guide: data types, item
+// sizes, capacity unit consumption, comparison rules; dynalite's number
+// size), not
 // from the engine's code, so that the tests can catch the engine's mistakes.
 
 import (
@@ -211,7 +213,7 @@ func showItem(it av) string {
 	return "{" + strings.Join(parts, ",") + "}"
 }
 
-// itemSize is the item size of limits.md §3, computed independently of the
+// itemSize is the Developer Guide's item size, computed independently of the
 // engine: names plus value sizes, with the number formula of dynalite.
 func itemSize(it av) int {
 	size := 0
@@ -267,7 +269,7 @@ func valueSize(v types.AttributeValue) int {
 
 // numberSize: 0 → 1; otherwise 1 + ceil(d/2) + (d even and exponent even ?
 // 1 : 0) + (negative ? 1 : 0), d = significant digits, exponent = decimal
-// exponent of the first significant digit (limits.md §3).
+// exponent of the first significant digit (dynalite's db/index.js).
 func numberSize(text string) int {
 	r, ok := new(big.Rat).SetString(text)
 	if !ok {
@@ -430,7 +432,7 @@ func units(c *types.ConsumedCapacity) float64 {
 }
 
 // padItem returns withKey(pk, sk) plus attribute "d" holding a string that
-// makes the item exactly size bytes (limits.md §3).
+// makes the item exactly size bytes (Developer Guide item sizes).
 func padItem(pk, sk string, size int) av {
 	it := key(pk, sk)
 	fill := size - itemSize(it) - len("d")

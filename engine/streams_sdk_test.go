@@ -149,9 +149,10 @@ func TestStreamViewTypesAndNoOpWrites(t *testing.T) {
 }
 
 func TestStreamRecordSizeBytes(t *testing.T) {
-	// The spec's two data points: KEYS_ONLY ForumName="DynamoDB",
-	// Subject="DynamoDB Thread 3" is 41 bytes; an INSERT of {"id":"Fred"}
-	// with NEW_AND_OLD_IMAGES is 12.
+	// Two public data points: KEYS_ONLY ForumName="DynamoDB",
+	// Subject="DynamoDB Thread 3" is 41 bytes (an AWS docs Streams
+	// example); an INSERT of {"id":"Fred"} with NEW_AND_OLD_IMAGES is 12
+	// (LocalStack's AWS-recorded snapshot).
 	e := newStreamEnv(t, engine.Options{})
 	_, err := e.c.CreateTable(e.ctx, &dynamodb.CreateTableInput{
 		TableName: aws.String("Thread"),

@@ -252,7 +252,8 @@ func TestDescribeEndpoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// wire.md §4: one endpoint, the server's address without a scheme.
+	// One endpoint, the server's address without a scheme (Alternator's
+	// test_describe_endpoints.py, run against DynamoDB).
 	if len(out.Endpoints) != 1 || !strings.HasPrefix(aws.ToString(out.Endpoints[0].Address), "127.0.0.1:") || out.Endpoints[0].CachePeriodInMinutes != 1440 {
 		t.Fatalf("endpoints %+v", out.Endpoints)
 	}

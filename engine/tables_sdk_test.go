@@ -51,7 +51,8 @@ func tableSummary(d *types.TableDescription) string {
 }
 
 // TestCreateAndDescribeTable checks the control-plane description of
-// on-demand and provisioned tables (limits.md §10, errors.md).
+// on-demand and provisioned tables (API Reference CreateTable and
+// DescribeTable; error texts as dynalite's tests have them).
 func TestCreateAndDescribeTable(t *testing.T) {
 	start := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	clock := enginetest.NewClock(start)
@@ -145,7 +146,7 @@ func TestCreateAndDescribeTable(t *testing.T) {
 }
 
 // TestTableStatistics: ItemCount and TableSizeBytes are exact after every
-// kind of write, with sizes by limits.md §3.
+// kind of write, with sizes by the Developer Guide's item size rules.
 func TestTableStatistics(t *testing.T) {
 	e := newSDKEnv(t, engine.Options{})
 	createAppTable(t, e.c)
@@ -487,7 +488,8 @@ func TestDeleteTable(t *testing.T) {
 }
 
 // TestDeletionProtection: DeleteTable is refused with the service's
-// message (errors.md §5 #101) until protection is turned off.
+// message (Developer Guide, deletion protection) until protection is
+// turned off.
 func TestDeletionProtection(t *testing.T) {
 	e := newSDKEnv(t, engine.Options{})
 	ctx := enginetest.Ctx(t)
@@ -527,7 +529,7 @@ func TestDeletionProtection(t *testing.T) {
 }
 
 // TestTableNameAsARN: every TableName parameter also accepts the table's
-// ARN (limits.md §1).
+// ARN (API Reference: TableName accepts a table ARN).
 func TestTableNameAsARN(t *testing.T) {
 	e := newSDKEnv(t, engine.Options{})
 	ctx := enginetest.Ctx(t)
@@ -575,7 +577,7 @@ func TestTableNameAsARN(t *testing.T) {
 }
 
 // TestConsumedCapacityEchoesARN: "the response then echoes the ARN in
-// ConsumedCapacity.TableName" (limits.md §1).
+// ConsumedCapacity.TableName" (API Reference, ConsumedCapacity).
 func TestConsumedCapacityEchoesARN(t *testing.T) {
 	e := newSDKEnv(t, engine.Options{})
 	ctx := enginetest.Ctx(t)

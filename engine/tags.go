@@ -15,10 +15,11 @@ import (
 // they were first set; TagResource replaces a key's value in place. Only
 // tables are taggable, as in the service (a backup ARN is refused).
 //
-// Messages follow the service as observed (limits.md §1; errors.md
-// ResourceNotFoundException; the ack-api-quirks DynamoDB lab, findings
-// DDB-TABLE-105/106/107/108/372): validation is all-or-nothing, runs before
-// the table lookup, and the 50-tag limit is checked on the merged set.
+// Messages follow the service as observed (Developer Guide, tagging
+// restrictions; ResourceNotFoundException; the ack-api-quirks DynamoDB lab,
+// findings DDB-TABLE-105/106/107/108/372): validation is all-or-nothing,
+// runs before the table lookup, and the 50-tag limit is checked on the
+// merged set.
 
 // Tag is a key-value pair attached to a table.
 type Tag struct {
@@ -32,7 +33,7 @@ type storedTag struct {
 	Value string `json:"v"`
 }
 
-// Tag limits (limits.md §1, TaggingRestrictions.html).
+// Tag limits (Developer Guide, TaggingRestrictions.html).
 const (
 	maxTags        = 50
 	maxTagKeyLen   = 128 // Unicode characters
@@ -352,7 +353,7 @@ func parseTableARN(arn string) (name, rest string, ok bool) {
 // errTagTableNotFound is the tag operations' ResourceNotFoundException as
 // the service words it now ("ResourceArn: <arn> not found", ExtendDB's
 // pull request 227, verified against DynamoDB in 2026); dynalite's older
-// capture (errors.md) had "ResourcArn", sic.
+// capture (actions/tagResource.js) had "ResourcArn", sic.
 func errTagTableNotFound(arn string) *APIError {
 	return &APIError{Code: CodeResourceNotFound, Message: "Requested resource not found: ResourceArn: " + arn + " not found"}
 }

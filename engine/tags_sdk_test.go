@@ -2,7 +2,8 @@ package engine_test
 
 // Tags over the wire. Expected texts: ExtendDB pull request 227 (the tag
 // operations' ResourceNotFoundException, "ResourceArn" as the service words
-// it now; errors.md's older "ResourcArn" sic), limits.md §1, and the
+// it now; dynalite's older "ResourcArn" sic), the Developer Guide's tagging
+// restrictions, and the
 // ack-api-quirks DynamoDB lab (findings DDB-TABLE-071/105/106/107/108/372).
 
 import (

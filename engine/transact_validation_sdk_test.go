@@ -89,7 +89,8 @@ func TestTransactActionValidation(t *testing.T) {
 			"Item size has exceeded the maximum allowed size"},
 		{"Put 33 levels", types.TransactWriteItem{Put: &types.Put{TableName: tab, Item: av{"PK": s("a"), "SK": s("b"), "d": deep}}}, nest},
 		// An expression problem fails the request whatever action carries it
-		// (errors.md §3; transactions.test.ts "unused value").
+		// (as captured from the service: transactions.test.ts "unused
+		// value").
 		{"unused value", types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{TableName: tab, Key: key("a", "b"),
 			ConditionExpression: aws.String("attribute_not_exists(PK)"), ExpressionAttributeValues: av{":v": s("x")}}},
 			"Value provided in ExpressionAttributeValues unused in expressions: keys: {:v}"},

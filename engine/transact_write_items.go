@@ -347,7 +347,8 @@ func transactionCanceled(reasons []CancellationReason) *APIError {
 }
 
 // throttledReason is the cancellation reason of a throttled action: the
-// codes the service uses in CancellationReasons (errors.md §3).
+// codes the service uses in CancellationReasons (API Reference,
+// TransactionCanceledException).
 func throttledReason(err *APIError) CancellationReason {
 	if err.Code == CodeThrottling {
 		return CancellationReason{Code: "ThrottlingError", Message: err.Message}

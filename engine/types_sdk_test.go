@@ -33,7 +33,8 @@ func nestedLists(depth int) types.AttributeValue {
 
 // TestAttributeTypesRoundTrip puts every attribute type through PutItem
 // and reads it back with GetItem, Query and Scan: values must come back
-// byte-exactly, numbers in the canonical form of limits.md §2.
+// byte-exactly, numbers in the canonical form (dynalite; Alternator
+// test_number.py).
 func TestAttributeTypesRoundTrip(t *testing.T) {
 	e := newSDKEnv(t, engine.Options{})
 	createAppTable(t, e.c)
@@ -96,7 +97,8 @@ func TestAttributeTypesRoundTrip(t *testing.T) {
 				"ns": nsv("0.1"), "bs": bsv([]byte{}), "l": list(), "m": mapv(nil), "a.b": s("dot"), "é": s("utf8")})},
 		{"deep mixed nesting", mapv(av{"l": list(mapv(av{"l": list(list(mapv(av{"n": n("1e2")})))}))}),
 			mapv(av{"l": list(mapv(av{"l": list(list(mapv(av{"n": n("100")})))}))})},
-		// limits.md §2: item → attribute map → 30 more maps is 32 levels.
+		// Alternator test_manual_requests.py: item → attribute map → 30
+		// more maps is 32 levels.
 		{"31 nested maps (32 levels)", nestedMaps(31), nil},
 		{"31 nested lists (32 levels)", nestedLists(31), nil},
 	}
@@ -134,7 +136,8 @@ func TestAttributeTypesRoundTrip(t *testing.T) {
 }
 
 // TestAttributeValueLimits checks the 400 KB item size boundary with the
-// size formula of limits.md §3, attribute name lengths and nesting depth.
+// Developer Guide's size rules (numbers by dynalite's formula), attribute
+// name lengths and nesting depth.
 func TestAttributeValueLimits(t *testing.T) {
 	e := newSDKEnv(t, engine.Options{NoThrottle: true}) // 400 KB items to one key: past a partition's 1,000 WCU/s
 	createAppTable(t, e.c)
@@ -213,7 +216,8 @@ func TestAttributeValueLimits(t *testing.T) {
 }
 
 // TestKeyValuesCanonical checks N and B keys: "1e3" and "1000" are the same
-// key (limits.md §2), returned canonical; binary keys round-trip exactly.
+// key (Developer Guide, Number type), returned canonical; binary keys
+// round-trip exactly.
 func TestKeyValuesCanonical(t *testing.T) {
 	e := newSDKEnv(t, engine.Options{})
 	ctx := enginetest.Ctx(t)

@@ -5,8 +5,9 @@ import "errors"
 // constraintsFirst keeps the service's validation order for a request body
 // that decoded with an invalid attribute value (an empty set, a bad number,
 // NULL false): the wire decoder reports those at the end of decoding, but
-// the service checks the model constraints first (errors.md §4 step 3
-// before step 4), so a request with both faults reports the constraints.
+// the service checks the model constraints first (dynalite's order, whose
+// tests were checked against the service), so a request with both faults
+// reports the constraints.
 // It applies the same constraints, in the same order, as the operation
 // does; TestConstraintsFirstMatchesOperations keeps the two in step.
 // Serialization errors pass through: they come before everything.

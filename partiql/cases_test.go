@@ -2,9 +2,10 @@ package partiql
 
 // parseCases drives TestParse and seeds FuzzParse. want is the canonical
 // form (Format) of a statement that parses, or "!line:col: message" for one
-// that does not. They include every parse-level worked example of
-// partiql.md §9 (#1-#30), the exact texts other emulators pinned against the
-// real service, and each message of §8 the parser can detect.
+// that does not. They include every parse-level statement of
+// TestMusicExamples (#1-#30), the exact texts other emulators pinned against
+// the real service, and each message of DynamoDB Local's PartiQL
+// ValidationExceptionMessages the parser can detect.
 var parseCases = []struct{ in, want string }{
 	{`SELECT * FROM "AppTable" WHERE PK='USER#u123' AND begins_with(SK,'ORDER#')`,
 		`SELECT * FROM AppTable WHERE PK = 'USER#u123' AND begins_with(SK, 'ORDER#')`},

@@ -11,7 +11,7 @@ import (
 )
 
 // openExecutor opens an engine database in the test's directory with the
-// tables of partiql.md §9 (Music: Artist/SongTitle; Orders: OrderID N) and
+// tables of TestMusicExamples (Music: Artist/SongTitle; Orders: OrderID N) and
 // the seed's AppTable (PK/SK), and an Executor on it.
 func openExecutor(t testing.TB) (*engine.DB, *Executor) {
 	t.Helper()

@@ -121,7 +121,8 @@ func (x *Executor) Plan(ctx context.Context, stmt Statement, params []attr.Value
 	return x.planWrite(ctx, stmt, params, "")
 }
 
-// planSelect plans a SELECT as partiql.md §3 says the service does.
+// planSelect plans a SELECT as the Developer Guide's PartiQL SELECT page
+// says the service does.
 func (x *Executor) planSelect(ctx context.Context, s *Select, params []attr.Value, consistent bool, use selectUse) (*Plan, error) {
 	if use == useTransaction && s.From.Index != "" {
 		return nil, engine.Validationf(msgTxIndexRead)

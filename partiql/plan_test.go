@@ -9,9 +9,9 @@ import (
 	"dynalab/engine/attr"
 )
 
-// TestPlanSelect checks the planner's choices as partiql.md §3 describes
-// the service's: the operation, the key condition, the filter and the
-// generated expressions.
+// TestPlanSelect checks the planner's choices as the Developer Guide's
+// PartiQL SELECT page describes the service's: the operation, the key
+// condition, the filter and the generated expressions.
 func TestPlanSelect(t *testing.T) {
 	_, x := openExecutor(t)
 	cases := []struct {

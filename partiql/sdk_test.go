@@ -28,9 +28,9 @@ var (
 	_ partiql.Backend   = (*partiql.Executor)(nil)
 )
 
-// serve opens a database with §9's tables (Music, Orders) and the seed's
-// AppTable, serves it with the PartiQL dispatcher chained after the engine,
-// as main does, and returns an SDK client and the executor.
+// serve opens a database with TestMusicExamples' tables (Music, Orders) and
+// the seed's AppTable, serves it with the PartiQL dispatcher chained after
+// the engine, as main does, and returns an SDK client and the executor.
 func serve(t *testing.T) (*dynamodb.Client, *partiql.Executor) {
 	t.Helper()
 	db := enginetest.Open(t, engine.Options{})
@@ -92,10 +92,12 @@ func execute(ctx context.Context, c *dynamodb.Client, stmt string, params ...typ
 	return c.ExecuteStatement(ctx, &dynamodb.ExecuteStatementInput{Statement: aws.String(stmt), Parameters: params})
 }
 
-// TestSection9 runs the worked examples of partiql.md §9 in order, through
-// aws-sdk-go-v2 and the HTTP server. #12 needs secondary indexes, which
-// the engine does not have yet; TestIndexNotYet checks what it says.
-func TestSection9(t *testing.T) {
+// TestMusicExamples runs 30 worked examples on the Developer Guide's PartiQL
+// Music table (outcomes from its PartiQL reference pages and DynamoDB Local's
+// messages) in order, through aws-sdk-go-v2 and the HTTP server. #12 needs
+// secondary indexes, which the engine does not have yet; TestIndexNotYet
+// checks what it says.
+func TestMusicExamples(t *testing.T) {
 	c, _ := serve(t)
 	ctx := enginetest.Ctx(t)
 	seed := []string{
@@ -237,7 +239,7 @@ func TestSection9(t *testing.T) {
 	}
 }
 
-// TestIndexNotYet: the engine has no secondary indexes yet, so §9 #12
+// TestIndexNotYet: the engine has no secondary indexes yet, so example #12
 // gets the engine's answer for an unknown index.
 func TestIndexNotYet(t *testing.T) {
 	c, _ := serve(t)

@@ -148,8 +148,10 @@ func (x *Executor) finishCapacity(dst *[]engine.ConsumedCapacity, got []engine.C
 }
 
 // duplicateReasons rewords a cancelled transaction: the failed
-// attribute_not_exists of an INSERT is a DuplicateItem, as partiql.md §4
-// expects of the service.
+// attribute_not_exists of an INSERT is a DuplicateItem, as expected of the
+// service (Developer Guide, PartiQL INSERT; DuplicateItem in the API
+// model's BatchStatementErrorCodeEnum; unverified: DynamoDB Local says
+// ValidationError).
 func duplicateReasons(err error, plans []*Plan) error {
 	var api *engine.APIError
 	if !errors.As(err, &api) || api.Code != engine.CodeTransactionCanceled || len(api.CancellationReasons) != len(plans) {

@@ -129,7 +129,8 @@ func TestBindConditionAccepts(t *testing.T) {
 	}
 }
 
-// The comparison and function rules of expressions.md §5 and §6.
+// The comparison and function rules of the Developer Guide's condition
+// expression reference (Expressions.OperatorsAndFunctions).
 func TestEval(t *testing.T) {
 	it := `{
 		"n":{"N":"10"}, "n2":{"N":"10.0"}, "s":{"S":"abc"}, "up":{"S":"B"}, "low":{"S":"a"},

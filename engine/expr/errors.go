@@ -64,7 +64,8 @@ const (
 	allTypeSymbols = "{NS,SS,L,BS,N,M,B,BOOL,NULL,S}"
 )
 
-// Limits of §5 of the limits reference.
+// Expression limits (Developer Guide, Constraints: expression parameters;
+// DynamoDB Local's LocalDBEnv has the same numbers).
 const (
 	maxExpressionSize = 4096
 	maxOperators      = 300

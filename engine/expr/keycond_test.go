@@ -78,7 +78,8 @@ func TestKeyConditionExpressionErrors(t *testing.T) {
 	}
 }
 
-// Schema checks of expressions.md §8, after the table is known.
+// Schema checks of key condition expressions (Developer Guide, Query key
+// condition expressions), after the table is known.
 func TestResolveKeyCondition(t *testing.T) {
 	const vals = `{":h":{"S":"h"},":n":{"N":"5"},":m":{"N":"9"},":s":{"S":"p"},":b":{"B":"YQ=="}}`
 	rangeTable := KeySchema{HashName: "pk", HashType: attr.TypeS, RangeName: "sk", RangeType: attr.TypeN}

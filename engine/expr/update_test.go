@@ -100,7 +100,8 @@ func TestBindUpdateErrors(t *testing.T) {
 	}
 }
 
-// The runtime rules of expressions.md §7.
+// The runtime rules of update expressions (Developer Guide,
+// Expressions.UpdateExpressions; dynalite actions/updateItem.js).
 func TestApply(t *testing.T) {
 	const old = `{
 		"pk":{"S":"k"}, "n":{"N":"5"}, "s":{"S":"str"}, "ss":{"SS":["a","b"]}, "ns":{"NS":["1","2"]},
@@ -267,7 +268,8 @@ func TestApplyAbsentItem(t *testing.T) {
 	}
 }
 
-// UPDATED_OLD and UPDATED_NEW examples of expressions.md §7.
+// UPDATED_OLD and UPDATED_NEW on nested paths, the examples of ScyllaDB
+// Alternator's test_returnvalues.py (run against DynamoDB).
 func TestUpdatedValues(t *testing.T) {
 	old := item(t, `{"pk":{"S":"k"},"a":{"M":{"b":{"N":"1"},"c":{"L":[{"S":"c0"},{"S":"c1"},{"S":"c2"}]},"d":{"S":"d"}}},"z":{"N":"0"}}`)
 	vals := params(t, nil, `{":v":{"S":"v"},":w":{"S":"w"}}`)

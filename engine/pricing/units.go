@@ -5,8 +5,8 @@ import (
 	"math"
 )
 
-// Unit sizes of the service's capacity arithmetic (limits.md §10; AWS
-// Developer Guide, "Read/write capacity mode"). Sizes are binary.
+// Unit sizes of the service's capacity arithmetic (AWS Developer Guide,
+// "Read/write capacity mode" and capacity unit consumption). Sizes are binary.
 const (
 	ReadUnitBytes  = 4 << 10 // one strongly consistent read of up to 4 KB is 1 RCU
 	WriteUnitBytes = 1 << 10 // one write of up to 1 KB is 1 WCU

@@ -3,7 +3,7 @@ package pricing
 import "testing"
 
 // The documented examples: the AWS pricing pages ("Read request unit",
-// "Write request unit") and limits.md §10.
+// "Write request unit") and the Developer Guide's batch examples.
 func TestReadUnits(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -20,8 +20,8 @@ func TestReadUnits(t *testing.T) {
 		{"eventual minimum is half a unit", 100, Eventual, 0.5},
 		{"transactional minimum is two units", 100, Transactional, 2},
 		{"seed: 10 KB strong", 10 << 10, Strong, 3},
-		{"limits §10 BatchGet: 1.5 KB", 1536, Strong, 1},
-		{"limits §10 BatchGet: 6.5 KB", 6656, Strong, 2},
+		{"Developer Guide BatchGet: 1.5 KB", 1536, Strong, 1},
+		{"Developer Guide BatchGet: 6.5 KB", 6656, Strong, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,8 +42,8 @@ func TestWriteUnits(t *testing.T) {
 		{"pricing page: 1 KB", 1 << 10, false, 1},
 		{"pricing page: 3 KB", 3 << 10, false, 3},
 		{"pricing page: 3 KB transactional", 3 << 10, true, 6},
-		{"limits §10 BatchWrite: 500 B", 500, false, 1},
-		{"limits §10 BatchWrite: 3.5 KB", 3584, false, 4},
+		{"Developer Guide BatchWrite: 500 B", 500, false, 1},
+		{"Developer Guide BatchWrite: 3.5 KB", 3584, false, 4},
 		{"1.5 KB rounds up to 2", 1536, false, 2},
 		{"empty write costs the minimum", 0, false, 1},
 		{"transactional minimum is two units", 1, true, 2},

@@ -444,7 +444,8 @@ func TestCRC(t *testing.T) {
 		return resp, engine.CallInfo{}, nil
 	})
 	ts := newTestServer(t, d, Options{})
-	// {} is 2745614147 (wire.md §2); the empty body (TagResource) is 0.
+	// {} is 2745614147 (the CRC-32 of its two bytes); the empty body
+	// (TagResource) is 0.
 	for body, want := range map[string]string{"{}": "2745614147", "": "0"} {
 		resp = []byte(body)
 		a := call(t, ts.URL, request{body: []byte(`{}`)})
