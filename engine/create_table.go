@@ -140,12 +140,7 @@ func validateCreateTable(in *CreateTableInput) error {
 	}
 	var c constraints
 	c.notNull(in.AttributeDefinitions != nil, "attributeDefinitions")
-	for i, d := range in.AttributeDefinitions {
-		p := fmt.Sprintf("attributeDefinitions.%d.member", i+1)
-		c.notNull(d.AttributeName != "", p+".attributeName")
-		c.notNull(d.AttributeType != "", p+".attributeType")
-		c.enum(d.AttributeType, p+".attributeType", "B", "N", "S")
-	}
+	c.attrDefinitions(in.AttributeDefinitions)
 	if !validName(in.TableName) {
 		c.add(quote(in.TableName), "tableName", "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
 	}
@@ -167,7 +162,7 @@ func validateCreateTable(in *CreateTableInput) error {
 	}
 	for i, k := range in.KeySchema {
 		p := fmt.Sprintf("keySchema.%d.member", i+1)
-		c.notNull(k.AttributeName != "", p+".attributeName")
+		c.keyAttrName(k.AttributeName, p+".attributeName")
 		c.notNull(k.KeyType != "", p+".keyType")
 		c.enum(k.KeyType, p+".keyType", KeyTypeHash, KeyTypeRange)
 	}
@@ -254,11 +249,6 @@ func checkCreateTableRules(in *CreateTableInput) error {
 		}
 		if err := checkDefinitionsUsed(in, defs); err != nil {
 			return err
-		}
-	}
-	for _, k := range keys {
-		if len(k) > 255 {
-			return invalidParam("Key attribute name length exceeds the maximum of 255 bytes: %s", k)
 		}
 	}
 	return nil
