@@ -135,15 +135,23 @@ func validateCreateTable(in *CreateTableInput) error {
 	if in.TableName == "" {
 		return validationError("The parameter 'TableName' is required but was not present in the request")
 	}
+	// A name outside the pattern is reported alone, as the model
+	// constraint on tableName, even when other members fail too
+	// (paritysuite's tests/tier3/validation-ordering/createTable.test.ts,
+	// run against AWS: "x!" with an empty KeySchema reports only the
+	// tableName constraint); a name of the wrong length only, in the
+	// hand-written text (dynalite's test/createTable.js).
+	if !validName(in.TableName) {
+		var c constraints
+		c.add(quote(in.TableName), "tableName", "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
+		return c.err()
+	}
 	if len(in.TableName) < 3 || len(in.TableName) > 255 {
 		return validationError("TableName must be at least 3 characters long and at most 255 characters long")
 	}
 	var c constraints
 	c.notNull(in.AttributeDefinitions != nil, "attributeDefinitions")
 	c.attrDefinitions(in.AttributeDefinitions)
-	if !validName(in.TableName) {
-		c.add(quote(in.TableName), "tableName", "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
-	}
 	c.enum(in.BillingMode, "billingMode", BillingProvisioned, BillingPayPerRequest)
 	if pt := in.ProvisionedThroughput; pt != nil {
 		c.notNull(pt.WriteCapacityUnits != nil, "provisionedThroughput.writeCapacityUnits")
