@@ -52,6 +52,8 @@ func section6Requests() []invalidRequest {
 		return at(long, path, "Member must have length less than or equal to 255")
 	}
 	const limit0 = "Member must have value greater than or equal to 1"
+	const updEmpty = "One or more parameter values are not valid. The update expression attempted to update a secondary index key to a value that is not supported. The AttributeValue for a key attribute cannot contain an empty string value."
+	const canceledVE = "Transaction cancelled, please refer cancellation reasons for specific reasons [ValidationError]"
 	const rangeEq = "RANGE key attributes r1 must have equality conditions specified in the query because a condition is present on key attribute r2"
 	return []invalidRequest{
 		// Key attribute names: model constraints, reported before the
@@ -81,6 +83,13 @@ func section6Requests() []invalidRequest {
 		{"Query", `{"TableName":"Tab",` + kcPK + `,"ExclusiveStartKey":{"PK":{"S":"a"},"SK":{"S":"1"}}}`, typeValidation, "The provided starting key is invalid", "E79 Query wrong type", false},
 		{"Scan", `{"TableName":"Tab","Segment":0,"TotalSegments":1000000,"ExclusiveStartKey":{"PK":{"S":"a"},"SK":{"N":"1"}}}`, typeValidation, "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: 1000000 Segment: 0", "SA9270 start key outside its segment", false},
 		{"Scan", `{"TableName":"Tab","Segment":0,"TotalSegments":1000000,"ExclusiveStartKey":{"PK":{"S":"a"}}}`, typeValidation, "The provided starting key is invalid: The provided key element does not match the schema", "E79 schema before the segment", false},
+
+		// An index key set by an update (PS error-messages/transactWriteItems.test.ts, four regions).
+		{"UpdateItem", `{"TableName":"Idx","Key":{"PK":{"S":"a"}},"UpdateExpression":"SET G = :v","ExpressionAttributeValues":{":v":{"NULL":true}}}`, typeValidation, inv + "Type mismatch for Index Key G Expected: S Actual: NULL IndexName: ByG", "PS index key set to NULL", false},
+		{"UpdateItem", `{"TableName":"Idx","Key":{"PK":{"S":"a"}},"UpdateExpression":"SET G = :v","ExpressionAttributeValues":{":v":{"M":{}}}}`, typeValidation, inv + "Type mismatch for Index Key G Expected: S Actual: M IndexName: ByG", "PS index key set to a map", false},
+		{"UpdateItem", `{"TableName":"Idx","Key":{"PK":{"S":"a"}},"UpdateExpression":"SET G = :v","ExpressionAttributeValues":{":v":{"S":""}}}`, typeValidation, updEmpty, "PS index key set to empty", false},
+		{"TransactWriteItems", `{"TransactItems":[{"Update":{"TableName":"Idx","Key":{"PK":{"S":"a"}},"UpdateExpression":"SET G = :v","ExpressionAttributeValues":{":v":{"S":""}}}}]}`, typeValidation, updEmpty, "PS index key set to empty: whole transaction", false},
+		{"TransactWriteItems", `{"TransactItems":[{"Update":{"TableName":"Idx","Key":{"PK":{"S":"a"}},"UpdateExpression":"SET G = :v","ExpressionAttributeValues":{":v":{"N":"1"}}}}]}`, typeTxCanceled, canceledVE, "PS index key of another type: ValidationError reason", false},
 
 		// Multi-attribute GSI key conditions (PS tier1 multiAttributeGsiKey.test.ts).
 		{"Query", `{"TableName":"Multi","IndexName":"GSI","KeyConditionExpression":"h = :h AND r2 = :b","ExpressionAttributeValues":{":h":{"S":"a"},":b":{"S":"b"}}}`, typeValidation, rangeEq, "PS multi-attribute gap", false},
