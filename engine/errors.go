@@ -56,12 +56,23 @@ type APIError struct {
 	// missing one: a transaction reports it as the action's ValidationError
 	// cancellation reason, not as a ValidationException of its own.
 	keyMismatch bool
+	// wholeRequest marks a problem an update's result shows that a
+	// transaction reports as a ValidationException of its own, not as the
+	// action's cancellation reason.
+	wholeRequest bool
 }
 
 // keyMismatchError is a ValidationException that a transaction reports
 // per action (APIError.keyMismatch).
 func keyMismatchError(e *APIError) *APIError {
 	e.keyMismatch = true
+	return e
+}
+
+// wholeRequestError is a ValidationException that fails a whole
+// transaction (APIError.wholeRequest).
+func wholeRequestError(e *APIError) *APIError {
+	e.wholeRequest = true
 	return e
 }
 

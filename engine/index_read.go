@@ -168,6 +168,9 @@ func (r *indexRead) scanRange(segment, total *int64, start attr.Item) (keyRange,
 			return kr, validationError("The provided starting key is invalid: The provided key element does not match the schema")
 		}
 		kr.after, _ = ix.entryKey(r.t, start)
+		if err := checkStartSegment(kr.after, kr.hashAt, segment, total); err != nil {
+			return kr, err
+		}
 	}
 	return kr, nil
 }

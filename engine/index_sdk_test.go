@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"testing"
@@ -306,9 +307,44 @@ func TestIndexKeyTypeMismatch(t *testing.T) {
 	_, err = e.c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("Orders"), Key: key("a", "1"),
 		UpdateExpression: aws.String("SET GSK = :v"), ExpressionAttributeValues: av{":v": s("five")}})
 	wantAPIError(t, err, "ValidationException", msg)
+	// An update setting an index key to another type, NULL or a document
+	// included, names the type it got; to an empty value, the update
+	// wording without the index (paritysuite's
+	// tests/tier3/error-messages/transactWriteItems.test.ts, four regions:
+	// "…Expected: S Actual: L IndexName: gsi1"; "…The update expression
+	// attempted to update a secondary index key to a value that is not
+	// supported…", for the whole request).
+	update := func(v types.AttributeValue) error {
+		_, err := e.c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("Orders"), Key: key("a", "1"),
+			UpdateExpression: aws.String("SET GSK = :v"), ExpressionAttributeValues: av{":v": v}})
+		return err
+	}
+	mismatch := func(actual string) string {
+		return "One or more parameter values were invalid: Type mismatch for Index Key GSK Expected: N Actual: " + actual + " IndexName: GSI2"
+	}
+	wantAPIError(t, update(mapv(av{"a": s("b")})), "ValidationException", mismatch("M"))
+	wantAPIError(t, update(&types.AttributeValueMemberNULL{Value: true}), "ValidationException", mismatch("NULL"))
+	wantAPIError(t, update(&types.AttributeValueMemberL{Value: []types.AttributeValue{s("x")}}), "ValidationException", mismatch("L"))
+	wantAPIError(t, update(&types.AttributeValueMemberBOOL{Value: true}), "ValidationException", mismatch("BOOL"))
+	const updateEmpty = "One or more parameter values are not valid. The update expression attempted to update a secondary index key to a value that is not supported. The AttributeValue for a key attribute cannot contain an empty string value."
 	_, err = e.c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("Orders"), Key: key("a", "1"),
-		UpdateExpression: aws.String("SET GSK = :v"), ExpressionAttributeValues: av{":v": mapv(av{"a": s("b")})}})
-	wantAPIError(t, err, "ValidationException", "The update expression attempted to update the secondary index key to unsupported type")
+		UpdateExpression: aws.String("SET GPK = :v"), ExpressionAttributeValues: av{":v": s("")}})
+	wantAPIError(t, err, "ValidationException", updateEmpty)
+	txUpdate := func(attr string, v types.AttributeValue) error {
+		_, err := e.c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{{Update: &types.Update{
+			TableName: aws.String("Orders"), Key: key("a", "1"), UpdateExpression: aws.String("SET #k = :v"),
+			ExpressionAttributeNames: map[string]string{"#k": attr}, ExpressionAttributeValues: av{":v": v}}}}})
+		return err
+	}
+	// In a transaction the empty value fails the whole request, the
+	// mismatch cancels the action with it as the reason.
+	wantAPIError(t, txUpdate("GPK", s("")), "ValidationException", updateEmpty)
+	err = txUpdate("GSK", &types.AttributeValueMemberL{Value: []types.AttributeValue{s("x")}})
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) || len(tce.CancellationReasons) != 1 || aws.ToString(tce.CancellationReasons[0].Code) != "ValidationError" ||
+		aws.ToString(tce.CancellationReasons[0].Message) != mismatch("L") {
+		t.Fatalf("transaction: %v", err)
+	}
 	_, err = e.c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("Orders"), Item: av{"PK": s("a"), "SK": s("2"), "GPK": s("")}})
 	wantAPIError(t, err, "ValidationException", "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: GSI1, IndexKey: GPK")
 	if got := getItem(t, e.c, "Orders", key("a", "1")); !avEqual(got["GSK"], n("5")) {

@@ -60,7 +60,7 @@ func (c *constraints) index(s indexSpec, path string) {
 	}
 	for i, k := range s.keySchema {
 		p := fmt.Sprintf("%s.keySchema.%d.member", path, i+1)
-		c.notNull(k.AttributeName != "", p+".attributeName")
+		c.keyAttrName(k.AttributeName, p+".attributeName")
 		c.notNull(k.KeyType != "", p+".keyType")
 		c.enum(k.KeyType, p+".keyType", KeyTypeHash, KeyTypeRange)
 	}
@@ -73,6 +73,7 @@ func (c *constraints) index(s indexSpec, path string) {
 		if len(p.NonKeyAttributes) > maxNonKeyAttributes {
 			c.add("'["+strings.Join(p.NonKeyAttributes, ", ")+"]'", path+".projection.nonKeyAttributes", "Member must have length less than or equal to 20")
 		}
+		c.nonKeyAttrNames(p.NonKeyAttributes, path+".projection.nonKeyAttributes")
 	}
 	if pt := s.throughput; pt != nil {
 		c.notNull(pt.WriteCapacityUnits != nil, path+".provisionedThroughput.writeCapacityUnits")

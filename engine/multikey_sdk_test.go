@@ -23,10 +23,14 @@ package engine_test
 // The CreateTable refusals (more than four attributes, HASH after RANGE,
 // a duplicate attribute) use the service's texts from the ack-api-quirks
 // lab's ValidationException catalogue (DDB-TABLE-442, verified
-// 2026-10-09). Those of a Query (a gap in the sort attributes, a range
-// condition before the last) are not documented: the engine's wording is
-// a guess, and where a single-key message fits (missed key schema
-// element, key condition not supported) that one is reused.
+// 2026-10-09). A Query's gap in the sort attributes or range condition
+// before the last is refused in the service's words as paritysuite's
+// tests/tier1/query/multiAttributeGsiKey.test.ts records them against AWS
+// ("RANGE key attributes b must have equality conditions specified in the
+// query because a condition is present on key attribute c"); for the
+// partition attributes, whose multi-attribute messages are not recorded,
+// the single-key ones are reused (missed key schema element, key
+// condition not supported).
 
 import (
 	"fmt"
@@ -377,6 +381,7 @@ func TestMultiKeyConditionRefused(t *testing.T) {
 	const (
 		notSupported = "Query key condition not supported"
 		typeMismatch = "One or more parameter values were invalid: Condition parameter type does not match schema type"
+		rangeEq      = "RANGE key attributes r1 must have equality conditions specified in the query because a condition is present on key attribute r2"
 	)
 	vals := av{":h1": s("a"), ":h2": n("1"), ":x": n("2"), ":y": s("b"), ":z": s("c"), ":o": s("o")}
 	cases := []struct{ kc, msg string }{
@@ -388,12 +393,13 @@ func TestMultiKeyConditionRefused(t *testing.T) {
 		{"h1 = :y AND begins_with(h2, :y)", typeMismatch},
 		{"begins_with(h1, :y) AND h2 = :h2", notSupported},
 		{"h1 = :x AND h2 = :h2", typeMismatch},
-		// Sort attributes left to right, no gap.
-		{"h1 = :h1 AND h2 = :h2 AND r2 = :y", "Query condition missed key schema element: r1"},
-		// A range condition only on the last one constrained.
-		{"h1 = :h1 AND h2 = :h2 AND r1 > :x AND r2 = :y", notSupported},
-		{"h1 = :h1 AND h2 = :h2 AND r1 BETWEEN :x AND :x AND r2 = :y", notSupported},
-		{"h1 = :h1 AND h2 = :h2 AND r1 < :x AND begins_with(r2, :y)", notSupported},
+		// Sort attributes left to right, no gap; a range condition only on
+		// the last one constrained (paritysuite multiAttributeGsiKey.test.ts,
+		// AWS).
+		{"h1 = :h1 AND h2 = :h2 AND r2 = :y", rangeEq},
+		{"h1 = :h1 AND h2 = :h2 AND r1 > :x AND r2 = :y", rangeEq},
+		{"h1 = :h1 AND h2 = :h2 AND r1 BETWEEN :x AND :x AND r2 = :y", rangeEq},
+		{"h1 = :h1 AND h2 = :h2 AND r1 < :x AND begins_with(r2, :y)", rangeEq},
 		// Types of the sort attributes; begins_with on N.
 		{"h1 = :h1 AND h2 = :h2 AND r1 = :y", typeMismatch},
 		{"h1 = :h1 AND h2 = :h2 AND begins_with(r1, :y)", typeMismatch},
@@ -416,8 +422,18 @@ func TestMultiKeyConditionRefused(t *testing.T) {
 		}
 		wantAPIError(t, err, "ValidationException", tc.msg)
 	}
-	// A filter may not use any key attribute of the index.
+	// Legacy KeyConditions meet the same rule (moto's AWS-verified
+	// test_key_conditions_error_skip_range_key: a ValidationException
+	// naming the skipped sort attribute).
 	_, err := env.c.Query(enginetest.Ctx(t), &dynamodb.QueryInput{TableName: aws.String("Tab"), IndexName: aws.String("GSI"),
+		KeyConditions: map[string]types.Condition{
+			"h1": {ComparisonOperator: types.ComparisonOperatorEq, AttributeValueList: []types.AttributeValue{s("a")}},
+			"h2": {ComparisonOperator: types.ComparisonOperatorEq, AttributeValueList: []types.AttributeValue{n("1")}},
+			"r2": {ComparisonOperator: types.ComparisonOperatorGt, AttributeValueList: []types.AttributeValue{s("a")}},
+		}})
+	wantAPIError(t, err, "ValidationException", rangeEq)
+	// A filter may not use any key attribute of the index.
+	_, err = env.c.Query(enginetest.Ctx(t), &dynamodb.QueryInput{TableName: aws.String("Tab"), IndexName: aws.String("GSI"),
 		KeyConditionExpression: aws.String("h1 = :h1 AND h2 = :h2"), FilterExpression: aws.String("r2 = :y"),
 		ExpressionAttributeValues: av{":h1": s("a"), ":h2": n("1"), ":y": s("b")}})
 	wantAPIError(t, err, "ValidationException", "Filter Expression can only contain non-primary key attributes: Primary key attribute: r2")
@@ -563,5 +579,55 @@ func TestMultiKeyBackfill(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("OPEN by eventTime: %v\nwant %v", got, want)
+	}
+}
+
+// A multi-attribute GSI may take the table's own key attributes among its
+// own, in any position, as a single-attribute GSI may take the table's
+// partition key (the CDK's TableV2 example: gsi1's partitionKey is the
+// table's pk; nothing in API_CreateGlobalSecondaryIndexAction or the
+// rules moto and Alternator record forbids it for several attributes).
+// DescribeTable lists the KeySchema exactly as created, order and all
+// (moto's AWS-verified test_create_gsi_with_multi_range_keys).
+func TestMultiKeyWithTableKeys(t *testing.T) {
+	env := newSDKEnv(t, engine.Options{})
+	ctx := enginetest.Ctx(t)
+	ks := []types.KeySchemaElement{
+		ksElem("tenant", types.KeyTypeHash), ksElem("PK", types.KeyTypeHash),
+		ksElem("SK", types.KeyTypeRange), ksElem("at", types.KeyTypeRange),
+	}
+	_, err := env.c.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName: aws.String("Tab"),
+		AttributeDefinitions: []types.AttributeDefinition{defS("PK"), {AttributeName: aws.String("SK"), AttributeType: tN},
+			defS("tenant"), defS("at")},
+		KeySchema:   []types.KeySchemaElement{ksElem("PK", types.KeyTypeHash), ksElem("SK", types.KeyTypeRange)},
+		BillingMode: types.BillingModePayPerRequest,
+		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{{IndexName: aws.String("GSI"), KeySchema: ks,
+			Projection: &types.Projection{ProjectionType: types.ProjectionTypeKeysOnly}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := keySchemaText(gsiOf(t, env.c, "Tab", "GSI").KeySchema), keySchemaText(ks); got != want {
+		t.Fatalf("DescribeTable KeySchema %s, want %s", got, want)
+	}
+	for i, at := range []string{"b", "a", "c"} {
+		if _, err := env.c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("Tab"),
+			Item: av{"PK": s("p"), "SK": n(fmt.Sprint(i)), "tenant": s("t1"), "at": s(at)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := env.c.Query(ctx, &dynamodb.QueryInput{TableName: aws.String("Tab"), IndexName: aws.String("GSI"),
+		KeyConditionExpression:    aws.String("tenant = :t AND PK = :p AND SK >= :s"),
+		ExpressionAttributeValues: av{":t": s("t1"), ":p": s("p"), ":s": n("1")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, it := range out.Items {
+		got = append(got, it["SK"].(*types.AttributeValueMemberN).Value+"/"+it["at"].(*types.AttributeValueMemberS).Value)
+	}
+	if want := []string{"1/a", "2/c"}; !slices.Equal(got, want) {
+		t.Fatalf("query %v, want %v", got, want)
 	}
 }

@@ -268,6 +268,9 @@ func runTransaction(tx *store.Tx, actions []txAction, units map[string]float64, 
 			if err == nil && item != nil {
 				err = a.t.checkUpdatedIndexValues(item)
 			}
+			if api, ok := err.(*APIError); ok && api.wholeRequest {
+				return err
+			}
 			if err != nil {
 				reasons[i] = CancellationReason{Code: "ValidationError", Message: errorMessage(err)}
 				failed = true

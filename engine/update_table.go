@@ -48,6 +48,7 @@ func (db *DB) UpdateTable(ctx context.Context, in *UpdateTableInput) (*UpdateTab
 		c.minInt(pt.ReadCapacityUnits, "provisionedThroughput.readCapacityUnits", 1)
 	}
 	c.enum(in.TableClass, "tableClass", "STANDARD", "STANDARD_INFREQUENT_ACCESS")
+	c.attrDefinitions(in.AttributeDefinitions)
 	c.indexUpdates(in.GlobalSecondaryIndexUpdates)
 	if err := c.err(); err != nil {
 		return nil, err

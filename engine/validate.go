@@ -75,6 +75,56 @@ func (c *constraints) nameRules(name, path string) {
 	}
 }
 
+// maxKeyNameBytes is the model's length limit of a key attribute name
+// (KeySchemaAttributeName, and NonKeyAttributeName of a projection): 1..255
+// in botocore's service-2.json. Alternator's test_limits.py, run against
+// the service, shows it applies to table keys, index keys and projected
+// names alike, and that it is reported before the key schema's own rules
+// (test_limit_attribute_length_key_bad_incoherent_names).
+const maxKeyNameBytes = 255
+
+// keyAttrName adds the length constraint of a key attribute name. A name
+// that is absent and one that is "" decode alike; both are reported as
+// absent ("Member must not be null", the ack-api-quirks catalogue's
+// DDB-TABLE-457 capture of an empty entry).
+func (c *constraints) keyAttrName(name, path string) {
+	if name == "" {
+		c.notNull(false, path)
+		return
+	}
+	if len(name) > maxKeyNameBytes {
+		c.add(quote(name), path, "Member must have length less than or equal to 255")
+	}
+}
+
+// attrDefinitions adds the constraints of AttributeDefinitions, type
+// before name as the service lists them (DDB-TABLE-457:
+// ct_attrdefs_empty_entry, ut_attrdefs_empty_entry_plus_dp).
+func (c *constraints) attrDefinitions(defs []AttributeDefinition) {
+	for i, d := range defs {
+		p := fmt.Sprintf("attributeDefinitions.%d.member", i+1)
+		c.notNull(d.AttributeType != "", p+".attributeType")
+		c.enum(d.AttributeType, p+".attributeType", "B", "N", "S")
+		c.keyAttrName(d.AttributeName, p+".attributeName")
+	}
+}
+
+// nonKeyAttrNames adds the member constraint of a projection's
+// NonKeyAttributes: coral reports a list of strings with a member out of
+// bounds as the whole list with the member's constraints, e.g. AWS
+// Lambda's "Value '[…]' at 'layers' failed to satisfy constraint: Member
+// must satisfy constraint: [Member must have length less than or equal to
+// 140, Member must have length greater than or equal to 1, …]".
+func (c *constraints) nonKeyAttrNames(names []string, path string) {
+	for _, n := range names {
+		if n == "" || len(n) > maxKeyNameBytes {
+			c.add("'["+strings.Join(names, ", ")+"]'", path,
+				"Member must satisfy constraint: [Member must have length less than or equal to 255, Member must have length greater than or equal to 1]")
+			return
+		}
+	}
+}
+
 func (c *constraints) err() error {
 	if len(c.errs) == 0 {
 		return nil

@@ -15,7 +15,7 @@ func round2Requests() []invalidRequest {
 	big := strings.Repeat("x", 400*1024)
 	const tabARN = "arn:aws:dynamodb:us-east-1:000000000000:table/Tab"
 	const missingARN = "arn:aws:dynamodb:us-east-1:000000000000:table/Missing"
-	return []invalidRequest{
+	rows := []invalidRequest{
 		// Section 3: one action's key or item (PS error-messages/transactWriteItems, transactGetItems,
 		// limits/itemSizeBySurface, limits/nestingDepth, validation-ordering/transactions).
 		{"TransactWriteItems", `{"TransactItems":[{"Put":{"TableName":"Tab","Item":{"PK":{"N":"5"},"SK":{"N":"1"}}}}]}`, typeTxCanceled, canceledVE, "PS Put wrong-typed key: ValidationError reason", false},
@@ -36,5 +36,65 @@ func round2Requests() []invalidRequest {
 		{"CreateTable", `{"TableName":"New","AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"},{"AttributeName":"a","AttributeType":"S"},{"AttributeName":"b","AttributeType":"S"},{"AttributeName":"c","AttributeType":"S"}],"KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST","GlobalSecondaryIndexes":[{"IndexName":"GSI","KeySchema":[{"AttributeName":"a","KeyType":"HASH"},{"AttributeName":"b","KeyType":"RANGE"},{"AttributeName":"c","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}]}`, typeValidation, inv + "All HASH key attributes must precede RANGE key attributes in the KeySchema", "ACK multi-attribute GSI: HASH after RANGE", false},
 		{"CreateTable", `{"TableName":"New","AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"},{"AttributeName":"a","AttributeType":"S"},{"AttributeName":"b","AttributeType":"S"}],"KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST","GlobalSecondaryIndexes":[{"IndexName":"GSI","KeySchema":[{"AttributeName":"a","KeyType":"HASH"},{"AttributeName":"b","KeyType":"HASH"},{"AttributeName":"a","KeyType":"RANGE"}],"Projection":{"ProjectionType":"ALL"}}]}`, typeValidation, "The KeySchema contains multiple key attributes with the same name", "ACK multi-attribute GSI: an attribute twice", false},
 		{"ListTagsOfResource", `{"ResourceArn":"` + missingARN + `"}`, typeNotFound, "Requested resource not found: ResourceArn: " + missingARN + " not found", "XDB227 missing table", false},
+	}
+	return append(rows, section6Requests()...)
+}
+
+// section6Requests are the rows of #24 section 6 (limits and validation
+// texts). "ACK457" is the ack-api-quirks catalogue DDB-TABLE-457 (captured
+// 2026-10-09), "SA" ScyllaDB Alternator's test files run against the
+// service, "PS" paritysuite as above, "boto1584" the service's answer
+// quoted in boto/boto pull request 1584, "SA9270" the one quoted in
+// scylladb/scylladb pull request 9270.
+func section6Requests() []invalidRequest {
+	long := strings.Repeat("z", 256)
+	tooLong := func(path string) string {
+		return at(long, path, "Member must have length less than or equal to 255")
+	}
+	const limit0 = "Member must have value greater than or equal to 1"
+	const updEmpty = "One or more parameter values are not valid. The update expression attempted to update a secondary index key to a value that is not supported. The AttributeValue for a key attribute cannot contain an empty string value."
+	const canceledVE = "Transaction cancelled, please refer cancellation reasons for specific reasons [ValidationError]"
+	const rangeEq = "RANGE key attributes r1 must have equality conditions specified in the query because a condition is present on key attribute r2"
+	return []invalidRequest{
+		// Key attribute names: model constraints, reported before the
+		// schema's own rules (SA test_limits.py _incoherent_names).
+		{"CreateTable", `{"TableName":"New","AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}],"KeySchema":[{"AttributeName":"` + long + `","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}`, typeValidation, one(tooLong("keySchema.1.member.attributeName")), "SA key name over 255 beats a missing definition", false},
+		{"CreateTable", `{"TableName":"New","AttributeDefinitions":[{"AttributeName":"k","AttributeType":"S"}],"KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST","GlobalSecondaryIndexes":[{"IndexName":"GSI","KeySchema":[{"AttributeName":"` + long + `","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}]}`, typeValidation, one(tooLong("globalSecondaryIndexes.1.member.keySchema.1.member.attributeName")), "SA GSI key name over 255 beats a missing definition", false},
+		{"CreateTable", `{"TableName":"New","AttributeDefinitions":[{}],"KeySchema":[{"AttributeName":"k","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}`, typeValidation, "2 validation errors detected: " + nullAt("attributeDefinitions.1.member.attributeType") + "; " + nullAt("attributeDefinitions.1.member.attributeName"), "ACK457 ct_attrdefs_empty_entry: type before name", false},
+		{"UpdateTable", `{"TableName":"Tab","AttributeDefinitions":[{}],"DeletionProtectionEnabled":true}`, typeValidation, "2 validation errors detected: " + nullAt("attributeDefinitions.1.member.attributeType") + "; " + nullAt("attributeDefinitions.1.member.attributeName"), "ACK457 ut_attrdefs_empty_entry_plus_dp", false},
+
+		// Table names: the pattern alone, whatever else fails (PS
+		// validation-ordering/createTable.test.ts); the data plane's
+		// members as before (E§4).
+		{"CreateTable", `{"TableName":"x!","AttributeDefinitions":[],"KeySchema":[]}`, typeValidation, one(at("x!", "tableName", "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")), "PS bad pattern reports only tableName", false},
+		{"CreateTable", `{"TableName":"abc!","AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"}],"KeySchema":[],"BillingMode":"BOGUS"}`, typeValidation, one(at("abc!", "tableName", "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")), "PS bad pattern beats other constraints", false},
+		{"GetItem", `{"TableName":"a$b","Key":{"PK":{"S":"a"}}}`, typeValidation, one(at("a$b", "tableName", "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")), "E§4 pattern alone", false},
+
+		// Limit 0: a model constraint, so before the table lookup, the
+		// index lookup and the start key (boto1584's text; ACK442: the
+		// shape validator "fires BEFORE existence checks").
+		{"Query", `{"TableName":"Missing","Limit":0,` + kcPK + `}`, typeValidation, one(at("0", "limit", limit0)), "boto1584 Limit 0 beats a missing table", false},
+		{"Query", `{"TableName":"Tab","IndexName":"nope","Limit":0,` + kcPK + `}`, typeValidation, one(at("0", "limit", limit0)), "Limit 0 beats E77", false},
+		{"Scan", `{"TableName":"Tab","Limit":0,"ExclusiveStartKey":{"PK":{"S":"a"}}}`, typeValidation, one(at("0", "limit", limit0)), "Limit 0 beats E79", false},
+		{"Scan", `{"TableName":"Missing","Limit":0}`, typeValidation, one(at("0", "limit", limit0)), "boto1584 Limit 0 on Scan", false},
+
+		// Start keys.
+		{"Query", `{"TableName":"Tab",` + kcPK + `,"ExclusiveStartKey":{"PK":{"S":"a"}}}`, typeValidation, "The provided starting key is invalid", "E79 Query: no detail (dynalite test/query.js)", false},
+		{"Query", `{"TableName":"Tab",` + kcPK + `,"ExclusiveStartKey":{"PK":{"S":"a"},"SK":{"S":"1"}}}`, typeValidation, "The provided starting key is invalid", "E79 Query wrong type", false},
+		{"Scan", `{"TableName":"Tab","Segment":0,"TotalSegments":1000000,"ExclusiveStartKey":{"PK":{"S":"a"},"SK":{"N":"1"}}}`, typeValidation, "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: 1000000 Segment: 0", "SA9270 start key outside its segment", false},
+		{"Scan", `{"TableName":"Tab","Segment":0,"TotalSegments":1000000,"ExclusiveStartKey":{"PK":{"S":"a"}}}`, typeValidation, "The provided starting key is invalid: The provided key element does not match the schema", "E79 schema before the segment", false},
+
+		// An index key set by an update (PS error-messages/transactWriteItems.test.ts, four regions).
+		{"UpdateItem", `{"TableName":"Idx","Key":{"PK":{"S":"a"}},"UpdateExpression":"SET G = :v","ExpressionAttributeValues":{":v":{"NULL":true}}}`, typeValidation, inv + "Type mismatch for Index Key G Expected: S Actual: NULL IndexName: ByG", "PS index key set to NULL", false},
+		{"UpdateItem", `{"TableName":"Idx","Key":{"PK":{"S":"a"}},"UpdateExpression":"SET G = :v","ExpressionAttributeValues":{":v":{"M":{}}}}`, typeValidation, inv + "Type mismatch for Index Key G Expected: S Actual: M IndexName: ByG", "PS index key set to a map", false},
+		{"UpdateItem", `{"TableName":"Idx","Key":{"PK":{"S":"a"}},"UpdateExpression":"SET G = :v","ExpressionAttributeValues":{":v":{"S":""}}}`, typeValidation, updEmpty, "PS index key set to empty", false},
+		{"TransactWriteItems", `{"TransactItems":[{"Update":{"TableName":"Idx","Key":{"PK":{"S":"a"}},"UpdateExpression":"SET G = :v","ExpressionAttributeValues":{":v":{"S":""}}}}]}`, typeValidation, updEmpty, "PS index key set to empty: whole transaction", false},
+		{"TransactWriteItems", `{"TransactItems":[{"Update":{"TableName":"Idx","Key":{"PK":{"S":"a"}},"UpdateExpression":"SET G = :v","ExpressionAttributeValues":{":v":{"N":"1"}}}}]}`, typeTxCanceled, canceledVE, "PS index key of another type: ValidationError reason", false},
+
+		// Multi-attribute GSI key conditions (PS tier1 multiAttributeGsiKey.test.ts).
+		{"Query", `{"TableName":"Multi","IndexName":"GSI","KeyConditionExpression":"h = :h AND r2 = :b","ExpressionAttributeValues":{":h":{"S":"a"},":b":{"S":"b"}}}`, typeValidation, rangeEq, "PS multi-attribute gap", false},
+		{"Query", `{"TableName":"Multi","IndexName":"GSI","KeyConditionExpression":"h = :h AND r1 > :a AND r2 = :b","ExpressionAttributeValues":{":h":{"S":"a"},":a":{"S":"a"},":b":{"S":"b"}}}`, typeValidation, rangeEq, "PS multi-attribute range before the last", false},
+		{"Query", `{"TableName":"Multi","IndexName":"GSI","KeyConditions":{"h":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":"a"}]},"r2":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":"b"}]}}}`, typeValidation, rangeEq, "moto test_key_conditions_error_skip_range_key", false},
+		{"Query", `{"TableName":"Multi","IndexName":"GSI","Limit":0,"KeyConditionExpression":"h = :h AND r2 = :b","ExpressionAttributeValues":{":h":{"S":"a"},":b":{"S":"b"}}}`, typeValidation, one(at("0", "limit", limit0)), "Limit 0 beats the key condition", false},
 	}
 }

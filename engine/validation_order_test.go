@@ -301,6 +301,9 @@ func TestValidationOrder(t *testing.T) {
 		{"CreateTable", `{"TableName":"Tab","AttributeDefinitions":[{"AttributeName":"PK","AttributeType":"S"},{"AttributeName":"SK","AttributeType":"N"}],"KeySchema":[{"AttributeName":"PK","KeyType":"HASH"},{"AttributeName":"SK","KeyType":"RANGE"}],"BillingMode":"PAY_PER_REQUEST"}`},
 		{"CreateTable", `{"TableName":"Str","AttributeDefinitions":[{"AttributeName":"PK","AttributeType":"S"},{"AttributeName":"SK","AttributeType":"S"}],"KeySchema":[{"AttributeName":"PK","KeyType":"HASH"},{"AttributeName":"SK","KeyType":"RANGE"}],"BillingMode":"PAY_PER_REQUEST"}`},
 		{"PutItem", `{` + iTab + `,"s":{"S":"x"}}}`},
+		{"CreateTable", `{"TableName":"Idx","AttributeDefinitions":[{"AttributeName":"PK","AttributeType":"S"},{"AttributeName":"G","AttributeType":"S"}],"KeySchema":[{"AttributeName":"PK","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST","GlobalSecondaryIndexes":[{"IndexName":"ByG","KeySchema":[{"AttributeName":"G","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}]}`},
+		{"PutItem", `{"TableName":"Idx","Item":{"PK":{"S":"a"},"G":{"S":"g"}}}`},
+		{"CreateTable", `{"TableName":"Multi","AttributeDefinitions":[{"AttributeName":"PK","AttributeType":"S"},{"AttributeName":"h","AttributeType":"S"},{"AttributeName":"r1","AttributeType":"S"},{"AttributeName":"r2","AttributeType":"S"}],"KeySchema":[{"AttributeName":"PK","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST","GlobalSecondaryIndexes":[{"IndexName":"GSI","KeySchema":[{"AttributeName":"h","KeyType":"HASH"},{"AttributeName":"r1","KeyType":"RANGE"},{"AttributeName":"r2","KeyType":"RANGE"}],"Projection":{"ProjectionType":"ALL"}}]}`},
 	}
 	for _, s := range setup {
 		if status, out := post(s.op, s.body); status != 200 {

@@ -44,12 +44,20 @@ type NamedValue struct {
 // multi-attribute key. The checks, in order: every partition attribute is
 // constrained (else "Query condition missed key schema element", naming the
 // first one missing), no other attribute than the key's is, each partition
-// attribute by an equality of its type, the sort attributes constrained
-// form a prefix of the sort key (a gap names the skipped attribute, as for
-// a missing partition attribute), all but the last of them by an
-// equality, each value of its attribute's type. The wording for a gap and
-// for a range condition before the last sort condition is not documented:
-// the existing single-key messages are reused (a guess).
+// attribute by an equality of its type, each sort value of its attribute's
+// type, and then the sort attributes left to right: every sort attribute
+// before one that carries a condition must carry an equality. That last
+// rule's message is the service's, as paritysuite's
+// tests/tier1/query/multiAttributeGsiKey.test.ts records it against AWS
+// (October 2026): "RANGE key attributes b must have equality conditions
+// specified in the query because a condition is present on key attribute
+// c", for a gap (a = AND c =), for a range condition before the last
+// (b > AND c =) and for a skipped first sort attribute (b = alone names
+// a). It names the first such attribute and the first later one
+// conditioned; a request with several gaps may list more names on the
+// service (not recorded). The partition attributes' messages are the
+// single-key ones (the service's for a multi-attribute partition key are
+// not recorded).
 func ResolveMultiKeyCondition(terms []KeyTerm, schema MultiKeySchema) (*KeyCondition, error) {
 	byName := make(map[string]*KeyTerm, len(terms))
 	for i := range terms {
@@ -81,19 +89,27 @@ func ResolveMultiKeyCondition(terms []KeyTerm, schema MultiKeySchema) (*KeyCondi
 		k.Hashes[i] = NamedValue{Name: h.Name, Value: t.Values[0]}
 	}
 	k.HashName, k.HashValue = k.Hashes[0].Name, k.Hashes[0].Value
+	for _, r := range schema.Range {
+		if t := byName[r.Name]; t != nil && !valuesOfType(t.Values, r.Type) {
+			return nil, newError(msgKeyTypeMismatch)
+		}
+	}
+	for j, later := range schema.Range {
+		if byName[later.Name] == nil {
+			continue
+		}
+		for _, prior := range schema.Range[:j] {
+			if t := byName[prior.Name]; t == nil || t.Op != KeyEQ {
+				return nil, newError("RANGE key attributes " + prior.Name +
+					" must have equality conditions specified in the query because a condition is present on key attribute " + later.Name)
+			}
+		}
+	}
 	var sorts []*KeyTerm
-	for i, r := range schema.Range {
+	for _, r := range schema.Range {
 		t := byName[r.Name]
 		if t == nil {
-			for _, later := range schema.Range[i+1:] {
-				if byName[later.Name] != nil {
-					return nil, newError("Query condition missed key schema element: " + r.Name)
-				}
-			}
 			break
-		}
-		if !valuesOfType(t.Values, r.Type) {
-			return nil, newError(msgKeyTypeMismatch)
 		}
 		sorts = append(sorts, t)
 	}
@@ -102,9 +118,6 @@ func ResolveMultiKeyCondition(terms []KeyTerm, schema MultiKeySchema) (*KeyCondi
 			k.RangeName, k.RangeOp = t.Name, t.Op
 			copy(k.RangeValues[:], t.Values)
 			break
-		}
-		if t.Op != KeyEQ {
-			return nil, newError(msgKeyNotSupported)
 		}
 		k.SortPrefix = append(k.SortPrefix, NamedValue{Name: t.Name, Value: t.Values[0]})
 	}
