@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"dynalab/engine"
 	"dynalab/engine/attr"
@@ -64,14 +65,17 @@ func Plan(ctx context.Context, db partiql.DB, statement string, params []attr.Va
 	if err != nil {
 		return nil, err
 	}
+	// The text as written is what a program sends (ExecuteStatement) and
+	// shows; an EXPLAIN's is the statement it explains.
+	text := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(statement), ";"))
 	if e, ok := stmt.(*partiql.Explain); ok {
-		stmt = e.Statement
+		stmt, text = e.Statement, partiql.Format(e.Statement)
 	}
 	p, err := partiql.New(db, partiql.Options{}).Plan(ctx, stmt, params)
 	if err != nil {
-		return nil, fmt.Errorf("plan %s: %w", partiql.Format(stmt), err)
+		return nil, fmt.Errorf("plan %s: %w", text, err)
 	}
-	return FromPlan(p, partiql.Format(stmt), params)
+	return FromPlan(p, text, params)
 }
 
 // FromPlan returns the request of a statement's plan; statement and

@@ -21,7 +21,7 @@ public class AccessPattern {
         }
         try (DynamoDbClient client = builder.build()) {
             ExecuteStatementRequest request = ExecuteStatementRequest.builder()
-                    .statement("SELECT * FROM AppTable WHERE PK IN ['USER#u1', 'USER#u2'] AND SK = 'PROFILE'")
+                    .statement("SELECT * FROM \"AppTable\" WHERE PK IN ['USER#u1', 'USER#u2'] AND SK = 'PROFILE'")
                     .build();
             while (true) {
                 ExecuteStatementResponse response = client.executeStatement(request);

@@ -14,7 +14,7 @@ const printItem = (item) =>
 const client = new DynamoDBClient({ endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB });
 
 const input = {
-  Statement: "SELECT * FROM AppTable WHERE PK IN ['USER#u1', 'USER#u2'] AND SK = 'PROFILE'",
+  Statement: "SELECT * FROM \"AppTable\" WHERE PK IN ['USER#u1', 'USER#u2'] AND SK = 'PROFILE'",
 };
 do {
   const output = await client.send(new ExecuteStatementCommand(input));

@@ -23,7 +23,7 @@ def print_item(item):
 client = boto3.client("dynamodb")
 
 request = dict(
-    Statement="SELECT * FROM AppTable WHERE PK IN ['USER#u1', 'USER#u2'] AND SK = 'PROFILE'",
+    Statement="SELECT * FROM \"AppTable\" WHERE PK IN ['USER#u1', 'USER#u2'] AND SK = 'PROFILE'",
 )
 while True:
     response = client.execute_statement(**request)

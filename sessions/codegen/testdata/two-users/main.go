@@ -25,7 +25,7 @@ func main() {
 	client := dynamodb.NewFromConfig(cfg)
 
 	input := &dynamodb.ExecuteStatementInput{
-		Statement: aws.String("SELECT * FROM AppTable WHERE PK IN ['USER#u1', 'USER#u2'] AND SK = 'PROFILE'"),
+		Statement: aws.String("SELECT * FROM \"AppTable\" WHERE PK IN ['USER#u1', 'USER#u2'] AND SK = 'PROFILE'"),
 	}
 	for {
 		out, err := client.ExecuteStatement(ctx, input)
