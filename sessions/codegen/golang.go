@@ -207,19 +207,19 @@ func goValue(v attr.Value, ind string) string {
 	quoteAll := func(vs []attr.Value, wrap func(string) string) string {
 		parts := make([]string, len(vs))
 		for i, m := range vs {
-			parts[i] = wrap(strconv.Quote(m.Str()))
+			parts[i] = wrap(m.Str())
 		}
 		return strings.Join(parts, ", ")
 	}
-	bytesOf := func(s string) string { return "[]byte(" + s + ")" }
-	same := func(s string) string { return s }
+	bytesOf := func(s string) string { return "[]byte(" + goBytes(s) + ")" }
+	same := func(s string) string { return strconv.Quote(s) }
 	switch v.Type() {
 	case attr.TypeS:
 		return member("S", strconv.Quote(v.Str()))
 	case attr.TypeN:
 		return member("N", strconv.Quote(v.Str()))
 	case attr.TypeB:
-		return member("B", bytesOf(strconv.Quote(v.Str())))
+		return member("B", bytesOf(v.Str()))
 	case attr.TypeBOOL:
 		return member("BOOL", strconv.FormatBool(v.BoolValue()))
 	case attr.TypeNULL:
@@ -242,6 +242,26 @@ func goValue(v attr.Value, ind string) string {
 		return member("M", goItem(attr.Item(v.Map()), ind))
 	}
 	return "nil"
+}
+
+// goBytes is a string literal of binary data: as text when it is
+// printable ASCII, else every byte escaped (strconv.Quote would show
+// bytes that happen to be UTF-8 as characters).
+func goBytes(b string) string {
+	text := true
+	for i := 0; i < len(b) && text; i++ {
+		text = b[i] >= 0x20 && b[i] < 0x7f
+	}
+	if text {
+		return strconv.Quote(b)
+	}
+	var s strings.Builder
+	s.WriteByte('"')
+	for i := 0; i < len(b); i++ {
+		fmt.Fprintf(&s, "\\x%02x", b[i])
+	}
+	s.WriteByte('"')
+	return s.String()
 }
 
 // goPrintItem prints an item as one line of DynamoDB JSON: the SDK's

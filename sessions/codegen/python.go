@@ -111,14 +111,14 @@ func pyArgs(r *Request) []string {
 		for _, k := range sortedKeys(r.Names) {
 			parts = append(parts, jsonString(k)+": "+jsonString(r.Names[k]))
 		}
-		add("ExpressionAttributeNames", "{"+strings.Join(parts, ", ")+"}")
+		add("ExpressionAttributeNames", pyDict(parts))
 	}
 	if len(r.Values) > 0 {
 		parts := make([]string, 0, len(r.Values))
 		for _, k := range sortedKeys(r.Values) {
 			parts = append(parts, jsonString(k)+": "+pyValue(r.Values[k]))
 		}
-		add("ExpressionAttributeValues", "{"+strings.Join(parts, ", ")+"}")
+		add("ExpressionAttributeValues", pyDict(parts))
 	}
 	if r.Descending {
 		add("ScanIndexForward", "False")
@@ -133,6 +133,15 @@ func pyArgs(r *Request) []string {
 		str("ReturnValues", r.ReturnValues)
 	}
 	return as
+}
+
+// pyDict is a dict literal of one entry a line, as a keyword argument's
+// value.
+func pyDict(entries []string) string {
+	if len(entries) == 1 {
+		return "{" + entries[0] + "}"
+	}
+	return "{\n        " + strings.Join(entries, ",\n        ") + ",\n    }"
 }
 
 func pyArgList(args []string) string {

@@ -37,6 +37,10 @@ var cases = []struct {
 	limit     int64    // page size: more items than a page
 	op        string   // the operation the statement plans as
 	fails     bool     // the condition fails: ConditionalCheckFailedException
+	// input, for an access pattern given as an API request (operation
+	// op), is its request body; the rows to compare are the Backend's
+	// answer to it.
+	input string
 }{
 	{name: "get-user", op: codegen.GetItem,
 		statement: `SELECT * FROM "AppTable" WHERE PK = 'USER#u1' AND SK = 'PROFILE'`},
@@ -56,6 +60,13 @@ var cases = []struct {
 		statement: `UPDATE "AppTable" SET status = 'lost' WHERE PK = 'USER#nobody' AND SK = 'PROFILE'`},
 	{name: "insert-existing", op: codegen.PutItem, fails: true,
 		statement: `INSERT INTO "AppTable" VALUE {'PK': 'USER#u1', 'SK': 'PROFILE', 'name': 'Someone else'}`},
+	// Values of every type, written as each language's literals.
+	{name: "api-scan-every-type", op: codegen.Scan, limit: 5, input: `{"TableName": "AppTable",
+		"FilterExpression": "(tags = :tags AND sizes = :sizes AND #blob = :blob AND #lines = :lines) OR vip = :vip OR nickname = :null OR bset = :bs",
+		"ExpressionAttributeNames": {"#lines": "lines", "#blob": "blob"},
+		"ExpressionAttributeValues": {":tags": {"SS": ["a", "b"]}, ":sizes": {"NS": ["1", "2.5"]}, ":blob": {"B": "3q2+7w=="},
+			":lines": {"L": [{"M": {"sku": {"S": "X"}, "qty": {"N": "1"}}}]}, ":vip": {"BOOL": true}, ":null": {"NULL": true},
+			":bs": {"BS": ["AAE=", "/w=="]}}}`},
 }
 
 // TestGeneratedCodeRuns writes each case in every language, compares the
@@ -66,10 +77,11 @@ var cases = []struct {
 // line.
 func TestGeneratedCodeRuns(t *testing.T) {
 	env := newLab(t)
-	runners := []runner{cliRunner(t), pythonRunner(t), jsRunner(t), goRunner(t), javaRunner()}
+	runners := []runner{cliRunner(t), pythonRunner(t), jsRunner(t), goRunner(t), javaRunner(t)}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var params []attr.Value
+			var err error
 			for _, p := range c.params {
 				var v attr.Value
 				if err := json.Unmarshal([]byte(p), &v); err != nil {
@@ -77,7 +89,16 @@ func TestGeneratedCodeRuns(t *testing.T) {
 				}
 				params = append(params, v)
 			}
-			req, err := codegen.Plan(t.Context(), env.backend, c.statement, params)
+			var req *codegen.Request
+			var want []string
+			var replErr error
+			if c.input != "" {
+				req, err = codegen.FromAPI(c.op, []byte(c.input))
+				want = env.scanRows(t, c.input)
+			} else {
+				req, err = codegen.Plan(t.Context(), env.backend, c.statement, params)
+				want, replErr = env.replRows(t, c.statement, params)
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,7 +106,9 @@ func TestGeneratedCodeRuns(t *testing.T) {
 				t.Fatalf("planned as %s, want %s", req.Operation, c.op)
 			}
 			req.Limit = c.limit
-			want, replErr := env.replRows(t, c.statement, params)
+			if !c.fails && len(want) == 0 {
+				t.Fatal("the case returns no rows: comparing them could not fail")
+			}
 			if c.fails != (replErr != nil) {
 				t.Fatalf("the REPL's run: error %v, want failure %v", replErr, c.fails)
 			}
@@ -96,6 +119,11 @@ func TestGeneratedCodeRuns(t *testing.T) {
 						t.Fatal(err)
 					}
 					checkGolden(t, filepath.Join("testdata", c.name, r.lang.FileName()), text)
+					if r.syntax != nil {
+						if out, err := r.syntax(t, text); err != nil {
+							t.Fatalf("%v\n%s\nprogram:\n%s", err, out, text)
+						}
+					}
 					if r.skip != "" {
 						t.Skip(r.skip)
 					}
@@ -205,6 +233,28 @@ func (l *lab) replRows(t *testing.T, statement string, params []attr.Value) ([]s
 	}
 }
 
+// scanRows runs a Scan request through the Backend, page after page.
+func (l *lab) scanRows(t *testing.T, input string) []string {
+	t.Helper()
+	var in engine.ScanInput
+	if err := json.Unmarshal([]byte(input), &in); err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	for {
+		out, err := l.backend.Scan(t.Context(), &in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range out.Items {
+			rows = append(rows, canonical(t, attr.AppendItem(nil, it)))
+		}
+		if in.ExclusiveStartKey = out.LastEvaluatedKey; in.ExclusiveStartKey == nil {
+			return rows
+		}
+	}
+}
+
 const tableJSON = `{
 	"TableName": "AppTable",
 	"BillingMode": "PAY_PER_REQUEST",
@@ -260,6 +310,8 @@ type runner struct {
 	// run (the aws CLI v1 reads B values in JSON as raw text).
 	binarySkip string
 	run        func(t *testing.T, program, endpoint string) (stdout, stderr string, err error)
+	// syntax, when set, checks a program it cannot run.
+	syntax func(t *testing.T, program string) (string, error)
 }
 
 // awsEnv is the environment of a program: the endpoint, static
@@ -405,10 +457,45 @@ func goRunner(t *testing.T) runner {
 	return r
 }
 
-// javaRunner never runs: the AWS SDK for Java v2's jars are not on the
-// machines the tests run on; the golden files review the text.
-func javaRunner() runner {
-	return runner{lang: codegen.Java, skip: "Java programs are checked against their golden files only: running them needs the AWS SDK for Java v2 jars"}
+// javaRunner runs Java programs with the source launcher (java
+// AccessPattern.java) when DYNALAB_JAVA_CLASSPATH names the AWS SDK for
+// Java v2's jars (software.amazon.awssdk:dynamodb and its dependencies,
+// e.g. "dir/*"). Without them, javac (when installed) checks the
+// program's syntax, and the golden files review the rest.
+func javaRunner(t *testing.T) runner {
+	r := runner{lang: codegen.Java}
+	java, err := exec.LookPath("java")
+	if cp := os.Getenv("DYNALAB_JAVA_CLASSPATH"); cp != "" && err == nil {
+		r.run = func(t *testing.T, program, endpoint string) (string, string, error) {
+			return runIn(t, t.TempDir(), codegen.Java.FileName(), program, endpoint, nil, java, "-cp", cp)
+		}
+		return r
+	}
+	r.skip = "Java programs are not run: set DYNALAB_JAVA_CLASSPATH to the AWS SDK for Java v2's jars (software.amazon.awssdk:dynamodb)"
+	javac, err := exec.LookPath("javac")
+	if err != nil {
+		r.skip += "; javac is not installed either, so only the golden files check them"
+		return r
+	}
+	// javac's hidden should-stop options end it after parsing: a syntax
+	// check without the SDK's classes. A javac without them is not used.
+	parse := func(t *testing.T, program string) (string, error) {
+		dir := t.TempDir()
+		path := filepath.Join(dir, codegen.Java.FileName())
+		if err := os.WriteFile(path, []byte(program), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.CommandContext(t.Context(), javac, "-XDshould-stop.ifNoError=PARSE", "-XDshould-stop.ifError=PARSE",
+			"-d", filepath.Join(dir, "classes"), path).CombinedOutput()
+		return string(out), err
+	}
+	if _, err := parse(t, "public class AccessPattern { public static void main(String[] args) { } }"); err != nil {
+		r.skip += "; this javac does not parse without compiling"
+		return r
+	}
+	r.syntax = parse
+	r.skip += " (javac checked their syntax)"
+	return r
 }
 
 // parseRows reads a program's output: a stream of JSON values, each an

@@ -29,8 +29,18 @@ for page in paginator.paginate(
     IndexName="GSI1",
     KeyConditionExpression="#n0 = :v0 AND #n1 > :v1",
     ProjectionExpression="#n2, #n3, #n4, #n5",
-    ExpressionAttributeNames={"#n0": "GSI1PK", "#n1": "GSI1SK", "#n2": "PK", "#n3": "SK", "#n4": "total", "#n5": "status"},
-    ExpressionAttributeValues={":v0": {"S": "STATUS#shipped"}, ":v1": {"S": "ORDER#0001"}},
+    ExpressionAttributeNames={
+        "#n0": "GSI1PK",
+        "#n1": "GSI1SK",
+        "#n2": "PK",
+        "#n3": "SK",
+        "#n4": "total",
+        "#n5": "status",
+    },
+    ExpressionAttributeValues={
+        ":v0": {"S": "STATUS#shipped"},
+        ":v1": {"S": "ORDER#0001"},
+    },
 ):
     for item in page["Items"]:
         print_item(item)

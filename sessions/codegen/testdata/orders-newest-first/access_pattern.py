@@ -27,8 +27,14 @@ paginator = client.get_paginator("query")
 for page in paginator.paginate(
     TableName="AppTable",
     KeyConditionExpression="#n0 = :v0 AND begins_with(#n1, :v1)",
-    ExpressionAttributeNames={"#n0": "PK", "#n1": "SK"},
-    ExpressionAttributeValues={":v0": {"S": "USER#u1"}, ":v1": {"S": "ORDER#"}},
+    ExpressionAttributeNames={
+        "#n0": "PK",
+        "#n1": "SK",
+    },
+    ExpressionAttributeValues={
+        ":v0": {"S": "USER#u1"},
+        ":v1": {"S": "ORDER#"},
+    },
     ScanIndexForward=False,
 ):
     for item in page["Items"]:

@@ -29,7 +29,10 @@ try:
         Key={"PK": {"S": "USER#nobody"}, "SK": {"S": "PROFILE"}},
         UpdateExpression="SET #n0 = :v0",
         ConditionExpression="attribute_exists(#n1)",
-        ExpressionAttributeNames={"#n0": "status", "#n1": "PK"},
+        ExpressionAttributeNames={
+            "#n0": "status",
+            "#n1": "PK",
+        },
         ExpressionAttributeValues={":v0": {"S": "lost"}},
     )
 except client.exceptions.ConditionalCheckFailedException as err:

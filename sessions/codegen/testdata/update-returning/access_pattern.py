@@ -29,8 +29,15 @@ try:
         Key={"PK": {"S": "USER#u2"}, "SK": {"S": "ORDER#0002"}},
         UpdateExpression="SET #n0 = :v0, #n1 = :v1",
         ConditionExpression="attribute_exists(#n2)",
-        ExpressionAttributeNames={"#n0": "status", "#n1": "note", "#n2": "PK"},
-        ExpressionAttributeValues={":v0": {"S": "shipped"}, ":v1": {"L": [{"S": "gift"}, {"N": "2"}, {"B": base64.b64decode("AAEC")}]}},
+        ExpressionAttributeNames={
+            "#n0": "status",
+            "#n1": "note",
+            "#n2": "PK",
+        },
+        ExpressionAttributeValues={
+            ":v0": {"S": "shipped"},
+            ":v1": {"L": [{"S": "gift"}, {"N": "2"}, {"B": base64.b64decode("AAEC")}]},
+        },
         ReturnValues="ALL_NEW",
     )
 except client.exceptions.ConditionalCheckFailedException as err:
