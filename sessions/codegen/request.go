@@ -96,6 +96,13 @@ func FromPlan(p *partiql.Plan, statement string, params []attr.Value) (*Request,
 		return nil, err
 	}
 	r.Statement, r.Parameters = statement, params
+	for _, path := range p.Projection {
+		if len(path.Steps) > 0 {
+			// partiql/project.go: the statement's rows are un-nested.
+			r.Note = "ProjectionExpression returns nested attributes in place; the statement returns them un-nested (SELECT a.b gives {\"b\": ...})"
+			break
+		}
+	}
 	return r, nil
 }
 

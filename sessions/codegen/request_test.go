@@ -26,6 +26,8 @@ func TestPlanChoices(t *testing.T) {
 			note: "a Query's FilterExpression may not read a key attribute"},
 		{statement: `SELECT * FROM "AppTable" WHERE PK IN ['USER#u1', 'USER#u2']`, op: codegen.ExecuteStatement,
 			note: "the statement reads 2 partitions"},
+		{statement: `SELECT lines[0].sku FROM "AppTable" WHERE PK = 'USER#u1'`, op: codegen.Query,
+			note: "ProjectionExpression returns nested attributes in place"},
 		{statement: `SELECT * FROM "Nope"`, err: "ResourceNotFoundException"},
 		{statement: `SELEC *`, err: "1:1: Unexpected term"},
 	} {

@@ -424,6 +424,10 @@ func jsRunner(t *testing.T) runner {
 // module that the go command's ./... patterns skip (it starts with "_").
 func goRunner(t *testing.T) runner {
 	r := runner{lang: codegen.Go}
+	if testing.Short() {
+		r.skip = "-short: building each Go program takes seconds; run without -short"
+		return r
+	}
 	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
 	if _, err := os.Stat(goBin); err != nil {
 		if goBin, err = exec.LookPath("go"); err != nil {
