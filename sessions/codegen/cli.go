@@ -9,19 +9,23 @@ import (
 )
 
 // cliProgram writes r as a POSIX shell script running the aws CLI, which
-// reads AWS_ENDPOINT_URL_DYNAMODB itself (v1.29 and v2.13 on) and follows
-// LastEvaluatedKey itself (--page-size items a call). Reads print what
+// follows LastEvaluatedKey itself (--page-size items a call). The script
+// passes AWS_ENDPOINT_URL_DYNAMODB as --endpoint-url when it is set: the
+// CLI reads the variable itself only from v1.29 and v2.13 (Debian 12's
+// awscli is older). Binary values are in base64, as aws CLI v2 reads
+// them (v1 takes the text as the bytes). Reads print what
 // they return with --query: Items (an array), Item or Attributes. A
 // write with a condition turns the CLI's ConditionalCheckFailedException
 // into one line on standard error and exit status 1.
 func cliProgram(r *Request) string {
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n")
-	b.WriteString(comment("#", r.header("The aws CLI reads the endpoint from AWS_ENDPOINT_URL_DYNAMODB.")))
+	b.WriteString(comment("#", r.header("For aws CLI v2; it talks to AWS_ENDPOINT_URL_DYNAMODB when that is set.")))
 	if r.Operation == ExecuteStatement {
 		b.WriteString("# One page of results: pass its NextToken as --next-token for the next.\n")
 	}
-	args := append([]string{"aws dynamodb " + cliCommand(r.Operation)}, cliArgs(r)...)
+	args := append([]string{"aws dynamodb " + cliCommand(r.Operation),
+		`${AWS_ENDPOINT_URL_DYNAMODB:+--endpoint-url "$AWS_ENDPOINT_URL_DYNAMODB"}`}, cliArgs(r)...)
 	switch r.Operation {
 	case Query, Scan, ExecuteStatement:
 		args = append(args, "--query Items", "--output json")

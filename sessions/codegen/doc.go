@@ -8,8 +8,9 @@
 // Java v2 or the aws CLI.
 //
 // Every program talks to the endpoint in AWS_ENDPOINT_URL_DYNAMODB (the
-// SDKs' service-specific endpoint variable, read by the SDK itself or by
-// the program), so it runs against dynalab unchanged; it follows
+// SDKs' service-specific endpoint variable: aws-sdk-go-v2 reads it
+// itself, the others' programs pass it on, as older SDK and CLI versions
+// do not read it), so it runs against dynalab unchanged; it follows
 // LastEvaluatedKey with the SDK's paginator, prints each item it gets as
 // one line of DynamoDB JSON (the aws CLI: the Items array as JSON), and a
 // write with a condition reports ConditionalCheckFailedException as one

@@ -9,13 +9,16 @@ import (
 )
 
 // pythonProgram writes r for boto3's low-level client (whose items are
-// DynamoDB JSON already): the operation's paginator for Query and Scan,
+// DynamoDB JSON already), on the endpoint in AWS_ENDPOINT_URL_DYNAMODB
+// (read by boto3 itself only from 1.28, and Debian 12's is 1.26): the
+// operation's paginator for Query and Scan,
 // client.exceptions.ConditionalCheckFailedException for a condition.
 func pythonProgram(r *Request) string {
 	var b strings.Builder
-	b.WriteString(comment("#", r.header("boto3 (1.28 and later) reads the endpoint from AWS_ENDPOINT_URL_DYNAMODB.")))
+	b.WriteString(comment("#", r.header("The client takes its endpoint from AWS_ENDPOINT_URL_DYNAMODB.")))
 	b.WriteString(`import base64
 import json
+import os
 import sys
 
 import boto3
@@ -33,7 +36,9 @@ def print_item(item):
     print(json.dumps(item, default=binary, separators=(",", ":")))
 
 
-client = boto3.client("dynamodb")
+# boto3 1.28 and later read AWS_ENDPOINT_URL_DYNAMODB themselves; passing it
+# serves older ones too (None: the default endpoint).
+client = boto3.client("dynamodb", endpoint_url=os.environ.get("AWS_ENDPOINT_URL_DYNAMODB"))
 `)
 	args := pyArgs(r)
 	switch r.Operation {
