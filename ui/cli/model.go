@@ -29,12 +29,14 @@ patterns as the session's saved queries; a change that loses data
 (recreating a table, dropping or replacing an index) asks on a terminal,
 needs --yes otherwise, and is refused without either. export writes a
 session's tables, saved queries and facets (inferred from key prefixes) as
-a model file.`,
-		newModelCheckCmd(), newModelApplyCmd(), newModelExportCmd())
+a model file. code writes an access pattern as a program (aws-sdk-go-v2,
+boto3, JavaScript v3, Java v2, aws CLI).`,
+		newModelCheckCmd(), newModelApplyCmd(), newModelExportCmd(), newModelCodeCmd())
 	g.Example = `  dynalab model check shop.json
   dynalab model apply shop.json --session lab
   dynalab model export --session lab -o shop.json
-  dynalab model export --session lab --workbench -o shop-workbench.json`
+  dynalab model export --session lab --workbench -o shop-workbench.json
+  dynalab model code --lang go user-orders --session lab > main.go`
 	return g
 }
 

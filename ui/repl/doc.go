@@ -9,7 +9,7 @@
 //
 // Enter runs the input when partiql.IsComplete says it is a statement
 // ending in ';' (or a meta-command: .tables, .describe T, .read FILE,
-// .export FILE, .theme NAME, .clear, .help); otherwise it starts a new
+// .export FILE, .code LANG [NAME], .theme NAME, .clear, .help); otherwise it starts a new
 // line. Statements run through sessions.Backend.Run inside a tea.Cmd with
 // the workbench's timeout; Esc cancels the one in flight.
 package repl

@@ -30,6 +30,7 @@ var metaHelp = []string{
 	"  .queries           list the session's saved queries (dynalab sample load adds some)",
 	"  .q NAME            put saved query NAME at the prompt (Enter runs it)",
 	"  .save NAME [TEXT]  save the last statement as query NAME, TEXT its description",
+	"  .code LANG [NAME]  saved query NAME (else the last statement) as go, python, js, java or cli code",
 	"  .export FILE       write the newest result's items as DynamoDB JSON lines",
 	"  .theme NAME        switch theme: " + strings.Join(themes.Names(), ", "),
 	"  .learn [N]         list the lessons, or open lesson N (dynalab learn)",
@@ -112,6 +113,11 @@ func (m *Model) meta(line string) tea.Cmd {
 			return usage(".save NAME [DESCRIPTION]")
 		}
 		return m.saveCmd(arg)
+	case ".code":
+		if arg == "" {
+			return usage(".code go|python|js|java|cli [NAME]")
+		}
+		return m.codeCmd(arg)
 	case ".export":
 		if arg == "" {
 			return usage(".export FILE")

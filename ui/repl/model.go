@@ -231,6 +231,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.saved(msg)
 	case queriesMsg:
 		return m.queriesLoaded(msg)
+	case codeMsg:
+		return m.coded(msg)
 	case common.TranscriptMsg:
 		m.appendOut(toneEntry(msg.Lines, msg.Tone))
 	case common.PromptMsg:

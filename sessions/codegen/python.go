@@ -1,0 +1,224 @@
+package codegen
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+
+	"dynalab/engine/attr"
+)
+
+// pythonProgram writes r for boto3's low-level client (whose items are
+// DynamoDB JSON already), on the endpoint in AWS_ENDPOINT_URL_DYNAMODB
+// (read by boto3 itself only from 1.28, and Debian 12's is 1.26): the
+// operation's paginator for Query and Scan,
+// client.exceptions.ConditionalCheckFailedException for a condition.
+func pythonProgram(r *Request) string {
+	var b strings.Builder
+	b.WriteString(comment("#", r.header("The client takes its endpoint from AWS_ENDPOINT_URL_DYNAMODB.")))
+	b.WriteString(`import base64
+import json
+import os
+import sys
+
+import boto3
+
+
+def binary(value):
+    """DynamoDB JSON writes binary values in base64."""
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def print_item(item):
+    """Print an item as one line of DynamoDB JSON."""
+    print(json.dumps(item, default=binary, separators=(",", ":")))
+
+
+# boto3 1.28 and later read AWS_ENDPOINT_URL_DYNAMODB themselves; passing it
+# serves older ones too (None: the default endpoint).
+client = boto3.client("dynamodb", endpoint_url=os.environ.get("AWS_ENDPOINT_URL_DYNAMODB"))
+`)
+	args := pyArgs(r)
+	switch r.Operation {
+	case Query, Scan:
+		if r.Limit > 0 {
+			args = append(args, `PaginationConfig={"PageSize": `+strconv.FormatInt(r.Limit, 10)+"}")
+		}
+		b.WriteString("\npaginator = client.get_paginator(" + strconv.Quote(pySnake(r.Operation)) + ")\n")
+		b.WriteString("for page in paginator.paginate(\n" + pyArgList(args) + "):\n")
+		b.WriteString("    for item in page[\"Items\"]:\n        print_item(item)\n")
+	case GetItem:
+		b.WriteString("\nresponse = client.get_item(\n" + pyArgList(args) + ")\n")
+		b.WriteString("if \"Item\" in response:\n    print_item(response[\"Item\"])\n")
+	case ExecuteStatement:
+		b.WriteString("\nrequest = dict(\n" + pyArgList(args) + ")\n")
+		b.WriteString(`while True:
+    response = client.execute_statement(**request)
+    for item in response["Items"]:
+        print_item(item)
+    if "NextToken" not in response:
+        break
+    request["NextToken"] = response["NextToken"]
+`)
+	default:
+		call := "client." + pySnake(r.Operation) + "(\n" + pyArgList(args) + ")\n"
+		if r.Condition != "" {
+			b.WriteString("\ntry:\n" + indent("response = "+call, "    "))
+			b.WriteString(`except client.exceptions.ConditionalCheckFailedException as err:
+    print(f"ConditionalCheckFailedException: {err.response['Error']['Message']}", file=sys.stderr)
+    sys.exit(1)
+`)
+		} else {
+			b.WriteString("\nresponse = " + call)
+		}
+		b.WriteString("if \"Attributes\" in response:\n    print_item(response[\"Attributes\"])\n")
+	}
+	return b.String()
+}
+
+// pyArgs are the request's keyword arguments.
+func pyArgs(r *Request) []string {
+	var as []string
+	add := func(name, value string) { as = append(as, name+"="+value) }
+	str := func(name, s string) {
+		if s != "" {
+			add(name, jsonString(s))
+		}
+	}
+	if r.Operation == ExecuteStatement {
+		str("Statement", r.Statement)
+		if len(r.Parameters) > 0 {
+			parts := make([]string, len(r.Parameters))
+			for i, v := range r.Parameters {
+				parts[i] = pyValue(v)
+			}
+			add("Parameters", "["+strings.Join(parts, ", ")+"]")
+		}
+		return as
+	}
+	str("TableName", r.Table)
+	str("IndexName", r.Index)
+	if r.Key != nil {
+		add("Key", pyItem(r.Key))
+	}
+	if r.Item != nil {
+		add("Item", pyItem(r.Item))
+	}
+	str("KeyConditionExpression", r.KeyCondition)
+	str("FilterExpression", r.Filter)
+	str("ProjectionExpression", r.Projection)
+	str("UpdateExpression", r.Update)
+	str("ConditionExpression", r.Condition)
+	if len(r.Names) > 0 {
+		parts := make([]string, 0, len(r.Names))
+		for _, k := range sortedKeys(r.Names) {
+			parts = append(parts, jsonString(k)+": "+jsonString(r.Names[k]))
+		}
+		add("ExpressionAttributeNames", pyDict(parts))
+	}
+	if len(r.Values) > 0 {
+		parts := make([]string, 0, len(r.Values))
+		for _, k := range sortedKeys(r.Values) {
+			parts = append(parts, jsonString(k)+": "+pyValue(r.Values[k]))
+		}
+		add("ExpressionAttributeValues", pyDict(parts))
+	}
+	if r.Descending {
+		add("ScanIndexForward", "False")
+	}
+	if r.ConsistentRead {
+		add("ConsistentRead", "True")
+	}
+	if r.Limit > 0 && !r.paginated() {
+		add("Limit", strconv.FormatInt(r.Limit, 10))
+	}
+	if r.ReturnValues != "" {
+		str("ReturnValues", r.ReturnValues)
+	}
+	return as
+}
+
+// pyDict is a dict literal of one entry a line, as a keyword argument's
+// value.
+func pyDict(entries []string) string {
+	if len(entries) == 1 {
+		return "{" + entries[0] + "}"
+	}
+	return "{\n        " + strings.Join(entries, ",\n        ") + ",\n    }"
+}
+
+func pyArgList(args []string) string {
+	var b strings.Builder
+	for _, a := range args {
+		b.WriteString("    " + a + ",\n")
+	}
+	return b.String()
+}
+
+// pySnake is boto3's name of an operation: GetItem → get_item.
+func pySnake(op string) string {
+	var b strings.Builder
+	for i, c := range op {
+		if c >= 'A' && c <= 'Z' {
+			if i > 0 {
+				b.WriteByte('_')
+			}
+			c += 'a' - 'A'
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+func pyItem(it attr.Item) string {
+	parts := make([]string, 0, len(it))
+	for _, k := range itemKeys(it) {
+		parts = append(parts, jsonString(k)+": "+pyValue(it[k]))
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// pyValue is an AttributeValue as boto3's client takes it: DynamoDB
+// JSON with bytes for binary values.
+func pyValue(v attr.Value) string {
+	strs := func(vs []attr.Value, f func(attr.Value) string) string {
+		parts := make([]string, len(vs))
+		for i, m := range vs {
+			parts[i] = f(m)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	}
+	str := func(m attr.Value) string { return jsonString(m.Str()) }
+	bin := func(m attr.Value) string {
+		return "base64.b64decode(" + jsonString(base64.StdEncoding.EncodeToString(m.Bytes())) + ")"
+	}
+	one := func(t, val string) string { return "{" + jsonString(t) + ": " + val + "}" }
+	switch v.Type() {
+	case attr.TypeS:
+		return one("S", str(v))
+	case attr.TypeN:
+		return one("N", str(v))
+	case attr.TypeB:
+		return one("B", bin(v))
+	case attr.TypeBOOL:
+		if v.BoolValue() {
+			return one("BOOL", "True")
+		}
+		return one("BOOL", "False")
+	case attr.TypeNULL:
+		return one("NULL", "True")
+	case attr.TypeSS:
+		return one("SS", strs(v.Members(), str))
+	case attr.TypeNS:
+		return one("NS", strs(v.Members(), str))
+	case attr.TypeBS:
+		return one("BS", strs(v.Members(), bin))
+	case attr.TypeL:
+		return one("L", strs(v.List(), pyValue))
+	case attr.TypeM:
+		return one("M", pyItem(attr.Item(v.Map())))
+	}
+	return "None"
+}
