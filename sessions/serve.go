@@ -22,8 +22,8 @@ import (
 // answer alike.
 type ServeOptions struct {
 	// Server holds the HTTP options the caller chooses (TLS, timeouts,
-	// connection limits, CORS, request log); Serve sets Region, Extra
-	// (/metrics), Authenticate, RequestContext and OnRequest itself.
+	// connection limits, CORS, request log, OnRequest); Serve sets Region,
+	// Extra (/metrics), Authenticate and RequestContext itself.
 	Server server.Options
 	// Region is the region in ARNs and signatures (default us-east-1).
 	Region string
@@ -68,7 +68,13 @@ func (l *Local) Serve(ctx context.Context, ln net.Listener, o ServeOptions) (err
 	opts.Region = o.Region
 	opts.Extra = db.MetricsHandler()
 	if o.Activity {
-		opts.OnRequest = func(r server.Request) { l.Publish(ServedEvent(r)) }
+		hook := opts.OnRequest
+		opts.OnRequest = func(r server.Request) {
+			l.Publish(ServedEvent(r))
+			if hook != nil {
+				hook(r)
+			}
+		}
 	}
 	if o.Users != nil {
 		var onResult func(*auth.Result)

@@ -2,13 +2,13 @@ package codegen_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
-	"net/http/httptest"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,7 +21,6 @@ import (
 	"dynalab/engine"
 	"dynalab/engine/attr"
 	"dynalab/engine/server"
-	"dynalab/partiql"
 	"dynalab/sessions"
 	"dynalab/sessions/codegen"
 )
@@ -187,18 +186,27 @@ func newLab(t *testing.T) *lab {
 	}
 	t.Cleanup(func() { _ = local.Close() })
 	l := &lab{backend: local, counts: map[string]int{}}
-	// The one server assembly (ui/cli's localServer): the engine, then
-	// PartiQL for the statements.
-	h := server.New(server.Chain{local.DB, partiql.NewDispatcher(local.Executor())}, server.Options{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), engine.TargetPrefix)
+	// The one server assembly, counting the calls per operation.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var opts sessions.ServeOptions
+	opts.Server.OnRequest = func(r server.Request) {
 		l.mu.Lock()
-		l.counts[op]++
+		l.counts[r.Operation]++
 		l.mu.Unlock()
-		h.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	l.url = srv.URL
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- local.Serve(ctx, ln, opts) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-served; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	l.url = "http://" + ln.Addr().String()
 	seed(t, local)
 	return l
 }

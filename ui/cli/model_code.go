@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"dynalab/sessions"
 	"dynalab/sessions/codegen"
 	"dynalab/sessions/model"
 )
@@ -47,7 +46,7 @@ so it runs against "dynalab serve" unchanged.`,
 			if session == "" {
 				return errors.New("access patterns are a session's saved queries: give --session NAME")
 			}
-			q, err := sessions.LoadQuery(session, args[0])
+			q, err := sel.Home.LoadQuery(session, args[0])
 			if err != nil {
 				return err
 			}

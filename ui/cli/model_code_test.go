@@ -16,7 +16,6 @@ import (
 
 	"dynalab/engine/attr"
 	"dynalab/engine/enginetest"
-	"dynalab/sessions"
 )
 
 // TestModelCode: dynalab model code writes every access pattern of the
@@ -29,7 +28,7 @@ func TestModelCode(t *testing.T) {
 	if code, out, errOut := cli(t, "model", "apply", good, "--session", "lab"); code != 0 {
 		t.Fatalf("apply: exit %d\n%s%s", code, out, errOut)
 	}
-	patterns, err := sessions.Queries("lab")
+	patterns, err := testHome(t).Queries("lab")
 	if err != nil || len(patterns) < 5 {
 		t.Fatalf("saved queries: %v %v", patterns, err)
 	}
@@ -86,7 +85,7 @@ func TestModelCode(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
 		t.Fatalf("the program's output: %v\n%s", err, stdout.String())
 	}
-	q, err := sessions.LoadQuery("lab", "user-orders")
+	q, err := testHome(t).LoadQuery("lab", "user-orders")
 	if err != nil {
 		t.Fatal(err)
 	}
