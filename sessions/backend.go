@@ -5,6 +5,7 @@ import (
 
 	"dynalab/engine"
 	"dynalab/engine/attr"
+	"dynalab/partiql"
 )
 
 // Backend is the one way the workbench, scripts and import/export reach
@@ -59,6 +60,9 @@ type Result struct {
 	NextToken string      // more pages follow when set
 	// Plan is set for EXPLAIN: its text (first line "Operation: ...").
 	Plan string
+	// Explanation is set for EXPLAIN: the plan and, on the embedded
+	// engine, its estimate, for views that tabulate plans.
+	Explanation *partiql.Explanation
 	// Operation is the DynamoDB operation the statement ran as (GetItem,
 	// Query, Scan, PutItem, ...), for the status line.
 	Operation string

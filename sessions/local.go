@@ -69,7 +69,7 @@ func (l *Local) Run(ctx context.Context, statement string, params []attr.Value, 
 		if err != nil {
 			return nil, err
 		}
-		return &Result{Plan: ex.String(), Operation: string(ex.Plan.Operation)}, nil
+		return &Result{Plan: ex.String(), Operation: string(ex.Plan.Operation), Explanation: ex}, nil
 	}
 	in := &partiql.ExecuteStatementInput{Statement: statement, Parameters: params, ReturnConsumedCapacity: engine.CapacityTotal}
 	if nextToken != "" {
