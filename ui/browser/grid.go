@@ -27,6 +27,16 @@ type grid struct {
 
 	cols     []column
 	colIndex map[string]int
+
+	// Facets (sessions/model): classify says which entity type an item
+	// is (-1 none); kinds holds it for every loaded item, computed once
+	// as the item arrives, and counts how many items each type has.
+	// facet ≥ 0 shows that type's rows only, with the columns in order.
+	classify func(attr.Item) int
+	kinds    []int
+	counts   []int // by facet; counts[len-1] is the items of no facet
+	facet    int
+	order    []int
 }
 
 // group is a run of shown rows sharing a partition key.
@@ -47,7 +57,7 @@ type column struct {
 const maxColWidth = 32
 
 func newGrid(pk, sk string, keyNames []string) *grid {
-	g := &grid{pk: pk, sk: sk, keyNames: keyNames, colIndex: map[string]int{}}
+	g := &grid{pk: pk, sk: sk, keyNames: keyNames, colIndex: map[string]int{}, facet: -1}
 	for _, k := range keyNames {
 		g.column(k).key = true
 	}
@@ -107,14 +117,89 @@ func (g *grid) column(name string) *column {
 func (g *grid) add(items []attr.Item) {
 	for _, it := range items {
 		g.items = append(g.items, it)
+		k := g.kindOf(it)
+		g.kinds = append(g.kinds, k)
+		g.countKind(k, 1)
 		g.learn(it)
 		if g.rows == nil {
 			g.grouped(len(g.items)-1, it)
-		} else if g.matches(it) {
+		} else if g.matches(len(g.items)-1, it) {
 			g.rows = append(g.rows, len(g.items)-1)
 			g.grouped(len(g.rows)-1, it)
 		}
 	}
+}
+
+// kindOf classifies an item: its facet, -1 for none.
+func (g *grid) kindOf(it attr.Item) int {
+	if g.classify == nil {
+		return -1
+	}
+	return g.classify(it)
+}
+
+// countKind adds d to the count of kind k.
+func (g *grid) countKind(k, d int) {
+	if len(g.counts) == 0 {
+		return
+	}
+	if k < 0 {
+		k = len(g.counts) - 1
+	}
+	g.counts[k] += d
+}
+
+// setClassifier classifies every loaded item into one of n facets and
+// shows them all.
+func (g *grid) setClassifier(n int, f func(attr.Item) int) {
+	g.classify = f
+	g.counts = nil
+	if f != nil {
+		g.counts = make([]int, n+1)
+	}
+	g.kinds = g.kinds[:0]
+	for _, it := range g.items {
+		k := g.kindOf(it)
+		g.kinds = append(g.kinds, k)
+		g.countKind(k, 1)
+	}
+	g.facet, g.order = -1, nil
+	g.regroup()
+}
+
+// setFacet shows the rows of facet f (-1: every row) with the key
+// columns, then attrs in their order.
+func (g *grid) setFacet(f int, attrs []string) {
+	g.facet, g.order = f, nil
+	if f >= 0 {
+		for i, c := range g.cols {
+			if c.key {
+				g.order = append(g.order, i)
+			}
+		}
+		for _, a := range attrs {
+			if !g.column(a).key {
+				g.order = append(g.order, g.colIndex[a])
+			}
+		}
+	}
+	g.regroup()
+}
+
+// seq returns the columns shown, in order: the facet's, or every column
+// an item has (a facet's column that no item has yet stays out of "all
+// items").
+func (g *grid) seq() []int {
+	if g.order != nil {
+		return g.order
+	}
+	out := make([]int, 0, len(g.cols))
+	for i, c := range g.cols {
+		if c.key || c.types != 0 {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // learn records an item's attributes in the columns. Names new to the
@@ -156,16 +241,16 @@ func (g *grid) grouped(pos int, it attr.Item) {
 // regroup rebuilds the shown rows and the groups.
 func (g *grid) regroup() {
 	g.groups = g.groups[:0]
-	if g.query == "" {
+	if g.query == "" && g.facet < 0 {
 		g.rows = nil
 		for i, it := range g.items {
 			g.grouped(i, it)
 		}
 		return
 	}
-	g.rows = g.rows[:0:0]
+	g.rows = make([]int, 0, len(g.rows))
 	for i, it := range g.items {
-		if g.matches(it) {
+		if g.matches(i, it) {
 			g.rows = append(g.rows, i)
 			g.grouped(len(g.rows)-1, it)
 		}
@@ -179,7 +264,12 @@ func (g *grid) setSearch(q string) {
 	g.regroup()
 }
 
-func (g *grid) matches(it attr.Item) bool {
+// matches reports whether the item at item index i is shown: of the
+// facet shown, and matching the search.
+func (g *grid) matches(i int, it attr.Item) bool {
+	if g.facet >= 0 && (i >= len(g.kinds) || g.kinds[i] != g.facet) {
+		return false
+	}
 	if g.query == "" {
 		return true
 	}
@@ -249,12 +339,19 @@ func (g *grid) atDisplay(r int) (grp, pos int) {
 // replace puts a new version of the item at item index i.
 func (g *grid) replace(i int, it attr.Item) {
 	g.items[i] = it
+	g.countKind(g.kinds[i], -1)
+	g.kinds[i] = g.kindOf(it)
+	g.countKind(g.kinds[i], 1)
 	g.learn(it)
 }
 
 // insert adds an item after item index i (or at the end) and regroups.
 func (g *grid) insert(i int, it attr.Item) {
-	g.items = slices.Insert(g.items, min(i+1, len(g.items)), it)
+	at := min(i+1, len(g.items))
+	g.items = slices.Insert(g.items, at, it)
+	k := g.kindOf(it)
+	g.kinds = slices.Insert(g.kinds, at, k)
+	g.countKind(k, 1)
 	g.learn(it)
 	g.regroup()
 }
@@ -265,14 +362,16 @@ func (g *grid) remove(indexes []int) {
 	for _, i := range indexes {
 		drop[i] = true
 	}
-	kept := g.items[:0]
+	kept, kinds := g.items[:0], g.kinds[:0]
 	for i, it := range g.items {
 		if !drop[i] {
-			kept = append(kept, it)
+			kept, kinds = append(kept, it), append(kinds, g.kinds[i])
+		} else {
+			g.countKind(g.kinds[i], -1)
 		}
 	}
 	clear(g.items[len(kept):])
-	g.items = kept
+	g.items, g.kinds = kept, kinds
 	g.regroup()
 }
 
