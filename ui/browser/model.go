@@ -37,11 +37,11 @@ func DefaultEditor(path string) *exec.Cmd {
 type view int
 
 const (
-	viewTables view = iota // the tables
-	viewItems              // a table's items
-	viewDetail             // one item
-	viewPatterns           // the model's access patterns of the table
-	viewKeys               // the key space: partitions, entity types, sizes
+	viewTables   view = iota // the tables
+	viewItems                // a table's items
+	viewDetail               // one item
+	viewPatterns             // the model's access patterns of the table
+	viewKeys                 // the key space: partitions, entity types, sizes
 )
 
 // Model is the item browser pane. Create it with New; it implements

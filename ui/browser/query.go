@@ -259,9 +259,9 @@ type pageMsg struct {
 	out   *engine.QueryOutput
 	token string // a statement's NextToken
 	op    string // the operation a statement ran as
-	err error
-	dur time.Duration
-	req string // the request as sent, in its wire JSON, for the activity pane
+	err   error
+	dur   time.Duration
+	req   string // the request as sent, in its wire JSON, for the activity pane
 }
 
 // fetch returns a command reading one page of l from start.
