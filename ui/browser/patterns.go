@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -323,17 +324,25 @@ func paramLabels(stmt string, n int) []string {
 			continue
 		}
 		label := "parameter " + strconv.Itoa(len(out)+1)
-		for j := i - 1; j >= 0 && j >= i-3; j-- {
+	back:
+		for j := i - 1; j >= 0 && j >= i-12; j-- {
 			tj := toks[j]
-			if tj.Kind == partiql.TokenIdent || tj.Kind == partiql.TokenQuotedIdent {
-				if j+1 < len(toks) && toks[j+1].Text == "(" {
-					break // a function's name
+			switch {
+			case tj.Kind == partiql.TokenIdent || tj.Kind == partiql.TokenQuotedIdent:
+				if toks[j+1].Text == "(" {
+					break back // a function's name
 				}
 				label = strings.Trim(tj.Text, `"`)
-				if op := toks[j+1]; op.Kind == partiql.TokenOperator && j+2 == i {
-					label += " " + op.Text
+				if op := toks[j+1]; op.Kind == partiql.TokenOperator || op.Kind == partiql.TokenKeyword {
+					label += " " + strings.ToUpper(op.Text)
 				}
-				break
+				break back
+			case tj.Kind == partiql.TokenPunct && tj.Text != ")" && tj.Text != ";",
+				tj.Kind == partiql.TokenParam, tj.Kind == partiql.TokenOperator,
+				tj.Kind == partiql.TokenKeyword && slices.Contains([]string{"IN", "BETWEEN", "AND"}, strings.ToUpper(tj.Text)):
+				continue // within the comparison: an IN list, BETWEEN's bounds
+			default:
+				break back
 			}
 		}
 		out = append(out, label)
@@ -397,7 +406,7 @@ func (m *Model) confirmPatternWrite(r patternRow, params []attr.Value) {
 				lines = append(lines, th.Text.Render("  "+l))
 			}
 			for i, v := range params {
-				lines = append(lines, th.Muted.Render(widgets.Truncate("  ? "+strconv.Itoa(i+1)+" = "+v.Brief(), width)))
+				lines = append(lines, th.Muted.Render(widgets.Truncate("  ? "+strconv.Itoa(i+1)+" = "+literal(v), width)))
 			}
 			return lines
 		},
@@ -431,6 +440,9 @@ func (m *Model) patternWritten(msg patternWriteMsg) tea.Cmd {
 	}
 	return tea.Batch(cmds...)
 }
+
+// literal is a value as PartiQL writes it: 'USER#u1', 10.
+func literal(v attr.Value) string { return partiql.Format(&partiql.Literal{Value: v}) }
 
 // promptHelp is the parameter prompt's keys.
 func (m *Model) promptHelp() []key.Binding {
@@ -541,7 +553,8 @@ func (m *Model) patternsView() []string {
 	return append(lines, m.patternDetail(st.rows[st.cursor], m.height-1-len(lines))...)
 }
 
-// planText is a pattern's plan in a cell: "Query on AppTable.GSI1".
+// planText is a pattern's plan in a cell: "Query on table", "Query on
+// GSI1" (the view is of one table: its name would only take room).
 func planText(r patternRow) string {
 	switch {
 	case r.failed:
@@ -551,7 +564,10 @@ func planText(r patternRow) string {
 	case r.on == "":
 		return r.op
 	}
-	return r.op + " on " + r.on
+	if _, index, ok := strings.Cut(r.on, "."); ok {
+		return r.op + " on " + index
+	}
+	return r.op + " on table"
 }
 
 // patternDetail is the selected pattern below the table, room lines at
@@ -578,7 +594,7 @@ func (m *Model) patternDetail(r patternRow, room int) []string {
 	}
 	labels := paramLabels(r.text, len(r.ap.Parameters))
 	for i, v := range r.ap.Parameters {
-		out = append(out, th.Muted.Render(widgets.Truncate("  ? "+labels[i]+" e.g. "+v.Brief(), m.width)))
+		out = append(out, th.Muted.Render(widgets.Truncate("  ? "+labels[i]+" e.g. "+literal(v), m.width)))
 	}
 	if r.note != "" {
 		st := th.Muted

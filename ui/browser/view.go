@@ -309,7 +309,7 @@ func (m *Model) conditionLine() string {
 	if p := m.pattern; p != nil {
 		s := th.Key.Render("pattern ") + th.Text.Render(p.name) + th.Muted.Render(" "+p.stmt.text)
 		for i, v := range p.stmt.params {
-			s += th.Muted.Render(" · ?"+strconv.Itoa(i+1)+" ") + th.Text.Render(v.Brief())
+			s += th.Muted.Render(" · ?"+strconv.Itoa(i+1)+" ") + th.Text.Render(literal(v))
 		}
 		return widgets.Truncate(s+th.Muted.Render(" · esc: back to the patterns"), m.width)
 	}
