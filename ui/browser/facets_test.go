@@ -3,6 +3,7 @@ package browser
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -340,5 +341,36 @@ func TestParamLabels(t *testing.T) {
 	}
 	if v, err := promptValue(`{"BOOL":true}`, attr.TypeBOOL, "gift"); err != nil || !v.BoolValue() {
 		t.Errorf("BOOL: %v %v", v, err)
+	}
+}
+
+// TestKeySpacePerIndex: the index switcher in the key-space view groups
+// by the index's partition attributes; Enter queries that partition of
+// the index.
+func TestKeySpacePerIndex(t *testing.T) {
+	b := multiKeyBackend(t)
+	m := browserFor(t, b, 120, 24)
+	openTable(t, m, "Orders")
+	press(t, m, "K")
+	if n := len(m.keyspace.rows); n != 5 {
+		t.Fatalf("table key space: %d partitions, want 5 (one per order)", n)
+	}
+	press(t, m, "i", "down", "enter")
+	if m.view != viewKeys || m.index != "GSI2-multi" {
+		t.Fatalf("view %d on index %q", m.view, m.index)
+	}
+	var got []string
+	for _, r := range m.keyspace.rows {
+		got = append(got, r.key+" "+strconv.Itoa(r.items))
+	}
+	if !slices.Equal(got, []string{"u1 3", "u2 1"}) || m.keyspace.items != 4 {
+		t.Errorf("GSI2-multi key space %q over %d items", got, m.keyspace.items)
+	}
+	if view := plain(m.View()); !strings.Contains(view, "key space of the index GSI2-multi by userId") {
+		t.Errorf("view:\n%s", view)
+	}
+	press(t, m, "enter") // u1
+	if m.view != viewItems || m.lst.query == nil || m.lst.query.IndexName != "GSI2-multi" || m.data.shown() != 3 {
+		t.Errorf("enter: %s on %q, %d rows", m.lst.operation(), m.index, m.data.shown())
 	}
 }

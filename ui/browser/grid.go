@@ -37,6 +37,7 @@ type grid struct {
 	counts   []int // by facet; counts[len-1] is the items of no facet
 	facet    int
 	order    []int
+	fwidth   []int // by column: natural widths over the facet's rows
 }
 
 // group is a run of shown rows sharing a partition key.
@@ -121,6 +122,9 @@ func (g *grid) add(items []attr.Item) {
 		g.kinds = append(g.kinds, k)
 		g.countKind(k, 1)
 		g.learn(it)
+		if g.facet >= 0 && k == g.facet {
+			g.fit(it)
+		}
 		if g.rows == nil {
 			g.grouped(len(g.items)-1, it)
 		} else if g.matches(len(g.items)-1, it) {
@@ -170,7 +174,7 @@ func (g *grid) setClassifier(n int, f func(attr.Item) int) {
 // setFacet shows the rows of facet f (-1: every row) with the key
 // columns, then attrs in their order.
 func (g *grid) setFacet(f int, attrs []string) {
-	g.facet, g.order = f, nil
+	g.facet, g.order, g.fwidth = f, nil, nil
 	if f >= 0 {
 		for i, c := range g.cols {
 			if c.key {
@@ -182,8 +186,36 @@ func (g *grid) setFacet(f int, attrs []string) {
 				g.order = append(g.order, g.colIndex[a])
 			}
 		}
+		for i, it := range g.items {
+			if g.kinds[i] == f {
+				g.fit(it)
+			}
+		}
 	}
 	g.regroup()
+}
+
+// fit widens the facet's columns to an item of the facet: a facet's
+// grid is as wide as its own rows need (an order's long sort key does
+// not widen the users' grid).
+func (g *grid) fit(it attr.Item) {
+	for len(g.fwidth) < len(g.cols) {
+		g.fwidth = append(g.fwidth, widgets.Width(g.cols[len(g.fwidth)].name)+2)
+	}
+	for _, i := range g.order {
+		if v, ok := it[g.cols[i].name]; ok && g.fwidth[i] < maxColWidth {
+			g.fwidth[i] = min(maxColWidth, max(g.fwidth[i], widgets.Width(widgets.ValueText(v, maxColWidth))))
+		}
+	}
+}
+
+// width is column i's natural width: over the facet's rows when one is
+// shown, else over every row.
+func (g *grid) width(i int) int {
+	if g.facet >= 0 && i < len(g.fwidth) {
+		return g.fwidth[i]
+	}
+	return g.cols[i].width
 }
 
 // seq returns the columns shown, in order: the facet's, or every column
@@ -343,6 +375,9 @@ func (g *grid) replace(i int, it attr.Item) {
 	g.kinds[i] = g.kindOf(it)
 	g.countKind(g.kinds[i], 1)
 	g.learn(it)
+	if g.facet >= 0 && g.kinds[i] == g.facet {
+		g.fit(it)
+	}
 }
 
 // insert adds an item after item index i (or at the end) and regroups.

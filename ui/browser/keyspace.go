@@ -211,6 +211,7 @@ func (m *Model) keysHelp() []key.Binding {
 func (m *Model) keysStatus() common.Status {
 	s := m.listStatus()
 	if ks := m.keyspace; ks != nil {
+		s.Shown = ks.items // every loaded row, whatever entity type the grid shows
 		s.Note = "key space: " + common.Plural(len(ks.rows), "partition")
 		if ks.busy {
 			s.Note += " (counting…)"

@@ -494,10 +494,14 @@ func (m *Model) patternsView() []string {
 		nameW = max(nameW, widgets.Width(r.ap.Name))
 		planW = max(planW, widgets.Width(planText(r)))
 	}
-	nameW, planW = min(nameW, max(12, m.width/4)), min(planW, max(14, m.width/4))
+	// The request comes last and gives way: the detail below shows it
+	// whole.
+	sep := len(widgets.ColumnSep)
+	planW = min(planW, max(14, m.width/4))
+	nameW = min(nameW, 32, max(12, m.width-gutterW-planW-9-6-3*sep-1))
 	widths := []int{nameW, planW, 9, 6}
-	used := gutterW + nameW + planW + 9 + 6 + 4*len(widgets.ColumnSep)
-	widths = append(widths, max(8, m.width-used))
+	used := gutterW + nameW + planW + 9 + 6 + 4*sep
+	widths = append(widths, max(0, m.width-used))
 	lines = append(lines, "  "+widgets.Row([]widgets.Cell{
 		{Text: "pattern", Style: th.Header}, {Text: "plan", Style: th.Header}, {Text: "cap/call", Style: th.Header},
 		{Text: "items", Style: th.Header}, {Text: "request", Style: th.Header},

@@ -33,7 +33,7 @@ func (m *Model) visibleCols() (cols []int, widths []int) {
 	used := 0
 	add := func(i int) bool {
 		c := m.data.cols[i]
-		w := max(c.width, widgets.Width(c.name)+1+len(c.typeTag())) // the header fits
+		w := max(m.data.width(i), widgets.Width(c.name)+1+len(c.typeTag())) // the header fits
 		if c.mixed() {
 			w = min(w+5, maxColWidth)
 		}
