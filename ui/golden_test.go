@@ -62,7 +62,7 @@ var goldenPanes = map[string]goldenCase{
 	}},
 	"2-browser-facets": {prepare: withModel, model: true, setup: func(t *testing.T, tm *teatest.TestModel) {
 		openWithModel(t, tm)
-		tm.Type("tt") // Order
+		tm.Type("tt")                // Order
 		waitOutput(t, tm, "total N") // a column of Order only
 	}},
 	"2-browser-patterns": {prepare: withModel, model: true, setup: func(t *testing.T, tm *teatest.TestModel) {
