@@ -62,8 +62,8 @@ var goldenPanes = map[string]goldenCase{
 	}},
 	"2-browser-facets": {prepare: withModel, model: true, setup: func(t *testing.T, tm *teatest.TestModel) {
 		openWithModel(t, tm)
-		tm.Type("tt")                // Order
-		waitOutput(t, tm, "total N") // a column of Order only
+		tm.Type("tt") // User, then Order: total is a column of Order only
+		waitOutput(t, tm, "total N")
 	}},
 	"2-browser-patterns": {prepare: withModel, model: true, setup: func(t *testing.T, tm *teatest.TestModel) {
 		openWithModel(t, tm)

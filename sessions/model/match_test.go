@@ -111,3 +111,24 @@ func mustN(t *testing.T, s string) attr.Value {
 	}
 	return v
 }
+
+// TestPatternMatchesAgreesWithMatch: the matcher without a regular
+// expression answers as the expression does, placeholders that could end
+// in several places and newlines included.
+func TestPatternMatchesAgreesWithMatch(t *testing.T) {
+	patterns := []string{"USER#{id}", "ORDER#{at}#{id}", "PROFILE", "{id}", "A{x}A", "{a}#{b}#", "X#{a}#{b}#Y", "{a}-{b}"}
+	values := []string{"", "USER#", "USER#1", "USER#1#2", "ORDER#2025#o1", "ORDER##o1", "ORDER#a#b#c", "PROFILE", "PROFILES",
+		"AA", "AxA", "AAA", "A\nA", "a#b#", "a##", "#b#", "X#1#2#Y", "X#1#2#3#Y", "X##Y", "a-b-c", "-b", "a-", "line\nbreak", "é-ü"}
+	for _, ps := range patterns {
+		p, err := model.ParsePattern(ps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range values {
+			_, want := p.Match(v)
+			if got := p.Matches(v); got != want {
+				t.Errorf("%q ~ %q: Matches %v, Match %v", ps, v, got, want)
+			}
+		}
+	}
+}

@@ -37,7 +37,11 @@ type grid struct {
 	counts   []int // by facet; counts[len-1] is the items of no facet
 	facet    int
 	order    []int
-	fwidth   []int // by column: natural widths over the facet's rows
+	kwidth   [][]int // by facet, by column: natural widths over that facet's rows
+
+	// runs numbers the runs of loaded items sharing a partition: two
+	// shown rows of one run are of one partition without comparing keys.
+	runs []int32
 }
 
 // group is a run of shown rows sharing a partition key.
@@ -121,10 +125,8 @@ func (g *grid) add(items []attr.Item) {
 		k := g.kindOf(it)
 		g.kinds = append(g.kinds, k)
 		g.countKind(k, 1)
-		g.learn(it)
-		if g.facet >= 0 && k == g.facet {
-			g.fit(it)
-		}
+		g.learn(it, k)
+		g.runs = append(g.runs, g.runOf(len(g.items)-1))
 		if g.rows == nil {
 			g.grouped(len(g.items)-1, it)
 		} else if g.matches(len(g.items)-1, it) {
@@ -157,15 +159,18 @@ func (g *grid) countKind(k, d int) {
 // shows them all.
 func (g *grid) setClassifier(n int, f func(attr.Item) int) {
 	g.classify = f
-	g.counts = nil
+	g.counts, g.kwidth = nil, nil
 	if f != nil {
-		g.counts = make([]int, n+1)
+		g.counts, g.kwidth = make([]int, n+1), make([][]int, n)
 	}
 	g.kinds = g.kinds[:0]
 	for _, it := range g.items {
 		k := g.kindOf(it)
 		g.kinds = append(g.kinds, k)
 		g.countKind(k, 1)
+		if k >= 0 {
+			g.learn(it, k)
+		}
 	}
 	g.facet, g.order = -1, nil
 	g.regroup()
@@ -174,7 +179,7 @@ func (g *grid) setClassifier(n int, f func(attr.Item) int) {
 // setFacet shows the rows of facet f (-1: every row) with the key
 // columns, then attrs in their order.
 func (g *grid) setFacet(f int, attrs []string) {
-	g.facet, g.order, g.fwidth = f, nil, nil
+	g.facet, g.order = f, nil
 	if f >= 0 {
 		for i, c := range g.cols {
 			if c.key {
@@ -186,36 +191,21 @@ func (g *grid) setFacet(f int, attrs []string) {
 				g.order = append(g.order, g.colIndex[a])
 			}
 		}
-		for i, it := range g.items {
-			if g.kinds[i] == f {
-				g.fit(it)
-			}
-		}
 	}
 	g.regroup()
 }
 
-// fit widens the facet's columns to an item of the facet: a facet's
-// grid is as wide as its own rows need (an order's long sort key does
-// not widen the users' grid).
-func (g *grid) fit(it attr.Item) {
-	for len(g.fwidth) < len(g.cols) {
-		g.fwidth = append(g.fwidth, widgets.Width(g.cols[len(g.fwidth)].name)+2)
-	}
-	for _, i := range g.order {
-		if v, ok := it[g.cols[i].name]; ok && g.fwidth[i] < maxColWidth {
-			g.fwidth[i] = min(maxColWidth, max(g.fwidth[i], widgets.Width(widgets.ValueText(v, maxColWidth))))
-		}
-	}
-}
-
 // width is column i's natural width: over the facet's rows when one is
-// shown, else over every row.
+// shown (an order's long sort key does not widen the users' grid), else
+// over every row.
 func (g *grid) width(i int) int {
-	if g.facet >= 0 && i < len(g.fwidth) {
-		return g.fwidth[i]
+	if g.facet < 0 || g.facet >= len(g.kwidth) {
+		return g.cols[i].width
 	}
-	return g.cols[i].width
+	if kw := g.kwidth[g.facet]; i < len(kw) {
+		return kw[i]
+	}
+	return widgets.Width(g.cols[i].name) + 2 // no row of the facet has it yet
 }
 
 // seq returns the columns shown, in order: the facet's, or every column
@@ -234,10 +224,10 @@ func (g *grid) seq() []int {
 	return out
 }
 
-// learn records an item's attributes in the columns. Names new to the
-// grid are added in byte order, so that the columns do not depend on map
-// order.
-func (g *grid) learn(it attr.Item) {
+// learn records an item's attributes in the columns, and its widths in
+// those of its facet k (-1: none). Names new to the grid are added in
+// byte order, so that the columns do not depend on map order.
+func (g *grid) learn(it attr.Item, k int) {
 	var fresh []string
 	for name := range it {
 		if _, ok := g.colIndex[name]; !ok {
@@ -248,11 +238,24 @@ func (g *grid) learn(it attr.Item) {
 	for _, name := range fresh {
 		g.column(name)
 	}
+	var kw []int
+	if k >= 0 && k < len(g.kwidth) {
+		kw = g.kwidth[k]
+		for len(kw) < len(g.cols) {
+			kw = append(kw, widgets.Width(g.cols[len(kw)].name)+2)
+		}
+		g.kwidth[k] = kw
+	}
 	for name, v := range it {
-		c := g.column(name)
+		ci := g.colIndex[name]
+		c := &g.cols[ci]
 		c.types |= 1 << v.Type()
-		if c.width < maxColWidth {
-			c.width = min(maxColWidth, max(c.width, widgets.Width(widgets.ValueText(v, maxColWidth))))
+		if c.width < maxColWidth || (kw != nil && kw[ci] < maxColWidth) {
+			w := widgets.Width(widgets.ValueText(v, maxColWidth)) // once for both widths
+			c.width = min(maxColWidth, max(c.width, w))
+			if kw != nil {
+				kw[ci] = min(maxColWidth, max(kw[ci], w))
+			}
 		}
 	}
 }
@@ -262,12 +265,56 @@ func (g *grid) grouped(pos int, it attr.Item) {
 	if g.sk == "" {
 		return
 	}
-	key := g.partitionOf(it)
-	if n := len(g.groups); n > 0 && g.groups[n-1].key == key {
+	// Compare values with the previous shown row and render the key only
+	// for a new group: regrouping 100,000 rows (a search, an entity type)
+	// then formats one key per partition, not one per row.
+	if n := len(g.groups); n > 0 && pos > 0 && g.samePartitionAt(g.index(pos-1), g.index(pos), it) {
 		g.groups[n-1].count++
 		return
 	}
-	g.groups = append(g.groups, group{start: pos, count: 1, key: key})
+	g.groups = append(g.groups, group{start: pos, count: 1, key: g.partitionOf(it)})
+}
+
+// samePartitionAt reports whether the items at item indexes i and j (it)
+// have the same partition: at once when they are of one run.
+func (g *grid) samePartitionAt(i, j int, it attr.Item) bool {
+	if i < len(g.runs) && j < len(g.runs) && g.runs[i] == g.runs[j] {
+		return true
+	}
+	return g.samePartition(g.items[i], it)
+}
+
+// runOf returns the run of the item at item index i: its predecessor's
+// when they share a partition, else the next.
+func (g *grid) runOf(i int) int32 {
+	switch {
+	case i == 0:
+		return 0
+	case g.samePartition(g.items[i-1], g.items[i]):
+		return g.runs[i-1]
+	}
+	return g.runs[i-1] + 1
+}
+
+// rerun numbers the runs again after items moved.
+func (g *grid) rerun() {
+	g.runs = g.runs[:0]
+	for i := range g.items {
+		g.runs = append(g.runs, g.runOf(i))
+	}
+}
+
+// samePartition reports whether two items have the same partition.
+func (g *grid) samePartition(a, b attr.Item) bool {
+	if len(g.pks) <= 1 {
+		return attr.Equal(a[g.pk], b[g.pk])
+	}
+	for _, n := range g.pks {
+		if !attr.Equal(a[n], b[n]) {
+			return false
+		}
+	}
+	return true
 }
 
 // regroup rebuilds the shown rows and the groups.
@@ -374,10 +421,7 @@ func (g *grid) replace(i int, it attr.Item) {
 	g.countKind(g.kinds[i], -1)
 	g.kinds[i] = g.kindOf(it)
 	g.countKind(g.kinds[i], 1)
-	g.learn(it)
-	if g.facet >= 0 && g.kinds[i] == g.facet {
-		g.fit(it)
-	}
+	g.learn(it, g.kinds[i])
 }
 
 // insert adds an item after item index i (or at the end) and regroups.
@@ -387,7 +431,8 @@ func (g *grid) insert(i int, it attr.Item) {
 	k := g.kindOf(it)
 	g.kinds = slices.Insert(g.kinds, at, k)
 	g.countKind(k, 1)
-	g.learn(it)
+	g.learn(it, k)
+	g.rerun()
 	g.regroup()
 }
 
@@ -407,6 +452,7 @@ func (g *grid) remove(indexes []int) {
 	}
 	clear(g.items[len(kept):])
 	g.items, g.kinds = kept, kinds
+	g.rerun()
 	g.regroup()
 }
 
