@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"dynalab/engine/attr"
+	"dynalab/sessions"
 	"dynalab/sessions/model"
 	"dynalab/ui/internal/uitest"
 )
@@ -372,5 +373,73 @@ func TestKeySpacePerIndex(t *testing.T) {
 	press(t, m, "enter") // u1
 	if m.view != viewItems || m.lst.query == nil || m.lst.query.IndexName != "GSI2-multi" || m.data.shown() != 3 {
 		t.Errorf("enter: %s on %q, %d rows", m.lst.operation(), m.index, m.data.shown())
+	}
+}
+
+// TestPatternsWithoutEstimates: a remote endpoint's EXPLAIN has a plan
+// but no estimate (the view says why, with dashes for the numbers); a
+// backend that gives only the plan's text still shows the operation and
+// target from its first line.
+func TestPatternsWithoutEstimates(t *testing.T) {
+	m, b := newModelBrowser(t, 120, 30)
+	exec := b.RunFunc
+	b.RunFunc = func(ctx context.Context, stmt string, params []attr.Value, token string) (*sessions.Result, error) {
+		res, err := exec(ctx, stmt, params, token)
+		if err == nil && res.Explanation != nil {
+			ex := *res.Explanation
+			ex.Estimate, ex.NoEstimate = nil, "not available against a remote endpoint (estimates need the embedded engine)"
+			res.Explanation = &ex
+		}
+		return res, err
+	}
+	press(t, m, "p")
+	_, r := patternRowOf(t, m, "user-orders")
+	if !r.planned || r.estimate || planText(r) != "Query on table" || !strings.Contains(r.note, "remote endpoint") {
+		t.Errorf("remote: %+v", r)
+	}
+	view := plain(m.View())
+	if !strings.Contains(view, "Query on table       —          —") || !strings.Contains(view, "estimates need the embedded engine") {
+		t.Errorf("view:\n%s", view)
+	}
+	b.RunFunc = uitest.SelectRunner(b, 0) // plan text only, and it reads no ? parameters: "Operation: Scan\nTable: AppTable"
+	press(t, m, "r")
+	_, r = patternRowOf(t, m, "user-profile")
+	if !r.planned || planText(r) != "Scan" || r.estimate || r.note != "no estimate from this backend" {
+		t.Errorf("text only: %+v", r)
+	}
+	b.RunFunc = func(ctx context.Context, stmt string, params []attr.Value, token string) (*sessions.Result, error) {
+		res, err := exec(ctx, stmt, params, token)
+		if err == nil {
+			res.Explanation = nil // the executor's text: "Operation: GetItem on AppTable"
+		}
+		return res, err
+	}
+	press(t, m, "r")
+	if _, r = patternRowOf(t, m, "user-profile"); planText(r) != "GetItem on table" || r.estimate {
+		t.Errorf("executor's text only: %+v", r)
+	}
+}
+
+// TestModelKeysInHelp: the help overlay (FullHelp) lists t, T, p and K
+// for a table with a model; the footer shows t and p.
+func TestModelKeysInHelp(t *testing.T) {
+	m, _ := newModelBrowser(t, 120, 30)
+	var full []string
+	for _, col := range m.FullHelp() {
+		for _, b := range col {
+			full = append(full, b.Help().Key)
+		}
+	}
+	for _, want := range []string{"t", "T", "p", "K"} {
+		if !slices.Contains(full, want) {
+			t.Errorf("help lacks %s: %v", want, full)
+		}
+	}
+	var short []string
+	for _, b := range m.ShortHelp() {
+		short = append(short, b.Help().Key)
+	}
+	if !slices.Contains(short, "t") || !slices.Contains(short, "p") {
+		t.Errorf("footer %v", short)
 	}
 }
