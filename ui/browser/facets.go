@@ -92,7 +92,7 @@ func (m *Model) classify() {
 // stripLines is the lines the facet strip takes: one when the open table
 // has facets.
 func (m *Model) stripLines() int {
-	if m.view != viewTables && m.mtable != nil {
+	if m.view != viewTables && m.mtable != nil && m.data != nil {
 		return 1
 	}
 	return 0
@@ -101,6 +101,9 @@ func (m *Model) stripLines() int {
 // switchFacet shows the next (step 1) or previous (-1) entity type: all
 // items, then each facet of the model in its order.
 func (m *Model) switchFacet(step int) tea.Cmd {
+	if m.data == nil {
+		return nil
+	}
 	if m.mtable == nil {
 		if m.modelFn == nil || m.model == nil {
 			m.notice = "no data model in this session: dynalab model apply FILE --session " + m.c.Backend.Name() + " adds one"
