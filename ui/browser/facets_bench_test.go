@@ -92,3 +92,14 @@ func BenchmarkKeySpace100k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAddPage1000 is BenchmarkClassifyPage1000 without facets: the
+// page's cost before this change, for comparison.
+func BenchmarkAddPage1000(b *testing.B) {
+	items := benchItems(1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		g := newGrid("PK", "SK", []string{"PK", "SK"})
+		g.add(items)
+	}
+}
