@@ -60,6 +60,9 @@ type Result struct {
 	NextToken string      // more pages follow when set
 	// Plan is set for EXPLAIN: its text (first line "Operation: ...").
 	Plan string
+	// Explanation is set for EXPLAIN: the plan and, on the embedded
+	// engine, its estimate, for views that tabulate plans.
+	Explanation *partiql.Explanation
 	// Operation is the DynamoDB operation the statement ran as (GetItem,
 	// Query, Scan, PutItem, ...), for the status line.
 	Operation string
@@ -84,7 +87,7 @@ func runStatement(ctx context.Context, b partiql.Backend, statement string, para
 		if err != nil {
 			return nil, err
 		}
-		return &Result{Plan: ex.String(), Operation: string(ex.Plan.Operation)}, nil
+		return &Result{Plan: ex.String(), Operation: string(ex.Plan.Operation), Explanation: ex}, nil
 	}
 	in := &partiql.ExecuteStatementInput{Statement: statement, Parameters: params, ReturnConsumedCapacity: engine.CapacityTotal}
 	if nextToken != "" {

@@ -53,6 +53,11 @@ func TestLocalRun(t *testing.T) {
 	if !strings.HasPrefix(res.Plan, "Operation: Scan on AppTable") {
 		t.Fatalf("plan %q", res.Plan)
 	}
+	// The structured explanation carries what the text says, for views
+	// that tabulate plans (the Browser's access patterns).
+	if ex := res.Explanation; ex == nil || ex.Plan.Operation != partiql.OperationScan || ex.Estimate == nil || ex.Estimate.Examined != 2 || ex.Estimate.Returned != 1 {
+		t.Fatalf("explanation %+v", res.Explanation)
+	}
 	_, err = l.Run(ctx, "SELECT * FROM", nil, "")
 	var perr *partiql.Error
 	if !errors.As(err, &perr) || perr.Line != 1 {

@@ -251,6 +251,9 @@ func TestRemoteSession(t *testing.T) {
 	if err != nil || !strings.HasPrefix(res.Plan, "Operation: Scan on AppTable") || !strings.Contains(res.Plan, "need the embedded engine") {
 		t.Fatalf("explain: %+v %v", res, err)
 	}
+	if ex := res.Explanation; ex == nil || ex.Plan.Operation != partiql.OperationScan || ex.Estimate != nil || ex.NoEstimate == "" {
+		t.Fatalf("explanation: %+v", res.Explanation)
+	}
 	_, err = b.Run(ctx, "SELECT * FROM", nil, "")
 	var perr *partiql.Error
 	if !errors.As(err, &perr) {

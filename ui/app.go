@@ -65,6 +65,7 @@ func newApp(c *common.Common, opts Options, feeds sessions.Feeds, pricing capaci
 	}
 	br := browser.New(c, ed)
 	br.SetCheckpoint(opts.ImportCheckpoint)
+	br.SetModelSource(opts.Model)
 	a.panes = [common.PaneCount]common.Component{
 		common.PaneREPL:     repl.New(c, opts.HistoryPath),
 		common.PaneBrowser:  br,

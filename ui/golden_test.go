@@ -13,6 +13,7 @@ import (
 	"dynalab/engine"
 	"dynalab/engine/attr"
 	"dynalab/sessions"
+	"dynalab/sessions/model"
 	"dynalab/ui/internal/uitest"
 )
 
@@ -25,6 +26,7 @@ type goldenCase struct {
 	changes  bool                                  // feed the streams pane
 	capacity bool                                  // feed the capacity pane
 	prepare  func(t *testing.T, b *uitest.Backend) // more data than the seed
+	model    bool                                  // the session has uitest.SeedModel
 	setup    func(t *testing.T, tm *teatest.TestModel)
 }
 
@@ -57,6 +59,21 @@ var goldenPanes = map[string]goldenCase{
 		waitOutput(t, tm, "3 items loaded")
 		tm.Type("i")
 		waitOutput(t, tm, "Read Orders from")
+	}},
+	"2-browser-facets": {prepare: withModel, model: true, setup: func(t *testing.T, tm *teatest.TestModel) {
+		openWithModel(t, tm)
+		tm.Type("tt") // User, then Order: total is a column of Order only
+		waitOutput(t, tm, "total N")
+	}},
+	"2-browser-patterns": {prepare: withModel, model: true, setup: func(t *testing.T, tm *teatest.TestModel) {
+		openWithModel(t, tm)
+		tm.Type("p")
+		waitAll(t, tm, "Query on table", "GetItem on table", "Scan on table", "UpdateItem on table")
+	}},
+	"2-browser-keyspace": {prepare: withModel, model: true, setup: func(t *testing.T, tm *teatest.TestModel) {
+		openWithModel(t, tm)
+		tm.Type("K")
+		waitOutput(t, tm, "3 partitions")
 	}},
 	"3-streams": {changes: true, setup: func(t *testing.T, tm *teatest.TestModel) {
 		tm.Send(altKey('3'))
@@ -95,7 +112,7 @@ func waitOutput(t *testing.T, tm *teatest.TestModel, text string) {
 }
 
 func TestGolden(t *testing.T) {
-	names := []string{"1-repl", "2-browser", "2-browser-export", "2-browser-index", "3-streams", "4-capacity", "5-activity", "3-streams-nofeed", "4-capacity-nofeed"}
+	names := []string{"1-repl", "2-browser", "2-browser-export", "2-browser-index", "2-browser-facets", "2-browser-patterns", "2-browser-keyspace", "3-streams", "4-capacity", "5-activity", "3-streams-nofeed", "4-capacity-nofeed"}
 	for _, name := range names {
 		gc := goldenPanes[name]
 		for _, size := range [][2]int{{80, 24}, {120, 40}} {
@@ -108,6 +125,9 @@ func TestGolden(t *testing.T) {
 						gc.prepare(t, b)
 					}
 					opts := Options{Backend: b, Theme: uitest.Theme(t, theme), Clock: uitest.Clock}
+					if gc.model {
+						opts.Model = func(context.Context) (*model.Model, error) { return uitest.SeedModel(), nil }
+					}
 					if gc.changes {
 						b.Feeds.Changes = goldenChanges(t)
 					}
@@ -129,6 +149,35 @@ func TestGolden(t *testing.T) {
 			}
 		}
 	}
+}
+
+// withModel gives the seed's profiles emails and runs statements through
+// the real executor, for the model's facets and access patterns.
+func withModel(t *testing.T, b *uitest.Backend) {
+	b.SeedEmails(t)
+	b.RunFunc = uitest.ExecRunner(b)
+}
+
+// openWithModel opens AppTable in the browser and waits for its facets.
+func openWithModel(t *testing.T, tm *teatest.TestModel) {
+	tm.Send(altKey('2'))
+	waitOutput(t, tm, "ListTables · 1 table")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitAll(t, tm, "7 items loaded", " Product") // the page and the model (the facet strip), in either order
+}
+
+// waitAll waits until the output has shown every text (WaitFor consumes
+// what it reads: texts drawn in one frame must be waited for together).
+func waitAll(t *testing.T, tm *teatest.TestModel, texts ...string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		for _, s := range texts {
+			if !bytes.Contains(b, []byte(s)) {
+				return false
+			}
+		}
+		return true
+	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
 }
 
 // ordersWithMultiKeyGSI adds "Orders" (PK) with the multi-attribute GSI

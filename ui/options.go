@@ -55,10 +55,18 @@ type Options struct {
 	// panes: the side column of the wide layout, a strip above the focused
 	// pane otherwise (F3 hides it). Its keys work from every pane.
 	Tutor common.Tutor
+	// Model, when set, reads the session's data model (the one `dynalab
+	// model apply` kept, model.SessionModel): the Browser's facets, access
+	// patterns and key space use it. It returns nil when there is none;
+	// the Browser calls it in a command, never while drawing.
+	Model ModelFunc
 	// Table, when set, is the table the Browser shows on the first frame
 	// (dynalab -t TABLE): focused, with its first page loaded.
 	Table string
 }
+
+// ModelFunc reads the session's data model; nil when it has none.
+type ModelFunc = browser.ModelFunc
 
 // Run runs the workbench until the user quits or ctx is canceled, and
 // returns nil then. Operations still in flight are canceled on return.

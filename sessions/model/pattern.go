@@ -110,19 +110,54 @@ func (p Pattern) Match(s string) (map[string]string, bool) {
 	return out, true
 }
 
+// Matches reports whether a key's text matches the pattern, as Match
+// does, without the regular expression (Matcher classifies every loaded
+// row with it): the literal parts in order, each placeholder one or more
+// characters other than a newline (the expression's "."), trying each
+// place a placeholder may end.
+func (p Pattern) Matches(s string) bool {
+	return p.parts != nil && matchParts(p.parts, s)
+}
+
+func matchParts(parts []part, s string) bool {
+	if len(parts) == 0 {
+		return s == ""
+	}
+	if pt := parts[0]; !pt.isVar {
+		return strings.HasPrefix(s, pt.text) && matchParts(parts[1:], s[len(pt.text):])
+	}
+	if len(parts) == 1 {
+		return s != "" && !strings.Contains(s, "\n")
+	}
+	next := parts[1].text // placeholders are separated by literal text
+	for i := 1; i <= len(s); {
+		j := strings.Index(s[i:], next)
+		if j < 0 {
+			return false
+		}
+		k := i + j // the placeholder is s[:k]
+		if strings.Contains(s[:k], "\n") {
+			return false // so is every longer one
+		}
+		if matchParts(parts[2:], s[k+len(next):]) {
+			return true
+		}
+		i = k + 1
+	}
+	return false
+}
+
 // MatchValue matches a key value: a string against the pattern, a
 // number or binary only against a whole-value or constant pattern.
 func (p Pattern) MatchValue(v attr.Value) bool {
 	switch v.Type() {
 	case attr.TypeS:
-		_, ok := p.Match(v.Str())
-		return ok
+		return p.Matches(v.Str())
 	case attr.TypeN:
 		if p.Whole() {
 			return true
 		}
-		_, ok := p.Match(v.Str()) // the canonical number text
-		return ok && p.Constant()
+		return p.Constant() && p.Matches(v.Str()) // the canonical number text
 	case attr.TypeB:
 		return p.Whole()
 	}

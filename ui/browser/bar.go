@@ -446,13 +446,13 @@ func (m *Model) applyBar() tea.Cmd {
 		if !kc.active() {
 			kc = keyCond{}
 		}
-		m.bar = nil
+		m.bar, m.pattern = nil, nil
 		m.cond = kc
 		return m.relist()
 	case barFilter:
 		src := strings.TrimSpace(b.text())
 		if src == "" {
-			m.bar, m.filter = nil, nil
+			m.bar, m.filter, m.pattern = nil, nil, nil
 			return m.relist()
 		}
 		f, err := parseFilter(src)
@@ -461,7 +461,7 @@ func (m *Model) applyBar() tea.Cmd {
 			m.failure.Fix = "e.g. status = shipped and total > 10 · begins_with(SK, ORDER#) · exists(gift) · size(tags) > 2"
 			return nil
 		}
-		m.bar, m.filter = nil, f
+		m.bar, m.filter, m.pattern = nil, f, nil
 		return m.relist()
 	case barSearch:
 		m.search = b.text()

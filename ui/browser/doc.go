@@ -20,4 +20,18 @@
 // with the CLI's formats; the work runs in a command with its progress on
 // the message line, Esc cancels it, and an import keeps the CLI's
 // checkpoint so that `dynalab import --resume` continues it.
+//
+// With the session's data model (sessions/model, read through the
+// ModelFunc the workbench is given, in a command when a table opens), t
+// and T switch between "all items" and each entity type (facet): its rows
+// only, classified once as they load by model.Matcher on the facets' key
+// patterns, with the facet's own columns and widths. p lists the model's
+// access patterns of the table with the plan the backend's EXPLAIN gives
+// (operation and index, capacity per call, items returned on the current
+// data); Enter asks each ? parameter (prefilled with the model's example;
+// Esc cancels) and lists the result in the grid, a write only after a
+// confirmation. K shows the key space of what is listed (the table, or
+// the index chosen with i): each partition with its item count, size and
+// the entity types in its collection, computed in a command from the
+// loaded rows; Enter queries that partition.
 package browser

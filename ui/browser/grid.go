@@ -27,6 +27,21 @@ type grid struct {
 
 	cols     []column
 	colIndex map[string]int
+
+	// Facets (sessions/model): classify says which entity type an item
+	// is (-1 none); kinds holds it for every loaded item, computed once
+	// as the item arrives, and counts how many items each type has.
+	// facet ≥ 0 shows that type's rows only, with the columns in order.
+	classify func(attr.Item) int
+	kinds    []int
+	counts   []int // by facet; counts[len-1] is the items of no facet
+	facet    int
+	order    []int
+	kwidth   [][]int // by facet, by column: natural widths over that facet's rows
+
+	// runs numbers the runs of loaded items sharing a partition: two
+	// shown rows of one run are of one partition without comparing keys.
+	runs []int32
 }
 
 // group is a run of shown rows sharing a partition key.
@@ -47,7 +62,7 @@ type column struct {
 const maxColWidth = 32
 
 func newGrid(pk, sk string, keyNames []string) *grid {
-	g := &grid{pk: pk, sk: sk, keyNames: keyNames, colIndex: map[string]int{}}
+	g := &grid{pk: pk, sk: sk, keyNames: keyNames, colIndex: map[string]int{}, facet: -1}
 	for _, k := range keyNames {
 		g.column(k).key = true
 	}
@@ -107,20 +122,112 @@ func (g *grid) column(name string) *column {
 func (g *grid) add(items []attr.Item) {
 	for _, it := range items {
 		g.items = append(g.items, it)
-		g.learn(it)
+		k := g.kindOf(it)
+		g.kinds = append(g.kinds, k)
+		g.countKind(k, 1)
+		g.learn(it, k)
+		g.runs = append(g.runs, g.runOf(len(g.items)-1))
 		if g.rows == nil {
 			g.grouped(len(g.items)-1, it)
-		} else if g.matches(it) {
+		} else if g.matches(len(g.items)-1, it) {
 			g.rows = append(g.rows, len(g.items)-1)
 			g.grouped(len(g.rows)-1, it)
 		}
 	}
 }
 
-// learn records an item's attributes in the columns. Names new to the
-// grid are added in byte order, so that the columns do not depend on map
-// order.
-func (g *grid) learn(it attr.Item) {
+// kindOf classifies an item: its facet, -1 for none.
+func (g *grid) kindOf(it attr.Item) int {
+	if g.classify == nil {
+		return -1
+	}
+	return g.classify(it)
+}
+
+// countKind adds d to the count of kind k.
+func (g *grid) countKind(k, d int) {
+	if len(g.counts) == 0 {
+		return
+	}
+	if k < 0 {
+		k = len(g.counts) - 1
+	}
+	g.counts[k] += d
+}
+
+// setClassifier classifies every loaded item into one of n facets and
+// shows them all.
+func (g *grid) setClassifier(n int, f func(attr.Item) int) {
+	g.classify = f
+	g.counts, g.kwidth = nil, nil
+	if f != nil {
+		g.counts, g.kwidth = make([]int, n+1), make([][]int, n)
+	}
+	g.kinds = g.kinds[:0]
+	for _, it := range g.items {
+		k := g.kindOf(it)
+		g.kinds = append(g.kinds, k)
+		g.countKind(k, 1)
+		if k >= 0 {
+			g.learn(it, k)
+		}
+	}
+	g.facet, g.order = -1, nil
+	g.regroup()
+}
+
+// setFacet shows the rows of facet f (-1: every row) with the key
+// columns, then attrs in their order.
+func (g *grid) setFacet(f int, attrs []string) {
+	g.facet, g.order = f, nil
+	if f >= 0 {
+		for i, c := range g.cols {
+			if c.key {
+				g.order = append(g.order, i)
+			}
+		}
+		for _, a := range attrs {
+			if !g.column(a).key {
+				g.order = append(g.order, g.colIndex[a])
+			}
+		}
+	}
+	g.regroup()
+}
+
+// width is column i's natural width: over the facet's rows when one is
+// shown (an order's long sort key does not widen the users' grid), else
+// over every row.
+func (g *grid) width(i int) int {
+	if g.facet < 0 || g.facet >= len(g.kwidth) {
+		return g.cols[i].width
+	}
+	if kw := g.kwidth[g.facet]; i < len(kw) {
+		return kw[i]
+	}
+	return widgets.Width(g.cols[i].name) + 2 // no row of the facet has it yet
+}
+
+// seq returns the columns shown, in order: the facet's, or every column
+// an item has (a facet's column that no item has yet stays out of "all
+// items").
+func (g *grid) seq() []int {
+	if g.order != nil {
+		return g.order
+	}
+	out := make([]int, 0, len(g.cols))
+	for i, c := range g.cols {
+		if c.key || c.types != 0 {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// learn records an item's attributes in the columns, and its widths in
+// those of its facet k (-1: none). Names new to the grid are added in
+// byte order, so that the columns do not depend on map order.
+func (g *grid) learn(it attr.Item, k int) {
 	var fresh []string
 	for name := range it {
 		if _, ok := g.colIndex[name]; !ok {
@@ -131,11 +238,24 @@ func (g *grid) learn(it attr.Item) {
 	for _, name := range fresh {
 		g.column(name)
 	}
+	var kw []int
+	if k >= 0 && k < len(g.kwidth) {
+		kw = g.kwidth[k]
+		for len(kw) < len(g.cols) {
+			kw = append(kw, widgets.Width(g.cols[len(kw)].name)+2)
+		}
+		g.kwidth[k] = kw
+	}
 	for name, v := range it {
-		c := g.column(name)
+		ci := g.colIndex[name]
+		c := &g.cols[ci]
 		c.types |= 1 << v.Type()
-		if c.width < maxColWidth {
-			c.width = min(maxColWidth, max(c.width, widgets.Width(widgets.ValueText(v, maxColWidth))))
+		if c.width < maxColWidth || (kw != nil && kw[ci] < maxColWidth) {
+			w := widgets.Width(widgets.ValueText(v, maxColWidth)) // once for both widths
+			c.width = min(maxColWidth, max(c.width, w))
+			if kw != nil {
+				kw[ci] = min(maxColWidth, max(kw[ci], w))
+			}
 		}
 	}
 }
@@ -145,27 +265,71 @@ func (g *grid) grouped(pos int, it attr.Item) {
 	if g.sk == "" {
 		return
 	}
-	key := g.partitionOf(it)
-	if n := len(g.groups); n > 0 && g.groups[n-1].key == key {
+	// Compare values with the previous shown row and render the key only
+	// for a new group: regrouping 100,000 rows (a search, an entity type)
+	// then formats one key per partition, not one per row.
+	if n := len(g.groups); n > 0 && pos > 0 && g.samePartitionAt(g.index(pos-1), g.index(pos), it) {
 		g.groups[n-1].count++
 		return
 	}
-	g.groups = append(g.groups, group{start: pos, count: 1, key: key})
+	g.groups = append(g.groups, group{start: pos, count: 1, key: g.partitionOf(it)})
+}
+
+// samePartitionAt reports whether the items at item indexes i and j (it)
+// have the same partition: at once when they are of one run.
+func (g *grid) samePartitionAt(i, j int, it attr.Item) bool {
+	if i < len(g.runs) && j < len(g.runs) && g.runs[i] == g.runs[j] {
+		return true
+	}
+	return g.samePartition(g.items[i], it)
+}
+
+// runOf returns the run of the item at item index i: its predecessor's
+// when they share a partition, else the next.
+func (g *grid) runOf(i int) int32 {
+	switch {
+	case i == 0:
+		return 0
+	case g.samePartition(g.items[i-1], g.items[i]):
+		return g.runs[i-1]
+	}
+	return g.runs[i-1] + 1
+}
+
+// rerun numbers the runs again after items moved.
+func (g *grid) rerun() {
+	g.runs = g.runs[:0]
+	for i := range g.items {
+		g.runs = append(g.runs, g.runOf(i))
+	}
+}
+
+// samePartition reports whether two items have the same partition.
+func (g *grid) samePartition(a, b attr.Item) bool {
+	if len(g.pks) <= 1 {
+		return attr.Equal(a[g.pk], b[g.pk])
+	}
+	for _, n := range g.pks {
+		if !attr.Equal(a[n], b[n]) {
+			return false
+		}
+	}
+	return true
 }
 
 // regroup rebuilds the shown rows and the groups.
 func (g *grid) regroup() {
 	g.groups = g.groups[:0]
-	if g.query == "" {
+	if g.query == "" && g.facet < 0 {
 		g.rows = nil
 		for i, it := range g.items {
 			g.grouped(i, it)
 		}
 		return
 	}
-	g.rows = g.rows[:0:0]
+	g.rows = make([]int, 0, len(g.rows))
 	for i, it := range g.items {
-		if g.matches(it) {
+		if g.matches(i, it) {
 			g.rows = append(g.rows, i)
 			g.grouped(len(g.rows)-1, it)
 		}
@@ -179,7 +343,12 @@ func (g *grid) setSearch(q string) {
 	g.regroup()
 }
 
-func (g *grid) matches(it attr.Item) bool {
+// matches reports whether the item at item index i is shown: of the
+// facet shown, and matching the search.
+func (g *grid) matches(i int, it attr.Item) bool {
+	if g.facet >= 0 && (i >= len(g.kinds) || g.kinds[i] != g.facet) {
+		return false
+	}
 	if g.query == "" {
 		return true
 	}
@@ -249,13 +418,21 @@ func (g *grid) atDisplay(r int) (grp, pos int) {
 // replace puts a new version of the item at item index i.
 func (g *grid) replace(i int, it attr.Item) {
 	g.items[i] = it
-	g.learn(it)
+	g.countKind(g.kinds[i], -1)
+	g.kinds[i] = g.kindOf(it)
+	g.countKind(g.kinds[i], 1)
+	g.learn(it, g.kinds[i])
 }
 
 // insert adds an item after item index i (or at the end) and regroups.
 func (g *grid) insert(i int, it attr.Item) {
-	g.items = slices.Insert(g.items, min(i+1, len(g.items)), it)
-	g.learn(it)
+	at := min(i+1, len(g.items))
+	g.items = slices.Insert(g.items, at, it)
+	k := g.kindOf(it)
+	g.kinds = slices.Insert(g.kinds, at, k)
+	g.countKind(k, 1)
+	g.learn(it, k)
+	g.rerun()
 	g.regroup()
 }
 
@@ -265,14 +442,17 @@ func (g *grid) remove(indexes []int) {
 	for _, i := range indexes {
 		drop[i] = true
 	}
-	kept := g.items[:0]
+	kept, kinds := g.items[:0], g.kinds[:0]
 	for i, it := range g.items {
 		if !drop[i] {
-			kept = append(kept, it)
+			kept, kinds = append(kept, it), append(kinds, g.kinds[i])
+		} else {
+			g.countKind(g.kinds[i], -1)
 		}
 	}
 	clear(g.items[len(kept):])
-	g.items = kept
+	g.items, g.kinds = kept, kinds
+	g.rerun()
 	g.regroup()
 }
 

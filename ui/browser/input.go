@@ -33,6 +33,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if m.picker != nil {
 		return m.pickerKey(msg)
 	}
+	if m.prompt != nil {
+		return m.promptKey(msg)
+	}
 	if m.bar != nil {
 		return m.barKey(msg)
 	}
@@ -55,6 +58,10 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.tablesKey(msg)
 	case viewDetail:
 		return m.detailKey(msg)
+	case viewPatterns:
+		return m.patternsKey(msg)
+	case viewKeys:
+		return m.keysKey(msg)
 	}
 	return m.itemsKey(msg)
 }
@@ -126,11 +133,17 @@ func (m *Model) itemsKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.List.Bottom):
 		return m.moveTo(m.data.shown() - 1)
 	case key.Matches(msg, k.List.Left):
-		m.col = max(0, m.col-1)
-		m.showColumn()
+		m.stepColumn(-1)
 	case key.Matches(msg, k.List.Right):
-		m.col = min(len(m.data.cols)-1, m.col+1)
-		m.showColumn()
+		m.stepColumn(1)
+	case keys.Is(msg, k.Facet): // answers with a notice when there are none
+		return m.switchFacet(1)
+	case keys.Is(msg, k.FacetPrev):
+		return m.switchFacet(-1)
+	case keys.Is(msg, k.Patterns):
+		return m.openPatterns()
+	case key.Matches(msg, k.KeySpace):
+		return m.openKeySpace()
 	case key.Matches(msg, k.Open):
 		if m.data.shown() > 0 {
 			m.view, m.detailTop = viewDetail, 0
@@ -143,6 +156,8 @@ func (m *Model) itemsKey(msg tea.KeyMsg) tea.Cmd {
 			return m.moveTo(0)
 		case len(m.marked) > 0:
 			clear(m.marked)
+		case m.pattern != nil:
+			return m.leavePattern()
 		default:
 			m.view = viewTables
 			m.failure = nil
@@ -284,10 +299,10 @@ func (m *Model) readFrom(i int) tea.Cmd {
 	}
 	m.picker = nil
 	m.notice = ""
-	if name == m.index {
+	if name == m.index && m.pattern == nil {
 		return nil
 	}
-	m.index = name
+	m.index, m.pattern = name, nil
 	m.cond = keyCond{}
 	return m.relist()
 }

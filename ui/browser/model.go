@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"dynalab/engine/attr"
+	"dynalab/sessions/model"
 	"dynalab/ui/common"
 	"dynalab/ui/keys"
 )
@@ -36,9 +37,11 @@ func DefaultEditor(path string) *exec.Cmd {
 type view int
 
 const (
-	viewTables view = iota // the tables
-	viewItems              // a table's items
-	viewDetail             // one item
+	viewTables   view = iota // the tables
+	viewItems                // a table's items
+	viewDetail               // one item
+	viewPatterns             // the model's access patterns of the table
+	viewKeys                 // the key space: partitions, entity types, sizes
 )
 
 // Model is the item browser pane. Create it with New; it implements
@@ -66,6 +69,7 @@ type Model struct {
 	filter   *filterExpr
 	search   string
 	lastKey  attr.Item // where the next page starts (nil: from the start)
+	token    string    // a statement listing's NextToken
 	more     bool
 	pages    int
 	scanned  int
@@ -100,6 +104,18 @@ type Model struct {
 	jobSeq     int               // numbers jobs, so a late message of an old one is ignored
 	lastPath   map[string]string // the file last imported or exported, by table
 	checkpoint CheckpointFunc    // where imports keep checkpoints (nil: none)
+
+	// The session's data model (facets.go): what it says of the open
+	// table, loaded in a command when a table opens.
+	modelFn  ModelFunc
+	modelSeq int
+	model    *model.Model
+	mtable   *model.Table   // the open table's, nil when the model has none
+	facet    int            // the facet shown, -1 all items
+	pattern  *patternRun    // the access pattern whose result is listed
+	pats     *patternsState // the access-pattern view
+	prompt   *paramPrompt   // a parameter prompt of a pattern run
+	keyspace *keySpace      // the key-space view
 }
 
 // loadState is a page load in flight.
@@ -115,7 +131,7 @@ func New(c *common.Common, editor EditorFunc) *Model {
 	if editor == nil {
 		editor = DefaultEditor
 	}
-	m := &Model{c: c, keys: keys.NewBrowser(), editor: editor, marked: map[int]bool{}, lastPath: map[string]string{}}
+	m := &Model{c: c, keys: keys.NewBrowser(), editor: editor, marked: map[int]bool{}, lastPath: map[string]string{}, facet: -1}
 	m.syncKeys()
 	return m
 }
@@ -137,7 +153,7 @@ func (m *Model) SetSize(w, h int) {
 func (m *Model) SetFocused(f bool) { m.focused = f }
 
 // Capturing implements common.Component: a bar is a text input.
-func (m *Model) Capturing() bool { return m.focused && m.bar != nil }
+func (m *Model) Capturing() bool { return m.focused && (m.bar != nil || m.prompt != nil) }
 
 // LastFailure implements common.Component.
 func (m *Model) LastFailure() *common.Failure {
@@ -169,6 +185,17 @@ func (m *Model) Unsaved() string {
 
 // Status implements common.Component.
 func (m *Model) Status() common.Status {
+	switch m.view {
+	case viewPatterns:
+		return m.patternsStatus()
+	case viewKeys:
+		return m.keysStatus()
+	}
+	return m.listStatus()
+}
+
+// listStatus is the status line of the tables list or of what is listed.
+func (m *Model) listStatus() common.Status {
 	if m.view == viewTables {
 		s := common.Status{Operation: m.lastOp, Note: common.Plural(len(m.tables), "table")}
 		if m.job != nil {
@@ -189,6 +216,11 @@ func (m *Model) Status() common.Status {
 			s.Note = "search over " + strconv.Itoa(len(m.data.items)) + " loaded rows: " + strconv.Itoa(m.data.shown()) + " match"
 		case m.filter != nil:
 			s.Note = "filter " + m.coverage()
+		case m.facet >= 0 && m.mtable != nil:
+			s.Note = "entity type " + m.mtable.Facets[m.facet].Name + ": " + strconv.Itoa(m.data.shown()) + " of " + strconv.Itoa(len(m.data.items)) + " loaded rows"
+		}
+		if m.pattern != nil {
+			s.Note = strings.TrimPrefix(s.Note+" · ", " · ") + "pattern " + m.pattern.name
 		}
 	}
 	if m.load != nil {
@@ -221,6 +253,8 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.Confirm.Yes, k.Confirm.No}
 	case m.picker != nil:
 		return m.pickerHelp()
+	case m.prompt != nil:
+		return m.promptHelp()
 	case m.bar != nil:
 		return m.barHelp()
 	case m.job != nil:
@@ -237,8 +271,12 @@ func (m *Model) viewHelp() []key.Binding {
 		return []key.Binding{k.List.Up, k.List.Down, k.Open, k.NewTable, k.DropTable, k.Reload, k.Export, k.Import}
 	case viewDetail:
 		return []key.Binding{k.List.Up, k.List.Down, k.EditExt, k.Duplicate, k.Delete, k.Back}
+	case viewPatterns:
+		return m.patternsHelp()
+	case viewKeys:
+		return m.keysHelp()
 	}
-	return keys.Enabled(k.Open, k.KeyCond, k.Filter, k.Search, k.Edit, k.EditExt, k.New, k.Delete, k.NextPage, k.Back, k.Export, k.Import)
+	return keys.Enabled(k.Open, k.KeyCond, k.Filter, k.Search, k.Facet, k.Patterns, k.Edit, k.EditExt, k.New, k.Delete, k.NextPage, k.Back, k.Export, k.Import)
 }
 
 // pickerHelp is the index switcher's keys.
@@ -258,8 +296,14 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{{k.Confirm.Yes, k.Confirm.No}}
 	case m.picker != nil:
 		return [][]key.Binding{m.pickerHelp()}
+	case m.prompt != nil:
+		return [][]key.Binding{m.promptHelp()}
 	case m.bar != nil:
 		return [][]key.Binding{m.barHelp()}
+	case m.view == viewPatterns:
+		return [][]key.Binding{m.patternsHelp()}
+	case m.view == viewKeys:
+		return [][]key.Binding{m.keysHelp()}
 	case m.view == viewTables:
 		return [][]key.Binding{k.List.Bindings(), {k.Open, k.Reload, k.NewTable, k.DropTable}, {k.Export, k.Import, k.Cancel}}
 	case m.view == viewDetail:
@@ -269,6 +313,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		k.List.Bindings(),
 		keys.Enabled(k.Open, k.KeyCond, k.Filter, k.Search, k.Index, k.NextPage, k.LoadAll, k.Reload),
 		keys.Enabled(k.Edit, k.EditExt, k.New, k.Duplicate, k.Mark, k.Delete, k.Back),
+		keys.Enabled(k.Facet, k.FacetPrev, k.Patterns, k.KeySpace),
 		{k.Split, k.Export, k.Import, k.Cancel},
 	}
 }
@@ -279,6 +324,10 @@ func (m *Model) syncKeys() {
 	k.NextPage.SetEnabled(m.more)
 	k.LoadAll.SetEnabled(m.more)
 	k.Index.SetEnabled(len(m.table.Indexes) > 0)
+	hasFacets := m.mtable != nil && len(m.mtable.Facets) > 0
+	k.Facet.SetEnabled(hasFacets)
+	k.FacetPrev.SetEnabled(hasFacets)
+	k.Patterns.SetEnabled(m.model != nil && len(m.model.AccessPatterns) > 0)
 }
 
 // Update implements common.Component.
@@ -293,7 +342,13 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case common.TablesMsg:
 		return m.tablesLoaded(msg)
 	case pageMsg:
-		return m.pageLoaded(msg)
+		cmd := m.pageLoaded(msg)
+		if m.view == viewKeys {
+			return tea.Batch(cmd, m.computeKeySpace())
+		}
+		return cmd
+	case patternWriteMsg:
+		return m.patternWritten(msg)
 	case editorReadyMsg:
 		return m.editorReady(msg)
 	case editorDoneMsg:
@@ -313,6 +368,13 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.transferTicked(msg)
 	case transferDoneMsg:
 		return m.transferDone(msg)
+	case modelMsg:
+		return m.modelLoaded(msg)
+	case planMsg:
+		m.planned(msg)
+		return nil
+	case keySpaceMsg:
+		return m.keySpaceDone(msg)
 	}
 	return nil
 }
@@ -395,8 +457,9 @@ func (m *Model) OpenTable(name string) (tea.Cmd, error) {
 func (m *Model) open(t common.TableInfo) tea.Cmd {
 	m.table, m.index, m.picker = t, "", nil
 	m.cond, m.filter, m.search = keyCond{}, nil, ""
+	m.pattern, m.pats, m.keyspace, m.prompt = nil, nil, nil, nil
 	m.view = viewItems
-	return m.relist()
+	return tea.Batch(m.relist(), m.loadModel())
 }
 
 // relist starts the listing over with the current bars.
@@ -408,6 +471,10 @@ func (m *Model) relist() tea.Cmd {
 	hash, rng := m.keyAttrs()
 	part, sort := m.keySchema()
 	l, err := buildListing(m.table, m.index, part, sort, m.cond, m.filter)
+	if m.pattern != nil {
+		st := *m.pattern.stmt
+		l, err = listing{stmt: &st}, nil
+	}
 	if err != nil {
 		m.fail("Query", m.target(), err)
 		m.failure.Fix = "give every partition attribute a value (c), or clear them all to Scan"
@@ -419,8 +486,10 @@ func (m *Model) relist() tea.Cmd {
 	if ix, ok := m.table.Index(m.index); ok && ix.MultiKey() {
 		m.data.setIndexKey(part, sort)
 	}
+	m.classify()
 	m.data.setSearch(m.search)
 	m.cursor, m.top, m.col, m.colOff = 0, 0, 0, 0
+	m.token = ""
 	m.detailTop = 0
 	clear(m.marked)
 	m.pages, m.scanned, m.capacity, m.more, m.lastKey = 0, 0, 0, false, nil

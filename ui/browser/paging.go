@@ -52,6 +52,9 @@ func (m *Model) pageLoaded(msg pageMsg) tea.Cmd {
 	all := m.load.all
 	m.load = nil
 	op := m.lst.operation()
+	if m.lst.stmt != nil && msg.op != "" {
+		op = msg.op
+	}
 	act := common.Activity{Time: m.c.Now(), Source: "Browser", Operation: op, Target: m.target(), Duration: msg.dur, Request: msg.req}
 	if msg.err != nil {
 		act.Failure = m.fail(op, m.target(), msg.err)
@@ -59,6 +62,12 @@ func (m *Model) pageLoaded(msg pageMsg) tea.Cmd {
 	}
 	out := msg.out
 	m.failure = nil
+	if m.lst.stmt != nil {
+		if msg.op != "" {
+			m.lst.stmt.op = msg.op
+		}
+		m.token = msg.token // more pages when set: m.more below
+	}
 	m.pages++
 	m.scanned += out.ScannedCount
 	if cc := out.ConsumedCapacity; cc != nil {
@@ -66,7 +75,7 @@ func (m *Model) pageLoaded(msg pageMsg) tea.Cmd {
 	}
 	m.data.add(out.Items)
 	m.lastKey = out.LastEvaluatedKey
-	m.more = len(out.LastEvaluatedKey) > 0
+	m.more = len(out.LastEvaluatedKey) > 0 || m.token != ""
 	m.lastOp = op
 	if all && m.more {
 		return m.nextPage(true)

@@ -1,6 +1,7 @@
 package browser
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -15,6 +16,7 @@ import (
 
 	"dynalab/engine"
 	"dynalab/engine/attr"
+	"dynalab/sessions"
 	"dynalab/ui/common"
 )
 
@@ -128,14 +130,27 @@ func keyValue(text, typ, name string) (attr.Value, error) {
 	return attr.S(text), nil
 }
 
-// listing is the request a listing pages through: a Query or a Scan.
+// listing is the request a listing pages through: a Query, a Scan, or a
+// PartiQL statement (an access pattern run from the model).
 type listing struct {
 	query *engine.QueryInput
 	scan  *engine.ScanInput
+	stmt  *stmtListing
+}
+
+// stmtListing is a statement run through the backend, page by page with
+// its NextToken.
+type stmtListing struct {
+	text   string
+	params []attr.Value
+	op     string // the operation it plans as (EXPLAIN), "" until a page says
 }
 
 func (l listing) operation() string {
-	if l.query != nil {
+	switch {
+	case l.stmt != nil:
+		return cmp.Or(l.stmt.op, "PartiQL")
+	case l.query != nil:
 		return "Query"
 	}
 	return "Scan"
@@ -240,11 +255,13 @@ func target(table, index string) string {
 
 // pageMsg carries one page of a listing.
 type pageMsg struct {
-	id  int
-	out *engine.QueryOutput
-	err error
-	dur time.Duration
-	req string // the request as sent, in its wire JSON, for the activity pane
+	id    int
+	out   *engine.QueryOutput
+	token string // a statement's NextToken
+	op    string // the operation a statement ran as
+	err   error
+	dur   time.Duration
+	req   string // the request as sent, in its wire JSON, for the activity pane
 }
 
 // fetch returns a command reading one page of l from start.
@@ -252,6 +269,23 @@ func (m *Model) fetch(id int, l listing, start attr.Item, limit int64) tea.Cmd {
 	ctx, cancel := m.c.OpContext()
 	m.load.cancel = cancel
 	be, now := m.c.Backend, m.c.Now
+	if l.stmt != nil {
+		st, token := *l.stmt, m.token
+		return func() tea.Msg {
+			defer cancel()
+			t0 := now()
+			res, err := common.Do(ctx, func(ctx context.Context) (*sessions.Result, error) {
+				return be.Run(ctx, st.text, st.params, token)
+			})
+			msg := pageMsg{id: id, err: err, dur: now().Sub(t0), req: st.text}
+			if err == nil {
+				msg.out = &engine.QueryOutput{Items: res.Items, Count: res.Count, ScannedCount: res.ScannedCount,
+					ConsumedCapacity: &engine.ConsumedCapacity{CapacityUnits: res.Capacity}}
+				msg.token, msg.op = res.NextToken, res.Operation
+			}
+			return msg
+		}
+	}
 	return func() tea.Msg {
 		defer cancel()
 		t0 := now()

@@ -19,10 +19,11 @@ const gutterW = 2
 // condition, header and message lines, and in the split layout less the
 // item under the grid (half of what is left).
 func (m *Model) gridHeight() int {
+	h := m.height - 4 - m.stripLines()
 	if m.split && m.view == viewItems {
-		return max(3, (m.height-4)/2)
+		return max(3, h/2)
 	}
-	return max(1, m.height-4)
+	return max(1, h)
 }
 
 // visibleCols returns the columns on screen: key columns always, then the
@@ -32,7 +33,7 @@ func (m *Model) visibleCols() (cols []int, widths []int) {
 	used := 0
 	add := func(i int) bool {
 		c := m.data.cols[i]
-		w := max(c.width, widgets.Width(c.name)+1+len(c.typeTag())) // the header fits
+		w := max(m.data.width(i), widgets.Width(c.name)+1+len(c.typeTag())) // the header fits
 		if c.mixed() {
 			w = min(w+5, maxColWidth)
 		}
@@ -51,14 +52,15 @@ func (m *Model) visibleCols() (cols []int, widths []int) {
 		used += need
 		return true
 	}
-	for i, c := range m.data.cols {
-		if c.key {
+	seq := m.data.seq()
+	for _, i := range seq {
+		if m.data.cols[i].key {
 			add(i)
 		}
 	}
 	skip := m.colOff
-	for i, c := range m.data.cols {
-		if c.key {
+	for _, i := range seq {
+		if m.data.cols[i].key {
 			continue
 		}
 		if skip > 0 {
@@ -78,7 +80,10 @@ func (m *Model) showColumn() {
 		return
 	}
 	nonKey := 0 // the selected column's position among non-key columns
-	for i := 0; i < m.col; i++ {
+	for _, i := range m.data.seq() {
+		if i == m.col {
+			break
+		}
 		if !m.data.cols[i].key {
 			nonKey++
 		}
@@ -107,6 +112,10 @@ func (m *Model) View() string {
 		lines = m.tablesView()
 	case viewDetail:
 		lines = m.detailView()
+	case viewPatterns:
+		lines = m.patternsView()
+	case viewKeys:
+		lines = m.keysView()
 	default:
 		lines = m.itemsView()
 	}
@@ -138,6 +147,8 @@ func (m *Model) messageLine() string {
 		return widgets.Truncate(m.transferBarView(th), w)
 	case m.bar != nil && m.bar.onMessageLine():
 		return widgets.Truncate(m.tableBarView(th), w)
+	case m.prompt != nil:
+		return widgets.Truncate(m.promptView(), w)
 	case m.job != nil:
 		return th.Warning.Render(widgets.Truncate(m.progressLine(), w))
 	case m.failure != nil:
@@ -146,6 +157,8 @@ func (m *Model) messageLine() string {
 		return th.Error.Render(m.tablesErr.Line(w))
 	case m.notice != "":
 		return th.Muted.Render(widgets.Truncate(m.notice, w))
+	case m.view == viewPatterns:
+		return th.Muted.Render(widgets.Truncate("enter runs the pattern (asks its parameters) · r explains again · esc back to the items", w))
 	case m.view == viewTables:
 		if m.tablesAsked {
 			return th.Muted.Render("loading tables…")
@@ -293,6 +306,13 @@ func (m *Model) conditionLine() string {
 	if m.bar != nil && !m.bar.transfer() {
 		return m.barView()
 	}
+	if p := m.pattern; p != nil {
+		s := th.Key.Render("pattern ") + th.Text.Render(p.name) + th.Muted.Render(" "+p.stmt.text)
+		for i, v := range p.stmt.params {
+			s += th.Muted.Render(" · ?"+strconv.Itoa(i+1)+" ") + th.Text.Render(literal(v))
+		}
+		return widgets.Truncate(s+th.Muted.Render(" · esc: back to the patterns"), m.width)
+	}
 	part, sort := m.keySchema()
 	var s string
 	if m.cond.active() {
@@ -418,6 +438,9 @@ func bracket(th *themes.Theme, s string, active bool) string {
 func (m *Model) itemsView() []string {
 	th := m.c.Theme
 	lines := []string{m.titleLine(), m.conditionLine()}
+	if m.stripLines() > 0 {
+		lines = append(lines, m.facetStrip())
+	}
 	if m.data == nil {
 		return lines
 	}
@@ -451,7 +474,7 @@ func (m *Model) itemsView() []string {
 		lines = append(lines, m.gridLine(r, cols, widths, cells))
 	}
 	if m.split {
-		lines = append(lines, m.splitItem(3+h)...)
+		lines = append(lines, m.splitItem(3+m.stripLines()+h)...)
 	}
 	return lines
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"dynalab/sessions"
+	"dynalab/sessions/model"
 	"dynalab/ui"
 )
 
@@ -100,11 +101,13 @@ func workbench(ctx context.Context, sel sessions.Selector, o workbenchOptions, s
 		theme = sessionTheme(sel)
 	}
 	history := ""
+	var sessionModel ui.ModelFunc // the model `dynalab model apply` kept: the Browser's facets and access patterns
 	if name := sel.SessionName(); name != "" {
 		if history, err = sel.Home.HistoryPath(name); err != nil {
 			fmt.Fprintf(stderr, "dynalab: REPL history will not be saved: %v\n", err)
 			history = ""
 		}
+		sessionModel = func(context.Context) (*model.Model, error) { return model.SessionModel(sel.Home, name) }
 	}
 	serveCtx, stopServing := context.WithCancel(ctx)
 	defer stopServing()
@@ -135,7 +138,7 @@ func workbench(ctx context.Context, sel sessions.Selector, o workbenchOptions, s
 		return errUsage
 	}
 	err = ui.Run(ctx, ui.Options{Backend: backend, ThemeName: theme, HistoryPath: history, Table: o.table,
-		ImportCheckpoint: importCheckpoint(sel)})
+		ImportCheckpoint: importCheckpoint(sel), Model: sessionModel})
 	stopServing()
 	if serr := <-served; err == nil && serr != nil {
 		err = fmt.Errorf("serve: %w", serr)

@@ -70,6 +70,11 @@ type Browser struct {
 	Import    key.Binding
 	Cancel    key.Binding // a running import or export
 	Split     key.Binding // the item under the grid, following the cursor
+	// with a model (sessions/model)
+	Facet     key.Binding // the next entity type's grid
+	FacetPrev key.Binding // the previous one's
+	Patterns  key.Binding // the model's access patterns
+	KeySpace  key.Binding // the key space: partitions, their entity types and sizes
 	NewTable  key.Binding // in the tables list
 	DropTable key.Binding // in the tables list
 	// in a bar (a text input)
@@ -104,6 +109,10 @@ func NewBrowser() Browser {
 		Import:    bind(k("I"), "I", "import a file"),
 		Cancel:    bind(k("esc"), "esc", "cancel a running import/export"),
 		Split:     bind(k("v"), "v", "split: the item under the grid"),
+		Facet:     bind(k("t"), "t", "next entity type (facet)"),
+		FacetPrev: bind(k("T"), "T", "previous entity type"),
+		Patterns:  bind(k("p"), "p", "access patterns"),
+		KeySpace:  bind(k("K"), "K", "key space (partitions)"),
 		NewTable:  bind(k("n"), "n", "new table"),
 		DropTable: bind(k("D"), "D", "delete table"),
 		Submit:    bind(k("enter"), "enter", "run"),
