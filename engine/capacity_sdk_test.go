@@ -205,7 +205,7 @@ func TestHotKeyThrottlesOnATableWithHeadroom(t *testing.T) {
 			continue
 		}
 		s := e.lastSample(t, table)
-		if len(s.HotKeys) != 1 || s.HotKeys[0].Key != "hot" || s.HotKeys[0].WriteUnits != 1000 || s.ThrottledWrites != 1 || s.ConsumedWCU != 1000 || s.Partitions != 1 {
+		if len(s.HotKeys) != 1 || s.HotKeys[0].Key != "hot" || s.HotKeys[0].WriteUnits != 1000 || s.ThrottledWrites != 1 || s.ConsumedWCU != 1000 || s.Partitions != 4 {
 			t.Fatalf("sample: %+v", s)
 		}
 		// An idle second refills the bank with the 1,000 units it leaves

@@ -598,6 +598,40 @@ func (tm *tableMeter) roll(sec int64) []CapacitySample {
 }
 
 // sample is the current second as a CapacitySample; the caller holds mu.
+// A new on-demand table's warm throughput: "A new on-demand table starts
+// with a warm throughput of 12,000 read units per second and 4,000 write
+// units per second" (Developer Guide, warm-throughput-scenarios.html), at
+// the documented 3,000 RCU and 1,000 WCU a partition serves: four
+// partitions, as Amazon Keyspaces, built on the same storage, documents
+// for its on-demand tables (keyspaces/latest/devguide/table_scans.html:
+// "creates a table in on-demand capacity mode with four partitions by
+// default").
+const (
+	onDemandWarmRCU = 12000
+	onDemandWarmWCU = 4000
+)
+
+// partitionsLocked is how many partitions the service would use for the
+// table: the documented model (pricing.PartitionsFor) of its provisioned
+// throughput and size, or for an on-demand table the partitions its
+// initial warm throughput needs, each serving 3,000 RCU and 1,000 WCU
+// ("each individual partition is limited to 1,000 write units per second
+// and 3,000 read units per second", warm-throughput-scenarios.html): 4,
+// or more for its size. The caller holds tm.mu.
+func (tm *tableMeter) partitionsLocked() int {
+	p := pricing.PartitionsFor(tm.provRCU, tm.provWCU, tm.bytes)
+	if !tm.onDemand {
+		return p.Total
+	}
+	return max(onDemandWarmRCU/pricing.PartitionRCU, onDemandWarmWCU/pricing.PartitionWCU, p.ForSize)
+}
+
+func (tm *tableMeter) partitions() int {
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	return tm.partitionsLocked()
+}
+
 func (tm *tableMeter) sample() CapacitySample {
 	s := CapacitySample{
 		Time:            time.Unix(tm.sec, 0).UTC(),
@@ -614,7 +648,7 @@ func (tm *tableMeter) sample() CapacitySample {
 		ScannedItems:    tm.cur.scanned,
 		ItemCount:       tm.items,
 		SizeBytes:       tm.bytes,
-		Partitions:      pricing.PartitionsFor(tm.provRCU, tm.provWCU, tm.bytes).Total,
+		Partitions:      tm.partitionsLocked(),
 	}
 	for op, n := range tm.cur.requests {
 		if n > 0 {

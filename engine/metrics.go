@@ -8,8 +8,6 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"google.golang.org/protobuf/proto"
-
-	"dynalab/engine/pricing"
 )
 
 // WriteMetrics writes every table's metering in the Prometheus text
@@ -23,7 +21,7 @@ func (db *DB) WriteMetrics(w io.Writer) error {
 	for _, tm := range meters {
 		tm.mu.Lock()
 		snaps = append(snaps, snapshot{tm.name, tm.index, tm.totals, tm.provRCU, tm.provWCU, tm.onDemand, tm.items, tm.bytes,
-			pricing.PartitionsFor(tm.provRCU, tm.provWCU, tm.bytes).Total})
+			tm.partitionsLocked()})
 		tm.mu.Unlock()
 	}
 	var families []*dto.MetricFamily

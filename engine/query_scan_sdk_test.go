@@ -671,9 +671,25 @@ func TestQueryCapacity(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// 5 × 1000 + 3 × 4096 = 17288 bytes → 5 units.
-		if units(out.ConsumedCapacity) != 5 || out.ScannedCount != 8 {
-			t.Fatalf("Scan: %v units over %d items, want 5 over 8", units(out.ConsumedCapacity), out.ScannedCount)
+		// 5 × 1000 + 3 × 4096 = 17288 bytes would be 5 units in one
+		// read; a Scan rounds up each of the table's four partitions on
+		// its own (scan.go, partitionCost), so it costs more, and as much
+		// as the four parallel-scan segments that are those partitions.
+		got := units(out.ConsumedCapacity)
+		if got <= 5 || out.ScannedCount != 8 {
+			t.Fatalf("Scan: %v units over %d items, want more than 5 over 8", got, out.ScannedCount)
+		}
+		var sum float64
+		for seg := range int32(4) {
+			part, err := e.c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("AppTable"), ConsistentRead: aws.Bool(true),
+				Segment: aws.Int32(seg), TotalSegments: aws.Int32(4), ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum += units(part.ConsumedCapacity)
+		}
+		if sum != got {
+			t.Fatalf("Scan: %v units, its four segments %v", got, sum)
 		}
 	})
 }
@@ -859,10 +875,12 @@ func TestScan(t *testing.T) {
 		_, err := e.c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("AppTable"), ExclusiveStartKey: av{"PK": s("P01")}})
 		wantAPIError(t, err, "ValidationException", "The provided starting key is invalid: The provided key element does not match the schema")
 	})
+	// An empty on-demand table still costs one unit per partition read
+	// (TestScanCapacityPerPartition).
 	t.Run("empty table", func(t *testing.T) {
 		createTable(t, e.c, "Empty", keyDef{"id", types.ScalarAttributeTypeS}, keyDef{})
 		out, err := e.c.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String("Empty"), ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal, ConsistentRead: aws.Bool(true)})
-		if err != nil || out.Items == nil || out.Count != 0 || out.LastEvaluatedKey != nil || units(out.ConsumedCapacity) != 1 {
+		if err != nil || out.Items == nil || out.Count != 0 || out.LastEvaluatedKey != nil || units(out.ConsumedCapacity) != 4 {
 			t.Fatalf("empty scan: %+v (%v units), %v", out, units(out.ConsumedCapacity), err)
 		}
 	})

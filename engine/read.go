@@ -22,6 +22,9 @@ type keyRange struct {
 	hashAt         int     // offset of the 8-byte hash in a key
 	// past, when set, reads a GSI as it was (a delayed read, index_delay.go).
 	past *pastView
+	// onRead, when set, is told the store key and size of each item read
+	// (a Scan's per-partition capacity, partitionCost).
+	onRead func(key string, size int)
 }
 
 // page is what one Query or Scan page read.
@@ -48,7 +51,11 @@ func readPage(tx *store.Tx, r keyRange, limit int, keep func(attr.Item) bool, lo
 			return false
 		}
 		p.scanned++
-		p.bytes += item.Size()
+		size := item.Size()
+		p.bytes += size
+		if r.onRead != nil {
+			r.onRead(k, size)
+		}
 		seen := item
 		if load != nil {
 			if seen, err = load(item); err != nil {

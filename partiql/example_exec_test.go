@@ -82,7 +82,7 @@ func ExampleExecutor_Explain() {
 	//   FilterExpression:   begins_with(#n0, :v0)
 	//   Names:              #n0=SK
 	//   Values:             :v0={"S":"ORDER#"}
-	//   Estimate:           examines 0 items, returns 0; consumes 0.5 RCU (eventually consistent)
+	//   Estimate:           examines 0 items, returns 0; consumes 2 RCU (eventually consistent; a Scan reads each of the table's 4 partitions and rounds each up to a whole 4 KB unit: at least 2 RCU)
 	//   Index advice:       no index can make this a Query: a Query needs its partition key's value, and the WHERE clause fixes no attribute with = to a string, number or binary
 }
 

@@ -38,6 +38,17 @@ type Estimate struct {
 	// Truncated says the reads stopped before the end (Examined and
 	// ReadUnits are lower bounds).
 	Truncated bool
+	// Partitions is, for a Scan of a table on the embedded engine, how
+	// many partitions the Scan reads: each costs at least one read unit
+	// (half eventually consistent), so a Scan of a few small items costs
+	// more than a Query of them (engine.DB.TablePartitions). 0 otherwise.
+	Partitions int
+}
+
+// partitionCounter is the engine's TablePartitions, when the executor
+// runs on it.
+type partitionCounter interface {
+	TablePartitions(table string) (int, error)
 }
 
 // maxEstimatePages bounds the pages (of up to 1 MB each) EXPLAIN reads to
@@ -72,6 +83,13 @@ func (x *Executor) Explain(ctx context.Context, stmt Statement, params []attr.Va
 
 func (x *Executor) estimateRead(ctx context.Context, p *Plan) (*Estimate, error) {
 	est := &Estimate{}
+	if pc, ok := x.db.(partitionCounter); ok && p.Operation == OperationScan && p.Index == "" {
+		n, err := pc.TablePartitions(p.Table)
+		if err != nil {
+			return nil, err
+		}
+		est.Partitions = n
+	}
 	var from resumeAt
 	for pages := 0; ; pages++ {
 		if pages == maxEstimatePages {
@@ -297,9 +315,15 @@ func explainEstimate(p *Plan, est *Estimate, line func(string, string)) {
 	if est.Truncated {
 		at = "at least "
 	}
-	consistency := "eventually consistent"
+	consistency, unit := "eventually consistent", 0.5
 	if p.ConsistentRead {
-		consistency = "strongly consistent"
+		consistency, unit = "strongly consistent", 1
+	}
+	if n := est.Partitions; n > 0 {
+		// Why a Scan of a few small items costs more than a Query of
+		// them: each partition read is rounded up on its own.
+		consistency += fmt.Sprintf("; a Scan reads each of the table's %d partition%s and rounds each up to a whole 4 KB unit: at least %s RCU",
+			n, plural(n), unitsText(unit*float64(n)))
 	}
 	line("Estimate", fmt.Sprintf("examines %s%d item%s, returns %d; consumes %s%s RCU (%s)",
 		at, est.Examined, plural(est.Examined), est.Returned, at, unitsText(est.ReadUnits), consistency))
