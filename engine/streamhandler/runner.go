@@ -84,21 +84,42 @@ func (c Config) withDefaults() Config {
 // or db is closed, and then returns nil. It returns an error only for a
 // failure it cannot continue after.
 func Run(ctx context.Context, db *engine.DB, cfg Config) error {
+	r, err := newRunner(ctx, db, cfg)
+	if err != nil {
+		return err
+	}
+	return r.run(ctx)
+}
+
+// newRunner subscribes to db's changes and attaches to the table's stream
+// as it is now: a stream that exists when the handler starts is read from
+// LATEST, one created later from its start, whenever the runner's
+// goroutine first gets to run.
+func newRunner(ctx context.Context, db *engine.DB, cfg Config) (*runner, error) {
 	cfg = cfg.withDefaults()
 	if cfg.Table == "" || cfg.Command == "" {
-		return errors.New("stream handler: a table and a command are required")
+		return nil, errors.New("stream handler: a table and a command are required")
 	}
 	events, cancel := db.Subscribe(16)
-	defer cancel()
-	r := &runner{db: db, cfg: cfg, events: events, done: map[string]bool{}, atStart: true,
+	r := &runner{db: db, cfg: cfg, events: events, unsubscribe: cancel, done: map[string]bool{}, atStart: true,
 		log: &lineWriter{w: cfg.Log, prefix: "[on-stream " + cfg.Table + "] "}}
+	if _, err := r.attach(ctx); err != nil && !errors.Is(err, engine.ErrClosed) && ctx.Err() == nil {
+		cancel()
+		return nil, fmt.Errorf("stream handler for %s: %w", cfg.Table, err)
+	}
+	return r, nil
+}
+
+// run handles records until ctx is done or the database closes.
+func (r *runner) run(ctx context.Context) error {
+	defer r.unsubscribe()
 	for ctx.Err() == nil {
 		progressed, err := r.step(ctx)
 		if err != nil {
 			if errors.Is(err, engine.ErrClosed) || ctx.Err() != nil {
 				return nil
 			}
-			return fmt.Errorf("stream handler for %s: %w", cfg.Table, err)
+			return fmt.Errorf("stream handler for %s: %w", r.cfg.Table, err)
 		}
 		if !progressed && !r.wait(ctx) {
 			return nil
@@ -109,15 +130,21 @@ func Run(ctx context.Context, db *engine.DB, cfg Config) error {
 
 // Start runs a handler per configuration, each in its own goroutine, until
 // ctx is done; stop cancels them, waits for them and returns their errors.
+// Each attaches to its stream before Start returns (see newRunner).
 func Start(ctx context.Context, db *engine.DB, cfgs []Config) (stop func() error) {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	errs := make([]error, len(cfgs))
 	for i, c := range cfgs {
+		r, err := newRunner(ctx, db, c)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = Run(ctx, db, c)
+			errs[i] = r.run(ctx)
 		}()
 	}
 	return func() error {
@@ -129,16 +156,17 @@ func Start(ctx context.Context, db *engine.DB, cfgs []Config) (stop func() error
 
 // runner is the state of one handler: where it is in which stream.
 type runner struct {
-	db      *engine.DB
-	cfg     Config
-	events  <-chan engine.ChangeEvent
-	log     *lineWriter
-	arn     string          // the stream being read; "" before attaching
-	shard   string          // its shard being read
-	iter    string          // the next GetRecords iterator; "" to attach
-	last    string          // sequence number of the last record handled in shard
-	done    map[string]bool // streams read to their end
-	atStart bool            // the first attach: existing streams start at LATEST
+	db          *engine.DB
+	cfg         Config
+	events      <-chan engine.ChangeEvent
+	unsubscribe func()
+	log         *lineWriter
+	arn         string          // the stream being read; "" before attaching
+	shard       string          // its shard being read
+	iter        string          // the next GetRecords iterator; "" to attach
+	last        string          // sequence number of the last record handled in shard
+	done        map[string]bool // streams read to their end
+	atStart     bool            // the first attach: existing streams start at LATEST
 }
 
 // step reads and handles one batch; progressed reports that the runner
