@@ -83,62 +83,8 @@ const client = new DynamoDBClient({ endpoint: process.env.AWS_ENDPOINT_URL_DYNAM
 
 // jsFields are the request's members as "Name: value".
 func jsFields(r *Request) []string {
-	var fs []string
-	add := func(name, value string) { fs = append(fs, name+": "+value) }
-	str := func(name, s string) {
-		if s != "" {
-			add(name, jsonString(s))
-		}
-	}
-	if r.Operation == ExecuteStatement {
-		str("Statement", r.Statement)
-		if len(r.Parameters) > 0 {
-			parts := make([]string, len(r.Parameters))
-			for i, v := range r.Parameters {
-				parts[i] = jsValue(v)
-			}
-			add("Parameters", "["+strings.Join(parts, ", ")+"]")
-		}
-		return fs
-	}
-	str("TableName", r.Table)
-	str("IndexName", r.Index)
-	if r.Key != nil {
-		add("Key", jsItem(r.Key))
-	}
-	if r.Item != nil {
-		add("Item", jsItem(r.Item))
-	}
-	str("KeyConditionExpression", r.KeyCondition)
-	str("FilterExpression", r.Filter)
-	str("ProjectionExpression", r.Projection)
-	str("UpdateExpression", r.Update)
-	str("ConditionExpression", r.Condition)
-	if len(r.Names) > 0 {
-		parts := make([]string, 0, len(r.Names))
-		for _, k := range sortedKeys(r.Names) {
-			parts = append(parts, jsonString(k)+": "+jsonString(r.Names[k]))
-		}
-		add("ExpressionAttributeNames", jsObject(parts, "  "))
-	}
-	if len(r.Values) > 0 {
-		parts := make([]string, 0, len(r.Values))
-		for _, k := range sortedKeys(r.Values) {
-			parts = append(parts, jsonString(k)+": "+jsValue(r.Values[k]))
-		}
-		add("ExpressionAttributeValues", jsObject(parts, "  "))
-	}
-	if r.Descending {
-		add("ScanIndexForward", "false")
-	}
-	if r.ConsistentRead {
-		add("ConsistentRead", "true")
-	}
-	if r.Limit > 0 && !r.paginated() {
-		add("Limit", strconv.FormatInt(r.Limit, 10))
-	}
-	str("ReturnValues", r.ReturnValues)
-	return fs
+	return members(r, memberSyntax{assign: ": ", value: jsValue, item: jsItem,
+		object: func(parts []string) string { return jsObject(parts, "  ") }, yes: "true", no: "false"})
 }
 
 // jsObject is an object literal of one member a line.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"dynalab/engine/attr"
@@ -176,4 +177,75 @@ func indent(s, prefix string) string {
 		b.WriteString(l)
 	}
 	return b.String()
+}
+
+// memberSyntax is how a language writes a request's members as named
+// arguments: boto3's keyword arguments, the JavaScript SDK's object.
+type memberSyntax struct {
+	assign  string // between a member's name and its value
+	value   func(attr.Value) string
+	item    func(attr.Item) string
+	object  func(entries []string) string // a map literal of "key<assign>value" entries
+	yes, no string                        // the boolean literals
+}
+
+// members are r's members as "Name<assign>value", in the order the
+// programs set them.
+func members(r *Request, syn memberSyntax) []string {
+	var out []string
+	add := func(name, value string) { out = append(out, name+syn.assign+value) }
+	str := func(name, s string) {
+		if s != "" {
+			add(name, jsonString(s))
+		}
+	}
+	if r.Operation == ExecuteStatement {
+		str("Statement", r.Statement)
+		if len(r.Parameters) > 0 {
+			parts := make([]string, len(r.Parameters))
+			for i, v := range r.Parameters {
+				parts[i] = syn.value(v)
+			}
+			add("Parameters", "["+strings.Join(parts, ", ")+"]")
+		}
+		return out
+	}
+	str("TableName", r.Table)
+	str("IndexName", r.Index)
+	if r.Key != nil {
+		add("Key", syn.item(r.Key))
+	}
+	if r.Item != nil {
+		add("Item", syn.item(r.Item))
+	}
+	str("KeyConditionExpression", r.KeyCondition)
+	str("FilterExpression", r.Filter)
+	str("ProjectionExpression", r.Projection)
+	str("UpdateExpression", r.Update)
+	str("ConditionExpression", r.Condition)
+	if len(r.Names) > 0 {
+		parts := make([]string, 0, len(r.Names))
+		for _, k := range sortedKeys(r.Names) {
+			parts = append(parts, jsonString(k)+": "+jsonString(r.Names[k]))
+		}
+		add("ExpressionAttributeNames", syn.object(parts))
+	}
+	if len(r.Values) > 0 {
+		parts := make([]string, 0, len(r.Values))
+		for _, k := range sortedKeys(r.Values) {
+			parts = append(parts, jsonString(k)+": "+syn.value(r.Values[k]))
+		}
+		add("ExpressionAttributeValues", syn.object(parts))
+	}
+	if r.Descending {
+		add("ScanIndexForward", syn.no)
+	}
+	if r.ConsistentRead {
+		add("ConsistentRead", syn.yes)
+	}
+	if r.Limit > 0 && !r.paginated() {
+		add("Limit", strconv.FormatInt(r.Limit, 10))
+	}
+	str("ReturnValues", r.ReturnValues)
+	return out
 }

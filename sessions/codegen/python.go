@@ -80,64 +80,7 @@ client = boto3.client("dynamodb", endpoint_url=os.environ.get("AWS_ENDPOINT_URL_
 
 // pyArgs are the request's keyword arguments.
 func pyArgs(r *Request) []string {
-	var as []string
-	add := func(name, value string) { as = append(as, name+"="+value) }
-	str := func(name, s string) {
-		if s != "" {
-			add(name, jsonString(s))
-		}
-	}
-	if r.Operation == ExecuteStatement {
-		str("Statement", r.Statement)
-		if len(r.Parameters) > 0 {
-			parts := make([]string, len(r.Parameters))
-			for i, v := range r.Parameters {
-				parts[i] = pyValue(v)
-			}
-			add("Parameters", "["+strings.Join(parts, ", ")+"]")
-		}
-		return as
-	}
-	str("TableName", r.Table)
-	str("IndexName", r.Index)
-	if r.Key != nil {
-		add("Key", pyItem(r.Key))
-	}
-	if r.Item != nil {
-		add("Item", pyItem(r.Item))
-	}
-	str("KeyConditionExpression", r.KeyCondition)
-	str("FilterExpression", r.Filter)
-	str("ProjectionExpression", r.Projection)
-	str("UpdateExpression", r.Update)
-	str("ConditionExpression", r.Condition)
-	if len(r.Names) > 0 {
-		parts := make([]string, 0, len(r.Names))
-		for _, k := range sortedKeys(r.Names) {
-			parts = append(parts, jsonString(k)+": "+jsonString(r.Names[k]))
-		}
-		add("ExpressionAttributeNames", pyDict(parts))
-	}
-	if len(r.Values) > 0 {
-		parts := make([]string, 0, len(r.Values))
-		for _, k := range sortedKeys(r.Values) {
-			parts = append(parts, jsonString(k)+": "+pyValue(r.Values[k]))
-		}
-		add("ExpressionAttributeValues", pyDict(parts))
-	}
-	if r.Descending {
-		add("ScanIndexForward", "False")
-	}
-	if r.ConsistentRead {
-		add("ConsistentRead", "True")
-	}
-	if r.Limit > 0 && !r.paginated() {
-		add("Limit", strconv.FormatInt(r.Limit, 10))
-	}
-	if r.ReturnValues != "" {
-		str("ReturnValues", r.ReturnValues)
-	}
-	return as
+	return members(r, memberSyntax{assign: "=", value: pyValue, item: pyItem, object: pyDict, yes: "True", no: "False"})
 }
 
 // pyDict is a dict literal of one entry a line, as a keyword argument's

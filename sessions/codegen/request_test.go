@@ -1,9 +1,10 @@
 package codegen_test
 
 import (
-	"dynalab/engine/attr"
 	"strings"
 	"testing"
+
+	"dynalab/engine/attr"
 
 	"dynalab/sessions/codegen"
 	"dynalab/sessions/model"
