@@ -133,3 +133,49 @@ func TestLoadMatchesTheWrites(t *testing.T) {
 	defer s.Close()
 	check("reopened after compaction", s)
 }
+
+// TestUnsortedFileIsRewrittenInOrder: a large file written in random key
+// order (an import) is compacted after the open that had to sort it, so
+// that the next open does not.
+func TestUnsortedFileIsRewrittenInOrder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "u.db")
+	s := mustOpen(t, path, Options{Sync: SyncNever})
+	r := rand.New(rand.NewPCG(5, 6))
+	value := strings.Repeat("v", 32<<10)
+	for range (autoCompactMin / len(value)) + 10 {
+		if err := s.Update(func(tx *Tx) error { return tx.Set(fmt.Sprintf("i/%016x", r.Uint64()), value) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := dump(t, s)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	sorted := func() bool {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		size := fileSize(t, path)
+		l := newLoader()
+		if _, err := scanFramed(bufio.NewReader(f), size, func(off int64) ([]byte, error) { return readAt(f, off, size) }, l); err != nil {
+			t.Fatal(err)
+		}
+		return l.sorted
+	}
+	if sorted() {
+		t.Fatal("the random writes made a sorted file")
+	}
+	s = mustOpen(t, path, Options{Sync: SyncNever})
+	s.compacts.Wait() // the compaction after open
+	if got := dump(t, s); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatal("contents changed")
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !sorted() {
+		t.Fatal("the file was not rewritten in key order")
+	}
+}

@@ -113,6 +113,7 @@ type wal struct {
 	base      int64  // size after the last compaction
 	live      int64  // what a compaction would write: measured after open, then kept
 	liveKnown bool   // the measurement is done
+	unsorted  bool   // the file loaded out of key order: rewrite it in order (load.go)
 	retryAt   int64  // after a failed compaction: no other before this size
 	closed    bool
 
@@ -174,6 +175,7 @@ func openWAL(path string, opts Options, db *buntdb.DB) (*wal, error) {
 		if err != nil {
 			return nil, fmt.Errorf("load %s: %w", path, err)
 		}
+		w.unsorted = !rec.load.sorted && rec.end >= autoCompactMin
 		rec.load = nil
 		w.live, w.liveKnown = live+int64(len(header)), true
 	} else {

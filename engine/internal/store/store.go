@@ -258,11 +258,13 @@ func (s *Store) measureLive() {
 	s.compactIfOver()
 }
 
-// compactIfOver compacts the file if it is over its bound; the caller owns
-// a count in s.compacts.
+// compactIfOver compacts the file if it is over its bound, or large and
+// out of key order (written by random writes, as an import writes: every
+// open then sorts it; compacted, it is in order); the caller owns a count
+// in s.compacts.
 func (s *Store) compactIfOver() {
 	s.wmu.Lock()
-	over := !s.log.closed && s.log.overBound()
+	over := !s.log.closed && (s.log.overBound() || s.log.unsorted)
 	s.wmu.Unlock()
 	if over {
 		s.compact()
