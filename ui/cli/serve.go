@@ -131,6 +131,9 @@ func serve(c *cobra.Command, o serveOptions, source *sessionFlags, security *sec
 		return err
 	}
 	defer closing(&err, local)
+	// GC headroom from the loaded data (engine/gc.go); one collection, off
+	// the first request's path, and then it returns.
+	go engine.TuneGC()
 	db, path := local.DB, local.Path()
 	db.SetS3Dir(o.s3Dir)
 	db.SetMaxTables(o.maxTables)

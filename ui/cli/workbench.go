@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"dynalab/engine"
 	"dynalab/sessions"
 	"dynalab/ui"
 )
@@ -95,6 +96,7 @@ func workbench(ctx context.Context, sel sessions.Selector, o workbenchOptions, s
 		return err
 	}
 	defer closing(&err, backend)
+	go engine.TuneGC() // GC headroom from the loaded data (engine/gc.go); it returns after one collection
 	if theme == "" {
 		theme = sessionTheme(sel)
 	}
