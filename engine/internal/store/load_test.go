@@ -28,7 +28,7 @@ func TestSortOpsMatchesAStableSort(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for round := range 50 {
 		n := 1 + r.IntN(2000)
-		l := newLoader()
+		l := newLoader(0)
 		for range n {
 			l.add([]byte(randomKey(r)), []byte("v"), r.IntN(5) == 0)
 		}
@@ -123,7 +123,7 @@ func TestLoadMatchesTheWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	size := fileSize(t, path)
-	l := newLoader()
+	l := newLoader(size)
 	fs, err := scanFramed(bufio.NewReader(f), size, func(off int64) ([]byte, error) { return readAt(f, off, size) }, l)
 	f.Close()
 	if err != nil || fs.end != size || !l.sorted || l.head == nil || !l.keep(fs.end, fs.head) {
@@ -158,7 +158,7 @@ func TestUnsortedFileIsRewrittenInOrder(t *testing.T) {
 		}
 		defer f.Close()
 		size := fileSize(t, path)
-		l := newLoader()
+		l := newLoader(size)
 		if _, err := scanFramed(bufio.NewReader(f), size, func(off int64) ([]byte, error) { return readAt(f, off, size) }, l); err != nil {
 			t.Fatal(err)
 		}

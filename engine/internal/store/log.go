@@ -356,7 +356,7 @@ func (w *wal) recover(f *os.File) (recovered, error) {
 		rec.end, why = sc.scanLegacy()
 	} else {
 		readFrom := func(off int64) ([]byte, error) { return readAt(f, off, size) }
-		load := newLoader()
+		load := newLoader(size)
 		fs, err := scanFramed(bufio.NewReaderSize(f, readBuffer(size)), size, readFrom, load)
 		if err != nil {
 			return rec, err
