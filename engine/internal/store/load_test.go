@@ -3,8 +3,8 @@ package store
 import (
 	"bufio"
 	"fmt"
-	"os"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"

@@ -26,6 +26,8 @@ package store
 // beside the file as FILE.torn-* (unless it is all zero bytes) and
 // reported through Options.Warnf. A torn transaction is thus dropped
 // whole: never half applied, and no complete transaction before it is lost.
+// The same scan collects the commands, and the kept ones are loaded into
+// buntdb in key order (load.go), so the file is read once.
 //
 // Format 2 is format 3's framing with every item in DynamoDB JSON; format 3
 // also holds items in the engine's binary stored form (engine/attr's
