@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,7 +19,11 @@ import (
 	"dynalab/engine/attr"
 )
 
-var scaleItems = flag.Int("scale-items", 1_000_000, "BenchmarkScale: items to generate (5000000 for the 5M figures)")
+var (
+	scaleItems   = flag.Int("scale-items", 1_000_000, "BenchmarkScale: items to generate (5000000 for the 5M figures)")
+	scaleKeep    = flag.String("scale-keep", "", "BenchmarkScale: a directory to keep the generated database in (scale-<items>.db); a later run with the same directory and size skips the import and measures the open, scan and load again")
+	scaleProfile = flag.String("scale-profile", "", "BenchmarkScale: a directory to write heap profiles to (open.heap, scan.heap, load.heap) and a CPU profile of the open (open.cpu)")
+)
 
 // BenchmarkScale is issue 25's measurement of size: it generates
 // -scale-items items of about 200 bytes (a single-table model: users and
@@ -27,10 +32,15 @@ var scaleItems = flag.Int("scale-items", 1_000_000, "BenchmarkScale: items to ge
 // reports:
 //
 //   - import-items/s, file-MB and table-MB (TableSizeBytes)
-//   - open-s: Open of the closed file until the first GetItem answers
+//   - open-s: Open of the closed file until the first GetItem answers;
+//     open-cpu-s the CPU time it took (user and system, all threads: the
+//     steadier figure on a shared machine)
 //   - rss-open-MB, rss-scan-MB, rss-load-MB: resident memory after the
-//     open, after a full Scan, and after a mixed load; and rss/table, the
-//     goal being at most 2x TableSizeBytes + 40 MB
+//     open (and engine.TuneGC, as serve runs it; gogc is what it chose),
+//     after a full Scan, and after a mixed load; and rss/table, the goal
+//     being at most 2x TableSizeBytes + 40 MB
+//   - heap-open-MB and heap-B/item: the live heap after the open, what
+//     the data costs before the collector's headroom
 //   - query-us and gsi-query-us: a Query on a key and on the GSI
 //   - scan-items/s: a full Scan in process
 //
@@ -43,36 +53,16 @@ func BenchmarkScale(b *testing.B) {
 	}
 	n := *scaleItems
 	path := filepath.Join(b.TempDir(), "scale.db")
+	if *scaleKeep != "" {
+		path = filepath.Join(*scaleKeep, fmt.Sprintf("scale-%d.db", n))
+	}
 	ctx := context.Background()
-	db, err := engine.Open(engine.Options{Path: path, Sync: "never", SweepInterval: -1})
-	if err != nil {
-		b.Fatal(err)
+	importRate := 0.0
+	if _, err := os.Stat(path); err == nil && *scaleKeep != "" {
+		b.Logf("reusing %s: no import figures", path)
+	} else {
+		importRate = scaleImport(b, path, n)
 	}
-	if _, err := db.CreateTable(ctx, scaleTable()); err != nil {
-		b.Fatal(err)
-	}
-	start := time.Now()
-	batch := make([]engine.WriteRequest, 0, 25)
-	for i := range n {
-		batch = append(batch, engine.WriteRequest{PutRequest: &engine.PutRequest{Item: scaleItem(i)}})
-		if len(batch) == 25 || i == n-1 {
-			out, err := db.BatchWriteItem(ctx, &engine.BatchWriteItemInput{RequestItems: map[string][]engine.WriteRequest{"Scale": batch}})
-			if err != nil || len(out.UnprocessedItems) > 0 {
-				b.Fatalf("batch at %d: %v (%d unprocessed)", i, err, len(out.UnprocessedItems))
-			}
-			batch = batch[:0]
-		}
-	}
-	importRate := float64(n) / time.Since(start).Seconds()
-	d, err := db.DescribeTable(ctx, &engine.DescribeTableInput{TableName: "Scale"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	tableBytes := d.Table.TableSizeBytes
-	if err := db.Close(); err != nil {
-		b.Fatal(err)
-	}
-	db = nil
 	fi, err := os.Stat(path)
 	if err != nil {
 		b.Fatal(err)
@@ -80,8 +70,12 @@ func BenchmarkScale(b *testing.B) {
 	runtime.GC()
 	debug.FreeOSMemory()
 
-	start = time.Now()
-	db, err = engine.Open(engine.Options{Path: path, Sync: "never", SweepInterval: -1})
+	var stopCPU func()
+	if *scaleProfile != "" {
+		stopCPU = startCPUProfile(b, filepath.Join(*scaleProfile, "open.cpu"))
+	}
+	start, cpu0 := time.Now(), cpuTime()
+	db, err := engine.Open(engine.Options{Path: path, Sync: "never", SweepInterval: -1})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -89,8 +83,19 @@ func BenchmarkScale(b *testing.B) {
 	if _, err := db.GetItem(ctx, &engine.GetItemInput{TableName: "Scale", Key: scaleKey(n / 2)}); err != nil {
 		b.Fatal(err)
 	}
-	openSecs := time.Since(start).Seconds()
+	openSecs, openCPU := time.Since(start).Seconds(), (cpuTime() - cpu0).Seconds()
+	d, err := db.DescribeTable(ctx, &engine.DescribeTableInput{TableName: "Scale"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	tableBytes := d.Table.TableSizeBytes
+	if stopCPU != nil {
+		stopCPU()
+	}
+	gogc := tuneGC() // as serve and the workbench do after their open
 	rssOpen := settledRSS()
+	heapOpen := liveHeap()
+	writeHeapProfile(b, "open.heap")
 
 	start = time.Now()
 	scanned := 0
@@ -107,6 +112,7 @@ func BenchmarkScale(b *testing.B) {
 	}
 	scanRate := float64(scanned) / time.Since(start).Seconds()
 	rssScan := settledRSS()
+	writeHeapProfile(b, "scan.heap")
 
 	// A mixed load: reads, overwrites and queries across the key space.
 	queryUS, gsiUS := 0.0, 0.0
@@ -136,18 +142,56 @@ func BenchmarkScale(b *testing.B) {
 		}
 	}
 	rssLoad := settledRSS()
+	writeHeapProfile(b, "load.heap")
 	mb := func(v int64) float64 { return float64(v) / (1 << 20) }
-	b.ReportMetric(importRate, "import-items/s")
+	if importRate > 0 {
+		b.ReportMetric(importRate, "import-items/s")
+	}
 	b.ReportMetric(mb(fi.Size()), "file-MB")
 	b.ReportMetric(mb(tableBytes), "table-MB")
 	b.ReportMetric(openSecs, "open-s")
+	b.ReportMetric(openCPU, "open-cpu-s")
 	b.ReportMetric(mb(rssOpen), "rss-open-MB")
 	b.ReportMetric(mb(rssScan), "rss-scan-MB")
 	b.ReportMetric(mb(rssLoad), "rss-load-MB")
 	b.ReportMetric(float64(max(rssOpen, rssScan, rssLoad))/float64(tableBytes), "rss/table")
+	b.ReportMetric(float64(gogc), "gogc")
+	b.ReportMetric(mb(heapOpen), "heap-open-MB")
+	b.ReportMetric(float64(heapOpen)/float64(n), "heap-B/item")
 	b.ReportMetric(queryUS/(rounds/4), "query-us")
 	b.ReportMetric(gsiUS/(rounds/4), "gsi-query-us")
 	b.ReportMetric(scanRate, "scan-items/s")
+}
+
+// scaleImport writes n items into a new database at path as an import
+// does, in BatchWriteItem batches of 25, and returns the rate and the
+// the import's rate.
+func scaleImport(b *testing.B, path string, n int) float64 {
+	ctx := context.Background()
+	db, err := engine.Open(engine.Options{Path: path, Sync: "never", SweepInterval: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.CreateTable(ctx, scaleTable()); err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	batch := make([]engine.WriteRequest, 0, 25)
+	for i := range n {
+		batch = append(batch, engine.WriteRequest{PutRequest: &engine.PutRequest{Item: scaleItem(i)}})
+		if len(batch) == 25 || i == n-1 {
+			out, err := db.BatchWriteItem(ctx, &engine.BatchWriteItemInput{RequestItems: map[string][]engine.WriteRequest{"Scale": batch}})
+			if err != nil || len(out.UnprocessedItems) > 0 {
+				b.Fatalf("batch at %d: %v (%d unprocessed)", i, err, len(out.UnprocessedItems))
+			}
+			batch = batch[:0]
+		}
+	}
+	rate := float64(n) / time.Since(start).Seconds()
+	if err := db.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return rate
 }
 
 func scaleTable() *engine.CreateTableInput {
@@ -189,6 +233,44 @@ func scaleGSIQuery(i int) *engine.QueryInput {
 	return &engine.QueryInput{TableName: "Scale", IndexName: "byStatus", KeyConditionExpression: &cond, Limit: &limit,
 		ExpressionAttributeNames:  map[string]string{"#s": "status"},
 		ExpressionAttributeValues: engine.Values{":s": scaleItem(i)["status"]}}
+}
+
+// liveHeap is the Go heap that survives a collection: what the data costs
+// before the collector's headroom.
+func liveHeap() int64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return int64(ms.HeapAlloc)
+}
+
+func writeHeapProfile(b *testing.B, name string) {
+	if *scaleProfile == "" {
+		return
+	}
+	f, err := os.Create(filepath.Join(*scaleProfile, name))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	runtime.GC()
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func startCPUProfile(b *testing.B, path string) func() {
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }
 
 // settledRSS is the resident set as a serving process would have it:

@@ -136,6 +136,7 @@ func serve(c *cobra.Command, o serveOptions, source *sessionFlags, security *sec
 	opts := security.serveOptions(sel.Region)
 	opts.Regions, opts.ReplicationDelay = multi, o.replicationDelay
 	opts.S3Dir, opts.MaxTables = o.s3Dir, o.maxTables
+	defer tuneGC()()
 	// Suites written for DynamoDB Local (which never throttles) crawl on
 	// 1-unit tables: say once per table how to turn throttling off.
 	opts.OnThrottle = func(n engine.ThrottleNotice) { fmt.Fprintln(stderr, "dynalab serve:", n) }

@@ -97,6 +97,7 @@ func workbench(ctx context.Context, sel sessions.Selector, o workbenchOptions, s
 	}
 	defer closing(&err, backend)
 	defer recordCapacity(sel, backend, stderr)()
+	defer tuneGC()()
 	if theme == "" {
 		theme = sessionTheme(sel)
 	}

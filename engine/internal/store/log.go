@@ -26,6 +26,8 @@ package store
 // beside the file as FILE.torn-* (unless it is all zero bytes) and
 // reported through Options.Warnf. A torn transaction is thus dropped
 // whole: never half applied, and no complete transaction before it is lost.
+// The same scan collects the commands, and the kept ones are loaded into
+// buntdb in key order (load.go), so the file is read once.
 //
 // Format 2 is format 3's framing with every item in DynamoDB JSON; format 3
 // also holds items in the engine's binary stored form (engine/attr's
@@ -113,6 +115,7 @@ type wal struct {
 	base      int64  // size after the last compaction
 	live      int64  // what a compaction would write: measured after open, then kept
 	liveKnown bool   // the measurement is done
+	unsorted  bool   // the file loaded out of key order: rewrite it in order (load.go)
 	retryAt   int64  // after a failed compaction: no other before this size
 	closed    bool
 
@@ -131,10 +134,11 @@ type wal struct {
 
 // recovered is what scanning a file found.
 type recovered struct {
-	format int    // 0 new or empty file, 1 legacy, 2 or 3 framed
-	end    int64  // bytes to keep
-	seq    uint64 // last commit record's sequence number
-	txns   int    // transactions kept
+	format int     // 0 new or empty file, 1 legacy, 2 or 3 framed
+	end    int64   // bytes to keep
+	seq    uint64  // last commit record's sequence number
+	txns   int     // transactions kept
+	load   *loader // a framed file's commands up to end, when they could be kept
 }
 
 // openWAL opens (creating if needed) the file at path, cuts off a torn
@@ -167,11 +171,22 @@ func openWAL(path string, opts Options, db *buntdb.DB) (*wal, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, err
-	}
-	if err := db.Load(io.LimitReader(bufio.NewReaderSize(f, readBuffer(rec.end)), rec.end)); err != nil {
-		return nil, fmt.Errorf("load %s: %w", path, err)
+	if rec.load != nil {
+		// Read once already: put what the scan collected in.
+		live, err := rec.load.apply(db)
+		if err != nil {
+			return nil, fmt.Errorf("load %s: %w", path, err)
+		}
+		w.unsorted = !rec.load.sorted && rec.end >= autoCompactMin
+		rec.load = nil
+		w.live, w.liveKnown = live+int64(len(header)), true
+	} else {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		if err := db.Load(io.LimitReader(bufio.NewReaderSize(f, readBuffer(rec.end)), rec.end)); err != nil {
+			return nil, fmt.Errorf("load %s: %w", path, err)
+		}
 	}
 	// The commit record frames the file; it is not data.
 	if err := db.Update(func(tx *buntdb.Tx) error {
@@ -343,7 +358,8 @@ func (w *wal) recover(f *os.File) (recovered, error) {
 		rec.end, why = sc.scanLegacy()
 	} else {
 		readFrom := func(off int64) ([]byte, error) { return readAt(f, off, size) }
-		fs, err := scanFramed(bufio.NewReaderSize(f, readBuffer(size)), size, readFrom)
+		load := newLoader(size)
+		fs, err := scanFramed(bufio.NewReaderSize(f, readBuffer(size)), size, readFrom, load)
 		if err != nil {
 			return rec, err
 		}
@@ -351,6 +367,9 @@ func (w *wal) recover(f *os.File) (recovered, error) {
 			return rec, &CorruptError{Path: w.path, Offset: fs.end, After: fs.after, Reason: describe(fs.why)}
 		}
 		rec.end, rec.seq, rec.txns, why = fs.end, fs.seq, fs.txns, fs.why
+		if load.keep(fs.end, fs.head) {
+			rec.load = load
+		}
 	}
 	if rec.end < size && w.readOnly {
 		w.warnf("dynalab: %s: serving the file read-only without its incomplete end (%d bytes from offset %d: %s); the file was not changed", w.path, size-rec.end, rec.end, describe(why))
@@ -457,9 +476,9 @@ type framedScan struct {
 
 // scanFramed scans a framed file of size bytes from r and, where the scan
 // stops early, looks at the rest (readFrom reads it) for transactions that
-// were complete.
-func scanFramed(r *bufio.Reader, size int64, readFrom func(off int64) ([]byte, error)) (framedScan, error) {
-	sc := scanner{r: r, size: size}
+// were complete. load, if not nil, collects the commands.
+func scanFramed(r *bufio.Reader, size int64, readFrom func(off int64) ([]byte, error), load *loader) (framedScan, error) {
+	sc := scanner{r: r, size: size, load: load}
 	var fs framedScan
 	fs.end, fs.seq, fs.txns, fs.why = sc.scanLog()
 	fs.head = sc.headerEnd
@@ -497,6 +516,7 @@ type scanner struct {
 	headerEnd int64  // where the header ends (scanLog)
 	args      [5][]byte
 	nargs     int
+	load      *loader // when set, scanLog hands it every command
 }
 
 // scanLog returns the end of the last valid commit record of a framed
@@ -509,6 +529,9 @@ func (s *scanner) scanLog() (end int64, seq uint64, txns int, why error) {
 		return 0, 0, 0, errBadHeader
 	}
 	end, s.headerEnd = s.pos, s.pos
+	if s.load != nil {
+		s.load.header(s.args[1], s.args[2], s.pos)
+	}
 	crc := uint32(0)
 	first := true
 	for {
@@ -530,9 +553,19 @@ func (s *scanner) scanLog() (end int64, seq uint64, txns int, why error) {
 			}
 			end, seq, crc, first = s.pos, n, 0, false
 			txns++
+			if s.load != nil {
+				s.load.commit(s.pos)
+			}
 			continue
 		}
 		crc = crc32.Update(crc, castagnoli, s.cmd)
+		if s.load != nil {
+			if s.nargs == 3 {
+				s.load.add(s.args[1], s.args[2], false)
+			} else {
+				s.load.add(s.args[1], nil, true)
+			}
+		}
 	}
 }
 

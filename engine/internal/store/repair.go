@@ -77,7 +77,7 @@ func Repair(path string) (RepairReport, error) {
 		return rep, fmt.Errorf("%s is not a framed dynalab database file (format 2 or later); nothing was changed", path)
 	}
 	fs, err := scanFramed(bufio.NewReader(bytes.NewReader(fixed)), int64(len(fixed)),
-		func(off int64) ([]byte, error) { return fixed[off:], nil })
+		func(off int64) ([]byte, error) { return fixed[off:], nil }, nil)
 	if err != nil {
 		return rep, err
 	}

@@ -209,7 +209,7 @@ func Open(path string, opts Options) (*Store, error) {
 }
 
 // measureLive counts the file's live bytes after open, off the request
-// path, and compacts the file at once if it is over its bound: each
+// path (unless the load counted them), and compacts the file at once if it is over its bound: each
 // process compacts once the file doubles, so restarts alone could
 // otherwise grow it without limit. Writes made meanwhile are counted by
 // their transactions too; the few bytes they may count twice only move
@@ -217,6 +217,13 @@ func Open(path string, opts Options) (*Store, error) {
 func (s *Store) measureLive() {
 	defer s.compacts.Done()
 	w := s.log
+	s.wmu.Lock()
+	known := w.liveKnown // counted by the load (load.go)
+	s.wmu.Unlock()
+	if known {
+		s.compactIfOver()
+		return
+	}
 	var live int64
 	pivot := ""
 	for more := true; more; {
@@ -247,7 +254,17 @@ func (s *Store) measureLive() {
 	s.wmu.Lock()
 	w.live += live + int64(len(header))
 	w.liveKnown = true
-	over := !w.closed && w.overBound()
+	s.wmu.Unlock()
+	s.compactIfOver()
+}
+
+// compactIfOver compacts the file if it is over its bound, or large and
+// out of key order (written by random writes, as an import writes: every
+// open then sorts it; compacted, it is in order); the caller owns a count
+// in s.compacts.
+func (s *Store) compactIfOver() {
+	s.wmu.Lock()
+	over := !s.log.closed && (s.log.overBound() || s.log.unsorted)
 	s.wmu.Unlock()
 	if over {
 		s.compact()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"dynalab/engine"
 	"dynalab/sessions"
 )
 
@@ -30,4 +31,16 @@ func recordCapacity(sel sessions.Selector, b sessions.Backend, stderr io.Writer)
 			fmt.Fprintf(stderr, "dynalab: %v\n", err)
 		}
 	}
+}
+
+// tuneGC sets the garbage collector's headroom from the data just loaded
+// (engine.TuneGC: one collection) off the first request's path; the
+// returned wait joins it.
+func tuneGC() (wait func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		engine.TuneGC()
+	}()
+	return func() { <-done }
 }
