@@ -65,7 +65,9 @@ func TestWorkbenchShowsModelInTmux(t *testing.T) {
 	keys("Escape")
 	tm.waitFor("the items", func(s string) bool { return strings.Contains(s, "t types all 41") })
 	keys("K")
-	s = tm.waitFor("the key space", func(s string) bool { return strings.Contains(s, "key space of the table by PK") })
+	s = tm.waitFor("the key space, counted", func(s string) bool {
+		return strings.Contains(s, "key space of the table by PK") && !strings.Contains(s, "counting…")
+	})
 	for _, want := range []string{"partitions · 41 items", "USER#u123", "Address 2 · Order 5 · User 1", "STATUS#PAID"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("key space lacks %q:\n%s", want, s)
