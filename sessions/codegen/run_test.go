@@ -75,10 +75,14 @@ var cases = []struct {
 // failed condition must come out as the ConditionalCheckFailedException
 // line.
 func TestGeneratedCodeRuns(t *testing.T) {
-	env := newLab(t)
 	runners := []runner{cliRunner(t), pythonRunner(t), jsRunner(t), goRunner(t), javaRunner(t)}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			// Each case has its own server, so that the cases run in
+			// parallel (most of their time is runtimes starting) and a
+			// case's call counts are its programs' alone.
+			t.Parallel()
+			env := newLab(t)
 			var params []attr.Value
 			var err error
 			for _, p := range c.params {
