@@ -156,9 +156,11 @@ func TestKeyAttributeNameLength(t *testing.T) {
 
 // TestKeyAttributeNameEmpty: an empty key attribute name breaks the same
 // model constraint from below (KeySchemaAttributeName "min":1 in
-// botocore's service-2.json): "Value ” at '<path>' failed to satisfy
-// constraint: Member must have length greater than or equal to 1", the
-// form paritysuite's tests/tier3/validation-ordering/updateItem.test.ts
+// botocore's service-2.json), worded
+//
+//	Value '' at '<path>' failed to satisfy constraint: Member must have length greater than or equal to 1
+//
+// the form paritysuite's tests/tier3/validation-ordering/updateItem.test.ts
 // records from the service for an empty member of the same kind (an
 // empty tableName). It is a model constraint, so it is reported before the
 // key schema's own rules, like the 256-byte names above. An absent name
