@@ -292,8 +292,9 @@ func multiKeyNote(s *Select, schema *Schema, params []attr.Value) string {
 		for _, a := range ix.Key.Hashes {
 			hash = append(hash, a.Name)
 		}
-		return fmt.Sprintf("%s has %s as its partition key, but PartiQL does not read an index with a multi-attribute key: "+
-			"read it with the API's Query (the Browser's key bar, or a model access pattern given as a Request)", ix.Name, andList(hash))
+		return fmt.Sprintf("%s has %s as its partition key, but PartiQL cannot read an index with a multi-attribute key: "+
+			"use the API's Query on %s (a KeyConditionExpression with = on %s), from the Browser's key bar or in code",
+			ix.Name, andList(hash), ix.Name, andList(hash))
 	}
 	return ""
 }

@@ -91,7 +91,7 @@ func TestMultiKeyIndexPlan(t *testing.T) {
 		return a
 	}
 	a := advice(`SELECT * FROM Events WHERE status = 'OPEN' AND n > 1`)
-	if a == nil || a.Use != nil || a.Add != nil || !strings.HasPrefix(a.Note, "ByStatus has status as its partition key, but PartiQL does not read an index with a multi-attribute key") {
+	if a == nil || a.Use != nil || a.Add != nil || !strings.HasPrefix(a.Note, "ByStatus has status as its partition key, but PartiQL cannot read an index with a multi-attribute key: use the API's Query on ByStatus (a KeyConditionExpression with = on status)") {
 		t.Fatalf("advice on a Scan ByStatus serves: %+v", a)
 	}
 	// Without the partition attribute's value ByStatus does not serve:
