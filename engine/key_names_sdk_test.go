@@ -153,3 +153,89 @@ func TestKeyAttributeNameLength(t *testing.T) {
 		t.Fatalf("255-byte GSI key by UpdateTable: %v", err)
 	}
 }
+
+// TestKeyAttributeNameEmpty: an empty key attribute name breaks the same
+// model constraint from below (KeySchemaAttributeName "min":1 in
+// botocore's service-2.json), worded
+//
+//	Value '' at '<path>' failed to satisfy constraint: Member must have length greater than or equal to 1
+//
+// the form paritysuite's tests/tier3/validation-ordering/updateItem.test.ts
+// records from the service for an empty member of the same kind (an
+// empty tableName). It is a model constraint, so it is reported before the
+// key schema's own rules, like the 256-byte names above. An absent name
+// stays "Member must not be null" (TestValidationOrder's rows: the SDK
+// refuses to send one). An empty TableName is that constraint on
+// tableName, reported alone (paritysuite's createTable.test.ts).
+func TestKeyAttributeNameEmpty(t *testing.T) {
+	env := newSDKEnv(t, engine.Options{})
+	ctx := enginetest.Ctx(t)
+	min1 := "Member must have length greater than or equal to 1"
+	all := &types.Projection{ProjectionType: types.ProjectionTypeAll}
+	base := func() *dynamodb.CreateTableInput {
+		return &dynamodb.CreateTableInput{
+			TableName:            aws.String("Bad"),
+			AttributeDefinitions: []types.AttributeDefinition{defS("a"), defS("b")},
+			KeySchema:            []types.KeySchemaElement{ksElem("a", types.KeyTypeHash), ksElem("b", types.KeyTypeRange)},
+			BillingMode:          types.BillingModePayPerRequest,
+		}
+	}
+	cases := []struct {
+		name string
+		edit func(*dynamodb.CreateTableInput)
+		msg  string
+	}{
+		{"HASH key and its definition", func(in *dynamodb.CreateTableInput) {
+			in.AttributeDefinitions[0] = defS("")
+			in.KeySchema[0] = ksElem("", types.KeyTypeHash)
+		}, "2 validation errors detected: " + at("", "attributeDefinitions.1.member.attributeName", min1) + "; " + at("", "keySchema.1.member.attributeName", min1)},
+		{"RANGE key, incoherent", func(in *dynamodb.CreateTableInput) {
+			in.KeySchema[1] = ksElem("", types.KeyTypeRange)
+		}, one(at("", "keySchema.2.member.attributeName", min1))},
+		{"GSI key", func(in *dynamodb.CreateTableInput) {
+			in.GlobalSecondaryIndexes = []types.GlobalSecondaryIndex{{IndexName: aws.String("gsi"), Projection: all,
+				KeySchema: []types.KeySchemaElement{ksElem("b", types.KeyTypeHash), ksElem("", types.KeyTypeRange)}}}
+		}, one(at("", "globalSecondaryIndexes.1.member.keySchema.2.member.attributeName", min1))},
+		{"LSI key", func(in *dynamodb.CreateTableInput) {
+			in.LocalSecondaryIndexes = []types.LocalSecondaryIndex{{IndexName: aws.String("lsi"), Projection: all,
+				KeySchema: []types.KeySchemaElement{ksElem("a", types.KeyTypeHash), ksElem("", types.KeyTypeRange)}}}
+		}, one(at("", "localSecondaryIndexes.1.member.keySchema.2.member.attributeName", min1))},
+		{"LSI projection", func(in *dynamodb.CreateTableInput) {
+			in.AttributeDefinitions = append(in.AttributeDefinitions, defS("c"))
+			in.LocalSecondaryIndexes = []types.LocalSecondaryIndex{{IndexName: aws.String("lsi"),
+				Projection: &types.Projection{ProjectionType: types.ProjectionTypeInclude, NonKeyAttributes: []string{""}},
+				KeySchema:  []types.KeySchemaElement{ksElem("a", types.KeyTypeHash), ksElem("c", types.KeyTypeRange)}}}
+		}, one(at("[]", "localSecondaryIndexes.1.member.projection.nonKeyAttributes",
+			"Member must satisfy constraint: [Member must have length less than or equal to 255, Member must have length greater than or equal to 1]"))},
+		{"empty and too long together", func(in *dynamodb.CreateTableInput) {
+			in.KeySchema[0] = ksElem("", types.KeyTypeHash)
+			in.KeySchema[1] = ksElem(strings.Repeat("z", 256), types.KeyTypeRange)
+		}, "2 validation errors detected: " + at("", "keySchema.1.member.attributeName", min1) + "; " + tooLong(strings.Repeat("z", 256), "keySchema.2.member.attributeName")},
+		{"TableName", func(in *dynamodb.CreateTableInput) {
+			in.TableName = aws.String("")
+			in.KeySchema = []types.KeySchemaElement{}
+		}, one(at("", "tableName", min1))},
+	}
+	for _, tc := range cases {
+		in := base()
+		tc.edit(in)
+		_, err := env.c.CreateTable(ctx, in)
+		if err == nil {
+			t.Fatalf("%s: created", tc.name)
+		}
+		wantAPIError(t, err, "ValidationException", tc.msg)
+	}
+
+	createTable(t, env.c, "Base", keyDef{"PK", tS}, keyDef{})
+	up := createGSIInput("Base", "GSI", "", "")
+	_, err := env.c.UpdateTable(ctx, up)
+	wantAPIError(t, err, "ValidationException", "2 validation errors detected: "+
+		at("", "attributeDefinitions.1.member.attributeName", min1)+"; "+
+		at("", "globalSecondaryIndexUpdates.1.member.create.keySchema.1.member.attributeName", min1))
+	up = createGSIInput("", "GSI", "g", "")
+	_, err = env.c.UpdateTable(ctx, up)
+	wantAPIError(t, err, "ValidationException", one(at("", "tableName", min1)))
+	if _, err := env.c.UpdateTable(ctx, createGSIInput("Base", "GSI", "g", "")); err != nil {
+		t.Fatalf("the same index with a name: %v", err)
+	}
+}

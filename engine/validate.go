@@ -10,7 +10,10 @@ import (
 // constraints gathers framework-level constraint failures in the order the
 // service checks members, and renders them as its "N validation errors
 // detected" message.
-type constraints struct{ errs []string }
+type constraints struct {
+	errs   []string
+	absent absentMembers // paths of members the request left out; nil for inputs built in Go
+}
 
 func (c *constraints) add(value, path, constraint string) {
 	c.errs = append(c.errs, fmt.Sprintf("Value %s at '%s' failed to satisfy constraint: %s", value, path, constraint))
@@ -83,18 +86,30 @@ func (c *constraints) nameRules(name, path string) {
 // (test_limit_attribute_length_key_bad_incoherent_names).
 const maxKeyNameBytes = 255
 
-// keyAttrName adds the length constraint of a key attribute name. A name
-// that is absent and one that is "" decode alike; both are reported as
-// absent ("Member must not be null", the ack-api-quirks catalogue's
-// DDB-TABLE-457 capture of an empty entry).
+// keyAttrName adds the length constraints of a key attribute name. An
+// absent name (or null) is "Member must not be null", as for an empty
+// entry (the ack-api-quirks catalogue's DDB-TABLE-457 capture,
+// ct_attrdefs_empty_entry); an empty one breaks the model's minimum of 1
+// (name_presence.go says how the two are told apart).
 func (c *constraints) keyAttrName(name, path string) {
 	if name == "" {
-		c.notNull(false, path)
+		c.emptyOrNull(path)
 		return
 	}
 	if len(name) > maxKeyNameBytes {
 		c.add(quote(name), path, "Member must have length less than or equal to 255")
 	}
+}
+
+// emptyOrNull adds the constraint an empty string member at path breaks:
+// "must not be null" when the request left it out, the model's minimum
+// length of 1 when it sent "".
+func (c *constraints) emptyOrNull(path string) {
+	if c.absent[path] {
+		c.notNull(false, path)
+		return
+	}
+	c.add("''", path, "Member must have length greater than or equal to 1")
 }
 
 // attrDefinitions adds the constraints of AttributeDefinitions, type

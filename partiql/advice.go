@@ -143,6 +143,9 @@ func (x *Executor) advise(ctx context.Context, s *Select, p *Plan, params []attr
 	if p.Operation != OperationScan {
 		return nil, nil
 	}
+	if note := multiKeyNote(s, schema, params); note != "" {
+		return &Advice{Note: note}, nil
+	}
 	add, note := suggestIndex(s, schema, params)
 	if add == nil {
 		return &Advice{Note: note}, nil
@@ -274,6 +277,26 @@ func describeUse(u *IndexUse, s *Select, schema *Schema) {
 	if len(absent) > 0 {
 		u.Caveats = append(u.Caveats, fmt.Sprintf("%s does not project %s: the rewritten statement returns without them", u.Index, andList(absent)))
 	}
+}
+
+// multiKeyNote names a GSI with a multi-attribute key whose partition
+// attributes the WHERE clause fixes: the API's Query reads it, PartiQL
+// cannot (msgMultiKeyIndex), so rather than a new index the advice
+// points there.
+func multiKeyNote(s *Select, schema *Schema, params []attr.Value) string {
+	for _, ix := range schema.Indexes {
+		if !ix.Key.Multi() || !multiKeyQueryable(s.Where, ix.Key, params) {
+			continue
+		}
+		var hash []string
+		for _, a := range ix.Key.Hashes {
+			hash = append(hash, a.Name)
+		}
+		return fmt.Sprintf("%s has %s as its partition key, but PartiQL cannot read an index with a multi-attribute key: "+
+			"use the API's Query on %s (a KeyConditionExpression with = on %s), from the Browser's key bar or in code",
+			ix.Name, andList(hash), ix.Name, andList(hash))
+	}
+	return ""
 }
 
 func partitionAttrs(k KeySchema) []KeyAttribute {

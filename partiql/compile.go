@@ -483,6 +483,7 @@ const (
 	msgTxReturning       = "RETURNING clause is not supported in ExecuteTransaction."
 	msgTxMixed           = "ExecuteTransaction API does not support both read and write operations in the same request."
 	msgBatchSelect       = "Only single item select is supported"
+	msgBatchIndexSelect  = "Select statements within BatchExecuteStatement must specify the primary key in the where clause."
 	msgBatchMixed        = "Read and write requests together in the same batch is not supported."
 	msgBatchDuplicates   = "Provided list of item keys contains duplicates"
 	msgNoIndex           = "The table does not have the specified index: %s"
@@ -496,6 +497,7 @@ const (
 	msgTokenExpired      = "Given NextToken has already expired"
 	msgTokenInvalid      = "Invalid NextToken"
 	msgExplainOverWire   = "Unexpected term"
+	msgMultiKeyIndex     = "PartiQL statements cannot be executed on tables with multi-attribute HASH keys or multi-attribute RANGE keys."
 	maxDecomposedQueries = 50
 )
 

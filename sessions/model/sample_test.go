@@ -50,31 +50,50 @@ func sampleModel(t *testing.T, s *samples.Sample) *model.Model {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ap.Facet = returnedFacet(t, b, m, ap.Statement)
+		ap.Facet = returnedFacet(t, b, m, &ap)
 		m.AccessPatterns = append(m.AccessPatterns, ap)
 	}
 	return m
 }
 
-// returnedFacet runs a statement and returns the facet all its items are
-// of, "" when they are of several or none.
-func returnedFacet(t *testing.T, b sessions.Backend, m *model.Model, stmt string) string {
+// returnedFacet returns the facet every item an access pattern returns is
+// of, "" when they are of several or none. A pattern is a SELECT or an API
+// Query (an index PartiQL cannot read); others have no facet.
+func returnedFacet(t *testing.T, b sessions.Backend, m *model.Model, ap *model.AccessPattern) string {
 	t.Helper()
-	st, err := partiql.Parse(stmt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sel, ok := st.(*partiql.Select)
-	if !ok {
+	var table string
+	var items []attr.Item
+	switch {
+	case ap.Request != nil && ap.Request.Operation == "Query":
+		var in engine.QueryInput
+		if err := json.Unmarshal(ap.Request.Input, &in); err != nil {
+			t.Fatalf("%s: %v", ap.Name, err)
+		}
+		out, err := b.Query(context.Background(), &in)
+		if err != nil {
+			t.Fatalf("%s: %v", ap.Name, err)
+		}
+		table, items = in.TableName, out.Items
+	case ap.Request != nil:
 		return ""
+	default:
+		st, err := partiql.Parse(ap.Statement)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sel, ok := st.(*partiql.Select)
+		if !ok {
+			return ""
+		}
+		res, err := b.Run(context.Background(), ap.Statement, nil, "")
+		if err != nil {
+			t.Fatalf("%s: %v", ap.Statement, err)
+		}
+		table, items = sel.From.Table, res.Items
 	}
-	res, err := b.Run(context.Background(), stmt, nil, "")
-	if err != nil {
-		t.Fatalf("%s: %v", stmt, err)
-	}
-	tb := m.Table(sel.From.Table)
+	tb := m.Table(table)
 	found := ""
-	for _, it := range res.Items {
+	for _, it := range items {
 		name := ""
 		for i := range tb.Facets {
 			if tb.Facets[i].Match(tb, it) {
@@ -161,6 +180,14 @@ func TestSampleModelFiles(t *testing.T) {
 func statement(t *testing.T, text string) string {
 	t.Helper()
 	stmts := partiql.SplitScript(text)
+	if len(stmts) == 0 {
+		// An API request: its -- @request line.
+		ap, err := model.PatternFromQuery(sessions.SavedQuery{Name: "q", Text: text})
+		if err != nil || ap.Request == nil {
+			t.Fatalf("no statement and no request in %q: %v", text, err)
+		}
+		return ap.Request.Operation + " " + string(ap.Request.Input)
+	}
 	if len(stmts) != 1 {
 		t.Fatalf("%d statements in %q", len(stmts), text)
 	}

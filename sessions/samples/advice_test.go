@@ -5,16 +5,20 @@ import (
 	"strings"
 	"testing"
 
+	"dynalab/engine"
+	"dynalab/engine/attr"
 	"dynalab/partiql"
 	"dynalab/sessions"
 	"dynalab/sessions/samples"
 )
 
 // TestExplainTeachesOnSingleTable is issue 23's example: a Scan of
-// AppTable by userId is a Query on GSI2-multi, whose partition key is
-// userId; EXPLAIN says so, with the rewritten statement and what each
-// examines, and warns that the index holds only orders (the items with
-// status and statusAt).
+// AppTable by userId would be a Query on GSI2-multi, whose partition key
+// is userId. PartiQL cannot read an index with a multi-attribute key (the
+// service refuses the statement: paritysuite's
+// partiqlMultiAttributeIndex.test.ts), so EXPLAIN points at the API's
+// Query on it rather than a rewritten statement or a new index; the API's
+// Query there examines only the user's orders.
 func TestExplainTeachesOnSingleTable(t *testing.T) {
 	t.Parallel()
 	b, _ := newSession(t)
@@ -31,39 +35,24 @@ func TestExplainTeachesOnSingleTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.Plan.Operation != partiql.OperationScan || e.Advice == nil || e.Advice.Use == nil {
-		t.Fatalf("no advice:\n%s", e)
+	if e.Plan.Operation != partiql.OperationScan || e.Advice == nil || e.Advice.Use != nil || e.Advice.Add != nil {
+		t.Fatalf("advice:\n%s", e)
 	}
-	u := e.Advice.Use
-	if u.Index != "GSI2-multi" || u.Statement != `SELECT * FROM AppTable."GSI2-multi" WHERE userId = 'u123'` {
-		t.Fatalf("advice %s: %s", u.Index, u.Statement)
+	const note = "GSI2-multi has userId as its partition key, but PartiQL cannot read an index with a multi-attribute key: " +
+		"use the API's Query on GSI2-multi (a KeyConditionExpression with = on userId), from the Browser's key bar or in code"
+	if e.Advice.Note != note || !strings.Contains(e.String(), note) {
+		t.Fatalf("advice %q:\n%s", e.Advice.Note, e)
 	}
-	// The Scan reads all 41 items; the Query the user's 5 orders. The
-	// Scan also returns the profile, the email item and the open-order
-	// status item of u123, which are not in the index.
-	all, orders, matching := 41, 0, 0
-	res, err := b.Run(ctx, `SELECT * FROM "AppTable" WHERE userId = 'u123'`, nil, "")
-	if err != nil {
-		t.Fatal(err)
+	if _, err := b.Run(ctx, `SELECT * FROM "AppTable"."GSI2-multi" WHERE userId = 'u123'`, nil, ""); err == nil ||
+		!strings.Contains(err.Error(), "PartiQL statements cannot be executed on tables with multi-attribute HASH keys or multi-attribute RANGE keys.") {
+		t.Fatalf("PartiQL on GSI2-multi: %v", err)
 	}
-	matching = len(res.Items)
-	for _, it := range res.Items {
-		if it["type"].Str() == "Order" {
-			orders++
-		}
-	}
-	if u.Current.Examined != all || u.Rewritten.Examined != orders || u.Current.Returned != matching || u.Rewritten.Returned != orders {
-		t.Fatalf("examined %d → %d, returned %d → %d; want %d → %d, %d → %d",
-			u.Current.Examined, u.Rewritten.Examined, u.Current.Returned, u.Rewritten.Returned, all, orders, matching, orders)
-	}
-	text := e.String()
-	for _, w := range []string{
-		"GSI2-multi has userId as its partition key: on GSI2-multi this is a Query",
-		"GSI2-multi holds only the items that have status and statusAt",
-	} {
-		if !strings.Contains(text, w) {
-			t.Errorf("EXPLAIN lacks %q:\n%s", w, text)
-		}
+	// The API's Query reads the user's 5 orders; the Scan all 41 items.
+	kc, v := "userId = :u", engine.Values{":u": attr.S("u123")}
+	out, err := b.Query(ctx, &engine.QueryInput{TableName: "AppTable", IndexName: "GSI2-multi", KeyConditionExpression: &kc,
+		ExpressionAttributeValues: v, ReturnConsumedCapacity: engine.CapacityTotal})
+	if err != nil || out.Count != 5 || out.ScannedCount != 5 {
+		t.Fatalf("Query on GSI2-multi: %v %+v", err, out)
 	}
 	// A Scan nothing serves gets a GSI to add, costed on the sample's items.
 	s, _ = partiql.Parse(`SELECT orderId, total FROM "AppTable" WHERE currency = 'EUR' AND total > 100`)

@@ -224,7 +224,7 @@ func (m *Model) startPattern(i int) tea.Cmd {
 	r := &m.pats.rows[i]
 	if r.failed && r.text == "" || r.ap.Request != nil {
 		if r.ap.Request != nil {
-			m.notice = r.ap.Name + " is an API request (" + r.ap.Request.Operation + "): run it in the REPL (.q " + r.ap.Name + ") or as code (dynalab model code)"
+			m.notice = r.ap.Name + " is an API request (" + r.ap.Request.Operation + "): see it as code (.code LANG " + r.ap.Name + " in the REPL, or dynalab model code)"
 		} else {
 			m.notice = r.ap.Name + " does not parse: " + r.note
 		}

@@ -218,6 +218,9 @@ func fixForAPI(e *engine.APIError) string {
 		switch {
 		case strings.Contains(msg, "wasn't well formed"):
 			return "correct the statement's syntax"
+		case strings.Contains(msg, "multi-attribute hash keys"):
+			// PartiQL cannot read such an index; the API's Query can.
+			return "Query the index in the browser instead (alt+2, i, c)"
 		case strings.Contains(msg, "key schema"), strings.Contains(msg, "key element"),
 			strings.Contains(msg, "missing the key"), strings.Contains(msg, "key attribute"):
 			return "give exactly the key attributes with their types (.describe TABLE)"

@@ -79,6 +79,12 @@ func (c *Checker) Check(ctx context.Context, t *Task, o Outcome) Verdict {
 	if err != nil {
 		if t.Error == "" {
 			diffs = append(diffs, fmt.Sprintf(m.cannotPlan, errText(err)))
+		} else if sel, ok := unwrapExplain(stmt).(*partiql.Select); ok && t.Plan != nil {
+			// A statement the service refuses before planning (PartiQL
+			// on an index with a multi-attribute key) still has to name
+			// the task's table or index, or any failing statement would
+			// pass.
+			diffs = append(diffs, c.compareTarget(t.Plan, sel.From.Table, sel.From.Index)...)
 		}
 	} else {
 		diffs = append(diffs, c.comparePlan(t, plan)...)
@@ -87,6 +93,29 @@ func (c *Checker) Check(ctx context.Context, t *Task, o Outcome) Verdict {
 		diffs = append(diffs, c.compareResult(ctx, t, o.Result)...)
 	}
 	return Verdict{Pass: len(diffs) == 0, Diffs: diffs}
+}
+
+// compareTarget says how the table and index read differ from the task's.
+func (c *Checker) compareTarget(w *PlanSpec, table, index string) []string {
+	m := c.msg
+	switch {
+	case !strings.EqualFold(table, w.Table):
+		return []string{fmt.Sprintf(m.tableInstead, table, w.Table)}
+	case index == "" && w.Index != "":
+		return []string{fmt.Sprintf(m.tableNotIndex, table, w.Index)}
+	case index != "" && w.Index == "":
+		return []string{fmt.Sprintf(m.indexNotTable, index, w.Table)}
+	case index != w.Index:
+		return []string{fmt.Sprintf(m.indexInstead, index, w.Index)}
+	}
+	return nil
+}
+
+func unwrapExplain(s partiql.Statement) partiql.Statement {
+	if e, ok := s.(*partiql.Explain); ok {
+		return e.Statement
+	}
+	return s
 }
 
 // compareError says how the statement's error (or success) differs from
@@ -145,16 +174,7 @@ func (c *Checker) comparePlan(t *Task, p *partiql.Plan) []string {
 		if p.Operation != w.Operation {
 			diffs = append(diffs, fmt.Sprintf(m.opInstead, m.op(string(p.Operation)), m.op(string(w.Operation))))
 		}
-		switch {
-		case !strings.EqualFold(p.Table, w.Table):
-			diffs = append(diffs, fmt.Sprintf(m.tableInstead, p.Table, w.Table))
-		case p.Index == "" && w.Index != "":
-			diffs = append(diffs, fmt.Sprintf(m.tableNotIndex, p.Table, w.Index))
-		case p.Index != "" && w.Index == "":
-			diffs = append(diffs, fmt.Sprintf(m.indexNotTable, p.Index, w.Table))
-		case p.Index != w.Index:
-			diffs = append(diffs, fmt.Sprintf(m.indexInstead, p.Index, w.Index))
-		}
+		diffs = append(diffs, c.compareTarget(w, p.Table, p.Index)...)
 	}
 	if p.Operation != partiql.OperationQuery {
 		return diffs // key, partitions and order describe a Query (the check file says so)

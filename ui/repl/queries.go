@@ -8,6 +8,7 @@ import (
 
 	"dynalab/partiql"
 	"dynalab/sessions"
+	"dynalab/sessions/model"
 	"dynalab/themes"
 	"dynalab/ui/common"
 	"dynalab/ui/widgets"
@@ -61,6 +62,14 @@ func (m *Model) queriesLoaded(msg queriesMsg) tea.Cmd {
 			stmts = append(stmts, s.Text+";")
 		}
 		if len(stmts) == 0 {
+			if ap, err := model.PatternFromQuery(q); err == nil && ap.Request != nil {
+				// An API request (e.g. a Query on an index PartiQL
+				// cannot read): the prompt takes PartiQL only.
+				f := m.fail(op, msg.name, usageError("saved query "+msg.name+" is an API request ("+ap.Request.Operation+"), not a PartiQL statement"), "")
+				f.Fix = ".code LANG " + msg.name + " shows it as code; the browser (alt+2) runs a Query with its key condition (c)"
+				act.Failure = f
+				return common.Report(act)
+			}
 			act.Failure = m.fail(op, msg.name, usageError("saved query "+msg.name+" holds no statement"), "")
 			return common.Report(act)
 		}

@@ -26,12 +26,13 @@ func TestSavedQueries(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(qdir, "user-one.sql"), []byte("-- User one's items.\n-- All of them.\nSELECT * FROM \"AppTable\"\nWHERE PK='USER#u1';\n"), 0o600)
 	os.WriteFile(filepath.Join(qdir, "empty.sql"), []byte("-- nothing here\n"), 0o600)
+	os.WriteFile(filepath.Join(qdir, "multi.sql"), []byte("-- On a multi-attribute GSI.\n-- @request Query {\"TableName\":\"AppTable\",\"IndexName\":\"GSI2-multi\",\"KeyConditionExpression\":\"userId = :u\",\"ExpressionAttributeValues\":{\":u\":{\"S\":\"u1\"}}}\n"), 0o600)
 	m := newREPLAt(t, b, hist)
 	m.SetSize(120, 30)
 
 	typeLine(t, m, ".queries")
 	view := plain(m.View())
-	for _, w := range []string{"empty", "nothing here", "user-one", "User one's items.", "2 saved queries · .q NAME puts one at the prompt"} {
+	for _, w := range []string{"empty", "nothing here", "user-one", "User one's items.", "3 saved queries · .q NAME puts one at the prompt"} {
 		if !strings.Contains(view, w) {
 			t.Errorf(".queries: view lacks %q:\n%s", w, view)
 		}
@@ -52,6 +53,9 @@ func TestSavedQueries(t *testing.T) {
 	for line, want := range map[string]string{
 		".q nope":  "no saved query nope — fix: .queries lists them",
 		".q empty": "saved query empty holds no statement",
+		// An API request (PartiQL cannot read such an index) is not put
+		// at the PartiQL prompt.
+		".q multi": "saved query multi is an API request (Query), not a PartiQL statement — fix: .code LANG multi shows it",
 		".q":       "usage: .q NAME",
 	} {
 		typeLine(t, m, line)

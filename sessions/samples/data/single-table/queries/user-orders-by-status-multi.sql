@@ -2,4 +2,7 @@
 -- (the service's November 2025 feature) whose sort key is status, then
 -- statusAt - the order's own attributes, each with its own type. No
 -- 'DELIVERED#<time>#<id>' string to build, parse or keep in sync.
-SELECT * FROM "AppTable"."GSI2-multi" WHERE userId = 'u123' AND "status" = 'DELIVERED' ORDER BY "status" DESC, statusAt DESC;
+-- PartiQL cannot read an index with a multi-attribute key (the service
+-- refuses the statement), so this pattern is the API's Query, most
+-- recently delivered first.
+-- @request Query {"TableName":"AppTable","IndexName":"GSI2-multi","KeyConditionExpression":"userId = :u AND #s = :s","ExpressionAttributeNames":{"#s":"status"},"ExpressionAttributeValues":{":u":{"S":"u123"},":s":{"S":"DELIVERED"}},"ScanIndexForward":false}
