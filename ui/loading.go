@@ -90,7 +90,7 @@ func (l *loading) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case openingDoneMsg:
 		return l, l.opened()
 	case tea.KeyMsg:
-		return l, l.key(msg)
+		return l, l.keysMsg(msg)
 	}
 	return l, nil
 }
@@ -117,6 +117,28 @@ func (l *loading) opened() tea.Cmd {
 		app.Update(tea.WindowSizeMsg{Width: l.width, Height: l.height})
 	}
 	return app.Init()
+}
+
+// keysMsg handles one key message: letters that arrive together (":q" sent
+// at once) are handled one by one, as App.handleKeys does, the rest typed
+// into the command line once one opens it.
+func (l *loading) keysMsg(msg tea.KeyMsg) tea.Cmd {
+	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 || msg.Paste || l.cmdline != nil {
+		return l.key(msg)
+	}
+	for i, r := range msg.Runes {
+		one := msg
+		if l.cmdline != nil {
+			one.Runes = msg.Runes[i:]
+			l.cmdline.HandleKey(one)
+			return nil
+		}
+		one.Runes = []rune{r}
+		if cmd := l.key(one); cmd != nil {
+			return cmd
+		}
+	}
+	return nil
 }
 
 // key handles a key while loading, or once the open failed.
