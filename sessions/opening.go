@@ -40,26 +40,25 @@ type Opening struct {
 type Ready func(Backend) error
 
 // OpenAsync opens the selected backend (as Open) in a goroutine and
-// returns at once. Ending ctx, or Cancel, stops a local file's load: the
-// file is left as it was and its lock released, and the error wraps
-// context.Canceled. A damaged file's error is the engine's
-// *engine.CorruptError, wrapped, as Open returns it.
-func OpenAsync(ctx context.Context, sel Selector, ready Ready) *Opening {
+// returns at once; only a selection that names nothing openable (flags in
+// conflict, a missing session) fails here, before anything is drawn.
+// Ending ctx, or Cancel, stops a local file's load: the file is left as
+// it was and its lock released, and the error wraps context.Canceled. A
+// damaged file's error is the engine's *engine.CorruptError, wrapped, as
+// Open returns it.
+func OpenAsync(ctx context.Context, sel Selector, ready Ready) (*Opening, error) {
 	t, err := sel.resolve()
-	o := StartOpening(ctx, t.describe(err), t.path, func(ctx context.Context, onLoad func(done, total int64)) (Backend, error) {
-		if err != nil {
-			return nil, err
-		}
+	if err != nil {
+		return nil, err
+	}
+	return StartOpening(ctx, t.describe(), t.path, func(ctx context.Context, onLoad func(done, total int64)) (Backend, error) {
 		return t.open(ctx, sel, onLoad)
-	}, ready)
-	return o
+	}, ready), nil
 }
 
 // describe names a target for the loading view.
-func (t target) describe(err error) string {
+func (t target) describe() string {
 	switch {
-	case err != nil:
-		return "the session"
 	case t.session != "":
 		return `session "` + t.session + `"`
 	case t.remote != nil:

@@ -44,10 +44,13 @@ func TestOpenAsyncReportsProgressThenTheBackend(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "big.db")
 	data := seedFile(t, path, 3000)
 	var readied Backend
-	o := OpenAsync(context.Background(), Selector{Data: path}, func(b Backend) error {
+	o, err := OpenAsync(context.Background(), Selector{Data: path}, func(b Backend) error {
 		readied = b
 		return nil
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer o.Close()
 	if o.What() != "big.db" || o.Path() != path || o.Size() != int64(len(data)) {
 		t.Fatalf("What %q Path %q Size %d, want big.db, %s, %d", o.What(), o.Path(), o.Size(), path, len(data))
@@ -91,10 +94,13 @@ func TestOpenAsyncCanceled(t *testing.T) {
 	data := seedFile(t, path, 500)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // before the load reads a byte: the first check stops it
-	o := OpenAsync(ctx, Selector{Data: path}, func(Backend) error {
+	o, err := OpenAsync(ctx, Selector{Data: path}, func(Backend) error {
 		t.Error("Ready ran for a canceled open")
 		return nil
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	b, err := o.Wait()
 	if !errors.Is(err, context.Canceled) || b != nil {
 		t.Fatalf("Wait: %v, %v; want context.Canceled", b, err)
@@ -122,9 +128,12 @@ func TestOpenAsyncDamage(t *testing.T) {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	o := OpenAsync(context.Background(), Selector{Data: path}, nil)
+	o, err := OpenAsync(context.Background(), Selector{Data: path}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer o.Close()
-	_, err := o.Wait()
+	_, err = o.Wait()
 	var ce *engine.CorruptError
 	if !errors.As(err, &ce) || ce.Path != path {
 		t.Fatalf("Wait: %v, want a CorruptError on %s", err, path)
@@ -136,6 +145,21 @@ func TestOpenAsyncDamage(t *testing.T) {
 	// the damage, not the lock.
 	if _, err := Open(context.Background(), Selector{Data: path}); errors.Is(err, engine.ErrLocked) || !errors.As(err, &ce) {
 		t.Fatalf("reopen: %v, want the CorruptError again", err)
+	}
+}
+
+// TestOpenAsyncRefusesABadSelection: a selection naming nothing
+// openable fails at once, before any goroutine or screen.
+func TestOpenAsyncRefusesABadSelection(t *testing.T) {
+	t.Parallel()
+	h, _ := home(t)
+	for _, sel := range []Selector{
+		{Home: h, Session: "missing"},
+		{Home: h, Data: "x.db", InMemory: true},
+	} {
+		if o, err := OpenAsync(context.Background(), sel, nil); err == nil || o != nil {
+			t.Errorf("%+v: %v, %v; want an error at once", sel, o, err)
+		}
 	}
 }
 

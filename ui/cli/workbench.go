@@ -138,7 +138,10 @@ func workbench(ctx context.Context, sel sessions.Selector, o workbenchOptions, s
 		}
 		return nil
 	}
-	op := sessions.OpenAsync(ctx, sel, ready)
+	op, err := sessions.OpenAsync(ctx, sel, ready)
+	if err != nil {
+		return err
+	}
 	defer op.Close()
 	runErr := ui.Run(ctx, ui.Options{Opening: op, ThemeName: theme, HistoryPath: history, Table: o.table,
 		ImportCheckpoint: importCheckpoint(sel), Model: sessionModel})
