@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log"
@@ -70,6 +71,12 @@ type Options struct {
 	// WrapFile, when set, wraps the database file the engine writes
 	// through: fault injection for tests (a full disk, a failing fsync).
 	WrapFile func(File) File
+	// OnLoad, when set, hears how far Open is in loading the file: done
+	// of total, in bytes of the file counted twice (read and checked, then
+	// put in memory). It is called in Open's goroutine, increasing, at
+	// most every MiB or 1/512 of total, ending with done == total on
+	// success, and never after Open returns.
+	OnLoad func(done, total int64)
 }
 
 // File is the database file as the engine writes it (Options.WrapFile).
@@ -110,7 +117,12 @@ const InMemory = store.InMemory
 var ErrClosed = errors.New("database is closed")
 
 // Open opens the database described by opts, creating it if needed.
-func Open(opts Options) (*DB, error) {
+func Open(opts Options) (*DB, error) { return OpenContext(context.Background(), opts) }
+
+// OpenContext is Open, stopped when ctx ends while the file loads: the
+// file is left as it was, its lock released, and the error wraps
+// ctx.Err().
+func OpenContext(ctx context.Context, opts Options) (*DB, error) {
 	path := opts.Path
 	if path == "" {
 		path = store.InMemory
@@ -123,7 +135,11 @@ func Open(opts Options) (*DB, error) {
 	if warnf == nil {
 		warnf = log.Printf
 	}
-	st, err := store.Open(path, store.Options{Sync: policy, Endpoint: opts.Endpoint, Warnf: warnf, WrapFile: opts.WrapFile, ReadOnly: opts.ReadOnly})
+	st, err := store.Open(path, store.Options{Sync: policy, Endpoint: opts.Endpoint, Warnf: warnf, WrapFile: opts.WrapFile, ReadOnly: opts.ReadOnly,
+		OnLoad: opts.OnLoad, Cancel: ctx.Done()})
+	if errors.Is(err, store.ErrOpenCanceled) && ctx.Err() != nil {
+		return nil, fmt.Errorf("open %s: %w", path, ctx.Err())
+	}
 	if err != nil {
 		return nil, err
 	}

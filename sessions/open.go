@@ -102,25 +102,43 @@ func (s Selector) SessionName() string {
 // database held by another process fails with an error wrapping
 // engine.ErrLocked that names the process.
 func Open(ctx context.Context, sel Selector) (Backend, error) {
-	if err := sel.Validate(); err != nil {
+	t, err := sel.resolve()
+	if err != nil {
 		return nil, err
+	}
+	return t.open(ctx, sel, nil)
+}
+
+// target is what a selection opens: a local database file (or
+// engine.InMemory) or a remote endpoint.
+type target struct {
+	name    string         // the backend's name
+	session string         // the session, for messages ("" for --data, --in-memory, --endpoint)
+	path    string         // a local database: its file or engine.InMemory
+	remote  *RemoteOptions // a remote endpoint
+}
+
+// resolve finds what sel opens, reading a named session's settings.
+func (sel Selector) resolve() (target, error) {
+	if err := sel.Validate(); err != nil {
+		return target{}, err
 	}
 	switch {
 	case sel.Endpoint != "":
-		return OpenRemote(ctx, sel.Endpoint, RemoteOptions{Endpoint: sel.Endpoint, Region: sel.Region, Profile: sel.Profile})
+		return target{name: sel.Endpoint, remote: &RemoteOptions{Endpoint: sel.Endpoint, Region: sel.Region, Profile: sel.Profile}}, nil
 	case sel.InMemory:
-		return openLocal("in-memory", "", engine.InMemory, sel)
+		return target{name: "in-memory", path: engine.InMemory}, nil
 	case sel.Data != "":
-		return openLocal(filepath.Base(sel.Data), "", sel.Data, sel)
+		return target{name: filepath.Base(sel.Data), path: sel.Data}, nil
 	}
 	name := sel.SessionName()
 	st, err := sel.Home.Load(name)
 	if err != nil {
-		return nil, err
+		return target{}, err
 	}
 	if st.Kind == KindRemote {
 		if sel.ReadOnly {
-			return nil, fmt.Errorf("--read-only applies to a local database; session %q is remote: use credentials that can only read", name)
+			return target{}, fmt.Errorf("--read-only applies to a local database; session %q is remote: use credentials that can only read", name)
 		}
 		opts := RemoteOptions{Endpoint: st.Endpoint, Region: st.Region, Profile: st.Profile}
 		if sel.Region != "" {
@@ -129,25 +147,36 @@ func Open(ctx context.Context, sel Selector) (Backend, error) {
 		if sel.Profile != "" {
 			opts.Profile = sel.Profile
 		}
-		return OpenRemote(ctx, name, opts)
+		return target{name: name, session: name, remote: &opts}, nil
 	}
 	if sel.Profile != "" {
-		return nil, fmt.Errorf("--profile applies to remote sessions; session %q is local", name)
+		return target{}, fmt.Errorf("--profile applies to remote sessions; session %q is local", name)
 	}
 	path, err := sel.Home.DatabasePath(name)
 	if err != nil {
-		return nil, err
+		return target{}, err
 	}
-	return openLocal(name, name, path, sel)
+	return target{name: name, session: name, path: path}, nil
+}
+
+// open opens t; onLoad, if set, hears a local database file's load
+// progress (engine.Options.OnLoad), and ctx's end stops that load.
+func (t target) open(ctx context.Context, sel Selector, onLoad func(done, total int64)) (Backend, error) {
+	if t.remote != nil {
+		return OpenRemote(ctx, t.name, *t.remote)
+	}
+	return openLocal(ctx, t.name, t.session, t.path, sel, onLoad)
 }
 
 // openLocal opens a database file (or InMemory) as a Local, or, when
 // another dynalab holds it and sel.ViaHolder is set, reaches it through
 // that process's endpoint.
-func openLocal(name, session, path string, sel Selector) (Backend, error) {
+func openLocal(ctx context.Context, name, session, path string, sel Selector, onLoad func(done, total int64)) (Backend, error) {
 	opts := engine.Options{Path: path, Sync: sel.Sync, Region: sel.Region, NoThrottle: sel.NoThrottle,
 		GSIPropagationDelay: sel.GSIDelay, ReadOnly: sel.ReadOnly}
-	db, err := engine.Open(opts)
+	lopts := opts
+	lopts.OnLoad = onLoad // for this open only: Serve opens other regions with opts
+	db, err := engine.OpenContext(ctx, lopts)
 	if err == nil {
 		return newLocal(name, db, opts), nil
 	}

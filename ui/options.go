@@ -18,10 +18,17 @@ import (
 	"dynalab/ui/common"
 )
 
-// Options configure the workbench. Only Backend is required.
+// Options configure the workbench. Backend (or, for Run, Opening) is
+// required.
 type Options struct {
 	// Backend is the session's data.
 	Backend sessions.Backend
+	// Opening, for Run when Backend is nil, is the session still being
+	// opened (sessions.OpenAsync): the first frame shows its progress and
+	// the keys work while it loads; the panes start on its backend. Quitting
+	// before then cancels it; the caller joins it (Wait or Close). If it
+	// fails, the error is shown until a key and Run returns it.
+	Opening *sessions.Opening
 	// Theme is the starting theme; nil means ThemeName's theme for the
 	// terminal (NO_COLOR honored).
 	Theme *themes.Theme
@@ -84,9 +91,18 @@ func Run(ctx context.Context, opts Options) error {
 		}
 		opts.Theme = th
 	}
-	app, err := New(ctx, opts)
-	if err != nil {
-		return err
+	var root tea.Model
+	var app *App
+	var load *loading
+	if opts.Backend == nil && opts.Opening != nil {
+		load = newLoading(ctx, opts)
+		root = load
+	} else {
+		var err error
+		if app, err = New(ctx, opts); err != nil {
+			return err
+		}
+		root = app
 	}
 	popts := []tea.ProgramOption{tea.WithContext(ctx)}
 	if !opts.InlineScreen {
@@ -98,14 +114,25 @@ func Run(ctx context.Context, opts Options) error {
 	if opts.Output != nil {
 		popts = append(popts, tea.WithOutput(opts.Output))
 	}
-	_, err = tea.NewProgram(app, popts...).Run()
+	_, err := tea.NewProgram(root, popts...).Run()
 	stopped := ctx.Err() != nil
 	// The caller closes the backend next: first cancel what is in flight
 	// and join it.
 	cancel()
-	app.c.Wait()
+	if load != nil {
+		app = load.app
+		if app == nil {
+			opts.Opening.Cancel() // quit or stopped while it loads
+		}
+	}
+	if app != nil {
+		app.c.Wait()
+	}
 	if errors.Is(err, tea.ErrProgramKilled) && stopped {
 		return nil // stopped by the caller: a clean exit
+	}
+	if err == nil && load != nil && load.failed != nil {
+		return load.failed // shown; the caller exits non-zero with it
 	}
 	return err
 }

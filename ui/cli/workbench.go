@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -88,18 +90,24 @@ type workbenchOptions struct {
 }
 
 // workbench opens the workbench on the selection and, for local data,
-// serves the DynamoDB API while it runs.
+// serves the DynamoDB API while it runs. The session opens in the
+// background (sessions.OpenAsync): the workbench's first frame shows the
+// load's progress and its keys work meanwhile; the server, the capacity
+// history and the GC tuning start once the engine is loaded, before the
+// panes do, so the status bar's endpoint is the one served.
 func workbench(ctx context.Context, sel sessions.Selector, o workbenchOptions, stderr io.Writer) (err error) {
 	listen, theme := o.listen, o.theme
-	backend, err := sessions.Open(ctx, sel)
-	if err != nil {
-		return err
+	settings, named := sessionSettings(sel)
+	if listen != "" && (sel.Endpoint != "" || named && settings.Kind == sessions.KindRemote) {
+		ep := sel.Endpoint
+		if ep == "" {
+			ep = settings.Endpoint
+		}
+		fmt.Fprintf(stderr, "dynalab: --listen serves the embedded engine; %s is a remote endpoint\n", ep)
+		return errUsage
 	}
-	defer closing(&err, backend)
-	defer recordCapacity(sel, backend, stderr)()
-	defer tuneGC()()
-	if theme == "" {
-		theme = sessionTheme(sel)
+	if theme == "" && named {
+		theme = settings.Theme
 	}
 	history := ""
 	var sessionModel ui.ModelFunc // the model `dynalab model apply` kept: the Browser's facets and access patterns
@@ -114,37 +122,79 @@ func workbench(ctx context.Context, sel sessions.Selector, o workbenchOptions, s
 	defer stopServing()
 	served := make(chan error, 1)
 	served <- nil
-	if backend.Kind() == sessions.KindLocal && !o.noListen {
-		local, err := sessions.AsLocal(backend)
-		if err != nil {
+	// Set by ready in the opening goroutine; read after Wait.
+	var (
+		notes        bytes.Buffer // what ready has to say, printed once the screen is restored
+		stopCapacity = func() {}
+		gcTuned      = func() {}
+	)
+	ready := func(backend sessions.Backend) error {
+		gcTuned = tuneGC()
+		stopCapacity = recordCapacity(sel, backend, &notes)
+		if err := serveWorkbench(serveCtx, stopServing, backend, listen, o.noListen, sel, served); err != nil {
+			stopCapacity()
+			gcTuned()
 			return err
 		}
-		opts, err := workbenchServeOptions(sel)
-		if err != nil {
-			return err
-		}
-		ln, err := listenWorkbench(listen)
-		if err != nil {
-			return err
-		}
-		<-served
-		go func() { served <- local.Serve(serveCtx, ln, opts) }()
-		if err := local.SetEndpoint("http://" + ln.Addr().String()); err != nil {
-			stopServing()
-			<-served
-			return err
-		}
-	} else if listen != "" && backend.Kind() != sessions.KindLocal {
-		fmt.Fprintf(stderr, "dynalab: --listen serves the embedded engine; %s is a remote endpoint\n", backend.Endpoint())
-		return errUsage
+		return nil
 	}
-	err = ui.Run(ctx, ui.Options{Backend: backend, ThemeName: theme, HistoryPath: history, Table: o.table,
+	op, err := sessions.OpenAsync(ctx, sel, ready)
+	if err != nil {
+		return err
+	}
+	defer op.Close()
+	runErr := ui.Run(ctx, ui.Options{Opening: op, ThemeName: theme, HistoryPath: history, Table: o.table,
 		ImportCheckpoint: importCheckpoint(sel), Model: sessionModel})
-	stopServing()
-	if serr := <-served; err == nil && serr != nil {
-		err = fmt.Errorf("serve: %w", serr)
+	op.Cancel() // quit (or stopped) while it loads
+	backend, openErr := op.Wait()
+	if openErr != nil {
+		if runErr == nil && errors.Is(openErr, context.Canceled) {
+			return nil // the user quit while it loaded: the file is as it was
+		}
+		return openErr // shown in the workbench too; exit non-zero
 	}
-	return err
+	defer closing(&err, backend)
+	stopServing()
+	if serr := <-served; runErr == nil && serr != nil {
+		runErr = fmt.Errorf("serve: %w", serr)
+	}
+	stopCapacity()
+	gcTuned()
+	_, _ = stderr.Write(notes.Bytes())
+	return runErr
+}
+
+// serveWorkbench serves a local backend's engine on listen (or the
+// default port) until ctx ends (stop ends it), sending Serve's result on
+// served (which holds a nil until then), and records the endpoint;
+// nothing for a remote backend or with --no-listen.
+func serveWorkbench(ctx context.Context, stop context.CancelFunc, backend sessions.Backend, listen string, noListen bool, sel sessions.Selector, served chan error) error {
+	if backend.Kind() != sessions.KindLocal || noListen {
+		return nil
+	}
+	local, err := sessions.AsLocal(backend)
+	if err != nil {
+		return err
+	}
+	opts, err := workbenchServeOptions(sel)
+	if err != nil {
+		return err
+	}
+	ln, err := listenWorkbench(listen)
+	if err != nil {
+		return err
+	}
+	<-served
+	go func() { served <- local.Serve(ctx, ln, opts) }()
+	if err := local.SetEndpoint("http://" + ln.Addr().String()); err != nil {
+		stop()
+		if serr := <-served; serr != nil {
+			err = errors.Join(err, serr)
+		}
+		served <- nil
+		return err
+	}
+	return nil
 }
 
 // listenWorkbench listens on addr, or on 127.0.0.1:8000 or the next free
@@ -167,13 +217,14 @@ func listenWorkbench(addr string) (net.Listener, error) {
 	return nil, fmt.Errorf("no free port in 127.0.0.1:8000-8099 (%w); use --listen or --no-listen", err)
 }
 
-// sessionTheme returns the theme the selected session's settings name, or
-// "" (the default theme).
-func sessionTheme(sel sessions.Selector) string {
+// sessionSettings reads the selected session's settings (its theme,
+// whether it is remote); false for --data, --endpoint, --in-memory or
+// settings that cannot be read (the open reports those).
+func sessionSettings(sel sessions.Selector) (sessions.Settings, bool) {
 	if name := sel.SessionName(); name != "" {
 		if st, err := sel.Home.Load(name); err == nil {
-			return st.Theme
+			return st, true
 		}
 	}
-	return ""
+	return sessions.Settings{}, false
 }

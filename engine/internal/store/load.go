@@ -179,7 +179,8 @@ func (l *loader) keep(end, headerEnd int64) bool {
 
 // apply puts what the kept ops leave into db, which is empty, and returns
 // the live bytes: what a compaction would write for them (liveLen).
-func (l *loader) apply(db *buntdb.DB) (live int64, err error) {
+// p (nil for none) hears how far it is and may cancel it.
+func (l *loader) apply(db *buntdb.DB, p *loadProgress) (live int64, err error) {
 	ops := l.ops
 	l.ops, l.scratch = nil, nil
 	if !l.sorted {
@@ -202,6 +203,9 @@ func (l *loader) apply(db *buntdb.DB) (live int64, err error) {
 		for pass := range 2 {
 			kept := 0
 			for i := range ops {
+				if i%1024 == 0 && !p.applied(pass*len(ops)+i, 2*len(ops)) {
+					return p.err
+				}
 				op := &ops[i]
 				k := op.key()
 				if op.del() || i+1 < len(ops) && ops[i+1].pre == op.pre && ops[i+1].key() == k {

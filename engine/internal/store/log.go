@@ -107,6 +107,7 @@ type wal struct {
 	policy   SyncPolicy
 	warnf    func(format string, args ...any)
 	wrap     func(File) File
+	progress *loadProgress // Options.OnLoad and Cancel, while opening
 
 	// Guarded by Store.wmu (and, for f, also by smu with syncing set).
 	f         File
@@ -167,13 +168,13 @@ func openWAL(path string, opts Options, db *buntdb.DB) (*wal, error) {
 			f.Close()
 		}
 	}()
-	rec, err := w.recover(f)
+	rec, err := w.recover(f, opts)
 	if err != nil {
 		return nil, err
 	}
 	if rec.load != nil {
 		// Read once already: put what the scan collected in.
-		live, err := rec.load.apply(db)
+		live, err := rec.load.apply(db, w.progress)
 		if err != nil {
 			return nil, fmt.Errorf("load %s: %w", path, err)
 		}
@@ -184,7 +185,12 @@ func openWAL(path string, opts Options, db *buntdb.DB) (*wal, error) {
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			return nil, err
 		}
-		if err := db.Load(io.LimitReader(bufio.NewReaderSize(f, readBuffer(rec.end)), rec.end)); err != nil {
+		// The scan read the file once: this read is the second half.
+		r := w.progress.readerFrom(f, w.progress.half())
+		if err := db.Load(io.LimitReader(bufio.NewReaderSize(r, readBuffer(rec.end)), rec.end)); err != nil {
+			if cerr := w.progress.canceled(); cerr != nil {
+				err = cerr
+			}
 			return nil, fmt.Errorf("load %s: %w", path, err)
 		}
 	}
@@ -299,13 +305,15 @@ func writeError(path string, err error) error {
 
 // recover scans f, decides its format and cuts off whatever follows the
 // last complete transaction.
-func (w *wal) recover(f *os.File) (recovered, error) {
+func (w *wal) recover(f *os.File, opts Options) (recovered, error) {
 	var rec recovered
 	fi, err := f.Stat()
 	if err != nil {
 		return rec, err
 	}
 	size := fi.Size()
+	w.progress = newLoadProgress(opts, size)
+	w.progress.at(0)
 	head := make([]byte, len(header))
 	n, err := io.ReadFull(f, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
@@ -354,12 +362,25 @@ func (w *wal) recover(f *os.File) (recovered, error) {
 	}
 	var why error
 	if rec.format == 1 {
-		sc := scanner{r: bufio.NewReaderSize(f, readBuffer(size)), size: size, legacy: true}
+		sc := scanner{r: bufio.NewReaderSize(w.progress.reader(f), readBuffer(size)), size: size, legacy: true}
 		rec.end, why = sc.scanLegacy()
+		// A canceled read looks like the end of the file to the scan:
+		// nothing may be cut for it.
+		if err := w.progress.canceled(); err != nil {
+			return rec, err
+		}
 	} else {
-		readFrom := func(off int64) ([]byte, error) { return readAt(f, off, size) }
+		readFrom := func(off int64) ([]byte, error) {
+			if err := w.progress.canceled(); err != nil {
+				return nil, err
+			}
+			return readAt(f, off, size)
+		}
 		load := newLoader(size)
-		fs, err := scanFramed(bufio.NewReaderSize(f, readBuffer(size)), size, readFrom, load)
+		fs, err := scanFramed(bufio.NewReaderSize(w.progress.reader(f), readBuffer(size)), size, readFrom, load)
+		if err == nil {
+			err = w.progress.canceled()
+		}
 		if err != nil {
 			return rec, err
 		}

@@ -112,6 +112,15 @@ type Options struct {
 	// end cut, no format upgrade, no compaction; Update returns
 	// ErrReadOnly.
 	ReadOnly bool
+	// OnLoad, when set, is called as Open loads the file, in Open's
+	// goroutine and never after Open returns: done of total, in bytes of
+	// the file counted twice (read and checked, then put in memory), at
+	// most every 1 MiB or 1/512 of total, increasing, and (done == total)
+	// once at the end of a successful open.
+	OnLoad func(done, total int64)
+	// Cancel, when closed while the file loads, makes Open stop, leave the
+	// file as it was, release the lock and return ErrOpenCanceled.
+	Cancel <-chan struct{}
 }
 
 // ErrReadOnly is returned by Update (and Shrink) on a store opened with
@@ -200,6 +209,9 @@ func Open(path string, opts Options) (*Store, error) {
 		db.Close()
 		s.releaseLock()
 		return nil, err
+	}
+	if s.log != nil {
+		s.log.progress.finish()
 	}
 	if s.log != nil && !s.readOnly {
 		s.compacts.Add(1)
