@@ -314,7 +314,10 @@ func TestLoadBinary(t *testing.T) {
 	}
 	requests, seconds, throttled := parseSummary(t, strings.TrimSuffix(out, "\n"))
 	answered, metered := meteredCounts(t, endpoint, "Orders")
-	if requests != 400 || seconds < 2 || requests != answered+metered || throttled != metered {
+	// On the real clock a loaded machine may fall behind the rate (the
+	// load then drops its last requests rather than overrun --duration):
+	// what must hold is that the summary counts what the server saw.
+	if requests == 0 || requests > 400 || seconds < 2 || requests != answered+metered || throttled != metered {
 		t.Errorf("summary %q; server: %d answered, %d throttled", out, answered, metered)
 	}
 }
