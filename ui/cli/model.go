@@ -17,7 +17,7 @@ import (
 
 // newModelCmd is "dynalab model": model files, before data.
 func newModelCmd() *cobra.Command {
-	g := newGroup("model", "check, apply and export model files (tables, facets, access patterns)",
+	g := newGroup("model", "check, apply and export model files (tables, facets, access patterns); code for a pattern",
 		`A model file describes tables (keys, billing, indexes, TTL, streams), the
 entity types they hold (facets, with key patterns such as USER#{userId}),
 the access patterns that read them (PartiQL statements with parameters),
