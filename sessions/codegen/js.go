@@ -1,11 +1,8 @@
 package codegen
 
 import (
-	"encoding/base64"
 	"strconv"
 	"strings"
-
-	"dynalab/engine/attr"
 )
 
 // jsProgram writes r for the AWS SDK for JavaScript v3 as an ES module:
@@ -81,10 +78,18 @@ const client = new DynamoDBClient({ endpoint: process.env.AWS_ENDPOINT_URL_DYNAM
 	return b.String()
 }
 
+// jsValues writes plain AttributeValues, { S: "..." }, with Buffers for
+// binary values.
+var jsValues = valueSyntax{
+	typed:  func(t, val string) string { return "{ " + t + ": " + val + " }" },
+	binary: func(b64 string) string { return "Buffer.from(" + jsonString(b64) + ", \"base64\")" },
+	open:   "{ ", close: " }", yes: "true", no: "false", none: "undefined",
+}
+
 // jsFields are the request's members as "Name: value".
 func jsFields(r *Request) []string {
-	return members(r, memberSyntax{assign: ": ", value: jsValue, item: jsItem,
-		object: func(parts []string) string { return jsObject(parts, "  ") }, yes: "true", no: "false"})
+	return members(r, memberSyntax{valueSyntax: jsValues, assign: ": ",
+		object: func(parts []string) string { return jsObject(parts, "  ") }})
 }
 
 // jsObject is an object literal of one member a line.
@@ -99,52 +104,4 @@ func jsObject(members []string, ind string) string {
 	}
 	b.WriteString(ind + "}")
 	return b.String()
-}
-
-func jsItem(it attr.Item) string {
-	parts := make([]string, 0, len(it))
-	for _, k := range itemKeys(it) {
-		parts = append(parts, jsonString(k)+": "+jsValue(it[k]))
-	}
-	return "{ " + strings.Join(parts, ", ") + " }"
-}
-
-// jsValue is a plain AttributeValue: { S: "..." }, with Uint8Arrays
-// (Buffers) for binary values.
-func jsValue(v attr.Value) string {
-	list := func(vs []attr.Value, f func(attr.Value) string) string {
-		parts := make([]string, len(vs))
-		for i, m := range vs {
-			parts[i] = f(m)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	}
-	str := func(m attr.Value) string { return jsonString(m.Str()) }
-	bin := func(m attr.Value) string {
-		return "Buffer.from(" + jsonString(base64.StdEncoding.EncodeToString(m.Bytes())) + ", \"base64\")"
-	}
-	one := func(t, val string) string { return "{ " + t + ": " + val + " }" }
-	switch v.Type() {
-	case attr.TypeS:
-		return one("S", str(v))
-	case attr.TypeN:
-		return one("N", str(v))
-	case attr.TypeB:
-		return one("B", bin(v))
-	case attr.TypeBOOL:
-		return one("BOOL", strconv.FormatBool(v.BoolValue()))
-	case attr.TypeNULL:
-		return one("NULL", "true")
-	case attr.TypeSS:
-		return one("SS", list(v.Members(), str))
-	case attr.TypeNS:
-		return one("NS", list(v.Members(), str))
-	case attr.TypeBS:
-		return one("BS", list(v.Members(), bin))
-	case attr.TypeL:
-		return one("L", list(v.List(), jsValue))
-	case attr.TypeM:
-		return one("M", jsItem(attr.Item(v.Map())))
-	}
-	return "undefined"
 }

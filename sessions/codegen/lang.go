@@ -3,6 +3,7 @@ package codegen
 import (
 	"bytes"
 	"cmp"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -182,11 +183,65 @@ func indent(s, prefix string) string {
 // memberSyntax is how a language writes a request's members as named
 // arguments: boto3's keyword arguments, the JavaScript SDK's object.
 type memberSyntax struct {
-	assign  string // between a member's name and its value
-	value   func(attr.Value) string
-	item    func(attr.Item) string
-	object  func(entries []string) string // a map literal of "key<assign>value" entries
-	yes, no string                        // the boolean literals
+	valueSyntax
+	assign string                        // between a member's name and its value
+	object func(entries []string) string // a map literal of "key: value" entries
+}
+
+// valueSyntax is how a language writes AttributeValue literals.
+type valueSyntax struct {
+	typed         func(typ, val string) string // one typed value: {"S": …}
+	binary        func(b64 string) string      // bytes from their base64 text
+	open, close   string                       // an item's braces
+	yes, no, none string                       // true, false, and nothing
+}
+
+// value writes v.
+func (s valueSyntax) value(v attr.Value) string {
+	list := func(vs []attr.Value, f func(attr.Value) string) string {
+		parts := make([]string, len(vs))
+		for i, m := range vs {
+			parts[i] = f(m)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	}
+	str := func(m attr.Value) string { return jsonString(m.Str()) }
+	bin := func(m attr.Value) string { return s.binary(base64.StdEncoding.EncodeToString(m.Bytes())) }
+	switch v.Type() {
+	case attr.TypeS:
+		return s.typed("S", str(v))
+	case attr.TypeN:
+		return s.typed("N", str(v))
+	case attr.TypeB:
+		return s.typed("B", bin(v))
+	case attr.TypeBOOL:
+		if v.BoolValue() {
+			return s.typed("BOOL", s.yes)
+		}
+		return s.typed("BOOL", s.no)
+	case attr.TypeNULL:
+		return s.typed("NULL", s.yes)
+	case attr.TypeSS:
+		return s.typed("SS", list(v.Members(), str))
+	case attr.TypeNS:
+		return s.typed("NS", list(v.Members(), str))
+	case attr.TypeBS:
+		return s.typed("BS", list(v.Members(), bin))
+	case attr.TypeL:
+		return s.typed("L", list(v.List(), s.value))
+	case attr.TypeM:
+		return s.typed("M", s.item(attr.Item(v.Map())))
+	}
+	return s.none
+}
+
+// item writes an item as a map of its attributes' values.
+func (s valueSyntax) item(it attr.Item) string {
+	parts := make([]string, 0, len(it))
+	for _, k := range itemKeys(it) {
+		parts = append(parts, jsonString(k)+": "+s.value(it[k]))
+	}
+	return s.open + strings.Join(parts, ", ") + s.close
 }
 
 // members are r's members as "Name<assign>value", in the order the

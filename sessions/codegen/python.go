@@ -1,11 +1,8 @@
 package codegen
 
 import (
-	"encoding/base64"
 	"strconv"
 	"strings"
-
-	"dynalab/engine/attr"
 )
 
 // pythonProgram writes r for boto3's low-level client (whose items are
@@ -78,9 +75,17 @@ client = boto3.client("dynamodb", endpoint_url=os.environ.get("AWS_ENDPOINT_URL_
 	return b.String()
 }
 
+// pyValues writes AttributeValues as boto3's client takes them: DynamoDB
+// JSON with bytes for binary values.
+var pyValues = valueSyntax{
+	typed:  func(t, val string) string { return "{" + jsonString(t) + ": " + val + "}" },
+	binary: func(b64 string) string { return "base64.b64decode(" + jsonString(b64) + ")" },
+	open:   "{", close: "}", yes: "True", no: "False", none: "None",
+}
+
 // pyArgs are the request's keyword arguments.
 func pyArgs(r *Request) []string {
-	return members(r, memberSyntax{assign: "=", value: pyValue, item: pyItem, object: pyDict, yes: "True", no: "False"})
+	return members(r, memberSyntax{valueSyntax: pyValues, assign: "=", object: pyDict})
 }
 
 // pyDict is a dict literal of one entry a line, as a keyword argument's
@@ -113,55 +118,4 @@ func pySnake(op string) string {
 		b.WriteRune(c)
 	}
 	return b.String()
-}
-
-func pyItem(it attr.Item) string {
-	parts := make([]string, 0, len(it))
-	for _, k := range itemKeys(it) {
-		parts = append(parts, jsonString(k)+": "+pyValue(it[k]))
-	}
-	return "{" + strings.Join(parts, ", ") + "}"
-}
-
-// pyValue is an AttributeValue as boto3's client takes it: DynamoDB
-// JSON with bytes for binary values.
-func pyValue(v attr.Value) string {
-	strs := func(vs []attr.Value, f func(attr.Value) string) string {
-		parts := make([]string, len(vs))
-		for i, m := range vs {
-			parts[i] = f(m)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	}
-	str := func(m attr.Value) string { return jsonString(m.Str()) }
-	bin := func(m attr.Value) string {
-		return "base64.b64decode(" + jsonString(base64.StdEncoding.EncodeToString(m.Bytes())) + ")"
-	}
-	one := func(t, val string) string { return "{" + jsonString(t) + ": " + val + "}" }
-	switch v.Type() {
-	case attr.TypeS:
-		return one("S", str(v))
-	case attr.TypeN:
-		return one("N", str(v))
-	case attr.TypeB:
-		return one("B", bin(v))
-	case attr.TypeBOOL:
-		if v.BoolValue() {
-			return one("BOOL", "True")
-		}
-		return one("BOOL", "False")
-	case attr.TypeNULL:
-		return one("NULL", "True")
-	case attr.TypeSS:
-		return one("SS", strs(v.Members(), str))
-	case attr.TypeNS:
-		return one("NS", strs(v.Members(), str))
-	case attr.TypeBS:
-		return one("BS", strs(v.Members(), bin))
-	case attr.TypeL:
-		return one("L", strs(v.List(), pyValue))
-	case attr.TypeM:
-		return one("M", pyItem(attr.Item(v.Map())))
-	}
-	return "None"
 }
