@@ -72,6 +72,12 @@ func Do[T any](ctx context.Context, fn func(context.Context) (T, error)) (T, err
 		v   T
 		err error
 	}
+	if err := ctx.Err(); err != nil {
+		// Stopped or timed out already: start nothing, so that nothing is
+		// added to the in-flight group once Common.Wait may be waiting.
+		var zero T
+		return zero, err
+	}
 	ch := make(chan result, 1)
 	wg, _ := ctx.Value(inflightKey{}).(*sync.WaitGroup)
 	if wg != nil {

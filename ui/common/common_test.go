@@ -39,3 +39,15 @@ func TestDoIsJoined(t *testing.T) {
 		t.Fatal("Wait returned before the operation did")
 	}
 }
+
+// TestDoOnADoneContextStartsNothing: once the workbench has stopped, Do
+// returns the context's error without calling fn.
+func TestDoOnADoneContextStartsNothing(t *testing.T) {
+	c := &Common{}
+	ctx, cancel := c.OpContext()
+	cancel()
+	called := false
+	if _, err := Do(ctx, func(context.Context) (int, error) { called = true; return 1, nil }); !errors.Is(err, context.Canceled) || called {
+		t.Fatalf("Do = %v, called %v; want Canceled without a call", err, called)
+	}
+}
