@@ -145,7 +145,8 @@ type minuteAcc struct {
 // keeps. A backend without a capacity feed (a remote endpoint) is an
 // error.
 func RecordCapacity(b Backend, path string, opts RollupOptions) (*CapacityRecorder, error) {
-	if b.Kind() != KindLocal {
+	src, ok := b.(capacitySource)
+	if !ok || b.Kind() != KindLocal {
 		return nil, fmt.Errorf("record capacity of %q: a remote endpoint has no capacity feed", b.Name())
 	}
 	opts.defaults()
@@ -158,34 +159,22 @@ func RecordCapacity(b Backend, path string, opts RollupOptions) (*CapacityRecord
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
-	feeds := b.Subscribe(ctx)
-	go r.run(feeds)
+	go r.run(src.SubscribeCapacity(ctx))
 	return r, nil
 }
 
-// run consumes the feeds until they close. Only the capacity samples are
-// kept; changes and events are drained, because an adapter goroutine
-// waits on every channel the subscription opened.
-func (r *CapacityRecorder) run(f Feeds) {
+// capacitySource is a backend whose capacity feed can be had alone
+// (*Local): a change subscription would make every write build a change
+// event that the recorder does not read.
+type capacitySource interface {
+	SubscribeCapacity(ctx context.Context) <-chan CapacitySample
+}
+
+// run consumes the capacity samples until the feed closes.
+func (r *CapacityRecorder) run(capacity <-chan CapacitySample) {
 	defer close(r.done)
-	capacity, changes, events := f.Capacity, f.Changes, f.Events
-	for capacity != nil || changes != nil || events != nil {
-		select {
-		case s, ok := <-capacity:
-			if !ok {
-				capacity = nil
-				continue
-			}
-			r.add(s)
-		case _, ok := <-changes:
-			if !ok {
-				changes = nil
-			}
-		case _, ok := <-events:
-			if !ok {
-				events = nil
-			}
-		}
+	for s := range capacity {
+		r.add(s)
 	}
 }
 

@@ -224,7 +224,7 @@ type feedBackend struct {
 
 func (f *feedBackend) Name() string { return "feed" }
 func (f *feedBackend) Kind() Kind   { return KindLocal }
-func (f *feedBackend) Subscribe(ctx context.Context) Feeds {
+func (f *feedBackend) SubscribeCapacity(ctx context.Context) <-chan CapacitySample {
 	out := make(chan CapacitySample)
 	go func() {
 		defer close(out)
@@ -237,5 +237,5 @@ func (f *feedBackend) Subscribe(ctx context.Context) Feeds {
 			}
 		}
 	}()
-	return Feeds{Capacity: out}
+	return out
 }

@@ -129,13 +129,23 @@ func (l *Local) Subscribe(ctx context.Context) Feeds {
 	return Feeds{Changes: EngineChanges(changes), Capacity: EngineCapacity(samples), Events: events}
 }
 
+// SubscribeCapacity starts the capacity feed alone, until ctx ends (the
+// capacity history's recorder): unlike Subscribe it opens no change feed,
+// which would make every write build a change event.
+func (l *Local) SubscribeCapacity(ctx context.Context) <-chan CapacitySample {
+	samples, cancel := l.db.SubscribeCapacity(1024)
+	go func() {
+		<-ctx.Done()
+		cancel()
+	}()
+	return EngineCapacity(samples)
+}
+
 func (l *Local) subscribeEvents(buffer int) (<-chan Event, func()) {
 	ch := make(chan Event, buffer)
 	l.events.mu.Lock()
 	if l.events.subs == nil {
 		l.events.subs = map[chan Event]struct{}{}
-		// The engine's first-throttle notices, published once per table.
-		l.db.OnThrottle(func(n engine.ThrottleNotice) { l.Publish(throttleEvent(n)) })
 	}
 	l.events.subs[ch] = struct{}{}
 	l.events.mu.Unlock()

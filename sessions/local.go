@@ -3,6 +3,7 @@ package sessions
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"dynalab/engine"
 	"dynalab/engine/attr"
@@ -21,6 +22,8 @@ type Local struct {
 	opts     engine.Options // what db was opened with (Serve opens other regions alike)
 	exec     *partiql.Executor
 	events   events // Subscribe's events, fed by Publish
+	// onThrottle is ServeOptions.OnThrottle of the running Serve, if any.
+	onThrottle atomic.Pointer[func(engine.ThrottleNotice)]
 }
 
 // OpenLocal opens a database file (opts.Path, or engine.InMemory) as the
@@ -37,7 +40,16 @@ func OpenLocal(name string, opts engine.Options) (*Local, error) {
 }
 
 func newLocal(name string, db *engine.DB, opts engine.Options) *Local {
-	return &Local{name: name, endpoint: opts.Endpoint, db: db, opts: opts, exec: partiql.New(db, partiql.Options{})}
+	l := &Local{name: name, endpoint: opts.Endpoint, db: db, opts: opts, exec: partiql.New(db, partiql.Options{})}
+	// The engine keeps one throttle callback: the session's, which
+	// publishes the notice (the Activity pane) and tells Serve's hook.
+	db.OnThrottle(func(n engine.ThrottleNotice) {
+		l.Publish(throttleEvent(n))
+		if hook := l.onThrottle.Load(); hook != nil {
+			(*hook)(n)
+		}
+	})
+	return l
 }
 
 // Name returns the session's name.

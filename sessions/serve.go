@@ -62,7 +62,8 @@ func (l *Local) Serve(ctx context.Context, ln net.Listener, o ServeOptions) (err
 		db.SetMaxTables(o.MaxTables)
 	}
 	if o.OnThrottle != nil {
-		db.OnThrottle(o.OnThrottle)
+		l.onThrottle.Store(&o.OnThrottle)
+		defer l.onThrottle.Store(nil)
 	}
 	opts := o.Server
 	opts.Region = o.Region
@@ -96,9 +97,10 @@ func (l *Local) Serve(ctx context.Context, ln net.Listener, o ServeOptions) (err
 	}
 	var d server.Dispatcher = server.Chain{db, partiql.NewDispatcher(l.exec)}
 	if len(o.Regions) > 1 {
-		router, closeRegions, err := l.openRegions(o)
-		if err != nil {
-			return err
+		// Not :=, which would hide err from the deferred close below.
+		router, closeRegions, rerr := l.openRegions(d, o)
+		if rerr != nil {
+			return rerr
 		}
 		runCtx, stop := context.WithCancel(ctx)
 		done := make(chan struct{})
@@ -127,9 +129,9 @@ func (l *Local) Serve(ctx context.Context, ln net.Listener, o ServeOptions) (err
 // openRegions opens a database per region of o.Regions beside the
 // session's (the first region's) and routes between them. closeRegions
 // closes the router and those databases, reporting what failed to flush.
-func (l *Local) openRegions(o ServeOptions) (router *regions.Router, closeRegions func() error, err error) {
+func (l *Local) openRegions(first server.Dispatcher, o ServeOptions) (router *regions.Router, closeRegions func() error, err error) {
 	names := o.Regions
-	rs := []regions.Region{{DB: l.db, Dispatcher: server.Chain{l.db, partiql.NewDispatcher(l.exec)}}}
+	rs := []regions.Region{{DB: l.db, Dispatcher: first}}
 	closeAll := func() error {
 		var errs []error
 		for i, g := range rs[1:] {
