@@ -21,15 +21,40 @@ type Common struct {
 	Clock   func() time.Time // now; tests fix it
 	Timeout time.Duration    // the longest one operation may take
 
-	// inflight counts the operations Do gave up on at their timeout and
-	// that have not returned yet: Wait joins them before the backend is
-	// closed under them.
-	inflight sync.WaitGroup
+	// inflight counts the operations Do is running, abandoned at their
+	// timeout or not: Wait joins them before the backend is closed under
+	// them.
+	inflight inflight
 }
 
-// Wait returns when every operation Do abandoned has returned (backends
-// honour the context, so that is soon after the workbench stops).
-func (c *Common) Wait() { c.inflight.Wait() }
+// inflight is a WaitGroup that refuses new work once waited on, so that
+// no Add can race with Wait.
+type inflight struct {
+	mu     sync.Mutex
+	closed bool
+	wg     sync.WaitGroup
+}
+
+// add counts one more operation; false once Wait has begun.
+func (f *inflight) add() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		return false
+	}
+	f.wg.Add(1)
+	return true
+}
+
+// Wait refuses operations from now on and returns when every one Do
+// started has returned (backends honour the context, so that is soon
+// after the workbench stops).
+func (c *Common) Wait() {
+	c.inflight.mu.Lock()
+	c.inflight.closed = true
+	c.inflight.mu.Unlock()
+	c.inflight.wg.Wait()
+}
 
 // Remote reports whether the session's data is behind an endpoint rather
 // than in this process's engine: panes then say that their live feeds
@@ -73,19 +98,18 @@ func Do[T any](ctx context.Context, fn func(context.Context) (T, error)) (T, err
 		err error
 	}
 	if err := ctx.Err(); err != nil {
-		// Stopped or timed out already: start nothing, so that nothing is
-		// added to the in-flight group once Common.Wait may be waiting.
 		var zero T
-		return zero, err
+		return zero, err // stopped or timed out already: start nothing
+	}
+	group, _ := ctx.Value(inflightKey{}).(*inflight)
+	if group != nil && !group.add() {
+		var zero T
+		return zero, context.Canceled // the workbench has stopped
 	}
 	ch := make(chan result, 1)
-	wg, _ := ctx.Value(inflightKey{}).(*sync.WaitGroup)
-	if wg != nil {
-		wg.Add(1)
-	}
 	go func() {
-		if wg != nil {
-			defer wg.Done()
+		if group != nil {
+			defer group.wg.Done()
 		}
 		v, err := fn(ctx)
 		ch <- result{v, err}

@@ -7,20 +7,28 @@ import (
 	"time"
 )
 
-// TestDoIsJoined: an operation that ignores its context is abandoned at
-// the timeout (Do returns) but stays owned: Wait returns only once it has.
+// TestDoIsJoined: an operation that ignores its context is abandoned when
+// the context ends (Do returns) but stays owned: Wait returns only once it
+// has, and no operation starts after Wait began.
 func TestDoIsJoined(t *testing.T) {
-	c := &Common{Timeout: time.Millisecond}
+	c := &Common{Timeout: time.Hour}
 	ctx, cancel := c.OpContext()
 	defer cancel()
-	release, returned := make(chan struct{}), make(chan struct{})
-	_, err := Do(ctx, func(context.Context) (int, error) {
-		<-release // a backend that does not watch ctx
-		close(returned)
-		return 1, nil
-	})
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("Do = %v, want the deadline", err)
+	started, release, returned := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		_, err := Do(ctx, func(context.Context) (int, error) {
+			close(started)
+			<-release // a backend that does not watch ctx
+			close(returned)
+			return 1, nil
+		})
+		done <- err
+	}()
+	<-started
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Do = %v, want Canceled", err)
 	}
 	waited := make(chan struct{})
 	go func() { c.Wait(); close(waited) }()
@@ -37,6 +45,11 @@ func TestDoIsJoined(t *testing.T) {
 	case <-returned:
 	default:
 		t.Fatal("Wait returned before the operation did")
+	}
+	fresh, stop := c.OpContext()
+	defer stop()
+	if _, err := Do(fresh, func(context.Context) (int, error) { t.Error("started after Wait"); return 0, nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("Do after Wait = %v, want Canceled", err)
 	}
 }
 

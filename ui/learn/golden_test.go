@@ -19,7 +19,6 @@ import (
 // column), after a wrong answer: the task, the verdict in the pane and in
 // the REPL. Regenerate with go test ./ui/learn -run TestGoldenLesson -update.
 func TestGoldenLesson(t *testing.T) {
-	t.Parallel()
 	h := home(t)
 	c := builtinCourse(t)
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
