@@ -32,12 +32,15 @@ const (
 // App is the workbench's root model: layout, focus, global keys and
 // routing. It implements tea.Model.
 type App struct {
-	c      *common.Common
-	panes  [common.PaneCount]common.Component
-	focus  common.PaneID
-	left   common.PaneID // the left pane of the wide layout (never streams)
-	global keys.Global
-	help   help.Model
+	c *common.Common
+	// startCmds are the commands opening a table before the first frame
+	// (openAtStart) returned; Init hands them to the program.
+	startCmds []tea.Cmd
+	panes     [common.PaneCount]common.Component
+	focus     common.PaneID
+	left      common.PaneID // the left pane of the wide layout (never streams)
+	global    keys.Global
+	help      help.Model
 
 	width, height int
 	overlay       overlay
@@ -99,7 +102,8 @@ func (a *App) styleHelp() {
 
 // Init starts every pane and loads the tables.
 func (a *App) Init() tea.Cmd {
-	cmds := []tea.Cmd{common.LoadTables(a.c, "")}
+	cmds := append([]tea.Cmd{common.LoadTables(a.c, "")}, a.startCmds...)
+	a.startCmds = nil
 	for _, p := range a.panes {
 		cmds = append(cmds, p.Init())
 	}

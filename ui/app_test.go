@@ -622,6 +622,14 @@ func TestOpenTableAtStart(t *testing.T) {
 	if a.Focused() != common.PaneBrowser || !strings.Contains(v, "USER#u1") || !strings.Contains(v, "PRODUCT#p1") || !strings.Contains(v, "Scan AppTable") {
 		t.Fatalf("first frame:\n%s", v)
 	}
+	// What opening the table returned (its Activity report) reaches the
+	// program through Init rather than being dropped.
+	if len(a.startCmds) == 0 {
+		t.Fatal("opening the table returned no commands for Init")
+	}
+	if a.Init() == nil || a.startCmds != nil {
+		t.Error("Init did not take the commands over")
+	}
 	_, err = New(context.Background(), Options{Backend: b, Theme: uitest.Theme(t, "dark"), Table: "Nope"})
 	if err == nil || !strings.Contains(err.Error(), "has no table Nope (tables: AppTable)") {
 		t.Fatalf("unknown table: %v", err)

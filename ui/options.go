@@ -176,7 +176,10 @@ func New(ctx context.Context, opts Options) (*App, error) {
 // workbench starts on its items.
 func (a *App) openAtStart(name string) error {
 	tables, ok := common.LoadTables(a.c, "")().(common.TablesMsg)
-	if !ok || tables.Err != nil {
+	if !ok {
+		return fmt.Errorf("open table %s: list the tables of %s: no answer", name, a.c.Backend.Name())
+	}
+	if tables.Err != nil {
 		return fmt.Errorf("open table %s: list the tables of %s: %w", name, a.c.Backend.Name(), tables.Err)
 	}
 	a.Update(tables)
@@ -190,8 +193,9 @@ func (a *App) openAtStart(name string) error {
 	return nil
 }
 
-// deliver runs cmd now and gives its messages to the app, without running
-// the commands they return (a prefetch, say: the program runs those).
+// deliver runs cmd now and gives its messages to the app; the commands
+// the app returns (a prefetch, the activity report) are kept for Init to
+// hand to the program.
 func (a *App) deliver(cmd tea.Cmd) {
 	if cmd == nil {
 		return
@@ -203,6 +207,9 @@ func (a *App) deliver(cmd tea.Cmd) {
 		}
 	case nil:
 	default:
-		a.Update(msg)
+		_, next := a.Update(msg)
+		if next != nil {
+			a.startCmds = append(a.startCmds, next)
+		}
 	}
 }
