@@ -26,7 +26,7 @@ type loader struct {
 	headerOps int   // ops up to the end of the header
 	commitEnd int64 // where the last valid commit record seen ends
 	committed int   // ops before it
-	sorted    bool  // so far every key is above the one before and none is deleted
+	disorder  int   // ops whose key is not above the one before, or that delete
 	scratch   []byte
 	size      int64 // the file's size, to size ops from the first commands
 	read      int64 // about the bytes of the commands added so far
@@ -109,7 +109,17 @@ func sortOps(ops []loadOp, depth int) {
 	}
 }
 
-func newLoader(size int64) *loader { return &loader{sorted: true, size: size} }
+func newLoader(size int64) *loader { return &loader{size: size} }
+
+// sorted reports whether the ops are in key order with no deletes: apply
+// then needs no sort.
+func (l *loader) sorted() bool { return l.disorder == 0 }
+
+// outOfOrder reports whether more than a quarter of the ops break the key
+// order: a file written by imports or random writes, worth rewriting in
+// order so that the next open need not sort. A compacted file with the
+// writes of a session or two appended is not.
+func (l *loader) outOfOrder() bool { return l.disorder*4 > len(l.ops) }
 
 // sampleOps is how many commands size the ops slice for the whole file:
 // growing it by appending copied 2M ops about twice (0.3 s of a 1M-item
@@ -124,8 +134,8 @@ func (l *loader) add(key, value []byte, del bool) {
 		return
 	}
 	n := len(l.ops)
-	if n > 0 && l.sorted && (del || l.ops[n-1].key() >= string(key)) {
-		l.sorted = false
+	if n > 0 && (del || l.ops[n-1].key() >= string(key)) {
+		l.disorder++
 	}
 	op := loadOp{klen: int32(len(key)), ord: int32(n)}
 	if del {
@@ -161,6 +171,7 @@ func (l *loader) commit(end int64) {
 // header's end, or a commit record's); false when end is neither, and the
 // file must be loaded another way.
 func (l *loader) keep(end, headerEnd int64) bool {
+	n := len(l.ops)
 	switch {
 	case l.tooBig:
 		return false
@@ -173,7 +184,7 @@ func (l *loader) keep(end, headerEnd int64) bool {
 	default:
 		return false
 	}
-	clear(l.ops[len(l.ops):cap(l.ops)]) // let the dropped strings go
+	clear(l.ops[len(l.ops):n]) // let the dropped strings go (the capacity beyond n was never touched)
 	return true
 }
 
@@ -183,7 +194,7 @@ func (l *loader) keep(end, headerEnd int64) bool {
 func (l *loader) apply(db *buntdb.DB, p *loadProgress) (live int64, err error) {
 	ops := l.ops
 	l.ops, l.scratch = nil, nil
-	if !l.sorted {
+	if !l.sorted() {
 		sortOps(ops, 0)
 	}
 	err = db.Update(func(tx *buntdb.Tx) error {

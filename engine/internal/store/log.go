@@ -174,11 +174,11 @@ func openWAL(path string, opts Options, db *buntdb.DB) (*wal, error) {
 	}
 	if rec.load != nil {
 		// Read once already: put what the scan collected in.
+		w.unsorted = rec.load.outOfOrder() && rec.end >= autoCompactMin
 		live, err := rec.load.apply(db, w.progress)
 		if err != nil {
 			return nil, fmt.Errorf("load %s: %w", path, err)
 		}
-		w.unsorted = !rec.load.sorted && rec.end >= autoCompactMin
 		rec.load = nil
 		w.live, w.liveKnown = live+int64(len(header)), true
 	} else {
