@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"math/bits"
 	"time"
 
 	"dynalab/engine/attr"
@@ -232,11 +231,8 @@ func (t *table) newPartitionCost(segment, total *int64, after string) *partition
 }
 
 // partitionOf is the partition of n holding hash h: the hash space split
-// into n equal ranges, as keys.SegmentRange splits it.
-func partitionOf(h uint64, n int) int {
-	hi, _ := bits.Mul64(h, uint64(n))
-	return int(hi)
-}
+// into n equal ranges, exactly as a parallel Scan's segments split it.
+func partitionOf(h uint64, n int) int { return keys.SegmentOf(h, n) }
 
 // partition is the partition of a store key (its partition hash follows
 // the table's prefix).

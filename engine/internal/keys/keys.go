@@ -100,6 +100,16 @@ func SegmentRange(segment, total int) (lo, hi uint64) {
 	return lo, boundary(uint64(segment+1), uint64(total)) - 1
 }
 
+// SegmentOf returns the segment of total (SegmentRange's split) that
+// holds hash h.
+func SegmentOf(h uint64, total int) int {
+	p, _ := bits.Mul64(h, uint64(total)) // floor(h·total / 2^64): at most one below
+	if p+1 < uint64(total) && boundary(p+1, uint64(total)) <= h {
+		p++
+	}
+	return int(p)
+}
+
 // boundary is floor(g · 2^64 / t) for g < t.
 func boundary(g, t uint64) uint64 {
 	q, _ := bits.Div64(g, 0, t)
