@@ -138,11 +138,16 @@ func (r *Request) header(runs string) []string {
 	return lines
 }
 
+// commentSafe keeps text inside a line comment in every language written:
+// a carriage return, or U+2028/U+2029 in JavaScript, would end the line,
+// and Java reads \u escapes (\u000a is a newline) even in comments.
+var commentSafe = strings.NewReplacer("\r", " ", "\u2028", " ", "\u2029", " ", `\u`, `\\u`)
+
 // comment prefixes lines with a line-comment marker.
 func comment(marker string, lines []string) string {
 	var b strings.Builder
 	for _, l := range lines {
-		b.WriteString(strings.TrimRight(marker+" "+l, " ") + "\n")
+		b.WriteString(strings.TrimRight(marker+" "+commentSafe.Replace(l), " ") + "\n")
 	}
 	return b.String()
 }

@@ -161,8 +161,21 @@ func ForPattern(ctx context.Context, db partiql.DB, ap model.AccessPattern) (*Re
 // fromInput copies the members a program sets from an engine request.
 // The legacy parameters (KeyConditions, QueryFilter, Expected,
 // AttributesToGet, AttributeUpdates) are refused: programs should use
-// expressions.
+// expressions. ReturnValues must be one the service knows: Java writes it
+// as an enum constant, not a string.
 func fromInput(in any) (*Request, error) {
+	r, err := requestOf(in)
+	if err == nil {
+		switch r.ReturnValues {
+		case "", engine.ReturnAllOld, engine.ReturnAllNew, engine.ReturnUpdatedOld, engine.ReturnUpdatedNew:
+		default:
+			return nil, fmt.Errorf("ReturnValues %q is none of NONE, ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATED_NEW", r.ReturnValues)
+		}
+	}
+	return r, err
+}
+
+func requestOf(in any) (*Request, error) {
 	switch in := in.(type) {
 	case *engine.GetItemInput:
 		if len(in.AttributesToGet) > 0 {

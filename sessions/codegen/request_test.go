@@ -74,9 +74,35 @@ func TestFromAPI(t *testing.T) {
 		{"Scan", `{"TableName":"T","ScanFilter":{}}`, "legacy ScanFilter"},
 		{"PutItem", `{"TableName":"T","Item":{},"Expected":{"a":{"Exists":false}}}`, "legacy Expected"},
 		{"GetItem", `{"TableName":"T","Key":{"pk":{"Q":"x"}}}`, "GetItem request:"},
+		{"PutItem", `{"TableName":"T","Item":{"pk":{"S":"x"}},"ReturnValues":"all_new); System.exit(1"}`, "ReturnValues \"all_new); System.exit(1\" is none of"},
 	} {
 		if _, err := codegen.FromAPI(c.op, []byte(c.input)); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s %s: error %v, want %q", c.op, c.input, err, c.want)
+		}
+	}
+}
+
+// TestCommentsStayComments: text from a statement or a request that would
+// end a line comment in some language (a carriage return, U+2028, Java's
+// \u000a) stays inside the header's comment.
+func TestCommentsStayComments(t *testing.T) {
+	r, err := codegen.FromAPI("GetItem", []byte(`{"TableName":"T","Key":{"pk":{"S":"x"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Statement, r.Operation = "SELECT 1\rSystem.exit(1)\u2028x \\u000a y", codegen.GetItem
+	for _, lang := range []codegen.Lang{codegen.Go, codegen.Python, codegen.JS, codegen.Java, codegen.CLI} {
+		text, err := codegen.Generate(lang, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for line := range strings.Lines(text) {
+			if strings.Contains(line, "System.exit") && !strings.HasPrefix(strings.TrimSpace(line), "//") && !strings.HasPrefix(strings.TrimSpace(line), "#") {
+				t.Errorf("%s: the statement left the comment: %q", lang, line)
+			}
+		}
+		if strings.ContainsAny(text, "\r\u2028") || strings.Contains(text, `\u000a`) && !strings.Contains(text, `\\u000a`) {
+			t.Errorf("%s: a line breaker is left in the program:\n%s", lang, text)
 		}
 	}
 }
