@@ -235,21 +235,14 @@ func checkProjection(ctx context.Context, in Input, t *engine.TableDescription, 
 
 // indexProjection returns an index's projection and key attributes.
 func indexProjection(t *engine.TableDescription, index string) (*engine.Projection, []string, bool) {
-	names := func(ks []engine.KeySchemaElement) []string {
-		var out []string
-		for _, k := range ks {
-			out = append(out, k.AttributeName)
-		}
-		return out
-	}
 	for _, g := range t.GlobalSecondaryIndexes {
 		if g.IndexName == index {
-			return g.Projection, names(g.KeySchema), true
+			return g.Projection, keyNames(g.KeySchema), true
 		}
 	}
 	for _, l := range t.LocalSecondaryIndexes {
 		if l.IndexName == index {
-			return l.Projection, names(l.KeySchema), false
+			return l.Projection, keyNames(l.KeySchema), false
 		}
 	}
 	return nil, nil, false
@@ -262,6 +255,9 @@ func starMissing(ctx context.Context, in Input, t *engine.TableDescription, p Pa
 	limit := int64(maxFetchSample)
 	out, err := in.Executor.ExecuteStatement(ctx, &partiql.ExecuteStatementInput{Statement: p.Statement, Parameters: p.Parameters, Limit: &limit})
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err() // stopped: not "nothing missing"
+		}
 		return nil, nil // reported by the plan, or a read that fails: nothing to compare
 	}
 	missing := map[string]bool{}

@@ -47,8 +47,6 @@ func (h *histogram) add(d time.Duration) {
 	h.n++
 }
 
-func (h *histogram) reset() { *h = histogram{} }
-
 // percentile returns the latency that a fraction p (0 < p ≤ 1) of the
 // samples do not exceed (the middle of its bucket); 0 without samples.
 func (h *histogram) percentile(p float64) time.Duration {

@@ -59,7 +59,7 @@ every item); a workbench or server holding it must be stopped first.`,
 	return c
 }
 
-func runDoctor(c *cobra.Command, session string, asJSON bool) error {
+func runDoctor(c *cobra.Command, session string, asJSON bool) (err error) {
 	home, err := dataHome(c)
 	if err != nil {
 		return err
@@ -70,7 +70,7 @@ func runDoctor(c *cobra.Command, session string, asJSON bool) error {
 	if err != nil {
 		return err
 	}
-	defer local.Close()
+	defer closing(&err, local)
 	in, err := doctor.ForSession(home, name, local)
 	if err != nil {
 		return err
