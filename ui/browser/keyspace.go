@@ -87,17 +87,26 @@ func (m *Model) computeKeySpace() tea.Cmd {
 func aggregateKeys(seq int, items []attr.Item, kinds []int, nkinds int, names []string) keySpaceMsg {
 	msg := keySpaceMsg{seq: seq, over: len(items)}
 	byKey := map[string]int{}
+	var exact strings.Builder
 	for i, it := range items {
-		texts := make([]string, len(names))
-		for j, n := range names {
-			texts[j] = widgets.ValueText(it[n], 80)
+		// Grouped on the exact key values (the shown text is cut and
+		// escaped: two partitions could read alike).
+		exact.Reset()
+		for _, n := range names {
+			v := it[n]
+			exact.WriteString(string(v.Type()))
+			exact.WriteString(v.Str()) // B's bytes too
+			exact.WriteByte(0)
 		}
-		k := strings.Join(texts, " · ")
-		r, ok := byKey[k]
+		r, ok := byKey[exact.String()]
 		if !ok {
 			r = len(msg.rows)
-			byKey[k] = r
-			row := ksRow{key: k, kinds: make([]int, nkinds)}
+			byKey[exact.String()] = r
+			texts := make([]string, len(names))
+			for j, n := range names {
+				texts[j] = widgets.ValueText(it[n], 80)
+			}
+			row := ksRow{key: strings.Join(texts, " · "), kinds: make([]int, nkinds)}
 			for _, n := range names {
 				row.vals = append(row.vals, it[n])
 			}
